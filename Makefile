@@ -1,0 +1,33 @@
+# Each target sets itself up: venv, pinned dependencies, database migrations.
+VENV    := .venv
+PY      := $(VENV)/bin/python
+FLASK   := $(VENV)/bin/flask --app server
+STAMP   := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+PORT    ?= 5000
+
+.PHONY: run test bench lint setup
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@test -x $(PY) || python3 -m venv $(VENV)
+	$(VENV)/bin/pip install -q --disable-pip-version-check -r requirements-dev.txt
+	@rm -f $(VENV)/.installed-*; touch $@
+
+setup: $(STAMP)
+
+run: $(STAMP)
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo --if-empty
+	@echo "Serving on http://127.0.0.1:$(PORT)/  (phone app: /app/, review: /review/, admin: /admin/, board: /board/)"
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+test: $(STAMP)
+	@scripts/ensure-chromium
+	@scripts/ensure-postgres-note
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	@scripts/ensure-chromium
+	$(PY) -m bench
+
+lint: $(STAMP)
+	$(PY) -m compileall -q server sync bench tests

@@ -1,0 +1,74 @@
+// HTTP calls to the server (contract v1). The only module that calls fetch.
+import { getSession, setMeta } from "./store.js";
+
+const BASE = new URL("../api/v1", import.meta.url).pathname;
+
+export class ApiError extends Error {
+  constructor(status, code, message, fields) {
+    super(message || code);
+    Object.assign(this, { status, code, fields: fields || null });
+  }
+}
+
+async function errorFrom(response) {
+  let body = null;
+  try { body = await response.json(); } catch { /* not JSON */ }
+  const e = body?.error || {};
+  return new ApiError(response.status, e.code || `http_${response.status}`, e.message, e.fields);
+}
+
+// fetch with the session token; a 401 marks the session as needing sign-in (data stays)
+export async function call(path, { method = "GET", json, body, headers = {}, ok = [200, 201, 204] } = {}) {
+  const session = await getSession();
+  const h = { ...headers };
+  if (session?.token) h.Authorization = `Bearer ${session.token}`;
+  if (json !== undefined) { h["Content-Type"] = "application/json"; body = JSON.stringify(json); }
+  let response;
+  try {
+    response = await fetch(BASE + path, { method, headers: h, body, cache: "no-store" });
+  } catch (err) {
+    throw new ApiError(0, "network", String(err?.message || err));
+  }
+  if (response.status === 401 && session) {
+    await setMeta("auth_needed", true);
+    dispatchEvent(new CustomEvent("auth-needed"));
+  }
+  if (!ok.includes(response.status)) throw await errorFrom(response);
+  return response;
+}
+
+export async function signIn(username, password, deviceName) {
+  const response = await call("/auth/token", {
+    method: "POST", json: { username, password, device_name: deviceName }, ok: [200, 201] });
+  return response.json();
+}
+
+export async function pullPage(cursor, limit = 500) {
+  const q = new URLSearchParams({ limit: String(limit) });
+  if (cursor) q.set("cursor", cursor);
+  return (await call(`/sync/pull?${q}`)).json();
+}
+
+export async function push(clientId, inspections) {
+  return (await call("/sync/push", { method: "POST", json: { client_id: clientId, inspections } })).json();
+}
+
+export async function checkBlobs(blobs) {
+  return (await call("/blobs/check", { method: "POST", json: { blobs } })).json();
+}
+
+// One chunk; answers {status, offset}. A 409 is not an error: it tells the server's offset.
+export async function patchChunk(sha256, offset, total, chunk) {
+  const response = await call(`/blobs/${sha256}`, {
+    method: "PATCH", body: chunk, ok: [201, 204, 409],
+    headers: { "Upload-Offset": String(offset), "Upload-Length": String(total),
+               "Content-Type": "application/offset+octet-stream" },
+  });
+  const serverOffset = Number(response.headers.get("Upload-Offset"));
+  return { status: response.status, offset: Number.isFinite(serverOffset) ? serverOffset : null };
+}
+
+export async function blobOffset(sha256) {
+  const response = await call(`/blobs/${sha256}`, { method: "HEAD", ok: [200, 404] });
+  return response.status === 404 ? 0 : Number(response.headers.get("Upload-Offset") || 0);
+}

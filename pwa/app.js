@@ -1,0 +1,109 @@
+// Start-up, routes and the moments we sync: on start, when back online, when the app
+// becomes visible, after a submit (inspect.js) and from the button.
+import { h, mount, toast } from "./ui/dom.js";
+import { t, setLanguage, currentLanguage } from "./i18n.js";
+import * as store from "./store.js";
+import { syncNow, syncEvents } from "./sync.js";
+import { requestPersistence } from "./storage.js";
+import { homeScreen } from "./ui/home.js";
+import { signinScreen } from "./ui/signin.js";
+import { pickScreen } from "./ui/pick.js";
+import { inspectScreen } from "./ui/inspect.js";
+import { detailScreen } from "./ui/detail.js";
+import { currentPosition } from "./geo.js";
+
+const main = document.getElementById("main");
+const go = (hash) => { if (location.hash === hash) route(); else location.hash = hash; };
+
+async function startInspection(groupId) {
+  const round = await store.openRound();
+  const group = (await store.refList("group")).find((g) => String(g.id) === groupId);
+  const rubric = round && await store.rubricFor(round.rubric_version);
+  if (!round || !group || !rubric) { toast(t("home.no_round"), "error"); return go("#/"); }
+  const record = await store.createInspection({ round, group, rubric, gps: null });
+  location.replace(`#/inspect/${record.id}/0`);
+  // GPS never holds up the inspector: it is filled in when (and if) it arrives
+  const gps = await currentPosition();
+  if (gps) await store.updateInspection(record.id, (r) => { r.gps = r.gps || gps; });
+}
+
+function header(session, authNeeded) {
+  mount(document.getElementById("top"),
+    h("a", { href: "#/", id: "app-title" }, t("app.title")),
+    session ? h("span", { class: "muted small user" }, session.user?.display_name || session.user?.username) : null,
+    h("button", { id: "lang-toggle", class: "chip", onclick: async () => {
+      const next = currentLanguage() === "zh" ? "en" : "zh";
+      await store.setMeta("lang", next);
+      await setLanguage(next);
+      route();
+    } }, t("app.other_language")));
+  const banner = document.getElementById("auth-banner");
+  banner.hidden = !(session && authNeeded);
+  mount(banner, h("span", {}, t("signin.expired")), " ",
+    h("a", { href: "#/signin", class: "button primary" }, t("signin.button")));
+}
+
+let routing = Promise.resolve();
+function route() {
+  routing = routing.then(renderRoute).catch((err) => { console.error(err); toast(String(err), "error"); });
+  return routing;
+}
+
+async function renderRoute() {
+  const session = await store.getSession();
+  const authNeeded = await store.getMeta("auth_needed");
+  header(session, authNeeded);
+  const [, name, a, b] = location.hash.split("/");
+  const afterSignIn = () => { go("#/"); syncNow(); };
+  if (!session || name === "signin") return signinScreen(main, { onDone: afterSignIn });
+  if (name === "pick") return pickScreen(main, session);
+  if (name === "start") return startInspection(a);
+  if (name === "inspect") return inspectScreen(main, a, Number(b) || 0, go);
+  if (name === "view") return detailScreen(main, a, go);
+  return homeScreen(main, session);
+}
+
+// a new service worker waits until the user says so; drafts are saved already
+function watchForUpdates(registration) {
+  const offer = (worker) => {
+    const banner = document.getElementById("update-banner");
+    banner.hidden = false;
+    mount(banner, h("span", {}, t("app.update_ready")), " ", h("button", { class: "button primary",
+      onclick: () => { window.__updateRequested = true; worker.postMessage("skip-waiting"); } }, t("app.update_now")));
+  };
+  if (registration.waiting && navigator.serviceWorker.controller) offer(registration.waiting);
+  registration.addEventListener("updatefound", () => {
+    const worker = registration.installing;
+    worker.addEventListener("statechange", () => {
+      if (worker.state === "installed" && navigator.serviceWorker.controller) offer(worker);
+    });
+  });
+  let reloading = false;
+  navigator.serviceWorker.addEventListener("controllerchange", () => {
+    if (reloading || !window.__updateRequested) return;
+    reloading = true;
+    location.reload();
+  });
+}
+
+async function start() {
+  await setLanguage((await store.getMeta("lang")) || "zh");
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register("sw.js", { scope: "./" }).then(watchForUpdates)
+      .catch((err) => console.warn("service worker", err));
+  }
+  addEventListener("hashchange", route);
+  addEventListener("auth-needed", route);
+  addEventListener("online", () => syncNow());
+  document.addEventListener("visibilitychange", () => { if (document.visibilityState === "visible") syncNow(); });
+  // when a sync ends, show what it brought, unless the inspector is typing in a form
+  syncEvents.addEventListener("progress", (e) => {
+    const name = location.hash.split("/")[1];
+    if (!e.detail.running && !["inspect", "signin", "pick"].includes(name)) route();
+  });
+  await route();
+  document.body.dataset.ready = "1";
+  if (await store.getSession()) { requestPersistence(); syncNow(); }
+}
+
+start();

@@ -1,0 +1,61 @@
+// Strings from i18n/<lang>.json (zh first, en second) and dates in the chosen language.
+
+export const LANGUAGES = ["zh", "en"];
+let lang = "zh";
+let catalogue = {};
+
+export async function setLanguage(next) {
+  lang = LANGUAGES.includes(next) ? next : "zh";
+  const response = await fetch(new URL(`i18n/${lang}.json`, import.meta.url));
+  catalogue = await response.json();
+  document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
+}
+
+export const currentLanguage = () => lang;
+
+// t("status.waiting", {count: 3}) → uses "status.waiting.one" when count is 1 and it exists
+export function t(key, params = {}) {
+  let text = catalogue[key];
+  if (params.count === 1 && catalogue[`${key}.one`] !== undefined) text = catalogue[`${key}.one`];
+  if (text === undefined) return key;
+  return text.replace(/\{(\w+)\}/g, (_, name) => (params[name] ?? ""));
+}
+
+const MONTHS_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+function parts(value) {
+  // a date-only string is a calendar date, not midnight UTC
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value || "");
+  const d = m ? new Date(+m[1], +m[2] - 1, +m[3]) : new Date(value);
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+// 2026年11月5日 / 5 Nov 2026
+export function formatDate(value) {
+  const d = parts(value);
+  if (!d) return "";
+  return lang === "zh"
+    ? `${d.getFullYear()}年${d.getMonth() + 1}月${d.getDate()}日`
+    : `${d.getDate()} ${MONTHS_EN[d.getMonth()]} ${d.getFullYear()}`;
+}
+
+export function formatDateTime(value) {
+  const d = parts(value);
+  if (!d) return "";
+  const hm = `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`;
+  return `${formatDate(value)} ${hm}`;
+}
+
+export function formatBytes(n) {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(0)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+export function formatScore(x) {
+  return x === null || x === undefined ? "—" : x.toFixed(1);
+}
+
+// rubric labels are label_zh / label_en; places are name / name_en
+export const label = (o) => (lang === "zh" ? o.label_zh : o.label_en || o.label_zh);
+export const placeName = (o) => (o ? (lang === "zh" ? o.name : o.name_en || o.name) : "?");

@@ -1,0 +1,54 @@
+// Apply one pull page and store its cursor in the same IndexedDB transaction, so a pull
+// cut between pages resumes without losing or repeating a change.
+import { dbReady } from "./db.js";
+import { isUnsent } from "./outbox.js";
+
+const STORES = ["meta", "ref", "inspections", "comments", "photo_reviews"];
+
+function mergeInspection(local, data) {
+  const server = { ...data };
+  const review = { server_version: data.version, review_state: data.review_state ?? null,
+                   flags: data.flags || [] };
+  for (const k of ["version", "review_state", "flags"]) delete server[k];
+  if (!local) {
+    return { ...server, client_rev: server.client_rev || 1,
+      local: { state: "submitted", sent_rev: server.client_rev || 1, push_error: null,
+               sent_photo_ids: (server.photos || []).map((p) => p.id), ...review } };
+  }
+  if (local.local.state !== "submitted" || isUnsent(local)) {
+    // local edits win on the phone until pushed; the base version stays where the edit began
+    return { ...local, local: { ...local.local, ...review } };
+  }
+  const merged = { ...local, ...server, client_rev: Math.max(local.client_rev, server.client_rev || 0),
+                   base_version: data.version };
+  merged.local = { ...local.local, ...review, sent_rev: merged.client_rev };
+  return merged;
+}
+
+async function applyChange(tx, change) {
+  const { type, id, op, data } = change;
+  if (type === "inspection") {
+    const store = tx.objectStore("inspections");
+    const local = await store.get(id);
+    if (op === "delete") { if (local && !isUnsent(local) && local.local.state === "submitted") await store.delete(id); }
+    else await store.put(mergeInspection(local, data));
+  } else if (type === "comment") {
+    const store = tx.objectStore("comments");
+    op === "delete" ? await store.delete(id) : await store.put({ ...data, id: data.id ?? id });
+  } else if (type === "photo_review") {
+    const store = tx.objectStore("photo_reviews");
+    op === "delete" ? await store.delete(data?.photo_id ?? id) : await store.put({ ...data, photo_id: data.photo_id ?? id });
+  } else {
+    const store = tx.objectStore("ref");
+    const key = [type, String(id)];
+    op === "delete" ? await store.delete(key) : await store.put({ type, id: String(id), version: change.version, data });
+  }
+}
+
+export async function applyPullPage(page) {
+  const db = await dbReady;
+  const tx = db.transaction(STORES, "readwrite");
+  for (const change of page.changes) await applyChange(tx, change);
+  await tx.objectStore("meta").put(page.cursor, "cursor");
+  await tx.done;
+}

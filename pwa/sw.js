@@ -1,0 +1,45 @@
+// Service worker: precache the app shell (awaited), take control at once, answer
+// navigations from the cached shell, never touch API calls. Bump VERSION with any
+// shell change; data lives in IndexedDB, so an update never touches it.
+const VERSION = "2026-11-05.1";
+const CACHE = `shell-${VERSION}`;
+const SHELL = [
+  "./", "index.html", "app.css", "manifest.webmanifest",
+  "app.js", "api.js", "bundle.js", "camera.js", "clock.js", "db.js", "geo.js", "i18n.js",
+  "outbox.js", "pull.js", "score.js", "storage.js", "store.js", "sync.js", "zip.js",
+  "i18n/zh.json", "i18n/en.json",
+  "ui/badges.js", "ui/detail.js", "ui/dom.js", "ui/export.js", "ui/home.js", "ui/inspect.js",
+  "ui/photos.js", "ui/pick.js", "ui/signin.js", "ui/status.js", "ui/storage.js",
+  "icons/icon.svg", "icons/icon-192.png", "icons/icon-512.png",
+];
+
+self.addEventListener("install", (event) => {
+  // cache: "reload" so a new version never precaches stale files from the HTTP cache
+  event.waitUntil(caches.open(CACHE).then((cache) =>
+    cache.addAll(SHELL.map((url) => new Request(url, { cache: "reload" })))));
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil((async () => {
+    for (const key of await caches.keys()) if (key !== CACHE) await caches.delete(key);
+    await self.clients.claim();
+  })());
+});
+
+self.addEventListener("message", (event) => {
+  if (event.data === "skip-waiting") self.skipWaiting();
+});
+
+self.addEventListener("fetch", (event) => {
+  const url = new URL(event.request.url);
+  const scope = new URL(self.registration.scope);
+  if (event.request.method !== "GET" || url.origin !== scope.origin) return;
+  if (url.pathname.startsWith("/api/")) return;            // API calls go to the network, uncached
+  if (event.request.mode === "navigate") {
+    event.respondWith(caches.match("./", { cacheName: CACHE }).then((hit) => hit || fetch(event.request)));
+    return;
+  }
+  if (!url.pathname.startsWith(scope.pathname)) return;
+  event.respondWith(caches.match(event.request, { cacheName: CACHE, ignoreSearch: true })
+    .then((hit) => hit || fetch(event.request)));
+});

@@ -1,0 +1,78 @@
+// A submitted inspection: where it stands, the server's field errors, the supervisor's
+// review and comments, and re-shoot requests the inspector can answer.
+import { h, mount, objectUrl, revokeObjectUrls } from "./dom.js";
+import { t, label, placeName, formatDateTime, formatScore } from "../i18n.js";
+import * as store from "../store.js";
+import { inspectionScore, criterionScore } from "../score.js";
+import { badge, stateOf } from "./badges.js";
+
+function pushErrors(record) {
+  const error = record.local.push_error;
+  if (!error || error.rev !== record.client_rev) return null;
+  const rows = Object.entries(error.errors || {}).map(([field, reasons]) =>
+    h("li", {}, h("code", {}, field), ": ", [].concat(reasons).join("; ")));
+  return h("div", { class: "error-box", id: "push-errors" },
+    h("p", {}, t("detail.push_rejected")), h("ul", {}, rows), h("p", {}, t("detail.push_rejected_help")));
+}
+
+function reviewView(record, comments) {
+  const state = record.local.review_state;
+  return h("div", { id: "review" },
+    state ? h("p", { class: "lead" }, t("detail.review_state", { state: t(`state.${state}`) })) : null,
+    comments.length ? h("ul", { class: "comments", id: "comments" }, comments.map((c) => h("li", {},
+      h("div", { class: "muted small" }, `${c.author?.display_name || c.author?.username || c.author || ""} · ${formatDateTime(c.created_at)}`),
+      h("div", { class: "comment-body" }, c.body)))) : null);
+}
+
+function reshootView(record, rubric, reshoots, edit) {
+  if (!reshoots.length) return null;
+  const crit = (key) => rubric.criteria.find((c) => c.key === key);
+  return h("div", { class: "error-box", id: "reshoots" }, h("p", {}, t("detail.reshoot_intro")),
+    h("ul", {}, reshoots.map((p, i) => {
+      const c = crit(p.criterion);
+      const item = c?.items.find((x) => x.key === p.item);
+      return h("li", {}, `${c ? label(c) : p.criterion} · ${item ? label(item) : p.item}`,
+        h("button", { class: "big primary", dataset: { reshoot: p.id },
+          onclick: () => edit(rubric.criteria.indexOf(c)) }, t("detail.reshoot_button")));
+    })));
+}
+
+export async function detailScreen(root, id, go) {
+  const record = await store.getInspection(id);
+  if (!record) return go("#/");
+  const [rubric, villages, { comments, photoReviews }] = await Promise.all([
+    store.rubricFor(record.rubric_version), store.places(), store.reviewsFor(id)]);
+  const village = villages.find((v) => v.groups.some((g) => g.id === record.group_id));
+  const group = village?.groups.find((g) => g.id === record.group_id);
+  const reshoots = store.openReshoots(record, photoReviews);
+  const edit = async (step) => {
+    await store.updateInspection(id, (r) => { r.local.state = "editing"; });
+    go(`#/inspect/${id}/${Math.max(0, step)}`);
+  };
+  revokeObjectUrls();
+  const photos = await Promise.all(record.photos.map(async (p) => {
+    const blob = await store.photoBytes(p.sha256);
+    const review = photoReviews.get(p.id);
+    return h("figure", { class: `thumb ${review?.accepted === false ? "rejected" : ""}`, dataset: { photo: p.id } },
+      blob ? h("img", { src: objectUrl(blob.bytes, blob.type), alt: "" }) : h("div", { class: "uploaded" }, t("photo.on_server")),
+      review ? h("figcaption", { class: review.accepted ? "ok" : "error" },
+        review.accepted ? t("photo.accepted") : t("photo.rejected", { reason: review.reason || "" })) : null);
+  }));
+  mount(root,
+    h("section", { class: "card", id: "detail", dataset: { state: stateOf(record, photoReviews) } },
+      h("h2", {}, placeName(group), " ", h("span", { class: "muted" }, placeName(village))),
+      h("p", {}, badge(stateOf(record, photoReviews)), " ",
+        t("inspect.score", { score: formatScore(rubric ? inspectionScore(rubric, record.criteria) : null) })),
+      h("p", { class: "muted" }, formatDateTime(record.started_at)),
+      pushErrors(record),
+      reviewView(record, comments),
+      rubric ? reshootView(record, rubric, reshoots, edit) : null,
+      h("ul", { class: "list" }, (rubric?.criteria || []).map((c) => h("li", { class: "row" },
+        h("span", { class: "grow" }, label(c)),
+        record.criteria[c.key]?.na ? t("inspect.na_short") : `${criterionScore(c, record.criteria[c.key])} / ${c.max}`))),
+      record.note ? h("p", { class: "comment-body" }, record.note) : null,
+      h("div", { class: "thumbs" }, photos)),
+    h("nav", { class: "bottom-bar" },
+      h("a", { class: "button secondary", href: "#/" }, t("nav.home")),
+      h("button", { class: "button primary", id: "edit-button", onclick: () => edit(0) }, t("detail.edit"))));
+}

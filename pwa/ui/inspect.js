@@ -1,0 +1,125 @@
+// Record an inspection: one criterion per screen, then a summary that submits.
+// Every tap and keystroke is saved at once as a new local revision.
+import { h, mount, toast, revokeObjectUrls } from "./dom.js";
+import { t, label, placeName, formatScore } from "../i18n.js";
+import * as store from "../store.js";
+import { criterionScore, inspectionScore, hasVeto, missingEvidence } from "../score.js";
+import { photoStrip } from "./photos.js";
+import { syncNow } from "../sync.js";
+import { isoLocal } from "../clock.js";
+
+const pointsText = (item) => item.kind === "veto" ? t("item.veto")
+  : t(item.kind === "once" ? "item.once" : "item.each", { points: Math.abs(item.points) });
+
+function counter(count, onSet, key) {
+  return h("div", { class: "counter", dataset: { item: key } },
+    h("button", { class: "round", "aria-label": t("item.minus"), disabled: count <= 0,
+      onclick: () => onSet(Math.max(0, count - 1)) }, "−1"),
+    h("output", { class: "count" }, String(count)),
+    h("button", { class: "round", "aria-label": t("item.plus"), onclick: () => onSet(Math.min(999, count + 1)) }, "+1"));
+}
+
+function toggle(on, onSet, text, key) {
+  return h("button", { class: `toggle ${on ? "on" : ""}`, "aria-pressed": String(on), dataset: { item: key },
+    onclick: () => onSet(on ? 0 : 1) }, text);
+}
+
+function noteBox(id, value, save) {
+  let queue = Promise.resolve();
+  return h("textarea", { id, rows: 3, value: value || "", placeholder: t("inspect.note_placeholder"),
+    // saves are chained so they land in typing order
+    oninput: (e) => { const text = e.target.value; queue = queue.then(() => save(text)); } });
+}
+
+export async function inspectScreen(root, id, step, go) {
+  let record = await store.getInspection(id);
+  if (!record) return go("#/");
+  if (record.local.state === "submitted") return go(`#/view/${id}`);
+  const rubric = await store.rubricFor(record.rubric_version);
+  const groups = await store.places();
+  const village = groups.find((v) => v.groups.some((g) => g.id === record.group_id));
+  const group = village?.groups.find((g) => g.id === record.group_id);
+  const { photoReviews } = await store.reviewsFor(id);
+  const n = rubric.criteria.length;
+  step = Math.max(0, Math.min(n, step));
+
+  const change = async (fn) => { record = await store.updateInspection(id, fn); await draw(); };
+  const reload = async () => { record = await store.getInspection(id); await draw(); };
+
+  async function itemView(c, item) {
+    const entry = record.criteria[c.key];
+    const count = entry.deductions[item.key] || 0;
+    const key = `${c.key}.${item.key}`;
+    const set = (value) => change((r) => { r.criteria[c.key].deductions[item.key] = value; });
+    return h("li", { class: "item", dataset: { item: key } },
+      h("div", { class: "item-head" }, h("span", { class: "grow" }, label(item)),
+        h("span", { class: `points ${item.kind}` }, pointsText(item))),
+      item.kind === "each" ? counter(count, set, key)
+        : toggle(count >= 1, set, count >= 1 ? t("item.yes") : t("item.no"), key),
+      count >= 1 ? await photoStrip(record, c.key, item.key, photoReviews, reload) : null);
+  }
+
+  async function criterionView(c) {
+    const entry = record.criteria[c.key];
+    return h("section", { class: "card", id: "criterion", dataset: { criterion: c.key } },
+      h("h2", {}, label(c), " ", h("span", { class: "muted small" }, t("inspect.max", { max: c.max }))),
+      h("p", { class: "lead", id: "subtotal" }, entry.na ? t("inspect.na_on")
+        : t("inspect.subtotal", { score: criterionScore(c, entry), max: c.max })),
+      toggle(entry.na, (v) => change((r) => { r.criteria[c.key].na = v === 1; }), t("inspect.na"), "na"),
+      entry.na ? null : h("ul", { class: "items" }, await Promise.all(c.items.map((i) => itemView(c, i)))),
+      h("label", { for: `note-${c.key}` }, t("inspect.note")),
+      noteBox(`note-${c.key}`, entry.note, (text) => store.updateInspection(id, (r) => { r.criteria[c.key].note = text; })));
+  }
+
+  async function submit() {
+    const missing = missingEvidence(rubric, record, photoReviews);
+    if (missing.length) {
+      toast(t("submit.missing", { count: missing.length }), "error");
+      document.getElementById("missing")?.scrollIntoView();
+      return;
+    }
+    await store.updateInspection(id, (r) => { r.local.state = "submitted"; r.finished_at = r.finished_at || isoLocal(); });
+    toast(t("submit.done"));
+    go(`#/view/${id}`);
+    syncNow();
+  }
+
+  function summaryView() {
+    const missing = missingEvidence(rubric, record, photoReviews);
+    return h("section", { class: "card", id: "summary" },
+      h("h2", {}, t("summary.title")),
+      hasVeto(rubric, record.criteria) ? h("p", { class: "error" }, t("summary.veto")) : null,
+      h("ul", { class: "list" }, rubric.criteria.map((c, i) => h("li", {}, h("a", { class: "row", href: `#/inspect/${id}/${i}` },
+        h("span", { class: "grow" }, label(c)),
+        h("span", {}, record.criteria[c.key].na ? t("inspect.na_short")
+          : `${criterionScore(c, record.criteria[c.key])} / ${c.max}`))))),
+      h("label", { for: "note-overall" }, t("summary.note")),
+      noteBox("note-overall", record.note, (text) => store.updateInspection(id, (r) => { r.note = text; })),
+      missing.length ? h("div", { id: "missing", class: "error-box" }, h("p", {}, t("submit.missing", { count: missing.length })),
+        h("ul", {}, missing.map((m) => h("li", {}, h("a", { href: `#/inspect/${id}/${rubric.criteria.indexOf(m.criterion)}` },
+          `${label(m.criterion)} · ${label(m.item)}`))))) : null,
+      h("button", { id: "submit-button", class: "big primary", onclick: submit }, t("summary.submit")));
+  }
+
+  async function draw() {
+    const y = scrollY;
+    revokeObjectUrls();
+    const score = inspectionScore(rubric, record.criteria);
+    mount(root,
+      h("div", { class: "inspect-head" },
+        h("div", { class: "grow" }, h("b", {}, placeName(group)), " ", h("span", { class: "muted" }, placeName(village))),
+        h("div", { id: "running-score", class: "score" }, t("inspect.score", { score: formatScore(score) }))),
+      h("div", { class: "progress-step" }, h("span", { id: "step-label" },
+        step < n ? t("inspect.step", { step: step + 1, total: n }) : t("summary.title")),
+        h("progress", { max: n, value: Math.min(step + 1, n) })),
+      step < n ? await criterionView(rubric.criteria[step]) : summaryView(),
+      h("nav", { class: "bottom-bar" },
+        h("a", { class: "button secondary", id: "back-button", href: step > 0 ? `#/inspect/${id}/${step - 1}` : "#/" },
+          step > 0 ? t("nav.back") : t("nav.home")),
+        step < n ? h("a", { class: "button primary", id: "next-button", href: `#/inspect/${id}/${step + 1}` },
+          step + 1 < n ? t("nav.next") : t("nav.review")) : null));
+    scrollTo(0, y);
+  }
+  await draw();
+  scrollTo(0, 0);
+}

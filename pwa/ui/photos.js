@@ -1,0 +1,57 @@
+// The photos supporting one deduction: thumbnails, review marks, camera and gallery.
+import { h, objectUrl, toast } from "./dom.js";
+import { t } from "../i18n.js";
+import * as store from "../store.js";
+import { processPhoto } from "../camera.js";
+import { currentPosition } from "../geo.js";
+import { isoLocal, newId } from "../clock.js";
+
+async function thumbnail(record, photo, review, onChange) {
+  const blob = await store.photoBytes(photo.sha256);
+  const removable = !(record.local.sent_photo_ids || []).includes(photo.id);
+  return h("figure", { class: `thumb ${review?.accepted === false ? "rejected" : ""}`, dataset: { photo: photo.id } },
+    blob ? h("img", { src: objectUrl(blob.bytes, blob.type), alt: "" })
+      : h("div", { class: "uploaded" }, t("photo.on_server")),
+    photo.source === "gallery" ? h("figcaption", { class: "tag" }, t("photo.from_gallery")) : null,
+    review?.accepted === false ? h("figcaption", { class: "error" }, t("photo.rejected", { reason: review.reason || "" })) : null,
+    removable ? h("button", { class: "remove", "aria-label": t("photo.remove"),
+      onclick: async () => { await store.removePhoto(record.id, photo.id); onChange(); } }, "×") : null);
+}
+
+async function addPhoto(record, criterion, item, file, source, onChange, status) {
+  status.textContent = t("photo.processing");
+  try {
+    const [photo, gps] = await Promise.all([processPhoto(file), currentPosition({ timeoutMs: 5000 })]);
+    const captured = source === "camera" || !file.lastModified ? new Date() : new Date(file.lastModified);
+    const meta = { id: newId(), sha256: photo.sha256, size: photo.size, mime: photo.mime,
+      width: photo.width, height: photo.height, criterion, item,
+      captured_at: isoLocal(captured), gps, source };
+    await store.addPhoto(record.id, meta, photo.bytes);
+    onChange();
+  } catch (err) {
+    const full = err?.name === "QuotaExceededError" || err?.inner?.name === "QuotaExceededError";
+    status.textContent = full ? t("photo.quota") : t("photo.unreadable");
+    toast(status.textContent, "error");
+  }
+}
+
+function picker(kind, record, criterion, item, onChange, status) {
+  const input = h("input", { type: "file", accept: "image/*", class: "hidden-input",
+    dataset: { photoInput: kind, item: `${criterion}.${item}` },
+    onchange: (e) => e.target.files[0] && addPhoto(record, criterion, item, e.target.files[0], kind, onChange, status) });
+  if (kind === "camera") input.setAttribute("capture", "environment");
+  return h("label", { class: `button ${kind === "camera" ? "primary" : "secondary"}` },
+    kind === "camera" ? t("photo.take") : t("photo.gallery"), input);
+}
+
+export async function photoStrip(record, criterion, item, photoReviews, onChange) {
+  const photos = record.photos.filter((p) => p.criterion === criterion && p.item === item);
+  const good = photos.filter((p) => photoReviews.get(p.id)?.accepted !== false);
+  const status = h("p", { class: "photo-status muted", role: "status" });
+  return h("div", { class: "photos" },
+    h("div", { class: "thumbs" }, await Promise.all(photos.map((p) => thumbnail(record, p, photoReviews.get(p.id), onChange)))),
+    good.length ? null : h("p", { class: "error need-photo" }, t("photo.needed")),
+    status,
+    h("div", { class: "pair" }, picker("camera", record, criterion, item, onChange, status),
+      picker("gallery", record, criterion, item, onChange, status)));
+}

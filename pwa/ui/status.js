@@ -1,0 +1,64 @@
+// The status line: what is waiting, the last successful sync, why the last one failed,
+// and a progress bar (items and bytes) while a sync runs.
+import { h, mount } from "./dom.js";
+import { t, formatDateTime, formatBytes } from "../i18n.js";
+import { summary } from "../outbox.js";
+import { getMeta } from "../store.js";
+import { syncEvents, currentProgress, syncNow } from "../sync.js";
+
+export function reasonText(error) {
+  if (!error) return "";
+  if (error.code === "network") return t("error.network");
+  if (error.status === 401) return t("error.auth");
+  if (error.status === 403) return t("error.forbidden");
+  if (error.status >= 500) return t("error.server", { status: error.status });
+  return error.message || error.code;
+}
+
+function progressView(p) {
+  if (!p.running) return null;
+  const total = p.total ?? 0;
+  const text = p.phase === "push" ? t("sync.pushing", { done: p.done, total })
+    : p.phase === "photos" ? t("sync.uploading", { done: p.done, total,
+        bytes: formatBytes(p.bytesDone || 0), total_bytes: formatBytes(p.bytesTotal || 0) })
+    : p.phase === "pull" ? t("sync.pulling") : t("sync.starting");
+  const fraction = p.phase === "photos" && p.bytesTotal ? p.bytesDone / p.bytesTotal
+    : total ? p.done / total : 0;
+  return h("div", { class: "progress" },
+    h("div", { id: "sync-progress-text" }, text),
+    h("progress", { max: 1, value: Math.min(1, fraction) }));
+}
+
+async function fill(box) {
+  const [s, lastSync, lastError] = await Promise.all([summary(), getMeta("last_sync"), getMeta("last_error")]);
+  const p = currentProgress();
+  const waiting = s.inspections || s.photos;
+  const parts = [s.inspections && t("n.inspections", { count: s.inspections }),
+    s.photos && t("n.photos", { count: s.photos })].filter(Boolean);
+  const what = parts.length === 2 ? t("status.and", { a: parts[0], b: parts[1] }) : parts[0];
+  const line = waiting ? t("status.waiting", { what, bytes: formatBytes(s.bytes) }) : t("status.all_sent");
+  box.dataset.inspections = s.inspections;
+  box.dataset.photos = s.photos;
+  box.dataset.running = p.running ? "1" : "0";
+  mount(box,
+    h("div", { id: "status-line", class: waiting ? "waiting" : "clean" }, line),
+    h("div", { id: "last-sync", class: "muted" },
+      lastSync ? t("status.last_sync", { when: formatDateTime(lastSync) }) : t("status.never_synced")),
+    lastError && !p.running ? h("div", { id: "sync-error", class: "error" },
+      t("status.failed", { reason: reasonText(lastError) })) : null,
+    s.rejected.length ? h("div", { class: "error" }, t("status.rejected", { count: s.rejected.length })) : null,
+    progressView(p),
+    h("button", { id: "sync-button", class: "big primary", disabled: p.running,
+                  onclick: () => syncNow() }, p.running ? t("sync.running") : t("sync.now")));
+}
+
+export function statusCard() {
+  const box = h("section", { id: "status", class: "card" });
+  const refresh = () => { if (box.isConnected || !box.dataset.inspections) fill(box); };
+  syncEvents.addEventListener("progress", refresh);
+  // stop listening once the screen is gone
+  const stop = () => syncEvents.removeEventListener("progress", refresh);
+  addEventListener("hashchange", stop, { once: true });
+  fill(box);
+  return box;
+}

@@ -1,0 +1,56 @@
+"""The Flask app: create_app reads like a table of contents."""
+from pathlib import Path
+
+from flask import Flask
+
+from . import config as default_config
+from .extensions import csrf, db, login_manager, migrate, rest_api
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True,
+                template_folder="templates", static_folder="static")
+    app.config.update(default_config.from_environment(Path(app.instance_path)))
+    if config:
+        app.config.update(config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from .blobs_setup import init_blobstore
+    from .database import configure_engine
+
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    rest_api.init_app(app)
+    init_blobstore(app)
+    from . import i18n
+    i18n.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from .api import register_api
+    from .web import register_web
+
+    register_api(app)
+    register_web(app)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from .errors import register_errorhandlers as register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from .cli import register_cli
+
+    register_cli(app)

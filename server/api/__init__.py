@@ -1,0 +1,13 @@
+"""The JSON API under /api/v1 (the sync contract)."""
+from flask import Flask
+
+from ..extensions import csrf, rest_api
+
+
+def register_api(app: Flask) -> None:
+    from . import auth, blobs, pull, push
+
+    for module in (auth, pull, push, blobs):
+        # Token-authenticated JSON calls carry no cookies to forge: no CSRF tokens.
+        csrf.exempt(module.blp)
+        rest_api.register_blueprint(module.blp, url_prefix="/api/v1")

@@ -1,0 +1,185 @@
+"""Photos up, resumable and content-addressed (tus-like): check, HEAD, PATCH, GET."""
+import re
+
+from flask import current_app, request, send_file
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from ..auth import authenticate, roles_required
+from ..blob_ingest import blobstore, ensure_blob_row, publish_partial
+from ..blobstore import AlreadyComplete, ChunkTooLarge, HashMismatch, OffsetMismatch
+from ..errors import ApiError
+from ..extensions import db
+from ..images import ImageRejected
+from ..models import Blob, BlobUpload, Inspection, Photo
+
+blp = Blueprint("api_blobs", __name__, description="Resumable photo uploads")
+
+SHA256 = re.compile(r"^[0-9a-f]{64}$")
+VARIANTS = ("original", "display", "thumb")
+
+
+class BlobRef(Schema):
+    sha256 = fields.String(required=True, validate=validate.Regexp(SHA256))
+    size = fields.Integer(required=True, validate=validate.Range(min=1))
+
+
+class CheckRequest(Schema):
+    blobs = fields.List(fields.Nested(BlobRef), required=True,
+                        validate=validate.Length(max=5000))
+
+
+class MissingBlob(Schema):
+    sha256 = fields.String()
+    offset = fields.Integer()
+
+
+class CheckResponse(Schema):
+    missing = fields.List(fields.Nested(MissingBlob))
+
+
+def checked_sha(sha: str) -> str:
+    if not SHA256.match(sha):
+        raise ApiError(400, "invalid_request", "the blob name must be 64 lowercase hex characters")
+    return sha
+
+
+def offset_headers(offset: int, length: int | None) -> dict:
+    headers = {"Upload-Offset": str(offset), "Tus-Resumable": "1.0.0"}
+    if length is not None:
+        headers["Upload-Length"] = str(length)
+    return headers
+
+
+@blp.route("/blobs/check", methods=["POST"])
+@roles_required()
+@blp.arguments(CheckRequest)
+@blp.response(200, CheckResponse)
+def check(body):
+    limit = current_app.config["MAX_BLOB_BYTES"]
+    too_big = {f"blobs.{n}.size": [f"at most {limit} bytes"]
+               for n, b in enumerate(body["blobs"]) if b["size"] > limit}
+    if too_big:
+        raise ApiError(413, "too_large", "a blob is over the size limit", too_big)
+    missing = []
+    for ref in body["blobs"]:
+        if not ensure_blob_row(ref["sha256"]):
+            missing.append({"sha256": ref["sha256"],
+                            "offset": blobstore().partial_offset(ref["sha256"]) or 0})
+    return {"missing": missing}
+
+
+@blp.route("/blobs/<sha>", methods=["HEAD"])
+@roles_required()
+@blp.response(200)
+def head(sha):
+    sha = checked_sha(sha)
+    if ensure_blob_row(sha):
+        size = db.session.get(Blob, sha).size
+        return "", 200, offset_headers(size, size)
+    offset = blobstore().partial_offset(sha)
+    if offset is None:
+        raise ApiError(404, "not_found", "the server has no bytes of this blob")
+    upload = db.session.get(BlobUpload, sha)
+    return "", 200, offset_headers(offset, upload.length if upload else None)
+
+
+def header_int(name: str) -> int:
+    value = request.headers.get(name, "")
+    if not value.isdigit():
+        raise ApiError(400, "invalid_request", f"{name} must be a non-negative integer",
+                       {name: ["missing or not a non-negative integer"]})
+    return int(value)
+
+
+def announced_length(sha: str, length: int) -> None:
+    """The first chunk fixes the total length; later chunks must agree."""
+    upload = db.session.get(BlobUpload, sha)
+    if upload is None:
+        db.session.add(BlobUpload(sha256=sha, length=length))
+        db.session.commit()
+    elif upload.length != length:
+        if blobstore().partial_offset(sha):
+            raise ApiError(400, "invalid_request", "Upload-Length differs from the one "
+                           f"this upload started with ({upload.length})",
+                           {"Upload-Length": ["changed during the upload"]})
+        upload.length = length
+        db.session.commit()
+
+
+@blp.route("/blobs/<sha>", methods=["PATCH"])
+@roles_required()
+@blp.response(204)
+def patch(sha):
+    sha = checked_sha(sha)
+    config = current_app.config
+    request.max_content_length = config["MAX_CHUNK_BYTES"]
+    if request.mimetype != "application/offset+octet-stream":
+        raise ApiError(415, "unsupported_media",
+                       "Content-Type must be application/offset+octet-stream")
+    offset, length = header_int("Upload-Offset"), header_int("Upload-Length")
+    if length == 0 or offset > length:
+        raise ApiError(400, "invalid_request", "Upload-Offset must lie within Upload-Length")
+    if length > config["MAX_BLOB_BYTES"]:
+        raise ApiError(413, "too_large", f"a blob is at most {config['MAX_BLOB_BYTES']} bytes")
+    if ensure_blob_row(sha):
+        size = db.session.get(Blob, sha).size
+        if offset == size:
+            return "", 201, offset_headers(size, size)
+        raise ApiError(409, "offset_mismatch", "the blob is complete already",
+                       headers=offset_headers(size, size))
+    announced_length(sha, length)
+    limit = min(config["MAX_CHUNK_BYTES"], length - offset)
+    if (request.content_length or 0) > limit:
+        raise ApiError(413 if limit == config["MAX_CHUNK_BYTES"] else 400,
+                       "too_large" if limit == config["MAX_CHUNK_BYTES"] else "invalid_request",
+                       f"this chunk may carry at most {limit} bytes")
+    try:
+        new_offset = blobstore().append(sha, offset, request.stream, limit)
+    except AlreadyComplete as exc:
+        raise ApiError(409, "offset_mismatch", "the blob is complete already",
+                       headers=offset_headers(exc.current_offset, length))
+    except OffsetMismatch as exc:
+        raise ApiError(409, "offset_mismatch",
+                       f"expected offset {exc.current_offset}, not {offset}",
+                       headers=offset_headers(exc.current_offset, length))
+    except ChunkTooLarge:
+        raise ApiError(413, "too_large", f"this chunk may carry at most {limit} bytes")
+    if new_offset < length:
+        return "", 204, offset_headers(new_offset, length)
+    try:
+        publish_partial(sha)
+    except HashMismatch:
+        raise ApiError(422, "hash_mismatch",
+                       "the bytes do not match the SHA-256 in the URL; upload them again")
+    except ImageRejected as exc:
+        raise ApiError(413 if exc.code == "too_large" else 415, exc.code, exc.message)
+    db.session.commit()
+    return "", 201, offset_headers(length, length)
+
+
+def may_read(user, sha: str) -> bool:
+    query = db.select(Photo.id).join(Inspection).where(
+        Photo.sha256 == sha, Inspection.township_id == user.township_id)
+    if not user.can_review:
+        query = query.where(Inspection.inspector_id == user.id)
+    return db.session.execute(query.limit(1)).first() is not None
+
+
+@blp.route("/blobs/<sha>", methods=["GET"])
+@roles_required()
+@blp.response(200)
+def read(sha):
+    sha = checked_sha(sha)
+    variant = request.args.get("variant", "original")
+    if variant not in VARIANTS:
+        raise ApiError(400, "invalid_request", f"variant must be one of {', '.join(VARIANTS)}",
+                       {"variant": ["unknown variant"]})
+    if not may_read(authenticate(), sha) or not ensure_blob_row(sha):
+        raise ApiError(404, "not_found", "no such photo for you")
+    blob = db.session.get(Blob, sha)
+    mime = blob.mime if variant == "original" else "image/jpeg"
+    response = send_file(blobstore().open(sha, variant), mimetype=mime, etag=f"{sha}-{variant}",
+                         max_age=365 * 86400, conditional=True)
+    response.headers["Cache-Control"] = "private, max-age=31536000, immutable"
+    return response

@@ -1,0 +1,57 @@
+"""GET /sync/pull: reference data and review results down, page by page."""
+from flask import current_app
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from sync.cursor import InvalidCursor, decode_cursor, encode_cursor
+
+from ..auth import authenticate, extend_device_token, roles_required
+from ..errors import ApiError
+from ..extensions import db
+from ..pull import changes_after, render_changes
+
+blp = Blueprint("api_pull", __name__, description="Pull changes")
+
+
+class PullQuery(Schema):
+    cursor = fields.String(validate=validate.Length(max=200))
+    limit = fields.Integer(load_default=500, validate=validate.Range(min=1, max=1000))
+
+
+class ChangeOut(Schema):
+    type = fields.String()
+    id = fields.String()
+    op = fields.String()
+    version = fields.Integer()
+    data = fields.Dict(allow_none=True)
+
+
+class PullResponse(Schema):
+    changes = fields.List(fields.Nested(ChangeOut))
+    cursor = fields.String()
+    has_more = fields.Boolean()
+
+
+def cursor_key() -> bytes:
+    return current_app.config["SECRET_KEY"].encode()
+
+
+@blp.route("/sync/pull")
+@roles_required()
+@blp.arguments(PullQuery, location="query")
+@blp.response(200, PullResponse)
+def pull(args):
+    after = 0
+    if args.get("cursor"):
+        try:
+            after = decode_cursor(args["cursor"], cursor_key())
+        except InvalidCursor:
+            raise ApiError(400, "invalid_request", "this cursor was not issued by this server",
+                           {"cursor": ["unknown cursor"]})
+    rows, has_more = changes_after(authenticate(), after, args["limit"])
+    changes = render_changes(rows)
+    last = rows[-1].seq if rows else after
+    extend_device_token()
+    db.session.commit()
+    return {"changes": changes, "cursor": encode_cursor(last, cursor_key()),
+            "has_more": has_more}

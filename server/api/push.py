@@ -1,0 +1,48 @@
+"""POST /sync/push: inspections up."""
+from flask import current_app, g
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from ..auth import extend_device_token, roles_required
+from ..errors import ApiError
+from ..extensions import db
+from ..models import utcnow
+from ..push import push_inspections
+
+blp = Blueprint("api_push", __name__, description="Push inspections")
+
+
+class PushRequest(Schema):
+    client_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
+    # Each inspection is validated on its own, so one bad one is rejected alone.
+    inspections = fields.List(fields.Raw(), required=True)
+
+
+class PushResult(Schema):
+    id = fields.Raw()
+    client_rev = fields.Raw()
+    outcome = fields.String()
+    version = fields.Integer(allow_none=True)
+    errors = fields.Dict()
+    missing_blobs = fields.List(fields.String())
+
+
+class PushResponse(Schema):
+    results = fields.List(fields.Nested(PushResult))
+    server_time = fields.String()
+
+
+@blp.route("/sync/push", methods=["POST"])
+@roles_required()
+@blp.arguments(PushRequest)
+@blp.response(200, PushResponse)
+def push(body):
+    if body["client_id"] != g.device.client_id:
+        raise ApiError(403, "forbidden", "client_id is not the one issued with this token")
+    limit = current_app.config["MAX_PUSH_INSPECTIONS"]
+    if len(body["inspections"]) > limit:
+        raise ApiError(413, "too_large", f"at most {limit} inspections per push")
+    results = push_inspections(g.user, body["client_id"], body["inspections"])
+    extend_device_token()
+    db.session.commit()
+    return {"results": results, "server_time": utcnow().isoformat()}

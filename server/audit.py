@@ -1,0 +1,24 @@
+"""The audit log: who did what, when and why."""
+from flask import g
+from flask_login import current_user
+
+from .extensions import db
+from .models import AuditEntry
+
+
+def acting_user():
+    user = g.get("user")
+    if user is None and current_user and current_user.is_authenticated:
+        user = current_user
+    return user
+
+
+def record_audit(action: str, entity_type: str, entity_id, *, reason: str | None = None,
+                 detail: dict | None = None, user=None) -> AuditEntry:
+    user = user or acting_user()
+    entry = AuditEntry(action=action, entity_type=entity_type, entity_id=str(entity_id),
+                       reason=reason, detail=detail,
+                       user_id=user.id if user else None,
+                       township_id=user.township_id if user else None)
+    db.session.add(entry)
+    return entry

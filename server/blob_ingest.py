@@ -1,0 +1,83 @@
+"""Turning verified bytes into a published blob: checks, derivatives, metadata row.
+
+The blob store's files are the truth: a blob published just before the process died
+gets its metadata row the next time anyone asks about it (ensure_blob_row).
+"""
+import shutil
+from pathlib import Path
+
+from flask import current_app
+
+from .blobstore import BlobStore, HashMismatch
+from .evidence import refresh_flags_for_blob
+from .extensions import db
+from .images import ImageInfo, inspect_image, make_variants
+from .models import Blob, BlobUpload
+
+
+def blobstore() -> BlobStore:
+    return current_app.extensions["blobstore"]
+
+
+def _blob_row(sha: str, size: int, info: ImageInfo) -> Blob:
+    return Blob(sha256=sha, size=size, mime=info.mime, width=info.width, height=info.height,
+                exif_captured_at=info.captured_at, exif_gps=info.gps, phash=info.phash)
+
+
+def publish_partial(sha: str) -> Blob:
+    """The upload is complete: verify hash and image, publish, record. Raises
+    HashMismatch or images.ImageRejected (the partial is discarded either way)."""
+    store = blobstore()
+    path = store.partial_path(sha)
+    try:
+        actual = store.hash_partial(sha)
+        if actual != sha:
+            raise HashMismatch(sha, actual)
+        info = inspect_image(path)
+        variants = make_variants(path)
+    except Exception:
+        store.discard_partial(sha)
+        db.session.execute(db.delete(BlobUpload).where(BlobUpload.sha256 == sha))
+        db.session.commit()
+        raise
+    size = path.stat().st_size
+    store.publish(sha, variants)
+    return record_blob(sha, size, info)
+
+
+def put_verified_file(sha: str, path: Path) -> Blob:
+    """Bundle import: a whole file already on disk whose hash the caller checked."""
+    info = inspect_image(path)
+    variants = make_variants(path)
+    blobstore().put_complete(sha, path, variants)
+    return record_blob(sha, path.stat().st_size, info)
+
+
+def record_blob(sha: str, size: int, info: ImageInfo) -> Blob:
+    blob = db.session.get(Blob, sha)
+    if blob is None:
+        blob = _blob_row(sha, size, info)
+        db.session.add(blob)
+    db.session.execute(db.delete(BlobUpload).where(BlobUpload.sha256 == sha))
+    db.session.flush()
+    refresh_flags_for_blob(sha)
+    return blob
+
+
+def ensure_blob_row(sha: str) -> bool:
+    """True if the blob is complete, repairing a missing metadata row on the way."""
+    if db.session.get(Blob, sha) is not None:
+        return True
+    store = blobstore()
+    if not store.exists(sha):
+        return False
+    tmp = Path(current_app.instance_path) / f"repair-{sha}"
+    tmp.parent.mkdir(parents=True, exist_ok=True)
+    with store.open(sha) as original, tmp.open("wb") as copy:
+        shutil.copyfileobj(original, copy)
+    try:
+        record_blob(sha, tmp.stat().st_size, inspect_image(tmp))
+    finally:
+        tmp.unlink(missing_ok=True)
+    db.session.commit()
+    return True

@@ -1,0 +1,50 @@
+"""Configuration from environment variables, each with an embedded default.
+
+With nothing set, the app runs on a SQLite file and a blob folder under `instance/`.
+"""
+import os
+import secrets
+from pathlib import Path
+
+MIB = 1024 * 1024
+
+
+def _secret_key(instance_path: Path) -> str:
+    """SECRET_KEY from the environment, else one generated once into instance/."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def from_environment(instance_path: Path) -> dict:
+    blob_store = os.environ.get("BLOB_STORE", f"file://{instance_path / 'blobs'}")
+    return {
+        "SECRET_KEY": _secret_key(instance_path),
+        "SQLALCHEMY_DATABASE_URI": os.environ.get(
+            "DATABASE_URL", f"sqlite:///{instance_path / 'inspections.db'}"),
+        "BLOB_STORE": blob_store,
+        # The limits of the sync contract ("Conventions").
+        "MAX_JSON_BYTES": 5 * MIB,
+        "MAX_CONTENT_LENGTH": 5 * MIB,  # views that take more (bundles) raise it
+        "MAX_PUSH_INSPECTIONS": 200,
+        "MAX_BLOB_BYTES": 15 * MIB,
+        "MAX_CHUNK_BYTES": 1 * MIB,
+        "MAX_BUNDLE_BYTES": 100 * MIB,
+        # Evidence flags and ranking (domain.md), configurable per deployment.
+        "FAR_FROM_GROUP_M": float(os.environ.get("FAR_FROM_GROUP_M", 2000)),
+        "RANKING_M": float(os.environ.get("RANKING_M", 2)),
+        # Inspectors stay offline for days; every successful sync extends the token.
+        "TOKEN_LIFETIME_DAYS": int(os.environ.get("TOKEN_LIFETIME_DAYS", 90)),
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        # flask-smorest: serve the OpenAPI document at /api/v1/openapi.json
+        "API_TITLE": "Inspection collector sync API",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api/v1",
+        "OPENAPI_JSON_PATH": "openapi.json",
+    }

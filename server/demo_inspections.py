@@ -1,0 +1,112 @@
+"""Sample submitted inspections with generated photos, so review and rankings have
+something to show on a fresh demo."""
+import hashlib
+import io
+import random
+import tempfile
+import uuid
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from PIL import Image, ImageDraw
+
+from sync.rubric import DEFAULT_RUBRIC
+
+from .blob_ingest import put_verified_file
+from .i18n import TOWNSHIP_TZ
+from .models import Assignment, Round, VillagerGroup
+from .push import push_inspections
+
+DEMO_CLIENT_ID = "00000000-0000-4000-8000-00000000de70"
+ITEMS = [(c["key"], i["key"], i["kind"]) for c in DEFAULT_RUBRIC["criteria"] for i in c["items"]]
+
+
+def demo_photo(rng: random.Random, label: str) -> bytes:
+    """A 480×360 JPEG with shapes and the deduction's name: clearly not a real scene."""
+    image = Image.new("RGB", (480, 360), tuple(rng.randrange(120, 230) for _ in range(3)))
+    draw = ImageDraw.Draw(image)
+    for _ in range(12):
+        x, y = rng.randrange(440), rng.randrange(320)
+        draw.rectangle([x, y, x + rng.randrange(20, 200), y + rng.randrange(20, 160)],
+                       fill=tuple(rng.randrange(256) for _ in range(3)))
+    draw.text((20, 20), f"DEMO {label}", fill=(0, 0, 0))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=80)
+    return out.getvalue()
+
+
+def sample_deductions(rng: random.Random, severity: float) -> dict:
+    criteria = {}
+    for criterion, item, kind in ITEMS:
+        if kind == "veto":
+            count = 1 if rng.random() < 0.02 * severity else 0
+        elif kind == "once":
+            count = 1 if rng.random() < 0.15 * severity else 0
+        else:
+            count = rng.choices([0, 1, 2, 3], weights=[8 / severity, 3, 1, severity / 2])[0]
+        if count:
+            criteria.setdefault(criterion, {"na": False, "deductions": {}, "note": ""})
+            criteria[criterion]["deductions"][item] = count
+    return criteria
+
+
+def add_sample_inspections(round_: Round, groups: list[VillagerGroup], users: dict,
+                           rng: random.Random) -> None:
+    """Most assigned groups get one inspection; some get a second from the other inspector."""
+    assignments = {a.group_id: a.user_id for a in round_and_assignments(round_)}
+    by_user = {}
+    started = datetime.now(TOWNSHIP_TZ).replace(hour=9, minute=0, second=0, microsecond=0)
+    with tempfile.TemporaryDirectory() as workdir:
+        for index, group in enumerate(groups):
+            if index % 7 == 6:
+                continue  # leave some groups not inspected
+            inspectors = [assignments[group.id]]
+            if index % 5 == 0:
+                other = users["inspector2"] if inspectors[0] == users["inspector1"].id \
+                    else users["inspector1"]
+                inspectors.append(other.id)
+            severity = 0.5 + (index % 9) / 3
+            for user_id in inspectors:
+                payload = make_inspection(rng, round_, group, started + timedelta(minutes=index),
+                                          severity, Path(workdir))
+                by_user.setdefault(user_id, []).append(payload)
+    for user in users.values():
+        if user.id in by_user:
+            push_inspections(user, DEMO_CLIENT_ID, by_user[user.id])
+
+
+def round_and_assignments(round_: Round):
+    from .extensions import db
+
+    return db.session.execute(db.select(Assignment).where(
+        Assignment.round_id == round_.id)).scalars()
+
+
+def make_inspection(rng, round_, group, started, severity, workdir: Path) -> dict:
+    criteria = sample_deductions(rng, severity)
+    photos = []
+    for criterion, entry in criteria.items():
+        for item in entry["deductions"]:
+            data = demo_photo(rng, f"{criterion}/{item}")
+            sha = hashlib.sha256(data).hexdigest()
+            path = workdir / sha
+            path.write_bytes(data)
+            put_verified_file(sha, path)
+            near = (group.lat + rng.uniform(-0.002, 0.002), group.lon + rng.uniform(-0.002, 0.002))
+            photos.append({
+                "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)), "sha256": sha,
+                "size": len(data), "mime": "image/jpeg", "width": 480, "height": 360,
+                "criterion": criterion, "item": item,
+                "captured_at": (started + timedelta(minutes=5)).isoformat(),
+                "gps": {"lat": near[0], "lon": near[1], "accuracy_m": rng.choice([8, 15, 30]),
+                        "at": (started + timedelta(minutes=5)).isoformat()},
+                "source": "camera"})
+    return {
+        "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)), "client_rev": 1,
+        "base_version": None, "round_id": round_.id, "group_id": group.id,
+        "rubric_version": round_.rubric.version, "status": "submitted",
+        "started_at": started.isoformat(),
+        "finished_at": (started + timedelta(minutes=25)).isoformat(),
+        "gps": {"lat": group.lat, "lon": group.lon, "accuracy_m": 12, "at": started.isoformat()},
+        "criteria": criteria, "note": "示例数据", "photos": photos,
+    }

@@ -1,0 +1,130 @@
+"""Inspections as the server holds them, every revision received, and their photos."""
+from datetime import datetime
+from typing import Optional
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .types import UTCDateTime, utcnow
+
+REVIEW_STATES = ("received", "approved", "rejected", "has_issues")
+
+
+class Inspection(db.Model):
+    __tablename__ = "inspections"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "review_state in ('received', 'approved', 'rejected', 'has_issues')",
+            name="review_state"),
+        sa.Index("ix_inspections_round_group", "round_id", "group_id"),
+    )
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)  # made on the phone
+    township_id: Mapped[int] = mapped_column(sa.ForeignKey("townships.id"), index=True)
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("rounds.id"))
+    group_id: Mapped[int] = mapped_column(sa.ForeignKey("villager_groups.id"))
+    inspector_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    rubric_version: Mapped[int]
+    status: Mapped[str] = mapped_column(sa.String(12), default="submitted")
+    started_at: Mapped[Optional[str]] = mapped_column(sa.String(40))
+    finished_at: Mapped[Optional[str]] = mapped_column(sa.String(40))
+    gps: Mapped[Optional[dict]] = mapped_column(sa.JSON)
+    criteria: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    note: Mapped[Optional[str]] = mapped_column(sa.Text)
+    # One counter: changes with the fields or the review state (contract, "Push").
+    version: Mapped[int] = mapped_column(default=1)
+    review_state: Mapped[str] = mapped_column(sa.String(12), default="received")
+    flags: Mapped[list] = mapped_column(sa.JSON, default=list)
+    has_conflict: Mapped[bool] = mapped_column(default=False)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    inspector: Mapped["User"] = relationship()  # noqa: F821
+    group: Mapped["VillagerGroup"] = relationship()  # noqa: F821
+    round: Mapped["Round"] = relationship()  # noqa: F821
+    photos: Mapped[list["Photo"]] = relationship(
+        back_populates="inspection", order_by="Photo.position")
+    revisions: Mapped[list["InspectionRevision"]] = relationship(
+        back_populates="inspection", order_by="InspectionRevision.id")
+
+
+class InspectionRevision(db.Model):
+    """Every revision a device pushed, kept in full (conflicting ones included)."""
+    __tablename__ = "inspection_revisions"
+    __table_args__ = (
+        # The idempotency key of a push: a retry finds its first result here.
+        sa.UniqueConstraint("inspection_id", "client_id", "client_rev"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inspection_id: Mapped[str] = mapped_column(sa.ForeignKey("inspections.id"), index=True)
+    client_id: Mapped[str] = mapped_column(sa.String(36))
+    client_rev: Mapped[int]
+    base_version: Mapped[Optional[int]]
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    outcome: Mapped[str] = mapped_column(sa.String(10))
+    # The server version after this revision was applied (or the one it conflicted with).
+    version: Mapped[int]
+    payload: Mapped[dict] = mapped_column(sa.JSON)
+    # What the inspection's content was after this revision: the base of later merges.
+    content: Mapped[dict] = mapped_column(sa.JSON)
+    conflicts: Mapped[list] = mapped_column(sa.JSON, default=list)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    inspection: Mapped[Inspection] = relationship(back_populates="revisions")
+
+
+class Photo(db.Model):
+    """A photo record of an inspection; its bytes are a Blob, shared by content."""
+    __tablename__ = "photos"
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)  # made on the phone
+    inspection_id: Mapped[str] = mapped_column(sa.ForeignKey("inspections.id"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    sha256: Mapped[str] = mapped_column(sa.String(64), index=True)
+    size: Mapped[int]
+    mime: Mapped[str] = mapped_column(sa.String(20))
+    width: Mapped[int]
+    height: Mapped[int]
+    criterion: Mapped[str] = mapped_column(sa.String(40))
+    item: Mapped[Optional[str]] = mapped_column(sa.String(40))
+    captured_at: Mapped[Optional[str]] = mapped_column(sa.String(40))
+    gps: Mapped[Optional[dict]] = mapped_column(sa.JSON)
+    source: Mapped[str] = mapped_column(sa.String(10))
+    flags: Mapped[list] = mapped_column(sa.JSON, default=list)
+    # Supervisor's decision: None = not reviewed yet.
+    accepted: Mapped[Optional[bool]]
+    review_reason: Mapped[Optional[str]] = mapped_column(sa.Text)
+    reviewed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    reviewed_by: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id"))
+
+    inspection: Mapped[Inspection] = relationship(back_populates="photos")
+
+    def to_record(self) -> dict:
+        """The photo as the phone pushed it."""
+        return {
+            "id": self.id, "sha256": self.sha256, "size": self.size, "mime": self.mime,
+            "width": self.width, "height": self.height, "criterion": self.criterion,
+            "item": self.item, "captured_at": self.captured_at, "gps": self.gps,
+            "source": self.source,
+        }
+
+
+class Blob(db.Model):
+    """A complete, verified image in the blob store, with what it says about itself."""
+    __tablename__ = "blobs"
+    sha256: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(sa.BigInteger)
+    mime: Mapped[str] = mapped_column(sa.String(20))
+    width: Mapped[int]
+    height: Mapped[int]
+    exif_captured_at: Mapped[Optional[str]] = mapped_column(sa.String(40))
+    exif_gps: Mapped[Optional[dict]] = mapped_column(sa.JSON)
+    phash: Mapped[Optional[str]] = mapped_column(sa.String(32), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class BlobUpload(db.Model):
+    """A resumable upload in progress: the total length the client announced."""
+    __tablename__ = "blob_uploads"
+    sha256: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    length: Mapped[int] = mapped_column(sa.BigInteger)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,82 @@
+"""Supervisor comments (immutable), the audit log, the change log and rankings."""
+from datetime import datetime
+from typing import Optional
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .types import UTCDateTime, utcnow
+
+
+class Comment(db.Model):
+    """Comments are never edited or deleted: there is no code path that does."""
+    __tablename__ = "comments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inspection_id: Mapped[str] = mapped_column(sa.ForeignKey("inspections.id"), index=True)
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    body: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    author: Mapped["User"] = relationship()  # noqa: F821
+
+
+class AuditEntry(db.Model):
+    """Who did what, when and why."""
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    township_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("townships.id"), index=True)
+    user_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(sa.String(40))
+    entity_type: Mapped[str] = mapped_column(sa.String(20))
+    entity_id: Mapped[str] = mapped_column(sa.String(64))
+    reason: Mapped[Optional[str]] = mapped_column(sa.Text)
+    detail: Mapped[Optional[dict]] = mapped_column(sa.JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[Optional["User"]] = relationship()  # noqa: F821
+
+
+class Change(db.Model):
+    """The latest change of each synced entity, ordered by a monotonic sequence.
+
+    Only the latest row per entity is kept: a pull that has not reached the old row
+    will reach the new one, and the data sent is always the entity's current state.
+    """
+    __tablename__ = "changes"
+    __table_args__ = (sa.UniqueConstraint("entity_type", "entity_id"),)
+    seq: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True, autoincrement=False)
+    entity_type: Mapped[str] = mapped_column(sa.String(20))
+    entity_id: Mapped[str] = mapped_column(sa.String(64))
+    op: Mapped[str] = mapped_column(sa.String(6))  # put | delete
+    township_id: Mapped[int] = mapped_column(index=True)
+    # Set for data only one inspector may see (their inspections, comments, ...).
+    owner_id: Mapped[Optional[int]] = mapped_column(index=True)
+
+
+class SyncCounter(db.Model):
+    """One row; its update lock orders change sequences in commit order."""
+    __tablename__ = "sync_counter"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    value: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+
+
+class RankingCache(db.Model):
+    """The live ranking of a round, computed for one data_version of the round."""
+    __tablename__ = "ranking_cache"
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("rounds.id"), primary_key=True)
+    data_version: Mapped[int]
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    result: Mapped[dict] = mapped_column(sa.JSON)
+
+
+class PublishedRanking(db.Model):
+    """A frozen snapshot of a round's lists; republishing adds a version."""
+    __tablename__ = "published_rankings"
+    __table_args__ = (sa.UniqueConstraint("round_id", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("rounds.id"), index=True)
+    version: Mapped[int]
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    published_by: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    result: Mapped[dict] = mapped_column(sa.JSON)

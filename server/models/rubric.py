@@ -1,0 +1,92 @@
+"""Rubric versions: criteria with their deduction items (domain.md, "Default rubric")."""
+from typing import Optional
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+
+ITEM_KINDS = ("each", "once", "veto")
+
+
+class RubricVersion(db.Model):
+    __tablename__ = "rubric_versions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(unique=True)
+    title: Mapped[Optional[str]] = mapped_column(sa.String(200))
+
+    criteria: Mapped[list["Criterion"]] = relationship(
+        back_populates="rubric", order_by="Criterion.position",
+        cascade="all, delete-orphan")
+
+    def to_dict(self) -> dict:
+        """The plain rubric dict that sync/ computes with and pull sends."""
+        return {
+            "version": self.version,
+            "criteria": [c.to_dict() for c in self.criteria],
+        }
+
+
+class Criterion(db.Model):
+    __tablename__ = "criteria"
+    __table_args__ = (sa.UniqueConstraint("rubric_id", "key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rubric_id: Mapped[int] = mapped_column(sa.ForeignKey("rubric_versions.id"), index=True)
+    position: Mapped[int]
+    key: Mapped[str] = mapped_column(sa.String(40))
+    max_points: Mapped[float]
+    label_zh: Mapped[str] = mapped_column(sa.String(200))
+    label_en: Mapped[str] = mapped_column(sa.String(200))
+
+    rubric: Mapped[RubricVersion] = relationship(back_populates="criteria")
+    items: Mapped[list["DeductionItem"]] = relationship(
+        back_populates="criterion", order_by="DeductionItem.position",
+        cascade="all, delete-orphan")
+
+    def to_dict(self) -> dict:
+        return {
+            "key": self.key, "max": self.max_points,
+            "label_zh": self.label_zh, "label_en": self.label_en,
+            "items": [i.to_dict() for i in self.items],
+        }
+
+
+class DeductionItem(db.Model):
+    __tablename__ = "deduction_items"
+    __table_args__ = (
+        sa.UniqueConstraint("criterion_id", "key"),
+        sa.CheckConstraint("kind in ('each', 'once', 'veto')", name="item_kind"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    criterion_id: Mapped[int] = mapped_column(sa.ForeignKey("criteria.id"), index=True)
+    position: Mapped[int]
+    key: Mapped[str] = mapped_column(sa.String(40))
+    points: Mapped[float]
+    kind: Mapped[str] = mapped_column(sa.String(8))
+    label_zh: Mapped[str] = mapped_column(sa.String(200))
+    label_en: Mapped[str] = mapped_column(sa.String(200))
+    photo_required: Mapped[bool] = mapped_column(default=True)
+
+    criterion: Mapped[Criterion] = relationship(back_populates="items")
+
+    def to_dict(self) -> dict:
+        return {
+            "key": self.key, "points": self.points, "kind": self.kind,
+            "label_zh": self.label_zh, "label_en": self.label_en,
+            "photo_required": self.photo_required,
+        }
+
+
+def rubric_from_dict(data: dict) -> RubricVersion:
+    """A new RubricVersion from the plain dict form (the inverse of to_dict)."""
+    rubric = RubricVersion(version=data["version"], title=data.get("title"))
+    for c_pos, c in enumerate(data["criteria"]):
+        criterion = Criterion(position=c_pos, key=c["key"], max_points=c["max"],
+                              label_zh=c["label_zh"], label_en=c["label_en"])
+        for i_pos, i in enumerate(c["items"]):
+            criterion.items.append(DeductionItem(
+                position=i_pos, key=i["key"], points=i["points"], kind=i["kind"],
+                label_zh=i["label_zh"], label_en=i["label_en"],
+                photo_required=i.get("photo_required", True)))
+        rubric.criteria.append(criterion)
+    return rubric

@@ -1,0 +1,80 @@
+"""Users, roles and device tokens."""
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+from typing import Optional
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..extensions import db
+from .types import UTCDateTime, utcnow
+
+ROLES = ("inspector", "supervisor", "admin")
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (
+        sa.CheckConstraint("role in ('inspector', 'supervisor', 'admin')", name="user_role"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    township_id: Mapped[int] = mapped_column(sa.ForeignKey("townships.id"), index=True)
+    username: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    display_name: Mapped[str] = mapped_column(sa.String(100))
+    role: Mapped[str] = mapped_column(sa.String(12))
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+
+    township: Mapped["Township"] = relationship()  # noqa: F821
+    tokens: Mapped[list["DeviceToken"]] = relationship(back_populates="user",
+                                                       order_by="DeviceToken.id")
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    @property
+    def can_review(self) -> bool:
+        return self.role in ("supervisor", "admin")
+
+
+def hash_token(token: str) -> str:
+    # Tokens are long random strings, so one fast hash is enough (no salt needed).
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class DeviceToken(db.Model):
+    """One signed-in device: the API token is stored only as its hash."""
+    __tablename__ = "device_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    client_id: Mapped[str] = mapped_column(sa.String(36), unique=True)
+    device_name: Mapped[str] = mapped_column(sa.String(100))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(back_populates="tokens")
+
+    @classmethod
+    def issue(cls, user: User, device_name: str, client_id: str,
+              lifetime: timedelta) -> tuple["DeviceToken", str]:
+        """A new device registration and its plain token (shown once, never stored)."""
+        token = secrets.token_urlsafe(32)
+        device = cls(user=user, device_name=device_name, client_id=client_id,
+                     token_hash=hash_token(token), expires_at=utcnow() + lifetime)
+        return device, token
+
+    def is_valid(self, now: datetime) -> bool:
+        return self.revoked_at is None and self.expires_at > now and self.user.active

@@ -1,0 +1,93 @@
+"""Pull: the change log turned into the pages a phone applies."""
+from collections import defaultdict
+
+from .changes import GLOBAL
+from .extensions import db
+from .inspection_data import inspection_data
+from .models import (Assignment, Change, Comment, Inspection, Photo, Round, RubricVersion,
+                     User, Village, VillagerGroup)
+
+
+def changes_after(user: User, after: int, limit: int) -> tuple[list[Change], bool]:
+    """The next page of changes in the user's scope, and whether there are more."""
+    query = db.select(Change).where(
+        Change.seq > after, Change.township_id.in_((user.township_id, GLOBAL)))
+    if not user.can_review:
+        # Inspectors see their own inspections, comments, photo reviews, assignments.
+        query = query.where((Change.owner_id.is_(None)) | (Change.owner_id == user.id))
+    rows = db.session.execute(query.order_by(Change.seq).limit(limit + 1)).scalars().all()
+    return rows[:limit], len(rows) > limit
+
+
+def _rubric(r: RubricVersion) -> dict:
+    return r.to_dict()
+
+
+def _village(v: Village) -> dict:
+    return {"id": v.id, "name": v.name, "name_en": v.name_en}
+
+
+def _group(g: VillagerGroup) -> dict:
+    return {"id": g.id, "village_id": g.village_id, "name": g.name, "name_en": g.name_en,
+            "lat": g.lat, "lon": g.lon}
+
+
+def _round(r: Round) -> dict:
+    return {"id": r.id, "name": r.name, "starts_on": r.starts_on.isoformat(),
+            "ends_on": r.ends_on.isoformat(), "state": r.state,
+            "rubric_version": r.rubric.version, "red_size": r.red_size,
+            "black_size": r.black_size}
+
+
+def _assignment(a: Assignment) -> dict:
+    return {"id": a.id, "round_id": a.round_id, "group_id": a.group_id, "user_id": a.user_id,
+            "team_id": a.team_id}
+
+
+def _comment(c: Comment) -> dict:
+    return {"id": c.id, "inspection_id": c.inspection_id, "author": c.author.display_name,
+            "body": c.body, "created_at": c.created_at.isoformat()}
+
+
+def _photo_review(p: Photo) -> dict:
+    return {"photo_id": p.id, "inspection_id": p.inspection_id, "accepted": p.accepted,
+            "reason": p.review_reason,
+            "reviewed_at": p.reviewed_at.isoformat() if p.reviewed_at else None,
+            "criterion": p.criterion, "item": p.item}
+
+
+# type → (model, how its entity_id is looked up, serializer)
+ENTITIES = {
+    "rubric": (RubricVersion, RubricVersion.version, int, _rubric),
+    "village": (Village, Village.id, int, _village),
+    "group": (VillagerGroup, VillagerGroup.id, int, _group),
+    "round": (Round, Round.id, int, _round),
+    "assignment": (Assignment, Assignment.id, int, _assignment),
+    "inspection": (Inspection, Inspection.id, str, inspection_data),
+    "comment": (Comment, Comment.id, int, _comment),
+    "photo_review": (Photo, Photo.id, str, _photo_review),
+}
+
+
+def render_changes(rows: list[Change]) -> list[dict]:
+    """Each change with the entity's current data (deleted ones as tombstones)."""
+    wanted = defaultdict(list)
+    for row in rows:
+        if row.op == "put":
+            wanted[row.entity_type].append(row.entity_id)
+    found = {}
+    for entity_type, ids in wanted.items():
+        model, column, cast, serialize = ENTITIES[entity_type]
+        for obj in db.session.execute(db.select(model).where(
+                column.in_([cast(i) for i in ids]))).scalars():
+            found[(entity_type, str(getattr(obj, column.key)))] = serialize(obj)
+    out = []
+    for row in rows:
+        data = found.get((row.entity_type, row.entity_id))
+        op = "put" if row.op == "put" and data is not None else "delete"
+        version = data["version"] if row.entity_type == "inspection" and data else row.seq
+        if row.entity_type == "rubric" and data:
+            version = row.seq
+        out.append({"type": row.entity_type, "id": row.entity_id, "op": op,
+                    "version": version, "data": data if op == "put" else None})
+    return out

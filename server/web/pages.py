@@ -1,0 +1,64 @@
+"""Sign-in, sign-out, the language switch and the home page."""
+from urllib.parse import urlsplit
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
+
+from ..extensions import db
+from ..i18n import LANGUAGES
+from ..models import User
+from .forms import LoginForm
+
+bp = Blueprint("web", __name__)
+
+HOME_BY_ROLE = {"inspector": "phone_app.index", "supervisor": "review.queue",
+                "admin": "admin.index"}
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only same-site paths: never redirect a signed-in user to another host."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/"):
+        return None
+    return target
+
+
+@bp.route("/")
+def index():
+    if current_user.is_authenticated:
+        return redirect(url_for(HOME_BY_ROLE[current_user.role]))
+    return render_template("web/index.html")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    error = None
+    if form.validate_on_submit():
+        user = db.session.execute(
+            db.select(User).where(User.username == form.username.data)).scalar_one_or_none()
+        if user and user.active and user.check_password(form.password.data):
+            login_user(user)
+            return redirect(safe_next(request.args.get("next"))
+                            or url_for(HOME_BY_ROLE[user.role]))
+        error = "login.bad_credentials"
+    elif request.method == "POST":
+        error = "login.missing_fields"
+    status = 401 if error == "login.bad_credentials" else (400 if error else 200)
+    return render_template("web/login.html", form=form, error=error), status
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    logout_user()
+    return redirect(url_for("web.index"))
+
+
+@bp.route("/lang/<code>")
+def switch_language(code: str):
+    response = redirect(safe_next(request.args.get("next")) or url_for("web.index"))
+    if code in LANGUAGES:
+        response.set_cookie("lang", code, max_age=365 * 86400, samesite="Lax")
+    return response

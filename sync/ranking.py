@@ -1,0 +1,219 @@
+"""The ranking rule of one round (domain.md, "Merging into rankings").
+
+Every sum goes through math.fsum, which is correctly rounded and so independent of
+input order: the same data always gives the same scores to the last bit.
+"""
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from itertools import groupby
+from typing import Iterable, Mapping
+
+from .rubric import TIE_BREAK_CRITERIA, InspectionScore
+
+TIE_EPSILON = 1e-9
+RED_MIN_SCORE = 85.0
+RED, BLACK = "red", "black"
+MAX_REASON_ITEMS = 3
+
+
+@dataclass(frozen=True)
+class GroupRef:
+    group_id: int
+    village: str
+    name: str
+
+
+@dataclass(frozen=True)
+class CountedInspection:
+    """A submitted, not rejected inspection, scored with its void deductions dropped."""
+    inspection_id: str
+    group_id: int
+    inspector_id: int
+    score: InspectionScore
+
+
+@dataclass(frozen=True)
+class RankedGroup:
+    group_id: int
+    village: str
+    name: str
+    rank: int
+    score: float            # WR, unrounded
+    raw_score: float        # R, unrounded
+    inspections: int        # v
+    inspectors: int
+    low_confidence: bool
+    veto: bool
+    list: str | None        # "red", "black" or None
+    reason: str
+    change: int | None      # previous rank − rank; positive = moved up
+
+
+@dataclass(frozen=True)
+class Ranking:
+    groups: list = field(default_factory=list)         # RankedGroup, by rank then name
+    not_inspected: list = field(default_factory=list)  # GroupRef, by village then name
+    mean_raw_score: float | None = None                # C, the shrinkage target
+    red_size: int = 0                                  # the sizes used, defaults filled in
+    black_size: int = 0
+
+
+@dataclass
+class _GroupStats:
+    ref: GroupRef
+    raw: float              # R
+    inspections: int        # v
+    inspectors: int
+    veto_count: int
+    tie_subtotal: float     # mean collection + toilets subtotal
+    deductions: dict        # (criterion, item) -> _Lost
+    weighted: float = 0.0   # WR, set once C is known
+
+
+@dataclass
+class _Lost:
+    """One deduction item summed over a group's counted inspections."""
+    count: int = 0
+    points: list = field(default_factory=list)   # summed with fsum, like every score
+    veto: bool = False
+
+
+def default_list_sizes(n_ranked: int) -> tuple[int, int]:
+    """(red, black) = (max(3, ⌈15 %⌉), max(2, ⌈10 %⌉)) of the ranked groups."""
+    # Integer ceilings: in floats 0.1 * 30 is 3.0000000000000004, whose ceiling is 4.
+    return max(3, -(-15 * n_ranked // 100)), max(2, -(-10 * n_ranked // 100))
+
+
+def _mean(values) -> float:
+    values = list(values)
+    return math.fsum(values) / len(values)
+
+
+def _group_stats(ref: GroupRef, inspections: list) -> _GroupStats:
+    by_inspector = defaultdict(list)
+    deductions = defaultdict(_Lost)
+    for inspection in inspections:
+        by_inspector[inspection.inspector_id].append(inspection.score.total)
+        for d in inspection.score.deductions:
+            lost = deductions[(d.criterion, d.item)]
+            lost.count += d.count
+            lost.points.append(d.points)
+            lost.veto = lost.veto or d.veto
+    return _GroupStats(
+        ref=ref,
+        # Average each inspector first so one inspector visiting twice counts once.
+        raw=_mean(_mean(totals) for totals in by_inspector.values()),
+        inspections=len(inspections),
+        inspectors=len(by_inspector),
+        veto_count=sum(1 for i in inspections if i.score.veto),
+        tie_subtotal=_mean(i.score.subtotal(TIE_BREAK_CRITERIA) for i in inspections),
+        deductions=dict(deductions),
+    )
+
+
+def _reason(deductions: dict, labels: Mapping) -> str:
+    """"label ×count, …" for the largest deductions, a veto item always first."""
+    def label(key):
+        return labels.get(key, key[1])
+    ordered = sorted(deductions.items(),
+                     key=lambda kv: (not kv[1].veto, -math.fsum(kv[1].points), label(kv[0]),
+                                     kv[0]))
+    return ", ".join(f"{label(key)} ×{lost.count}"
+                     for key, lost in ordered[:MAX_REASON_ITEMS])
+
+
+def _clusters(ordered: list, key) -> list:
+    """Split a list sorted by key (descending) into runs within TIE_EPSILON of their first."""
+    runs = []
+    for entry in ordered:
+        if runs and key(runs[-1][0]) - key(entry) <= TIE_EPSILON:
+            runs[-1].append(entry)
+        else:
+            runs.append([entry])
+    return runs
+
+
+def _assign_ranks(stats: list) -> list:
+    """[(stats, rank)] in rank order, competition style (1, 2, 2, 4)."""
+    def by_name(s):
+        return (s.ref.name, s.ref.group_id)
+    ordered = sorted(stats, key=lambda s: (-s.weighted, by_name(s)))
+    placed = []
+    for same_score in _clusters(ordered, lambda s: s.weighted):
+        # Tie-breaks: fewer vetoed inspections, then the higher collection + toilets mean.
+        same_score.sort(key=lambda s: (s.veto_count, -s.tie_subtotal, by_name(s)))
+        for _, bucket in groupby(same_score, key=lambda s: s.veto_count):
+            for tied in _clusters(list(bucket), lambda s: s.tie_subtotal):
+                rank = len(placed) + 1
+                placed.extend((s, rank) for s in sorted(tied, key=by_name))
+    return placed
+
+
+def _take_with_ties(candidates: list, size: int) -> list:
+    """The first `size` (stats, rank) pairs plus any that share the last one's place."""
+    if size <= 0 or not candidates:
+        return []
+    taken = candidates[:size]
+    edge_rank = taken[-1][1]
+    taken += [c for c in candidates[size:] if c[1] == edge_rank]
+    return taken
+
+
+def _lists(placed: list, red_size: int, black_size: int) -> dict:
+    """{group_id: "red" | "black"}; the Black List is drawn first, so never both."""
+    black = {s.ref.group_id for s, _ in _take_with_ties(placed[::-1], black_size)}
+    black |= {s.ref.group_id for s, _ in placed if s.veto_count}
+    eligible = [(s, rank) for s, rank in placed
+                if s.ref.group_id not in black and not s.veto_count
+                # the same tolerance as ties, so float noise cannot cost a place at 85
+                and s.weighted >= RED_MIN_SCORE - TIE_EPSILON]
+    red = {s.ref.group_id for s, _ in _take_with_ties(eligible, red_size)}
+    return {**{g: RED for g in red}, **{g: BLACK for g in black}}
+
+
+def rank_round(groups: Iterable[GroupRef], inspections: Iterable[CountedInspection], *,
+               m: float = 2.0, red_size: int | None = None, black_size: int | None = None,
+               previous_ranks: Mapping | None = None,
+               labels: Mapping | None = None) -> Ranking:
+    """Rank a round's groups from their counted inspections."""
+    if m < 0:
+        raise ValueError("m must be ≥ 0")
+    refs = {}
+    for ref in groups:
+        refs.setdefault(ref.group_id, ref)
+    by_group = defaultdict(list)
+    for inspection in inspections:
+        # An all-N/A inspection has no total: it cannot move a score, so it is ignored.
+        if inspection.group_id in refs and inspection.score.total is not None:
+            by_group[inspection.group_id].append(inspection)
+    not_inspected = sorted((r for g, r in refs.items() if g not in by_group),
+                           key=lambda r: (r.village, r.name, r.group_id))
+    stats = [_group_stats(refs[g], found) for g, found in by_group.items()]
+    default_red, default_black = default_list_sizes(len(stats))
+    red_size = default_red if red_size is None else red_size
+    black_size = default_black if black_size is None else black_size
+    if not stats:
+        return Ranking([], not_inspected, None, red_size, black_size)
+    mean_raw = _mean(s.raw for s in stats)
+    for s in stats:
+        s.weighted = (s.inspections * s.raw + m * mean_raw) / (s.inspections + m)
+    placed = _assign_ranks(stats)
+    listed = _lists(placed, red_size, black_size)
+    previous_ranks, labels = previous_ranks or {}, labels or {}
+    ranked = [_ranked_group(s, rank, listed.get(s.ref.group_id), previous_ranks, labels)
+              for s, rank in placed]
+    return Ranking(ranked, not_inspected, mean_raw, red_size, black_size)
+
+
+def _ranked_group(s: _GroupStats, rank: int, listed, previous_ranks, labels) -> RankedGroup:
+    previous = previous_ranks.get(s.ref.group_id)
+    return RankedGroup(
+        group_id=s.ref.group_id, village=s.ref.village, name=s.ref.name, rank=rank,
+        score=s.weighted, raw_score=s.raw, inspections=s.inspections,
+        inspectors=s.inspectors, low_confidence=s.inspections == 1,
+        veto=s.veto_count > 0, list=listed, reason=_reason(s.deductions, labels),
+        change=None if previous is None else previous - rank,
+    )

@@ -1,0 +1,276 @@
+"""Validation of one pushed inspection (sync-protocol.md, "Push").
+
+Only checks that need no database live here; the server still checks that
+round_id and group_id are known and in the caller's township.
+Errors are {dotted.path: [short English reason]}; nothing here ever raises on
+JSON-shaped input, because bad input must become a `rejected` result, never a 500.
+"""
+from __future__ import annotations
+
+import math
+import re
+from datetime import datetime
+from typing import Mapping
+
+from .rubric import EACH
+
+MAX_NOTE_CHARS = 10_000
+MAX_COUNT = 999
+# Ids, revisions and sizes end up in BIGINT columns; larger values would be a 500.
+MAX_INT = 2**63 - 1
+MIMES = ("image/jpeg", "image/png", "image/webp")
+SOURCES = ("camera", "gallery")
+
+# Lowercase canonical form only: ids are compared as strings (photo union, blob
+# ownership), so "A1…" and "a1…" must not become two different photos.
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+_REQUIRED = ("id", "client_rev", "base_version", "round_id", "group_id",
+             "rubric_version", "status", "started_at", "finished_at", "criteria")
+_OPTIONAL = ("gps", "note", "photos")  # absent means null, "" and [] respectively
+_CRITERION_KEYS = ("na", "deductions", "note")
+_GPS_REQUIRED = ("lat", "lon")
+_GPS_OPTIONAL = ("accuracy_m", "at")
+_PHOTO_REQUIRED = ("id", "sha256", "size", "mime", "width", "height", "criterion", "source")
+_PHOTO_OPTIONAL = ("item", "captured_at", "gps")
+
+
+class _Errors(dict):
+    def add(self, path: str, message: str) -> None:
+        self.setdefault(path, []).append(message)
+
+
+def parse_time(value) -> datetime | None:
+    """An aware datetime from an ISO 8601 string with offset; None otherwise."""
+    if not isinstance(value, str) or not 10 <= len(value) <= 64:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.utcoffset() is not None else None
+
+
+def is_uuid(value) -> bool:
+    return isinstance(value, str) and bool(_UUID.fullmatch(value))
+
+
+def _is_int(value) -> bool:
+    # bool is a subclass of int in Python, but `true` is not a number in the contract.
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value) -> bool:
+    # JSON parsers in Python accept NaN and Infinity; they are not coordinates.
+    return (_is_int(value) or isinstance(value, float)) and math.isfinite(value)
+
+
+def _path(prefix: str, key) -> str:
+    return f"{prefix}.{key}" if prefix else str(key)
+
+
+def _check_keys(obj: Mapping, required, optional, prefix: str, errors: _Errors) -> None:
+    for key in obj:
+        if key not in required and key not in optional:
+            errors.add(_path(prefix, key), "unknown key")
+    for key in required:
+        if key not in obj:
+            errors.add(_path(prefix, key), "required")
+
+
+def _check_int(value, path, errors, *, minimum=None, maximum=MAX_INT, nullable=False):
+    if value is None and nullable:
+        return
+    if not _is_int(value):
+        errors.add(path, "must be an integer")
+    elif minimum is not None and value < minimum:
+        errors.add(path, f"must be at least {minimum}")
+    elif value > maximum:
+        errors.add(path, f"must be at most {maximum}")
+
+
+def _check_note(value, path, errors) -> None:
+    if value is None:
+        return
+    if not isinstance(value, str):
+        errors.add(path, "must be a string")
+    elif len(value) > MAX_NOTE_CHARS:
+        errors.add(path, f"must be at most {MAX_NOTE_CHARS} characters")
+
+
+def _check_time(value, path, errors, *, nullable=False) -> datetime | None:
+    if value is None and nullable:
+        return None
+    parsed = parse_time(value)
+    if parsed is None:
+        errors.add(path, "must be an ISO 8601 time with offset")
+    return parsed
+
+
+def _check_gps(gps, path, errors) -> None:
+    if gps is None:
+        return
+    if not isinstance(gps, dict):
+        errors.add(path, "must be an object or null")
+        return
+    _check_keys(gps, _GPS_REQUIRED, _GPS_OPTIONAL, path, errors)
+    for key, limit in (("lat", 90), ("lon", 180)):
+        if key not in gps:
+            continue
+        value = gps[key]
+        if not _is_number(value):
+            errors.add(f"{path}.{key}", "must be a number")
+        elif not -limit <= value <= limit:
+            errors.add(f"{path}.{key}", f"must be between -{limit} and {limit}")
+    accuracy = gps.get("accuracy_m")
+    if accuracy is not None and (not _is_number(accuracy) or accuracy < 0):
+        errors.add(f"{path}.accuracy_m", "must be a number ≥ 0 or null")
+    _check_time(gps.get("at"), f"{path}.at", errors, nullable=True)
+
+
+def _rubric_kinds(rubric) -> dict | None:
+    """{criterion_key: {item_key: kind}}, or None when the rubric is unknown."""
+    if rubric is None:
+        return None
+    return {c["key"]: {i["key"]: i["kind"] for i in c["items"]} for c in rubric["criteria"]}
+
+
+def _check_counts(counts, kinds, path, errors) -> None:
+    if not isinstance(counts, dict):
+        errors.add(path, "must be an object")
+        return
+    for item_key, count in counts.items():
+        item_path = _path(path, item_key)
+        if kinds is not None and item_key not in kinds:
+            errors.add(item_path, "unknown item")
+            continue
+        once = kinds is not None and kinds[item_key] != EACH
+        _check_int(count, item_path, errors, minimum=0, maximum=1 if once else MAX_COUNT)
+
+
+def _check_criteria(criteria, kinds, errors) -> None:
+    if not isinstance(criteria, dict):
+        errors.add("criteria", "must be an object")
+        return
+    for key, entry in criteria.items():
+        path = _path("criteria", key)
+        if kinds is not None and key not in kinds:
+            errors.add(path, "unknown criterion")
+            continue
+        if not isinstance(entry, dict):
+            errors.add(path, "must be an object")
+            continue
+        _check_keys(entry, (), _CRITERION_KEYS, path, errors)
+        if "na" in entry and not isinstance(entry["na"], bool):
+            errors.add(f"{path}.na", "must be true or false")
+        if "deductions" in entry:
+            item_kinds = kinds[key] if kinds is not None else None
+            _check_counts(entry["deductions"], item_kinds, f"{path}.deductions", errors)
+        _check_note(entry.get("note"), f"{path}.note", errors)
+
+
+def _check_photo(photo, path, kinds, errors) -> None:
+    _check_keys(photo, _PHOTO_REQUIRED, _PHOTO_OPTIONAL, path, errors)
+    if "id" in photo and not is_uuid(photo["id"]):
+        errors.add(f"{path}.id", "must be a lowercase UUID")
+    if "sha256" in photo and not (isinstance(photo["sha256"], str)
+                                  and _SHA256.fullmatch(photo["sha256"])):
+        errors.add(f"{path}.sha256", "must be 64 lowercase hex characters")
+    if "size" in photo:
+        _check_int(photo["size"], f"{path}.size", errors, minimum=1)
+    for key in ("width", "height"):
+        if key in photo:
+            _check_int(photo[key], f"{path}.{key}", errors, minimum=0)
+    if "mime" in photo and photo["mime"] not in MIMES:
+        errors.add(f"{path}.mime", "must be image/jpeg, image/png or image/webp")
+    if "source" in photo and photo["source"] not in SOURCES:
+        errors.add(f"{path}.source", "must be camera or gallery")
+    _check_time(photo.get("captured_at"), f"{path}.captured_at", errors, nullable=True)
+    _check_gps(photo.get("gps"), f"{path}.gps", errors)
+    _check_photo_target(photo, path, kinds, errors)
+
+
+def _check_photo_target(photo, path, kinds, errors) -> None:
+    """The photo's criterion must exist; its item (null = general photo) too."""
+    criterion, item = photo.get("criterion"), photo.get("item")
+    if "criterion" not in photo:
+        return
+    if not isinstance(criterion, str):
+        errors.add(f"{path}.criterion", "must be a string")
+    elif kinds is not None and criterion not in kinds:
+        errors.add(f"{path}.criterion", "unknown criterion")
+    if item is None:
+        return
+    if not isinstance(item, str):
+        errors.add(f"{path}.item", "must be a string or null")
+    elif kinds is not None and isinstance(criterion, str) and criterion in kinds \
+            and item not in kinds[criterion]:
+        errors.add(f"{path}.item", "unknown item")
+
+
+def _check_photos(photos, kinds, errors) -> None:
+    if photos is None:
+        return
+    if not isinstance(photos, list):
+        errors.add("photos", "must be a list")
+        return
+    seen = set()
+    for index, photo in enumerate(photos):
+        path = f"photos.{index}"
+        if not isinstance(photo, dict):
+            errors.add(path, "must be an object")
+            continue
+        _check_photo(photo, path, kinds, errors)
+        photo_id = photo.get("id")
+        if is_uuid(photo_id):
+            if photo_id in seen:
+                errors.add(f"{path}.id", "duplicate photo id")
+            seen.add(photo_id)
+
+
+def _check_header(payload, rubrics, errors) -> dict | None:
+    """Checks every scalar top-level field; returns the rubric's kinds if it is known."""
+    if "id" in payload and not is_uuid(payload["id"]):
+        errors.add("id", "must be a lowercase UUID")
+    if "client_rev" in payload:
+        _check_int(payload["client_rev"], "client_rev", errors, minimum=1)
+    if "base_version" in payload:
+        _check_int(payload["base_version"], "base_version", errors, minimum=0, nullable=True)
+    for key in ("round_id", "group_id"):
+        if key in payload:
+            _check_int(payload[key], key, errors, minimum=1)
+    if "status" in payload and payload["status"] != "submitted":
+        errors.add("status", "must be submitted")
+    started = _check_time(payload.get("started_at"), "started_at", errors) \
+        if "started_at" in payload else None
+    finished = _check_time(payload.get("finished_at"), "finished_at", errors) \
+        if "finished_at" in payload else None
+    if started and finished and finished < started:
+        errors.add("finished_at", "must not be before started_at")
+    _check_gps(payload.get("gps"), "gps", errors)
+    _check_note(payload.get("note"), "note", errors)
+    version = payload.get("rubric_version")
+    if "rubric_version" not in payload:
+        return None
+    if not _is_int(version):
+        errors.add("rubric_version", "must be an integer")
+        return None
+    if version not in rubrics:
+        errors.add("rubric_version", "unknown rubric version")
+        return None
+    return _rubric_kinds(rubrics[version])
+
+
+def validate_inspection(payload, rubrics: Mapping) -> dict[str, list[str]]:
+    """Field errors of one pushed inspection; an empty dict means valid."""
+    errors = _Errors()
+    if not isinstance(payload, dict):
+        errors.add("inspection", "must be an object")
+        return dict(errors)
+    _check_keys(payload, _REQUIRED, _OPTIONAL, "", errors)
+    kinds = _check_header(payload, rubrics, errors)
+    if "criteria" in payload:
+        _check_criteria(payload["criteria"], kinds, errors)
+    _check_photos(payload.get("photos"), kinds, errors)
+    return dict(errors)

@@ -1,0 +1,58 @@
+"""Fixtures shared by the API and unit tests: apps on SQLite and on PostgreSQL."""
+import os
+
+import pytest
+
+from server.extensions import db
+from server.testing import make_app
+from tests.postgres import Cluster, pg_bin
+
+from .apiclient import ApiClient
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster():
+    bindir = pg_bin()
+    if bindir is None:
+        pytest.skip("PostgreSQL is not installed (apt-get install postgresql)")
+    cluster = Cluster(bindir).start()
+    yield cluster
+    cluster.stop()
+
+
+def database_params():
+    backends = ["sqlite", "postgresql"]
+    only = os.environ.get("TEST_DATABASES")  # e.g. TEST_DATABASES=sqlite for a quick run
+    return [b for b in backends if not only or b in only.split(",")]
+
+
+@pytest.fixture(params=database_params())
+def database_url(request):
+    if request.param == "sqlite":
+        return None
+    return request.getfixturevalue("postgres_cluster").create_database()
+
+
+@pytest.fixture
+def app(tmp_path, database_url):
+    app = make_app(tmp_path, database_url, seed="bare")
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def api(client):
+    """Signs users in through the API: api.as_user("inspector1")."""
+    return ApiClient(client)

@@ -1,0 +1,56 @@
+"""Test data made by the tests: inspections as a phone would push them, real images."""
+import hashlib
+import io
+import uuid
+
+from PIL import Image
+
+
+def jpeg_bytes(width=64, height=48, color=(200, 40, 40), seed=0) -> bytes:
+    """A real JPEG; `seed` varies the picture so that hashes differ."""
+    image = Image.new("RGB", (width, height), color)
+    for x in range(0, width, 8):
+        for y in range(0, height, 8):
+            shade = (x * 7 + y * 13 + seed * 29) % 256
+            image.putpixel((x, y), (shade, 255 - shade, (shade * 3) % 256))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=85)
+    return out.getvalue()
+
+
+def photo_record(data: bytes, criterion="collection", item="bins", **overrides) -> dict:
+    record = {
+        "id": str(uuid.uuid4()), "sha256": hashlib.sha256(data).hexdigest(),
+        "size": len(data), "mime": "image/jpeg", "width": 64, "height": 48,
+        "criterion": criterion, "item": item, "captured_at": None,
+        "gps": None, "source": "camera",
+    }
+    record.update(overrides)
+    return record
+
+
+def inspection(round_id: int, group_id: int, deductions=None, photos=(), **overrides) -> dict:
+    """A submitted inspection; `deductions` is {criterion: {item: count}}."""
+    criteria = {key: {"na": False, "deductions": items, "note": ""}
+                for key, items in (deductions or {}).items()}
+    payload = {
+        "id": str(uuid.uuid4()), "client_rev": 1, "base_version": None,
+        "round_id": round_id, "group_id": group_id, "rubric_version": 1,
+        "status": "submitted", "started_at": None, "finished_at": None,
+        "gps": None, "criteria": criteria, "note": "", "photos": list(photos),
+    }
+    payload.update(overrides)
+    return payload
+
+
+def reference(session) -> dict:
+    """The open round and the caller's assigned group ids, from a full pull."""
+    changes, _ = session.pull_all()
+    by_type = {}
+    for change in changes:
+        by_type.setdefault(change["type"], []).append(change["data"])
+    round_ = next(r for r in by_type["round"] if r["state"] == "open")
+    assigned = [a["group_id"] for a in by_type.get("assignment", [])
+                if a["user_id"] == session.user["id"]]
+    return {"round": round_, "groups": [g["id"] for g in by_type["group"]],
+            "assigned": assigned, "changes": changes}
