@@ -10,7 +10,10 @@ from .models import ROLES, Township, User
 
 
 def register_cli(app: Flask) -> None:
-    for command in (seed_demo_command, create_user_command, import_places_command):
+    from .bundles import import_bundle_command
+
+    for command in (seed_demo_command, create_user_command, import_places_command,
+                    import_bundle_command):
         app.cli.add_command(command)
 
 

@@ -60,7 +60,21 @@ def is_near_duplicate(sha256: str, inspection: Inspection) -> bool:
 
 def refresh_flags_for_blob(sha256: str) -> None:
     """A photo's bytes arrived: the inspections showing it may gain flags."""
+    showing = db.select(Photo.inspection_id).where(Photo.sha256 == sha256)
     inspections = db.session.execute(
-        db.select(Inspection).join(Photo).where(Photo.sha256 == sha256).distinct()).scalars()
+        db.select(Inspection).where(Inspection.id.in_(showing))).scalars()
     for inspection in inspections:
         refresh_flags(inspection)
+
+
+def refresh_sharing_inspections(inspection: Inspection) -> None:
+    """Other inspections showing the same bytes now have a duplicate too."""
+    shas = {photo.sha256 for photo in inspection.photos}
+    if not shas:
+        return
+    showing = db.select(Photo.inspection_id).where(Photo.sha256.in_(shas))
+    others = db.session.execute(db.select(Inspection).where(
+        Inspection.id.in_(showing), Inspection.id != inspection.id)).scalars()
+    for other in others:
+        if not all(rules.DUPLICATE in p.flags for p in other.photos if p.sha256 in shas):
+            refresh_flags(other)

@@ -50,10 +50,10 @@ def _comment(c: Comment) -> dict:
 
 
 def _photo_review(p: Photo) -> dict:
-    return {"photo_id": p.id, "inspection_id": p.inspection_id, "accepted": p.accepted,
-            "reason": p.review_reason,
-            "reviewed_at": p.reviewed_at.isoformat() if p.reviewed_at else None,
-            "criterion": p.criterion, "item": p.item}
+    # criterion/item name the deduction; deduction_void asks the phone for a re-shoot.
+    from .review_actions import photo_review_data
+
+    return photo_review_data(p)
 
 
 # type → (model, how its entity_id is looked up, serializer)

@@ -14,7 +14,7 @@ from sync.merge import content_of, merge_revisions
 from sync.validation import validate_inspection
 
 from .changes import record_change
-from .evidence import refresh_flags
+from .evidence import refresh_flags, refresh_sharing_inspections
 from .extensions import db
 from .inspection_data import apply_content, content_from_row
 from .models import (Blob, Inspection, InspectionRevision, Photo, Round, RubricVersion, User,
@@ -149,11 +149,24 @@ def create_inspection(ctx: PushContext, payload: dict) -> tuple[Outcome, Inspect
     db.session.flush()
     add_revision(ctx, inspection, payload, "applied", content)
     refresh_flags(inspection)
+    refresh_sharing_inspections(inspection)
     return Outcome("applied", inspection.version), inspection
 
 
-def base_content(inspection: Inspection, base_version: int | None) -> dict | None:
-    """The content the inspection had at `base_version` (None if unknown)."""
+def base_content(ctx: PushContext, inspection: Inspection, payload: dict) -> dict | None:
+    """What the phone's edit started from.
+
+    Its own latest revision if the phone never saw a later server version (a lost
+    reply leaves base_version behind); else the content at base_version.
+    """
+    own = db.session.execute(
+        db.select(InspectionRevision).where(
+            InspectionRevision.inspection_id == inspection.id,
+            InspectionRevision.client_id == ctx.client_id)
+        .order_by(InspectionRevision.client_rev.desc()).limit(1)).scalar_one_or_none()
+    base_version = payload.get("base_version")
+    if own is not None and (base_version is None or base_version < own.version):
+        return content_of(own.payload)
     if base_version is None:
         return None
     revision = db.session.execute(
@@ -171,24 +184,25 @@ def update_inspection(ctx: PushContext, inspection: Inspection,
     theirs = content_of(payload)
     check_photo_ids(theirs, inspection.id)
     ours = content_from_row(inspection)
-    if payload.get("base_version") == inspection.version:
-        outcome, content, conflicts = "applied", theirs, []
-        # Photos stay a union even when the phone sends an older photo list.
-        content["photos"] = merge_revisions(ours, ours, theirs).merged["photos"]
+    base = base_content(ctx, inspection, payload)
+    merge = merge_revisions(base, ours, theirs)
+    if merge.conflicts:
+        outcome = "conflict"
+    elif base is not None and not merge_revisions(base, base, ours).changed:
+        outcome = "applied"  # nothing happened on the server since this edit's base
     else:
-        merge = merge_revisions(base_content(inspection, payload.get("base_version")), ours, theirs)
-        content, conflicts = merge.merged, merge.conflicts
-        outcome = "conflict" if conflicts else "merged"
-    apply_content(inspection, content)
+        outcome = "merged"
+    apply_content(inspection, merge.merged)
     inspection.version += 1
     inspection.updated_at = utcnow()
-    if conflicts:
+    if merge.conflicts:
         inspection.has_conflict = True
     if inspection.review_state == "has_issues":
         inspection.review_state = "received"  # the inspector answered the issues
     db.session.flush()
-    add_revision(ctx, inspection, payload, outcome, content, conflicts)
+    add_revision(ctx, inspection, payload, outcome, merge.merged, merge.conflicts)
     refresh_flags(inspection)
+    refresh_sharing_inspections(inspection)
     return Outcome(outcome, inspection.version), inspection
 
 

@@ -2,6 +2,7 @@
 import hashlib
 import io
 import uuid
+from datetime import datetime, timedelta, timezone
 
 from PIL import Image
 
@@ -33,10 +34,12 @@ def inspection(round_id: int, group_id: int, deductions=None, photos=(), **overr
     """A submitted inspection; `deductions` is {criterion: {item: count}}."""
     criteria = {key: {"na": False, "deductions": items, "note": ""}
                 for key, items in (deductions or {}).items()}
+    started = datetime.now(timezone(timedelta(hours=8))).replace(microsecond=0)
     payload = {
         "id": str(uuid.uuid4()), "client_rev": 1, "base_version": None,
         "round_id": round_id, "group_id": group_id, "rubric_version": 1,
-        "status": "submitted", "started_at": None, "finished_at": None,
+        "status": "submitted", "started_at": (started - timedelta(minutes=30)).isoformat(),
+        "finished_at": started.isoformat(),
         "gps": None, "criteria": criteria, "note": "", "photos": list(photos),
     }
     payload.update(overrides)
@@ -54,3 +57,32 @@ def reference(session) -> dict:
                 if a["user_id"] == session.user["id"]]
     return {"round": round_, "groups": [g["id"] for g in by_type["group"]],
             "assigned": assigned, "changes": changes}
+
+
+def upload(session, data: bytes, chunk: int = 256 * 1024, start: int = 0, stop: int | None = None):
+    """PATCHes `data` from `start` in chunks, up to `stop` bytes; returns the responses."""
+    sha = hashlib.sha256(data).hexdigest()
+    responses, offset, stop = [], start, len(data) if stop is None else stop
+    while offset < stop:
+        piece = data[offset:min(offset + chunk, stop)]
+        response = session.patch(f"/blobs/{sha}", data=piece, headers={
+            "Upload-Offset": str(offset), "Upload-Length": str(len(data)),
+            "Content-Type": "application/offset+octet-stream"})
+        responses.append(response)
+        if response.status_code not in (201, 204):
+            break
+        offset = int(response.headers["Upload-Offset"])
+    return responses
+
+
+def big_jpeg(width=2400, height=1800, exif=None, seed=0) -> bytes:
+    """A larger JPEG with noise (so it does not compress to nothing)."""
+    import random
+
+    rng = random.Random(seed)
+    image = Image.frombytes("RGB", (width // 8, height // 8),
+                            bytes(rng.randrange(256) for _ in range(width // 8 * height // 8 * 3)))
+    image = image.resize((width, height))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=90, **({"exif": exif} if exif is not None else {}))
+    return out.getvalue()

@@ -1,0 +1,26 @@
+"""POST /sync/bundle: a phone's exported zip, the same results as a push."""
+import tempfile
+
+from flask import current_app, g, request
+from flask_smorest import Blueprint
+
+from ..auth import extend_device_token, roles_required
+from ..bundles import import_bundle, save_upload
+from ..errors import ApiError
+
+blp = Blueprint("api_bundle", __name__, description="Bundles (sync without a network)")
+
+
+@blp.route("/sync/bundle", methods=["POST"])
+@roles_required()
+@blp.response(200)
+def upload_bundle():
+    request.max_content_length = current_app.config["MAX_BUNDLE_BYTES"]
+    upload = request.files.get("bundle")
+    if upload is None:
+        raise ApiError(400, "invalid_request", "send the zip as the multipart field 'bundle'",
+                       {"bundle": ["missing"]})
+    with tempfile.TemporaryDirectory() as workdir:
+        result = import_bundle(save_upload(upload, workdir), caller=g.user)
+    extend_device_token()
+    return result

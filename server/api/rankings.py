@@ -1,0 +1,94 @@
+"""Live and published rankings of a round, and publishing (contract, "Review and rankings")."""
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from ..auth import authenticate, roles_required
+from ..errors import ApiError
+from ..extensions import db
+from ..models import Round
+from ..rankings import live_ranking, publish, published_ranking
+
+blp = Blueprint("api_rankings", __name__, description="Rankings and publishing")
+
+
+class RoundOut(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    starts_on = fields.String()
+    ends_on = fields.String()
+    state = fields.String()
+
+
+class PublishedOut(Schema):
+    version = fields.Integer()
+    published_at = fields.String()
+    published_by = fields.Integer()
+
+
+class PlaceOut(Schema):
+    group_id = fields.Integer()
+    village = fields.String()
+    name = fields.String()
+    village_en = fields.String(allow_none=True)
+    name_en = fields.String(allow_none=True)
+
+
+class RankedGroupOut(PlaceOut):
+    rank = fields.Integer()
+    score = fields.Float()          # WR, unrounded
+    raw_score = fields.Float()      # R, unrounded
+    inspections = fields.Integer()
+    inspectors = fields.Integer()
+    low_confidence = fields.Boolean()
+    veto = fields.Boolean()
+    list = fields.String(allow_none=True)
+    reason = fields.String()
+    reason_en = fields.String()
+    change = fields.Integer(allow_none=True)
+
+
+class RankingOut(Schema):
+    round = fields.Nested(RoundOut)
+    computed_at = fields.String()
+    published = fields.Nested(PublishedOut, allow_none=True)
+    m = fields.Float()
+    mean_raw_score = fields.Float(allow_none=True)
+    red_size = fields.Integer()
+    black_size = fields.Integer()
+    groups = fields.List(fields.Nested(RankedGroupOut))
+    not_inspected = fields.List(fields.Nested(PlaceOut))
+
+
+def round_in_scope(round_id: int) -> Round:
+    round_ = db.session.get(Round, round_id)
+    if round_ is None or round_.township_id != authenticate().township_id:
+        raise ApiError(404, "not_found", "no such round")
+    return round_
+
+
+@blp.route("/rounds/<int:round_id>/rankings")
+@roles_required()
+@blp.response(200, RankingOut)
+def live(round_id):
+    result = live_ranking(round_in_scope(round_id))
+    db.session.commit()
+    return result
+
+
+@blp.route("/rounds/<int:round_id>/rankings/published")
+@roles_required()
+@blp.response(200, RankingOut)
+def published(round_id):
+    result = published_ranking(round_in_scope(round_id))
+    if result is None:
+        raise ApiError(404, "not_found", "this round has not been published")
+    return result
+
+
+@blp.route("/rounds/<int:round_id>/publish", methods=["POST"])
+@roles_required("supervisor", "admin")
+@blp.response(201, RankingOut)
+def publish_round(round_id):
+    result = publish(round_in_scope(round_id), authenticate())
+    db.session.commit()
+    return result

@@ -1,0 +1,169 @@
+"""Bundles: sync without a network path (a zip carried on a USB stick).
+
+`manifest.json` = {client_id, exported_at, inspections} plus `blobs/<sha256>`.
+Importing gives the same results as a push, and importing twice changes nothing.
+"""
+import hashlib
+import json
+import re
+import shutil
+import tempfile
+import zipfile
+from pathlib import Path
+
+import click
+from flask import current_app
+
+from .blob_ingest import put_verified_file
+from .errors import ApiError
+from .extensions import db
+from .images import ImageRejected
+from .models import Blob, DeviceToken, User, utcnow
+from .push import push_inspections
+
+BLOB_NAME = re.compile(r"^blobs/([0-9a-f]{64})$")
+MANIFEST_KEYS = {"client_id", "exported_at", "inspections"}
+MAX_MANIFEST_BYTES = 5 * 1024 * 1024
+
+
+class BundleError(ApiError):
+    pass
+
+
+def _open_zip(path: Path) -> zipfile.ZipFile:
+    try:
+        return zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
+        raise BundleError(400, "invalid_request", "the bundle is not a zip file")
+
+
+def _check_members(archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
+    """Only manifest.json and blobs/<sha256>: anything else may be a path trick."""
+    blobs, bad = {}, []
+    limit = current_app.config["MAX_BLOB_BYTES"]
+    for info in archive.infolist():
+        if info.is_dir() and info.filename == "blobs/":
+            continue
+        if info.filename == "manifest.json":
+            continue
+        match = BLOB_NAME.match(info.filename)
+        if not match:
+            bad.append(info.filename)
+        elif info.file_size > limit:
+            raise BundleError(413, "too_large", f"{info.filename} is over {limit} bytes")
+        else:
+            blobs[match.group(1)] = info
+    if bad:
+        raise BundleError(422, "validation_failed", "the bundle has unexpected or unsafe "
+                          "member names", {"members": bad[:20]})
+    return blobs
+
+
+def _read_manifest(archive: zipfile.ZipFile) -> dict:
+    try:
+        info = archive.getinfo("manifest.json")
+    except KeyError:
+        raise BundleError(422, "validation_failed", "the bundle has no manifest.json")
+    if info.file_size > MAX_MANIFEST_BYTES:
+        raise BundleError(413, "too_large", "manifest.json is too large")
+    try:
+        manifest = json.loads(archive.read(info).decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, zipfile.BadZipFile):
+        raise BundleError(422, "validation_failed", "manifest.json is not valid JSON")
+    fields = {}
+    if not isinstance(manifest, dict):
+        raise BundleError(422, "validation_failed", "manifest.json must be an object")
+    unknown = set(manifest) - MANIFEST_KEYS
+    if unknown:
+        fields.update({key: ["unknown key"] for key in sorted(unknown)})
+    if not isinstance(manifest.get("client_id"), str):
+        fields["client_id"] = ["required string"]
+    if not isinstance(manifest.get("inspections"), list):
+        fields["inspections"] = ["required list"]
+    if fields:
+        raise BundleError(422, "validation_failed", "manifest.json is not a bundle manifest",
+                          fields)
+    limit = current_app.config["MAX_PUSH_INSPECTIONS"] * 50
+    if len(manifest["inspections"]) > limit:
+        raise BundleError(413, "too_large", f"at most {limit} inspections per bundle")
+    return manifest
+
+
+def _store_blobs(archive: zipfile.ZipFile, blobs: dict[str, zipfile.ZipInfo]) -> dict:
+    """Each blob verified (hash and image) and stored; returns sha → what happened."""
+    outcome = {}
+    with tempfile.TemporaryDirectory() as workdir:
+        for sha, info in blobs.items():
+            if db.session.get(Blob, sha) is not None:
+                outcome[sha] = "present"
+                continue
+            path = Path(workdir) / sha
+            digest = hashlib.sha256()
+            with archive.open(info) as source, path.open("wb") as target:
+                for piece in iter(lambda: source.read(1 << 20), b""):
+                    digest.update(piece)
+                    target.write(piece)
+            if digest.hexdigest() != sha:
+                outcome[sha] = "hash_mismatch"
+                continue
+            try:
+                put_verified_file(sha, path)
+                outcome[sha] = "stored"
+            except ImageRejected as exc:
+                outcome[sha] = exc.code
+    return outcome
+
+
+def owner_of(client_id: str) -> User | None:
+    device = db.session.execute(db.select(DeviceToken).where(
+        DeviceToken.client_id == client_id)).scalar_one_or_none()
+    return device.user if device else None
+
+
+def import_bundle(path: Path, caller: User | None = None) -> dict:
+    """Imports a bundle; `caller` (API) must be its owner or a reviewer of its township."""
+    with _open_zip(path) as archive:
+        blobs = _check_members(archive)
+        manifest = _read_manifest(archive)
+        owner = owner_of(manifest["client_id"])
+        if owner is None:
+            raise BundleError(422, "validation_failed", "the bundle comes from a device this "
+                              "server does not know", {"client_id": ["unknown device"]})
+        if caller is not None and caller.id != owner.id and not (
+                caller.can_review and caller.township_id == owner.township_id):
+            raise BundleError(403, "forbidden", "this bundle belongs to another inspector")
+        blob_outcomes = _store_blobs(archive, blobs)
+    results = push_inspections(owner, manifest["client_id"], manifest["inspections"])
+    db.session.commit()
+    return {"results": results, "blobs": blob_outcomes, "server_time": utcnow().isoformat()}
+
+
+@click.command("import-bundle")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_bundle_command(file: Path):
+    """Import a bundle exported by the phone app (idempotent)."""
+    try:
+        result = import_bundle(file)
+    except ApiError as exc:
+        db.session.rollback()
+        raise click.ClickException(f"{exc.message} {exc.fields or ''}".strip())
+    outcomes = {}
+    for item in result["results"]:
+        outcomes[item["outcome"]] = outcomes.get(item["outcome"], 0) + 1
+        if item["outcome"] == "rejected":
+            click.echo(f"rejected {item['id']}: {json.dumps(item['errors'], ensure_ascii=False)}",
+                       err=True)
+    blobs = {}
+    for state in result["blobs"].values():
+        blobs[state] = blobs.get(state, 0) + 1
+    click.echo("inspections: " + (", ".join(f"{n} {o}" for o, n in sorted(outcomes.items()))
+                                  or "none"))
+    click.echo("photos: " + (", ".join(f"{n} {s}" for s, n in sorted(blobs.items())) or "none"))
+
+
+def save_upload(storage, directory: str) -> Path:
+    """The uploaded bundle, copied to a file (werkzeug may hold it in memory or a temp file)."""
+    path = Path(directory) / "bundle.zip"
+    with path.open("wb") as target:
+        shutil.copyfileobj(storage.stream, target, 1 << 20)
+    return path

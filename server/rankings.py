@@ -1,0 +1,302 @@
+"""A round's rankings from the database: counted inspections in, sync.ranking out.
+
+The rule itself lives in sync/ranking.py (pure). Here: loading the counted inspections
+with a handful of queries, dropping void deductions (every supporting photo rejected),
+the previous round for `change`, a cache keyed by the round's data_version, and
+publishing frozen snapshots.
+"""
+from __future__ import annotations
+
+import copy
+from collections import defaultdict
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.exc import IntegrityError
+
+from sync.flags import void_deductions
+from sync.ranking import CountedInspection, GroupRef, rank_round
+from sync.rubric import InspectionScore, item_labels, score_inspection
+
+from .audit import record_audit
+from .changes import record_change
+from .extensions import db
+from .models import (Inspection, Photo, PublishedRanking, RankingCache, Round, RubricVersion,
+                     User, Village, VillagerGroup, utcnow)
+
+COUNTED_STATES = ("received", "has_issues", "approved")
+TREND_ROUNDS = 6
+
+
+@dataclass(frozen=True)
+class ScoredInspection:
+    """One submitted inspection of a round, scored as the ranking sees it."""
+    id: str
+    group_id: int
+    inspector_id: int
+    review_state: str
+    score: InspectionScore
+    void: frozenset          # {(criterion, item)} dropped for lack of accepted evidence
+
+    @property
+    def counted(self) -> bool:
+        return self.review_state in COUNTED_STATES
+
+
+def bump_data_version(round_id: int) -> None:
+    """Something feeding this round's ranking changed: recompute on the next read."""
+    db.session.execute(sa.update(Round).where(Round.id == round_id)
+                       .values(data_version=Round.data_version + 1))
+
+
+def rubrics_by_version() -> dict[int, dict]:
+    return {r.version: r.to_dict()
+            for r in db.session.execute(db.select(RubricVersion)).scalars()}
+
+
+def rejected_photo_support(round_id: int) -> dict[str, dict]:
+    """{inspection_id: {"photos": [...], "rejected": {ids}}} for inspections of the round
+    that have at least one rejected photo (usually few): two queries in all."""
+    rejected = db.session.execute(
+        db.select(Photo.inspection_id, Photo.id).join(Inspection)
+        .where(Inspection.round_id == round_id, Photo.accepted.is_(False))).all()
+    if not rejected:
+        return {}
+    out = {}
+    for inspection_id, photo_id in rejected:
+        out.setdefault(inspection_id, {"photos": [], "rejected": set()})["rejected"].add(photo_id)
+    rows = db.session.execute(
+        db.select(Photo.inspection_id, Photo.id, Photo.criterion, Photo.item)
+        .where(Photo.inspection_id.in_(list(out)))).all()
+    for inspection_id, photo_id, criterion, item in rows:
+        out[inspection_id]["photos"].append(
+            {"id": photo_id, "criterion": criterion, "item": item})
+    return out
+
+
+def scored_inspections(round_: Round, *, include_rejected: bool = False,
+                       rubrics: dict | None = None) -> list[ScoredInspection]:
+    """The round's submitted inspections, each scored with its void deductions dropped."""
+    rubrics = rubrics or rubrics_by_version()
+    query = db.select(Inspection.id, Inspection.group_id, Inspection.inspector_id,
+                      Inspection.review_state, Inspection.rubric_version,
+                      Inspection.criteria).where(
+        Inspection.round_id == round_.id, Inspection.status == "submitted")
+    if not include_rejected:
+        query = query.where(Inspection.review_state.in_(COUNTED_STATES))
+    support = rejected_photo_support(round_.id)
+    fallback = rubrics.get(round_.rubric.version)
+    out = []
+    for row in db.session.execute(query.order_by(Inspection.id)):
+        void = frozenset()
+        if row.id in support:
+            void = void_deductions({"criteria": row.criteria, "photos": support[row.id]["photos"]},
+                                   support[row.id]["rejected"])
+        rubric = rubrics.get(row.rubric_version, fallback)
+        out.append(ScoredInspection(row.id, row.group_id, row.inspector_id, row.review_state,
+                                    score_inspection(rubric, row.criteria or {}, void), void))
+    return out
+
+
+def township_groups(township_id: int) -> list[dict]:
+    rows = db.session.execute(
+        db.select(VillagerGroup.id, VillagerGroup.name, VillagerGroup.name_en,
+                  Village.name.label("village"), Village.name_en.label("village_en"))
+        .join(Village).where(Village.township_id == township_id)
+        .order_by(Village.id, VillagerGroup.id)).all()
+    return [row._asdict() for row in rows]
+
+
+def previous_round(round_: Round) -> Round | None:
+    """The township's latest round ending before this one starts."""
+    return db.session.execute(
+        db.select(Round).where(Round.township_id == round_.township_id,
+                               Round.ends_on < round_.starts_on)
+        .order_by(Round.ends_on.desc(), Round.id.desc()).limit(1)).scalar_one_or_none()
+
+
+def latest_published(round_id: int) -> PublishedRanking | None:
+    return db.session.execute(
+        db.select(PublishedRanking).where(PublishedRanking.round_id == round_id)
+        .order_by(PublishedRanking.version.desc()).limit(1)).scalar_one_or_none()
+
+
+def _cache_key(round_: Round) -> dict:
+    """Everything a live ranking depends on besides the round's own data_version."""
+    previous = previous_round(round_)
+    published = latest_published(previous.id) if previous else None
+    groups = db.session.execute(
+        db.select(sa.func.count(VillagerGroup.id), sa.func.max(VillagerGroup.id))
+        .join(Village).where(Village.township_id == round_.township_id)).one()
+    return {
+        "data_version": round_.data_version,
+        "m": float(current_app.config["RANKING_M"]),
+        "red_size": round_.red_size, "black_size": round_.black_size,
+        "groups": [groups[0], groups[1]],
+        "previous": None if previous is None else {
+            "round_id": previous.id, "data_version": previous.data_version,
+            "published": published.version if published else None},
+    }
+
+
+def _previous_ranks(key: dict) -> dict:
+    """{group_id: rank} of the previous round: its latest published lists if any,
+    else its live ranking (cached, or computed here without its own `change`)."""
+    previous = key["previous"]
+    if previous is None:
+        return {}
+    if previous["published"] is not None:
+        result = latest_published(previous["round_id"]).result
+    else:
+        round_ = db.session.get(Round, previous["round_id"])
+        cache = db.session.get(RankingCache, round_.id)
+        if cache is not None and cache.data_version == round_.data_version:
+            result = cache.result
+        else:
+            result = compute_ranking(round_, previous_ranks={})
+    return {g["group_id"]: g["rank"] for g in result["groups"]}
+
+
+def compute_ranking(round_: Round, previous_ranks: dict | None = None) -> dict:
+    """The ranking of a round as plain JSON-ready data (without round/published info)."""
+    rubrics = rubrics_by_version()
+    groups = township_groups(round_.township_id)
+    inspections = [CountedInspection(i.id, i.group_id, i.inspector_id, i.score)
+                   for i in scored_inspections(round_, rubrics=rubrics)]
+    refs = [GroupRef(g["id"], g["village"], g["name"]) for g in groups]
+    rubric = round_.rubric.to_dict()
+    m = float(current_app.config["RANKING_M"])
+    common = dict(m=m, red_size=round_.red_size, black_size=round_.black_size,
+                  previous_ranks=previous_ranks or {})
+    ranking = rank_round(refs, inspections, labels=item_labels(rubric, "zh"), **common)
+    # The English reason only: ranks and scores are the same whatever the labels say.
+    reasons_en = {g.group_id: g.reason for g in
+                  rank_round(refs, inspections, labels=item_labels(rubric, "en"), **common).groups}
+    by_id = {g["id"]: g for g in groups}
+    return {
+        "m": m, "mean_raw_score": ranking.mean_raw_score,
+        "red_size": ranking.red_size, "black_size": ranking.black_size,
+        "groups": [{
+            "group_id": g.group_id, "village": g.village, "name": g.name,
+            "village_en": by_id[g.group_id]["village_en"], "name_en": by_id[g.group_id]["name_en"],
+            "rank": g.rank, "score": g.score, "raw_score": g.raw_score,
+            "inspections": g.inspections, "inspectors": g.inspectors,
+            "low_confidence": g.low_confidence, "veto": g.veto, "list": g.list,
+            "reason": g.reason, "reason_en": reasons_en.get(g.group_id, g.reason),
+            "change": g.change,
+        } for g in ranking.groups],
+        "not_inspected": [{
+            "group_id": r.group_id, "village": r.village, "name": r.name,
+            "village_en": by_id[r.group_id]["village_en"], "name_en": by_id[r.group_id]["name_en"],
+        } for r in ranking.not_inspected],
+    }
+
+
+def round_info(round_: Round) -> dict:
+    return {"id": round_.id, "name": round_.name, "starts_on": round_.starts_on.isoformat(),
+            "ends_on": round_.ends_on.isoformat(), "state": round_.state}
+
+
+def published_info(snapshot: PublishedRanking | None) -> dict | None:
+    if snapshot is None:
+        return None
+    return {"version": snapshot.version, "published_at": snapshot.published_at.isoformat(),
+            "published_by": snapshot.published_by}
+
+
+def live_ranking(round_: Round) -> dict:
+    """The live ranking: from the cache when nothing it depends on has changed."""
+    key = _cache_key(round_)
+    cache = db.session.get(RankingCache, round_.id)
+    if cache is None or cache.data_version != key["data_version"] \
+            or cache.result.get("key") != key:
+        result = compute_ranking(round_, _previous_ranks(key))
+        result["key"] = key
+        computed_at = utcnow()
+        result["computed_at"] = computed_at.isoformat()
+        _store_cache(round_.id, key["data_version"], computed_at, result)
+        cache_result = result
+    else:
+        cache_result = cache.result
+    out = dict(cache_result)
+    out.pop("key", None)
+    out["round"] = round_info(round_)
+    out["published"] = published_info(latest_published(round_.id))
+    return out
+
+
+def _store_cache(round_id: int, data_version: int, computed_at, result: dict) -> None:
+    try:
+        with db.session.begin_nested():
+            cache = db.session.get(RankingCache, round_id)
+            if cache is None:
+                db.session.add(RankingCache(round_id=round_id, data_version=data_version,
+                                            computed_at=computed_at, result=result))
+            else:
+                cache.data_version, cache.computed_at, cache.result = \
+                    data_version, computed_at, result
+    except IntegrityError:
+        pass  # another request stored the same computation first
+    db.session.commit()
+
+
+def published_ranking(round_: Round, version: int | None = None) -> dict | None:
+    """A published snapshot (the latest unless `version` is given), as it was frozen."""
+    query = db.select(PublishedRanking).where(PublishedRanking.round_id == round_.id)
+    if version is not None:
+        query = query.where(PublishedRanking.version == version)
+    snapshot = db.session.execute(
+        query.order_by(PublishedRanking.version.desc()).limit(1)).scalar_one_or_none()
+    if snapshot is None:
+        return None
+    return snapshot.result
+
+
+def publish(round_: Round, user: User) -> dict:
+    """Freeze the current ranking as a new published version; the caller commits."""
+    live = live_ranking(round_)
+    db.session.execute(db.select(Round).where(Round.id == round_.id).with_for_update())
+    last = db.session.execute(
+        db.select(sa.func.max(PublishedRanking.version))
+        .where(PublishedRanking.round_id == round_.id)).scalar() or 0
+    now = utcnow()
+    snapshot = PublishedRanking(round_id=round_.id, version=last + 1, published_at=now,
+                                published_by=user.id, result={})
+    result = copy.deepcopy(live)
+    round_.state = "published"
+    result["round"] = round_info(round_)
+    result["published"] = {"version": last + 1, "published_at": now.isoformat(),
+                           "published_by": user.id}
+    snapshot.result = result
+    db.session.add(snapshot)
+    record_audit("publish_round", "round", round_.id, user=user,
+                 detail={"version": last + 1, "data_version": round_.data_version})
+    record_change(db.session, "round", round_.id, round_.township_id)
+    return result
+
+
+def published_versions(round_id: int) -> list[PublishedRanking]:
+    return db.session.execute(
+        db.select(PublishedRanking).where(PublishedRanking.round_id == round_id)
+        .order_by(PublishedRanking.version)).scalars().all()
+
+
+def trend(round_: Round, limit: int = TREND_ROUNDS) -> tuple[list[Round], dict]:
+    """The last `limit` rounds up to this one, and {group_id: [score or None, ...]}:
+    this round live, earlier ones as last published (live if never published)."""
+    rounds = db.session.execute(
+        db.select(Round).where(Round.township_id == round_.township_id,
+                               Round.starts_on <= round_.starts_on)
+        .order_by(Round.starts_on.desc(), Round.id.desc()).limit(limit)).scalars().all()
+    rounds = [r for r in rounds if r.id == round_.id or r.ends_on < round_.starts_on]
+    rounds.reverse()
+    scores = defaultdict(lambda: [None] * len(rounds))
+    for n, r in enumerate(rounds):
+        result = None
+        if r.id != round_.id:  # this round shows live; earlier ones as published
+            result = published_ranking(r)
+        result = result or live_ranking(r)
+        for g in result["groups"]:
+            scores[g["group_id"]][n] = g["score"]
+    return rounds, scores

@@ -1,0 +1,247 @@
+"""What a supervisor does: review inspections and photos, resolve conflicts.
+
+Each action is audited, bumps what the phone must pull again (record_change) and the
+round's data_version (so the ranking is recomputed). The caller commits. The API and
+the web pages both call these functions, so both behave alike.
+"""
+from __future__ import annotations
+
+import copy
+
+import sqlalchemy as sa
+
+from sync.flags import void_deductions
+from sync.merge import content_of
+
+from .audit import record_audit
+from .changes import record_change
+from .errors import ApiError
+from .evidence import refresh_flags
+from .extensions import db
+from .inspection_data import apply_content, content_from_row
+from .models import Comment, Inspection, InspectionRevision, Photo, User, utcnow
+from .rankings import bump_data_version
+
+REVIEW_STATES = ("approved", "rejected", "has_issues")
+MAX_TEXT = 10_000
+
+
+def _required_text(value, field: str, message: str) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise ApiError(400, "invalid_request", message, {field: [message]})
+    if len(text) > MAX_TEXT:
+        raise ApiError(400, "invalid_request", f"at most {MAX_TEXT} characters",
+                       {field: [f"at most {MAX_TEXT} characters"]})
+    return text
+
+
+def inspection_in_scope(inspection_id: str, user: User) -> Inspection:
+    """The inspection if it is in the user's township (404 otherwise: no leaking)."""
+    inspection = db.session.get(Inspection, inspection_id)
+    if inspection is None or inspection.township_id != user.township_id:
+        raise ApiError(404, "not_found", "no such inspection")
+    return inspection
+
+
+def photo_in_scope(photo_id: str, user: User) -> Photo:
+    photo = db.session.get(Photo, photo_id)
+    if photo is None or photo.inspection.township_id != user.township_id:
+        raise ApiError(404, "not_found", "no such photo")
+    return photo
+
+
+def comment_data(comment: Comment) -> dict:
+    return {"id": comment.id, "inspection_id": comment.inspection_id,
+            "author": comment.author.display_name, "body": comment.body,
+            "created_at": comment.created_at.isoformat()}
+
+
+def review_inspection(inspection: Inspection, user: User, state: str,
+                      comment: str | None) -> dict:
+    """approved | rejected | has_issues; a comment is required unless approving."""
+    if state not in REVIEW_STATES:
+        raise ApiError(400, "invalid_request", "unknown review state",
+                       {"state": [f"one of {', '.join(REVIEW_STATES)}"]})
+    if state == "approved" and not (comment or "").strip():
+        comment = None
+    else:
+        comment = _required_text(comment, "comment", "a comment is required unless approving")
+    previous = inspection.review_state
+    inspection.review_state = state
+    inspection.version += 1
+    inspection.updated_at = utcnow()
+    saved = None
+    if comment:
+        saved = Comment(inspection_id=inspection.id, author_id=user.id, body=comment,
+                        created_at=utcnow())
+        db.session.add(saved)
+        db.session.flush()
+        record_change(db.session, "comment", saved.id, inspection.township_id,
+                      owner_id=inspection.inspector_id)
+    record_audit("review_inspection", "inspection", inspection.id, reason=comment, user=user,
+                 detail={"from": previous, "to": state, "version": inspection.version})
+    record_change(db.session, "inspection", inspection.id, inspection.township_id,
+                  owner_id=inspection.inspector_id)
+    bump_data_version(inspection.round_id)
+    return {"id": inspection.id, "review_state": state, "version": inspection.version,
+            "comment": comment_data(saved) if saved else None}
+
+
+def deduction_void(photo: Photo) -> bool:
+    """True if every photo supporting this photo's deduction has been rejected."""
+    inspection = photo.inspection
+    records = [{"id": p.id, "criterion": p.criterion, "item": p.item}
+               for p in inspection.photos]
+    rejected = {p.id for p in inspection.photos if p.accepted is False}
+    void = void_deductions({"criteria": inspection.criteria, "photos": records}, rejected)
+    return (photo.criterion, photo.item) in void
+
+
+def photo_review_data(photo: Photo) -> dict:
+    return {"photo_id": photo.id, "inspection_id": photo.inspection_id,
+            "accepted": photo.accepted, "reason": photo.review_reason,
+            "reviewed_at": photo.reviewed_at.isoformat() if photo.reviewed_at else None,
+            "criterion": photo.criterion, "item": photo.item,
+            "deduction_void": deduction_void(photo)}
+
+
+def review_photo(photo: Photo, user: User, accepted: bool, reason: str | None) -> dict:
+    """Accept or reject one photo; a reason is required when rejecting."""
+    if accepted:
+        reason = (reason or "").strip()[:MAX_TEXT] or None
+    else:
+        reason = _required_text(reason, "reason", "a reason is required when rejecting a photo")
+    inspection = photo.inspection
+    photo.accepted, photo.review_reason = bool(accepted), reason
+    photo.reviewed_at, photo.reviewed_by = utcnow(), user.id
+    db.session.flush()
+    data = photo_review_data(photo)
+    record_audit("review_photo", "photo", photo.id, reason=reason, user=user,
+                 detail={"inspection_id": inspection.id, "accepted": bool(accepted),
+                         "criterion": photo.criterion, "item": photo.item,
+                         "deduction_void": data["deduction_void"]})
+    record_change(db.session, "photo_review", photo.id, inspection.township_id,
+                  owner_id=inspection.inspector_id)
+    record_change(db.session, "inspection", inspection.id, inspection.township_id,
+                  owner_id=inspection.inspector_id)
+    bump_data_version(inspection.round_id)
+    return data
+
+
+# ---- conflicts -----------------------------------------------------------------------
+
+def open_conflicts(inspection: Inspection) -> list[InspectionRevision]:
+    """Conflicting revisions received since the last resolution."""
+    found = []
+    for revision in inspection.revisions:
+        if revision.outcome == "resolved":
+            found = []
+        elif revision.outcome == "conflict":
+            found.append(revision)
+    return found
+
+
+def leaf_value(content: dict, path: str):
+    """The value of a merge leaf ("note", "criteria.toilets.deductions.open_pit", ...)."""
+    parts = path.split(".")
+    if parts[0] != "criteria":
+        value = content.get(parts[0])
+        return (value or "") if parts[0] == "note" else value
+    entry = (content.get("criteria") or {}).get(parts[1]) or {}
+    if parts[2] == "deductions":
+        return (entry.get("deductions") or {}).get(parts[3], 0) or 0
+    if parts[2] == "na":
+        return bool(entry.get("na", False))
+    return entry.get("note") or ""
+
+
+def set_leaf(content: dict, path: str, value) -> None:
+    parts = path.split(".")
+    if parts[0] != "criteria":
+        content[parts[0]] = copy.deepcopy(value)
+        return
+    entry = content.setdefault("criteria", {}).setdefault(
+        parts[1], {"na": False, "deductions": {}, "note": ""})
+    if parts[2] == "deductions":
+        entry.setdefault("deductions", {})[parts[3]] = value
+    else:
+        entry[parts[2]] = value
+
+
+def conflict_choices(inspection: Inspection) -> list[dict]:
+    """[{path, options: [{key, label, value, revision}]}]: the server value and each
+    conflicting revision's value, per conflicting leaf."""
+    current = content_from_row(inspection)
+    revisions = open_conflicts(inspection)
+    paths = []
+    for revision in revisions:
+        paths.extend(p for p in revision.conflicts if p not in paths)
+    out = []
+    for path in paths:
+        options = [{"key": "server", "value": leaf_value(current, path), "revision": None}]
+        for revision in revisions:
+            if path in revision.conflicts:
+                options.append({"key": str(revision.id), "revision": revision,
+                                "value": leaf_value(content_of(revision.payload), path)})
+        out.append({"path": path, "options": options})
+    return out
+
+
+def resolve_conflict(inspection: Inspection, user: User, choices: dict, reason: str) -> dict:
+    """Pick one option per conflicting leaf ({path: "server" | revision id}), with a
+    reason. Stored as a new revision "resolved" from client "server:<user id>"."""
+    reason = _required_text(reason, "reason", "a reason is required")
+    available = conflict_choices(inspection)
+    if not available:
+        raise ApiError(409, "conflict", "this inspection has no open conflict")
+    # A deep copy: the JSON columns track reassignment, not changes made in place.
+    content = copy.deepcopy(content_from_row(inspection))
+    picked, errors = {}, {}
+    for leaf in available:
+        wanted = str(choices.get(leaf["path"], "")).strip()
+        option = next((o for o in leaf["options"] if o["key"] == wanted), None)
+        if option is None:
+            errors[f"choices.{leaf['path']}"] = ["choose the server value or a revision"]
+            continue
+        set_leaf(content, leaf["path"], option["value"])
+        picked[leaf["path"]] = {"from": wanted, "value": option["value"]}
+    if errors:
+        raise ApiError(400, "invalid_request", "a value is needed for every conflict", errors)
+    base_version = inspection.version
+    apply_content(inspection, content)
+    inspection.version += 1
+    inspection.updated_at = utcnow()
+    inspection.has_conflict = False
+    db.session.add(InspectionRevision(
+        inspection_id=inspection.id, client_id=f"server:{user.id}",
+        client_rev=inspection.version, base_version=base_version, user_id=user.id,
+        outcome="resolved", version=inspection.version,
+        payload={"choices": picked, "reason": reason}, content=content, conflicts=[]))
+    db.session.flush()
+    refresh_flags(inspection)
+    record_audit("resolve_conflict", "inspection", inspection.id, reason=reason, user=user,
+                 detail={"choices": picked, "version": inspection.version})
+    record_change(db.session, "inspection", inspection.id, inspection.township_id,
+                  owner_id=inspection.inspector_id)
+    bump_data_version(inspection.round_id)
+    return {"id": inspection.id, "version": inspection.version, "has_conflict": False,
+            "resolved": picked}
+
+
+def duplicate_assessments(township_id: int, round_id: int | None = None) -> list[list[Inspection]]:
+    """Groups of two or more not-rejected inspections of the same group and round by
+    the same inspector (both count, averaged per inspector; a supervisor may reject one)."""
+    keys = db.select(Inspection.round_id, Inspection.group_id, Inspection.inspector_id).where(
+        Inspection.township_id == township_id, Inspection.review_state != "rejected")
+    if round_id is not None:
+        keys = keys.where(Inspection.round_id == round_id)
+    keys = keys.group_by(Inspection.round_id, Inspection.group_id, Inspection.inspector_id) \
+        .having(sa.func.count() > 1)
+    out = []
+    for round_id_, group_id, inspector_id in db.session.execute(keys).all():
+        out.append(db.session.execute(db.select(Inspection).where(
+            Inspection.round_id == round_id_, Inspection.group_id == group_id,
+            Inspection.inspector_id == inspector_id, Inspection.review_state != "rejected")
+            .order_by(Inspection.received_at)).scalars().all())
+    return out

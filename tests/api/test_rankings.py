@@ -1,0 +1,155 @@
+"""GET /rounds/<id>/rankings, publishing and the frozen snapshot."""
+import pytest
+
+from server.extensions import db
+from server.models import AuditEntry, RankingCache, Round
+from tests.api.test_review import with_photos
+from tests.factories import inspection, reference
+
+FIELDS = {"group_id", "village", "name", "rank", "score", "raw_score", "inspections",
+          "inspectors", "low_confidence", "veto", "list", "reason", "change"}
+
+
+@pytest.fixture
+def phone(api):
+    return api.as_user("inspector1")
+
+
+@pytest.fixture
+def boss(api):
+    return api.as_user("supervisor1")
+
+
+@pytest.fixture
+def ref(phone):
+    return reference(phone)
+
+
+def by_group(ranking):
+    return {g["group_id"]: g for g in ranking["groups"]}
+
+
+@pytest.fixture
+def scored_round(phone, ref):
+    """Three groups: A loses 4 (bins, with photos), B loses 2, C loses 6."""
+    a, b, c = ref["assigned"][:3]
+    first = with_photos(phone, ref, a, {"collection": {"bins": 4}}, seed=1)
+    phone.push(inspection(ref["round"]["id"], b, deductions={"roads": {"road_dirty": 2}}),
+               inspection(ref["round"]["id"], c, deductions={"roads": {"road_dirty": 6}}))
+    return {"a": a, "b": b, "c": c, "inspection": first, "round_id": ref["round"]["id"]}
+
+
+def test_ranking_shape_and_numbers(phone, scored_round):
+    response = phone.get(f"/rounds/{scored_round['round_id']}/rankings")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert {"round", "computed_at", "published", "groups", "not_inspected"} <= set(body)
+    assert body["round"]["id"] == scored_round["round_id"] and body["published"] is None
+    assert all(FIELDS <= set(g) for g in body["groups"])
+    groups = by_group(body)
+    a, b, c = (groups[scored_round[k]] for k in "abc")
+    assert (a["raw_score"], b["raw_score"]) == (96.0, 98.0)
+    assert c["raw_score"] == pytest.approx(94.0)
+    mean = (96 + 98 + 94) / 3
+    assert a["score"] == pytest.approx((96 + 2 * mean) / 3)
+    assert [b["rank"], a["rank"], c["rank"]] == [1, 2, 3]
+    assert a["low_confidence"] and a["inspections"] == 1 and a["change"] is None
+    assert c["list"] == "black" and "路面积水" in c["reason"] and "×6" in c["reason"]
+    assert len(body["not_inspected"]) == 37 - 3
+    assert {"group_id", "village", "name"} <= set(body["not_inspected"][0])
+
+
+def test_unknown_round_is_404_and_anonymous_401(client, phone):
+    assert phone.get("/rounds/999/rankings").status_code == 404
+    assert client.get("/api/v1/rounds/1/rankings").status_code == 401
+
+
+def test_recomputed_only_when_the_round_data_change(app, phone, scored_round):
+    url = f"/rounds/{scored_round['round_id']}/rankings"
+    first = phone.get(url).get_json()
+    assert phone.get(url).get_json()["computed_at"] == first["computed_at"]
+    phone.push(inspection(scored_round["round_id"], scored_round["b"],
+                          deductions={"roads": {"road_dirty": 10}}))
+    third = phone.get(url).get_json()
+    assert third["computed_at"] != first["computed_at"]
+    assert by_group(third)[scored_round["b"]]["inspections"] == 2
+    with app.app_context():
+        cache = db.session.get(RankingCache, scored_round["round_id"])
+        assert cache.data_version == db.session.get(Round, scored_round["round_id"]).data_version
+
+
+def test_rejected_photo_voids_its_deduction_and_raises_the_score(phone, boss, scored_round):
+    url = f"/rounds/{scored_round['round_id']}/rankings"
+    before = by_group(phone.get(url).get_json())[scored_round["a"]]
+    photo = scored_round["inspection"]["photos"][0]
+    boss.post(f"/photos/{photo['id']}/review", json={"accepted": False, "reason": "不是本组"})
+    after = by_group(phone.get(url).get_json())[scored_round["a"]]
+    assert (before["raw_score"], after["raw_score"]) == (96.0, 100.0)
+    assert after["score"] > before["score"] and after["rank"] == 1 and after["reason"] == ""
+    boss.post(f"/photos/{photo['id']}/review", json={"accepted": True})
+    assert by_group(phone.get(url).get_json())[scored_round["a"]]["raw_score"] == 96.0
+
+
+def test_rejected_inspection_stops_counting(phone, boss, scored_round):
+    url = f"/rounds/{scored_round['round_id']}/rankings"
+    boss.post(f"/inspections/{scored_round['inspection']['id']}/review",
+              json={"state": "has_issues", "comment": "补拍"})
+    assert scored_round["a"] in by_group(phone.get(url).get_json())   # has_issues counts
+    boss.post(f"/inspections/{scored_round['inspection']['id']}/review",
+              json={"state": "rejected", "comment": "不是本组"})
+    body = phone.get(url).get_json()
+    assert scored_round["a"] not in by_group(body)
+    assert scored_round["a"] in {g["group_id"] for g in body["not_inspected"]}
+
+
+def test_publish_freezes_a_snapshot_and_republishing_adds_a_version(app, phone, boss,
+                                                                   scored_round):
+    round_id = scored_round["round_id"]
+    assert phone.get(f"/rounds/{round_id}/rankings/published").status_code == 404
+    assert phone.post(f"/rounds/{round_id}/publish").status_code == 403
+    response = boss.post(f"/rounds/{round_id}/publish")
+    assert response.status_code == 201
+    first = response.get_json()
+    assert first["published"]["version"] == 1 and first["round"]["state"] == "published"
+    frozen = phone.get(f"/rounds/{round_id}/rankings/published").get_json()
+    assert frozen == first
+
+    # a later change moves the live ranking but not the published lists
+    boss.post(f"/photos/{scored_round['inspection']['photos'][0]['id']}/review",
+              json={"accepted": False, "reason": "不清楚"})
+    live = phone.get(f"/rounds/{round_id}/rankings").get_json()
+    assert by_group(live)[scored_round["a"]]["raw_score"] == 100.0
+    assert live["published"]["version"] == 1
+    assert phone.get(f"/rounds/{round_id}/rankings/published").get_json() == frozen
+    assert by_group(frozen)[scored_round["a"]]["raw_score"] == 96.0
+
+    second = boss.post(f"/rounds/{round_id}/publish").get_json()
+    assert second["published"]["version"] == 2
+    assert by_group(second)[scored_round["a"]]["raw_score"] == 100.0
+    assert phone.get(f"/rounds/{round_id}/rankings/published").get_json() == second
+    with app.app_context():
+        entries = db.session.execute(db.select(AuditEntry).where(
+            AuditEntry.action == "publish_round")).scalars().all()
+        assert [e.detail["version"] for e in entries] == [1, 2]
+        assert db.session.get(Round, round_id).state == "published"
+
+
+def test_change_from_the_previous_round(app, phone, scored_round):
+    from datetime import timedelta
+    round_id = scored_round["round_id"]
+    with app.app_context():
+        current = db.session.get(Round, round_id)
+        earlier = Round(township_id=current.township_id, name="上月",
+                        starts_on=current.starts_on - timedelta(days=40),
+                        ends_on=current.starts_on - timedelta(days=10),
+                        rubric_id=current.rubric_id, state="closed")
+        db.session.add(earlier)
+        db.session.commit()
+        earlier_id = earlier.id
+    # last round: C first, A second; B not inspected
+    phone.push(inspection(earlier_id, scored_round["c"]),
+               inspection(earlier_id, scored_round["a"], deductions={"roads": {"road_dirty": 1}}))
+    groups = by_group(phone.get(f"/rounds/{round_id}/rankings").get_json())
+    assert groups[scored_round["c"]]["change"] == 1 - 3
+    assert groups[scored_round["a"]]["change"] == 2 - 2
+    assert groups[scored_round["b"]]["change"] is None
