@@ -12,6 +12,7 @@ import zipfile
 from pathlib import Path
 
 import click
+from flask.cli import with_appcontext
 from flask import current_app
 
 from .blob_ingest import put_verified_file
@@ -139,6 +140,7 @@ def import_bundle(path: Path, caller: User | None = None) -> dict:
 
 
 @click.command("import-bundle")
+@with_appcontext
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_bundle_command(file: Path):
     """Import a bundle exported by the phone app (idempotent)."""

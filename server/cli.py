@@ -3,6 +3,7 @@ import sys
 from pathlib import Path
 
 import click
+from flask.cli import with_appcontext
 from flask import Flask
 
 from .extensions import db
@@ -33,6 +34,7 @@ def pick_township(name: str | None) -> Township:
 
 
 @click.command("seed-demo")
+@with_appcontext
 @click.option("--bare", is_flag=True, help="Leave the sample inspections out.")
 @click.option("--if-empty", is_flag=True, help="Do nothing if there is a township already.")
 def seed_demo_command(bare: bool, if_empty: bool):
@@ -53,6 +55,7 @@ def seed_demo_command(bare: bool, if_empty: bool):
 
 
 @click.command("create-user")
+@with_appcontext
 @click.argument("username")
 @click.option("--role", type=click.Choice(ROLES), required=True)
 @click.option("--display-name", default=None)
@@ -78,6 +81,7 @@ def create_user_command(username, role, display_name, township, password_stdin):
 
 
 @click.command("import-places")
+@with_appcontext
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--township", default=None, help="Township name or id (when there are several).")
 def import_places_command(file: Path, township):

@@ -113,7 +113,9 @@ def announced_length(sha: str, length: int) -> None:
 def patch(sha):
     sha = checked_sha(sha)
     config = current_app.config
-    request.max_content_length = config["MAX_CHUNK_BYTES"]
+    # The store enforces the chunk limit while streaming; werkzeug's own limit would
+    # refuse a chunk of exactly the limit once it has been read to its end.
+    request.max_content_length = None
     if request.mimetype != "application/offset+octet-stream":
         raise ApiError(415, "unsupported_media",
                        "Content-Type must be application/offset+octet-stream")

@@ -1,0 +1,91 @@
+"""The Flask CLI: seed-demo, create-user, import-places."""
+from server.extensions import db
+from server.models import Inspection, Township, User, Village, VillagerGroup
+
+
+def count(app, model):
+    with app.app_context():
+        return db.session.execute(db.select(db.func.count()).select_from(model)).scalar()
+
+
+def test_seed_demo_if_empty_does_not_seed_twice(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["seed-demo", "--if-empty"])
+    assert "not loaded again" in result.output and "inspector1" in result.output
+    assert count(app, Township) == 1
+
+
+def test_seed_demo_shape(app):
+    with app.app_context():
+        township = db.session.execute(db.select(Township)).scalar_one()
+        assert township.is_demo
+        sizes = [len(v.groups) for v in township.villages]
+        assert len(sizes) == 6 and all(5 <= n <= 8 for n in sizes)
+        roles = sorted({u.role for u in db.session.execute(db.select(User)).scalars()})
+        assert roles == ["admin", "inspector", "supervisor"]
+    assert count(app, Inspection) == 0  # the fixture seeds --bare
+
+
+def test_create_user_with_password_stdin(app, client):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["create-user", "zhao", "--role", "inspector",
+                                 "--password-stdin"], input="long-enough-pw\n")
+    assert result.exit_code == 0, result.output
+    response = client.post("/api/v1/auth/token", json={
+        "username": "zhao", "password": "long-enough-pw", "device_name": "x"})
+    assert response.status_code == 201
+
+
+def test_create_user_refuses_duplicates_and_short_passwords(app):
+    runner = app.test_cli_runner()
+    dup = runner.invoke(args=["create-user", "inspector1", "--role", "inspector",
+                              "--password-stdin"], input="long-enough-pw\n")
+    assert dup.exit_code != 0 and "exists" in dup.output
+    short = runner.invoke(args=["create-user", "li", "--role", "admin", "--password-stdin"],
+                          input="short\n")
+    assert short.exit_code != 0 and "8 characters" in short.output
+    bad_role = runner.invoke(args=["create-user", "li", "--role", "boss", "--password-stdin"],
+                             input="long-enough-pw\n")
+    assert bad_role.exit_code != 0
+
+
+def test_import_places_good_csv(app, tmp_path):
+    csv_file = tmp_path / "places.csv"
+    csv_file.write_text("\ufeffvillage,village_en,group,group_en,lat,lon\n"
+                        "新村,Xincun,新村一组,Xincun Group 1,21.9,100.4\n"
+                        "新村,Xincun,新村二组,,21.91,100.41\n"
+                        "曼贺村,,曼贺一组,,21.8,100.5\n", encoding="utf-8")
+    before_v, before_g = count(app, Village), count(app, VillagerGroup)
+    result = app.test_cli_runner().invoke(args=["import-places", str(csv_file)])
+    assert result.exit_code == 0, result.output
+    assert "1 new village(s) and 2 new group(s)" in result.output
+    assert (count(app, Village), count(app, VillagerGroup)) == (before_v + 1, before_g + 2)
+
+
+def test_import_places_bad_csv_writes_nothing(app, tmp_path):
+    csv_file = tmp_path / "bad.csv"
+    csv_file.write_text("village,group,lat,lon\n"
+                        "新村,新村一组,91,100\n"
+                        ",新村二组,,\n"
+                        "新村,新村三组,abc,100\n"
+                        "新村,新村四组,21.9,100.4\n", encoding="utf-8")
+    before = (count(app, Village), count(app, VillagerGroup))
+    result = app.test_cli_runner().invoke(args=["import-places", str(csv_file)])
+    assert result.exit_code != 0
+    assert "line 2" in result.output and "line 3" in result.output and "line 4" in result.output
+    assert "nothing was imported" in result.output
+    assert (count(app, Village), count(app, VillagerGroup)) == before
+
+
+def test_import_places_not_utf8(app, tmp_path):
+    csv_file = tmp_path / "gbk.csv"
+    csv_file.write_bytes("village,group\n新村,一组\n".encode("gbk"))
+    result = app.test_cli_runner().invoke(args=["import-places", str(csv_file)])
+    assert result.exit_code != 0 and "not UTF-8" in result.output
+
+
+def test_import_places_missing_columns(app, tmp_path):
+    csv_file = tmp_path / "cols.csv"
+    csv_file.write_text("name,lat\nx,1\n", encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["import-places", str(csv_file)])
+    assert result.exit_code != 0 and "missing column" in result.output
