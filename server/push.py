@@ -1,31 +1,73 @@
 """Applying pushed inspections: the five outcomes of the contract, each atomic.
 
-Each inspection runs in its own savepoint inside the request's transaction. The row
-is locked (SELECT ... FOR UPDATE on PostgreSQL) before it is read, and a new row that
+New inspections (the common case: a phone back from the villages) are written in bulk
+inside one savepoint. Everything else goes one by one, each in its own savepoint: the
+row is locked (SELECT ... FOR UPDATE on PostgreSQL) before it is read, and a row that
 another request inserted first is detected by the primary key and retried as an
-update, so two pushes racing never both apply the same revision.
+update, so two pushes racing never both apply the same revision. If the bulk insert
+loses such a race, its inspections simply take the one-by-one path.
 """
+from collections import Counter
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from sync.merge import content_of, merge_revisions
+from sync.merge import CONTENT_FIELDS, content_of, merge_revisions
 from sync.validation import validate_inspection
 
 from .changes import record_change
-from .evidence import refresh_flags, refresh_sharing_inspections
+from .evidence import (FlagContext, compute_flags, refresh_flags, refresh_sharing_inspections,
+                       shas_shown_elsewhere)
 from .extensions import db
 from .inspection_data import apply_content, content_from_row
-from .models import (Blob, Inspection, InspectionRevision, Photo, Round, RubricVersion, User,
-                     Village, VillagerGroup, utcnow)
+from .models import (Assignment, Blob, Inspection, InspectionRevision, Photo, Round,
+                     RubricVersion, User, Village, VillagerGroup, utcnow)
+
+
+@dataclass
+class ReferenceData:
+    """The caller's township as a push needs it, loaded once per push."""
+    rounds: dict       # id → Round
+    groups: dict       # id → (lat, lon)
+    assigned: set      # (round_id, group_id) assigned to the caller
+
+    @classmethod
+    def load(cls, user: User) -> "ReferenceData":
+        rounds = {r.id: r for r in db.session.execute(
+            db.select(Round).where(Round.township_id == user.township_id)).scalars()}
+        groups = {g_id: (lat, lon) for g_id, lat, lon in db.session.execute(
+            db.select(VillagerGroup.id, VillagerGroup.lat, VillagerGroup.lon)
+            .join(Village).where(Village.township_id == user.township_id))}
+        assigned = {tuple(row) for row in db.session.execute(
+            db.select(Assignment.round_id, Assignment.group_id)
+            .where(Assignment.user_id == user.id))}
+        return cls(rounds, groups, assigned)
+
+    def errors(self, payload: dict) -> dict:
+        """Round and group must exist in the caller's township."""
+        errors = {}
+        if payload["round_id"] not in self.rounds:
+            errors["round_id"] = ["unknown round"]
+        if payload["group_id"] not in self.groups:
+            errors["group_id"] = ["unknown group"]
+        return errors
+
+    def flag_context(self, content: dict, received_at, duplicate_shas=(), near_shas=()):
+        round_ = self.rounds[content["round_id"]]
+        lat, lon = self.groups[content["group_id"]]
+        return FlagContext(group_lat=lat, group_lon=lon, round_start=round_.starts_on,
+                           round_end=round_.ends_on, received_at=received_at,
+                           assigned=(content["round_id"], content["group_id"]) in self.assigned,
+                           duplicate_shas=set(duplicate_shas), near_shas=set(near_shas))
 
 
 @dataclass
 class PushContext:
     user: User
     client_id: str
-    rubrics: dict = field(default_factory=dict)
+    rubrics: dict
+    refs: ReferenceData
     touched_rounds: set = field(default_factory=set)
 
 
@@ -34,30 +76,166 @@ class Rejected(Exception):
         self.errors = errors
 
 
+@dataclass
+class Outcome:
+    name: str
+    version: int
+
+
 def load_rubrics() -> dict[int, dict]:
     rubrics = db.session.execute(db.select(RubricVersion)).scalars().all()
     return {r.version: r.to_dict() for r in rubrics}
 
 
+def new_result(payload) -> dict:
+    result = {"id": None, "client_rev": None, "outcome": "rejected", "version": None,
+              "errors": {}, "missing_blobs": []}
+    if isinstance(payload, dict):
+        result["id"], result["client_rev"] = payload.get("id"), payload.get("client_rev")
+    return result
+
+
 def push_inspections(user: User, client_id: str, payloads: list) -> list[dict]:
     """Applies each payload; the caller commits. Returns one result per payload."""
-    ctx = PushContext(user=user, client_id=client_id, rubrics=load_rubrics())
-    results = [push_one(ctx, payload) for payload in payloads]
+    ctx = PushContext(user=user, client_id=client_id, rubrics=load_rubrics(),
+                      refs=ReferenceData.load(user))
+    results = [new_result(p) for p in payloads]
+    # A retry is answered before anything else: it was validated when first stored.
+    retries = [i for i, p in enumerate(payloads) if isinstance(p, dict)
+               and isinstance(p.get("id"), str) and type(p.get("client_rev")) is int]
+    answer_duplicates(ctx, retries, payloads, results)
+    valid = []
+    for index, payload in enumerate(payloads):
+        if results[index]["outcome"] == "duplicate":
+            continue
+        errors = validate_inspection(payload, ctx.rubrics) or ctx.refs.errors(payload)
+        if errors:
+            results[index]["errors"] = errors
+        else:
+            valid.append(index)
+    fresh, others = split_fresh(valid, payloads)
+    if fresh and not create_in_bulk(ctx, [payloads[i] for i in fresh],
+                                    [results[i] for i in fresh]):
+        others = sorted(others + fresh)
+    for index in others:
+        push_one(ctx, payloads[index], results[index])
+    answered = {i: photo_shas(payloads[i]) for i, r in enumerate(results)
+                if r["outcome"] != "rejected"}
+    missing = missing_blobs(set().union(*answered.values()))
+    for index, shas in answered.items():
+        results[index]["missing_blobs"] = sorted(shas & missing)
     if ctx.touched_rounds:
         db.session.execute(sa.update(Round).where(Round.id.in_(ctx.touched_rounds))
                            .values(data_version=Round.data_version + 1))
     return results
 
 
-def push_one(ctx: PushContext, payload) -> dict:
-    result = {"id": None, "client_rev": None, "outcome": "rejected", "version": None,
-              "errors": {}, "missing_blobs": []}
-    if isinstance(payload, dict):
-        result["id"], result["client_rev"] = payload.get("id"), payload.get("client_rev")
-    errors = validate_inspection(payload, ctx.rubrics) or check_references(ctx, payload)
-    if errors:
-        result["errors"] = errors
-        return result
+def split_fresh(valid: list[int], payloads: list) -> tuple[list[int], list[int]]:
+    """Inspections the server has never seen (and whose photo ids are new too)."""
+    ids = Counter(payloads[i]["id"] for i in valid)
+    photo_ids = Counter(p["id"] for i in valid for p in payloads[i].get("photos") or [])
+    known = set(db.session.execute(db.select(Inspection.id).where(
+        Inspection.id.in_(list(ids)))).scalars()) if ids else set()
+    taken = set(db.session.execute(db.select(Photo.id).where(
+        Photo.id.in_(list(photo_ids)))).scalars()) if photo_ids else set()
+    fresh, others = [], []
+    for index in valid:
+        payload = payloads[index]
+        own_photos = [p["id"] for p in payload.get("photos") or []]
+        if (payload["id"] in known or ids[payload["id"]] > 1
+                or any(pid in taken or photo_ids[pid] > 1 for pid in own_photos)):
+            others.append(index)
+        else:
+            fresh.append(index)
+    return fresh, others
+
+
+def answer_duplicates(ctx: PushContext, indices: list[int], payloads: list,
+                      results: list[dict]) -> list[int]:
+    """Answers retries of revisions already stored, with two queries for the batch;
+    returns the indices that still need work."""
+    ids = {payloads[i]["id"] for i in indices}
+    if not ids:
+        return indices
+    owners = {row.id: row.inspector_id for row in db.session.execute(
+        db.select(Inspection.id, Inspection.inspector_id).where(Inspection.id.in_(ids)))}
+    stored = {}  # inspection id → {client_rev: version} from this device
+    for inspection_id, client_rev, version in db.session.execute(
+            db.select(InspectionRevision.inspection_id, InspectionRevision.client_rev,
+                      InspectionRevision.version)
+            .where(InspectionRevision.inspection_id.in_(ids),
+                   InspectionRevision.client_id == ctx.client_id)):
+        stored.setdefault(inspection_id, {})[client_rev] = version
+    remaining = []
+    for index in indices:
+        payload = payloads[index]
+        revs = stored.get(payload["id"], {})
+        later = [rev for rev in revs if rev > payload["client_rev"]]
+        if owners.get(payload["id"]) != ctx.user.id or not (payload["client_rev"] in revs or later):
+            remaining.append(index)
+            continue
+        rev = payload["client_rev"] if payload["client_rev"] in revs else max(later)
+        results[index].update(outcome="duplicate", version=revs[rev])
+    return remaining
+
+
+def create_in_bulk(ctx: PushContext, payloads: list[dict], results: list[dict]) -> bool:
+    """Inserts new inspections with their photos and first revisions in a few
+    statements. False if another request inserted one of them first."""
+    now = utcnow()
+    contents = [content_view(p) for p in payloads]
+    shas = {p["sha256"] for c in contents for p in c["photos"]}
+    shared = shas_shown_elsewhere(shas, {p["id"] for p in payloads})
+    in_batch = Counter(sha for c in contents for sha in {p["sha256"] for p in c["photos"]})
+    shared |= {sha for sha, n in in_batch.items() if n > 1}
+    inspections, photos, revisions = [], [], []
+    for payload, content in zip(payloads, contents):
+        flags, photo_flags = compute_flags(
+            content, ctx.refs.flag_context(content, now, shared), has_conflict=False)
+        inspections.append({
+            **{k: content[k] for k in content if k != "photos"}, "id": payload["id"],
+            "township_id": ctx.user.township_id, "inspector_id": ctx.user.id, "version": 1,
+            "review_state": "received", "flags": flags, "has_conflict": False,
+            "received_at": now, "updated_at": now})
+        photos += [{**record, "inspection_id": payload["id"], "position": n, "flags": f}
+                   for n, (record, f) in enumerate(zip(content["photos"], photo_flags))]
+        revisions.append(revision_row(ctx, payload, "applied", 1, None, [], now))
+    try:
+        with db.session.begin_nested():
+            db.session.execute(sa.insert(Inspection), inspections)
+            if photos:
+                db.session.execute(sa.insert(Photo), photos)
+            db.session.execute(sa.insert(InspectionRevision), revisions)
+    except IntegrityError:
+        return False
+    for payload, result in zip(payloads, results):
+        result.update(outcome="applied", version=1)
+        record_change(db.session, "inspection", payload["id"], ctx.user.township_id,
+                      owner_id=ctx.user.id)
+        ctx.touched_rounds.add(payload["round_id"])
+    refresh_sharing_inspections({p["id"] for p in payloads}, shared)
+    refresh_where_bytes_arrived_first(payloads, shas)
+    return True
+
+
+def refresh_where_bytes_arrived_first(payloads: list[dict], shas: set) -> None:
+    """Photos uploaded before their record: near-duplicates need the stored hashes."""
+    arrived = set(db.session.execute(db.select(Blob.sha256).where(
+        Blob.sha256.in_(shas), Blob.phash.is_not(None))).scalars()) if shas else set()
+    ids = [p["id"] for p in payloads
+           if any(photo["sha256"] in arrived for photo in p.get("photos") or [])]
+    for inspection in db.session.execute(
+            db.select(Inspection).where(Inspection.id.in_(ids))).scalars() if ids else ():
+        refresh_flags(inspection)
+
+
+def content_view(payload: dict) -> dict:
+    """content_of without the deep copy, for payloads that are only read."""
+    return {**{name: payload.get(name) for name in CONTENT_FIELDS},
+            "criteria": payload.get("criteria") or {}, "photos": payload.get("photos") or []}
+
+
+def push_one(ctx: PushContext, payload: dict, result: dict) -> None:
     for attempt in (1, 2):
         try:
             with db.session.begin_nested():
@@ -70,35 +248,12 @@ def push_one(ctx: PushContext, payload) -> dict:
                 raise
         except Rejected as exc:
             result["errors"] = exc.errors
-            return result
+            return
     if outcome.name != "duplicate":
         record_change(db.session, "inspection", inspection.id, inspection.township_id,
                       owner_id=inspection.inspector_id)
         ctx.touched_rounds.add(inspection.round_id)
-    result.update(outcome=outcome.name, version=outcome.version,
-                  missing_blobs=missing_blobs(payload["photos"] if "photos" in payload else []))
-    return result
-
-
-def check_references(ctx: PushContext, payload: dict) -> dict:
-    """Round and group must exist in the caller's township (the DB half of validation)."""
-    errors = {}
-    township_id = ctx.user.township_id
-    round_ = db.session.get(Round, payload["round_id"])
-    if round_ is None or round_.township_id != township_id:
-        errors["round_id"] = ["unknown round"]
-    group_township = db.session.execute(
-        db.select(Village.township_id).join(VillagerGroup)
-        .where(VillagerGroup.id == payload["group_id"])).scalar_one_or_none()
-    if group_township != township_id:
-        errors["group_id"] = ["unknown group"]
-    return errors
-
-
-@dataclass
-class Outcome:
-    name: str
-    version: int
+    result.update(outcome=outcome.name, version=outcome.version)
 
 
 def apply_revision(ctx: PushContext, payload: dict) -> tuple[Outcome, Inspection]:
@@ -122,7 +277,8 @@ def find_earlier_revision(inspection_id: str, client_id: str, client_rev: int):
             InspectionRevision.inspection_id == inspection_id,
             InspectionRevision.client_id == client_id,
             InspectionRevision.client_rev >= client_rev)
-        .order_by(InspectionRevision.client_rev == client_rev, InspectionRevision.id.desc())
+        .order_by((InspectionRevision.client_rev == client_rev).desc(),
+                  InspectionRevision.id.desc())
         .limit(1)).scalar_one_or_none()
 
 
@@ -147,9 +303,8 @@ def create_inspection(ctx: PushContext, payload: dict) -> tuple[Outcome, Inspect
     apply_content(inspection, content)
     db.session.add(inspection)
     db.session.flush()
-    add_revision(ctx, inspection, payload, "applied", content)
-    refresh_flags(inspection)
-    refresh_sharing_inspections(inspection)
+    add_revision(ctx, inspection, payload, "applied", None)
+    after_change(inspection)
     return Outcome("applied", inspection.version), inspection
 
 
@@ -176,7 +331,7 @@ def base_content(ctx: PushContext, inspection: Inspection, payload: dict) -> dic
             InspectionRevision.outcome.in_(("applied", "merged", "conflict", "resolved")))
         .order_by(InspectionRevision.version.desc(), InspectionRevision.id.desc()).limit(1)
     ).scalar_one_or_none()
-    return revision.content if revision else None
+    return revision.resulting_content() if revision else None
 
 
 def update_inspection(ctx: PushContext, inspection: Inspection,
@@ -201,25 +356,42 @@ def update_inspection(ctx: PushContext, inspection: Inspection,
         inspection.review_state = "received"  # the inspector answered the issues
     db.session.flush()
     add_revision(ctx, inspection, payload, outcome, merge.merged, merge.conflicts)
-    refresh_flags(inspection)
-    refresh_sharing_inspections(inspection)
+    after_change(inspection)
     return Outcome(outcome, inspection.version), inspection
 
 
+def after_change(inspection: Inspection) -> None:
+    refresh_flags(inspection)
+    refresh_sharing_inspections({inspection.id}, {p.sha256 for p in inspection.photos})
+
+
+def revision_row(ctx: PushContext, payload: dict, outcome: str, version: int,
+                 content: dict | None, conflicts: list, received_at) -> dict:
+    """content: what the inspection holds after this revision, None if the payload's."""
+    return {"inspection_id": payload["id"], "client_id": ctx.client_id,
+            "client_rev": payload["client_rev"], "base_version": payload.get("base_version"),
+            "user_id": ctx.user.id, "outcome": outcome, "version": version,
+            "payload": payload, "content": content, "conflicts": conflicts,
+            "received_at": received_at}
+
+
 def add_revision(ctx: PushContext, inspection: Inspection, payload: dict, outcome: str,
-                 content: dict, conflicts: list | None = None) -> None:
-    db.session.add(InspectionRevision(
-        inspection_id=inspection.id, client_id=ctx.client_id,
-        client_rev=payload["client_rev"], base_version=payload.get("base_version"),
-        user_id=ctx.user.id, outcome=outcome, version=inspection.version,
-        payload=payload, content=content, conflicts=conflicts or []))
+                 content: dict | None, conflicts: list | None = None) -> None:
+    db.session.add(InspectionRevision(**revision_row(
+        ctx, payload, outcome, inspection.version, content, conflicts or [], utcnow())))
     db.session.flush()
 
 
-def missing_blobs(photos: list) -> list[str]:
-    wanted = sorted({p["sha256"] for p in photos})
+def photo_shas(payload: dict) -> set[str]:
+    """The photos' SHA-256s (a retry answered as duplicate was not validated again)."""
+    photos = payload.get("photos")
+    return {p["sha256"] for p in photos if isinstance(p, dict) and isinstance(
+        p.get("sha256"), str)} if isinstance(photos, list) else set()
+
+
+def missing_blobs(wanted: set[str]) -> set[str]:
     if not wanted:
-        return []
-    have = set(db.session.execute(db.select(Blob.sha256).where(Blob.sha256.in_(wanted)))
-               .scalars())
-    return [sha for sha in wanted if sha not in have]
+        return set()
+    have = set(db.session.execute(db.select(Blob.sha256).where(
+        Blob.sha256.in_(wanted))).scalars())
+    return wanted - have

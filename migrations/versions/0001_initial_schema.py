@@ -316,7 +316,7 @@ def upgrade():
     sa.Column('outcome', sa.String(length=10), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('payload', sa.JSON(), nullable=False),
-    sa.Column('content', sa.JSON(), nullable=False),
+    sa.Column('content', sa.JSON(), nullable=True),
     sa.Column('conflicts', sa.JSON(), nullable=False),
     sa.Column('received_at', UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['inspection_id'], ['inspections.id'], ),

@@ -5,6 +5,8 @@ from typing import Optional
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from sync.merge import content_of
+
 from ..extensions import db
 from .types import UTCDateTime, utcnow
 
@@ -66,11 +68,16 @@ class InspectionRevision(db.Model):
     version: Mapped[int]
     payload: Mapped[dict] = mapped_column(sa.JSON)
     # What the inspection's content was after this revision: the base of later merges.
-    content: Mapped[dict] = mapped_column(sa.JSON)
+    # None when it is exactly the payload's content (most revisions: no need to store
+    # the same JSON twice).
+    content: Mapped[Optional[dict]] = mapped_column(sa.JSON)
     conflicts: Mapped[list] = mapped_column(sa.JSON, default=list)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     inspection: Mapped[Inspection] = relationship(back_populates="revisions")
+
+    def resulting_content(self) -> dict:
+        return self.content if self.content is not None else content_of(self.payload)
 
 
 class Photo(db.Model):

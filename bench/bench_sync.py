@@ -1,0 +1,248 @@
+"""P1, P2, P3, P7: push ingest, replay, photo upload and worker memory, over HTTP
+against gunicorn, on SQLite and PostgreSQL.
+
+Run: python -m bench bench.bench_sync
+"""
+import hashlib
+import http.client
+import json
+import os
+import random
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from bench.results import report
+from tests.factories import big_jpeg
+from tests.load.httpclient import Phone, upload_headers
+from tests.load.liveserver import ServerProcess
+from tests.postgres import Cluster, pg_bin
+
+N_INSPECTIONS = int(os.environ.get("BENCH_INSPECTIONS", 10_000))
+BATCH = 200
+N_PHOTOS = 200
+CHUNK = 256 * 1024
+ITEMS = [("cleaning", "no_cleaner"), ("collection", "bins"), ("transfer", "point_dirty"),
+         ("treatment", "dump_site"), ("toilets", "open_pit"), ("roads", "road_dirty"),
+         ("greening", "graffiti"), ("campaigns", "mosquito_water"),
+         ("households", "clutter"), ("protection", "sewage")]
+
+
+def make_inspections(round_id: int, groups: list[int], n: int, rng: random.Random) -> list:
+    now = "2026-11-20T09:00:00+08:00"
+    out = []
+    for i in range(n):
+        criteria = {c: {"na": False, "deductions": {item: rng.randrange(0, 2)}, "note": ""}
+                    for c, item in ITEMS}
+        photos = []
+        for c, item in rng.sample(ITEMS, 3):
+            photos.append({"id": str(uuid.uuid4()), "sha256": "%064x" % rng.getrandbits(256),
+                           "size": 400_000, "mime": "image/jpeg", "width": 1600,
+                           "height": 1200, "criterion": c, "item": item,
+                           "captured_at": now, "gps": {"lat": 21.9, "lon": 100.4,
+                                                       "accuracy_m": 10, "at": now},
+                           "source": "camera"})
+        out.append({"id": str(uuid.uuid4()), "client_rev": 1, "base_version": None,
+                    "round_id": round_id, "group_id": groups[i % len(groups)],
+                    "rubric_version": 1, "status": "submitted", "started_at": now,
+                    "finished_at": "2026-11-20T09:30:00+08:00",
+                    "gps": {"lat": 21.9, "lon": 100.4, "accuracy_m": 10, "at": now},
+                    "criteria": criteria, "note": "", "photos": photos})
+    return out
+
+
+class RssSampler(threading.Thread):
+    """Peak resident memory of the server's processes (master and workers)."""
+
+    def __init__(self, pid: int):
+        super().__init__(daemon=True)
+        self.pid, self.peak, self.running = pid, 0, True
+
+    def pids(self) -> list[int]:
+        children = Path(f"/proc/{self.pid}/task/{self.pid}/children")
+        try:
+            return [self.pid] + [int(p) for p in children.read_text().split()]
+        except OSError:
+            return [self.pid]
+
+    def run(self):
+        while self.running:
+            for pid in self.pids()[1:] or self.pids():
+                try:
+                    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                        if line.startswith("VmRSS:"):
+                            self.peak = max(self.peak, int(line.split()[1]) * 1024)
+                except OSError:
+                    pass
+            time.sleep(0.05)
+
+
+def push_all(phone: Phone, inspections: list) -> tuple[float, dict]:
+    outcomes = {}
+    started = time.perf_counter()
+    for i in range(0, len(inspections), BATCH):
+        response, body = phone.push(inspections[i:i + BATCH])
+        assert response.status == 200, body
+        for result in body["results"]:
+            outcomes[result["outcome"]] = outcomes.get(result["outcome"], 0) + 1
+    return time.perf_counter() - started, outcomes
+
+
+def core_bulk_insert(database_url: str, inspections: list, inspector_id: int) -> float:
+    """The same rows written with SQLAlchemy Core executemany: the floor to compare with."""
+    from server.models import Inspection, InspectionRevision, Photo
+
+    engine = sa.create_engine(database_url)
+    started = time.perf_counter()
+    with engine.begin() as conn:
+        conn.execute(sa.insert(Inspection.__table__), [
+            {"id": i["id"], "township_id": 1, "round_id": i["round_id"],
+             "group_id": i["group_id"], "inspector_id": inspector_id, "rubric_version": 1,
+             "status": "submitted", "started_at": i["started_at"],
+             "finished_at": i["finished_at"], "gps": i["gps"], "criteria": i["criteria"],
+             "note": i["note"], "version": 1, "review_state": "received", "flags": [],
+             "has_conflict": False, "received_at": time_now(), "updated_at": time_now()}
+            for i in inspections])
+        conn.execute(sa.insert(Photo.__table__), [
+            {**p, "inspection_id": i["id"], "position": n, "flags": []}
+            for i in inspections for n, p in enumerate(i["photos"])])
+        conn.execute(sa.insert(InspectionRevision.__table__), [
+            {"inspection_id": i["id"], "client_id": "bench", "client_rev": 1,
+             "base_version": None, "user_id": inspector_id, "outcome": "applied", "version": 1,
+             "payload": i, "content": i, "conflicts": [], "received_at": time_now()}
+            for i in inspections])
+    engine.dispose()
+    return time.perf_counter() - started
+
+
+def time_now():
+    from datetime import datetime, timezone
+
+    return datetime.now(timezone.utc)
+
+
+def bench_push(label: str, server: ServerProcess, core_url: str) -> None:
+    phone = Phone(server.url, "inspector1")
+    changes = phone.pull_all()
+    round_id = next(c["data"]["id"] for c in changes if c["type"] == "round")
+    groups = [c["data"]["id"] for c in changes if c["type"] == "group"]
+    inspections = make_inspections(round_id, groups, N_INSPECTIONS, random.Random(1))
+    sampler = RssSampler(server.process.pid)
+    sampler.start()
+    elapsed, outcomes = push_all(phone, inspections)
+    assert outcomes == {"applied": N_INSPECTIONS}, outcomes
+    rate = N_INSPECTIONS / elapsed
+    report(f"P1 push ingest ({label})", rate, "inspections/s", ">= 1000")
+    replay, outcomes = push_all(phone, inspections)
+    assert outcomes == {"duplicate": N_INSPECTIONS}, outcomes
+    report(f"P2 replay speed-up ({label})", elapsed / replay, "x faster", ">= 5")
+    core = core_bulk_insert(core_url, make_inspections(round_id, groups, N_INSPECTIONS,
+                                                       random.Random(2)), phone.user["id"])
+    report(f"P1 vs Core bulk insert ({label})", (N_INSPECTIONS / elapsed) / (N_INSPECTIONS / core),
+           "ratio", ">= 0.3")
+    sampler.running = False
+    report(f"P7 worker peak RSS during P1 ({label})", sampler.peak / 2**20, "MB", "<= 200")
+
+
+class CountingPhone(Phone):
+    """Counts requests and the bytes each puts on the wire (request line, headers, body)."""
+
+    def __init__(self, *args, **kw):
+        self.requests, self.wire_bytes = 0, 0
+        super().__init__(*args, **kw)
+
+    def request(self, method, path, body=None, headers=None, raw=None):
+        payload = raw if raw is not None else (json.dumps(body).encode() if body is not None else b"")
+        hdrs = self.headers(headers)
+        head = f"{method} {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n" + "".join(
+            f"{k}: {v}\r\n" for k, v in hdrs.items()) + "\r\n"
+        self.requests += 1
+        self.wire_bytes += len(head.encode()) + len(payload or b"")
+        return super().request(method, path, body=body, headers=headers, raw=raw)
+
+
+def bench_upload(label: str, server: ServerProcess) -> None:
+    phone = CountingPhone(server.url, "inspector1")
+    photos = [big_jpeg(1000, 750, seed=n) for n in range(N_PHOTOS)]
+    total = sum(len(p) for p in photos)
+    phone.requests = phone.wire_bytes = 0
+    sampler = RssSampler(server.process.pid)
+    sampler.start()
+    phone.request("POST", "/api/v1/blobs/check", {"blobs": [
+        {"sha256": hashlib.sha256(p).hexdigest(), "size": len(p)} for p in photos]})
+    started = time.perf_counter()
+    for photo in photos:
+        offset = 0
+        sha = hashlib.sha256(photo).hexdigest()
+        while offset < len(photo):
+            response, _ = phone.request("PATCH", f"/api/v1/blobs/{sha}",
+                                        raw=photo[offset:offset + CHUNK],
+                                        headers=upload_headers(offset, len(photo)))
+            assert response.status in (201, 204)
+            offset = int(response.getheader("Upload-Offset"))
+    elapsed = time.perf_counter() - started
+    sampler.running = False
+    expected = 1 + sum(-(-len(p) // CHUNK) for p in photos)
+    report(f"P3 wire bytes / photo bytes ({label})", phone.wire_bytes / total, "ratio", "<= 1.02")
+    report(f"P3 requests / minimum ({label})", phone.requests / expected, "ratio", "= 1")
+    report(f"P3 upload throughput ({label})", total / elapsed / 2**20, "MiB/s", "(info)")
+    report(f"P7 worker peak RSS during P3 ({label})", sampler.peak / 2**20, "MB", "<= 200")
+    # A transfer cut at 60 %: how much is sent again after resuming from HEAD?
+    photo = big_jpeg(1600, 1200, seed=12345)
+    sha = hashlib.sha256(photo).hexdigest()
+    cut = int(len(photo) * 0.6)
+    offset = 0
+    while offset < cut:
+        end = min(offset + CHUNK, cut)
+        response, _ = phone.request("PATCH", f"/api/v1/blobs/{sha}", raw=photo[offset:end],
+                                    headers=upload_headers(offset, len(photo)))
+        offset = int(response.getheader("Upload-Offset"))
+    sent_before = offset
+    resumed = phone.offset(sha)
+    report(f"P3 bytes re-sent after a 60% cut ({label})", (sent_before - resumed) / CHUNK,
+           "chunks", "<= 1")
+
+
+def run_on(label: str, database_url: str | None, core_url_factory) -> None:
+    with tempfile.TemporaryDirectory() as workdir:
+        server = ServerProcess(Path(workdir), database_url, workers=2).prepare().start()
+        try:
+            bench_push(label, server, core_url_factory(Path(workdir)))
+            bench_upload(label, server)
+        finally:
+            server.stop()
+
+
+def main() -> None:
+    def sqlite_core(workdir: Path) -> str:
+        url = f"sqlite:///{workdir / 'core.db'}"
+        from server.testing import make_app
+
+        make_app(workdir / "core", url, seed="bare")
+        return url
+
+    run_on("SQLite", None, sqlite_core)
+    bindir = pg_bin()
+    if bindir is None:
+        print("  PostgreSQL not installed: PostgreSQL rows skipped")
+        return
+    cluster = Cluster(bindir).start()
+    try:
+        def pg_core(workdir: Path) -> str:
+            from server.testing import make_app
+
+            url = cluster.create_database()
+            make_app(workdir / "core", url, seed="bare")
+            return url
+
+        run_on("PostgreSQL", cluster.create_database(), pg_core)
+    finally:
+        cluster.stop()
+
+
+if __name__ == "__main__":
+    main()
