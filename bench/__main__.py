@@ -3,7 +3,8 @@ import importlib
 import sys
 import time
 
-MODULES = ("bench.bench_sync", "bench.bench_rankings", "bench.bench_pwa")
+MODULES = ("bench.bench_sync", "bench.bench_rankings", "bench.bench_pwa",
+           "bench.bench_reliability")
 
 
 def main(names: list[str]) -> None:
