@@ -1,9 +1,6 @@
 """Engine settings that make SQLite behave like the server database it stands in for."""
-from flask import has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-
-WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
 def configure_engine(engine: Engine) -> None:
@@ -14,8 +11,7 @@ def configure_engine(engine: Engine) -> None:
 def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection, _record):
-        # Let SQLAlchemy emit BEGIN itself (below), so savepoints work and a writing
-        # transaction takes the write lock up front instead of failing to upgrade.
+        # Let SQLAlchemy emit BEGIN itself (below), so that savepoints work.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -25,5 +21,7 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):
-        writing = not has_request_context() or request.method in WRITE_METHODS
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+        # Take the write lock up front: a transaction that read first and writes later
+        # (a pull extending its token, a page caching a ranking) cannot wait for the
+        # lock and would fail with "database is locked" under concurrent writes.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
