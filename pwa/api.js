@@ -18,14 +18,15 @@ async function errorFrom(response) {
 }
 
 // fetch with the session token; a 401 marks the session as needing sign-in (data stays)
-export async function call(path, { method = "GET", json, body, headers = {}, ok = [200, 201, 204] } = {}) {
+export async function call(path, { method = "GET", json, body, headers = {}, ok = [200, 201, 204],
+                                   cache = "no-store" } = {}) {
   const session = await getSession();
   const h = { ...headers };
   if (session?.token) h.Authorization = `Bearer ${session.token}`;
   if (json !== undefined) { h["Content-Type"] = "application/json"; body = JSON.stringify(json); }
   let response;
   try {
-    response = await fetch(BASE + path, { method, headers: h, body, cache: "no-store" });
+    response = await fetch(BASE + path, { method, headers: h, body, cache });
   } catch (err) {
     throw new ApiError(0, "network", String(err?.message || err));
   }
@@ -71,4 +72,13 @@ export async function patchChunk(sha256, offset, total, chunk) {
 export async function blobOffset(sha256) {
   const response = await call(`/blobs/${sha256}`, { method: "HEAD", ok: [200, 404] });
   return response.status === 404 ? 0 : Number(response.headers.get("Upload-Offset") || 0);
+}
+
+// a small, orientation-corrected copy of a photo already on the server (null if unreachable)
+export async function blobThumb(sha256) {
+  try {
+    return await (await call(`/blobs/${sha256}?variant=thumb`, { cache: "default" })).blob();
+  } catch {
+    return null;
+  }
 }

@@ -1,6 +1,6 @@
 // Start-up, routes and the moments we sync: on start, when back online, when the app
 // becomes visible, after a submit (inspect.js) and from the button.
-import { h, mount, toast } from "./ui/dom.js";
+import { h, mount, toast, clearStaleToast } from "./ui/dom.js";
 import { t, setLanguage, currentLanguage } from "./i18n.js";
 import * as store from "./store.js";
 import { syncNow, syncEvents } from "./sync.js";
@@ -50,6 +50,7 @@ function route() {
 }
 
 async function renderRoute() {
+  clearStaleToast();
   const session = await store.getSession();
   const authNeeded = await store.getMeta("auth_needed");
   header(session, authNeeded);
@@ -98,11 +99,13 @@ async function start() {
   document.addEventListener("visibilitychange", () => { if (document.visibilityState === "visible") syncNow(); });
   // when a sync ends, show what it brought, unless the inspector is typing in a form
   syncEvents.addEventListener("progress", (e) => {
+    document.documentElement.dataset.sync = e.detail.running ? "running" : "idle";
     const name = location.hash.split("/")[1];
     if (!e.detail.running && !["inspect", "signin", "pick"].includes(name)) route();
   });
   await route();
   document.body.dataset.ready = "1";
+  performance.mark("app-usable");
   if (await store.getSession()) { requestPersistence(); syncNow(); }
 }
 

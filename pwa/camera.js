@@ -29,18 +29,42 @@ async function encode(bitmap, width, height) {
   return new Promise((resolve) => canvas.toBlob(resolve, "image/jpeg", QUALITY));
 }
 
+async function decode(file) {
+  try {
+    return await createImageBitmap(file, { imageOrientation: "from-image" });
+  } catch {
+    // older Safari: an <img> applies the EXIF orientation itself
+    const url = URL.createObjectURL(file);
+    try {
+      const img = new Image();
+      img.src = url;
+      await img.decode();
+      return img;
+    } finally {
+      URL.revokeObjectURL(url);
+    }
+  }
+}
+
+async function downscale(image, width, height) {
+  if (width === image.width) return image;
+  try {
+    // let the browser do the big downscale with a good filter, off the main thread
+    const small = await createImageBitmap(image, { resizeWidth: width, resizeHeight: height, resizeQuality: "high" });
+    image.close?.();
+    return small;
+  } catch {
+    return image;               // encode() scales while drawing
+  }
+}
+
 // file: a File from <input type=file>. Answers {bytes, mime, size, width, height, sha256}.
 export async function processPhoto(file) {
-  const full = await createImageBitmap(file, { imageOrientation: "from-image" });
+  const full = await decode(file);
   const [width, height] = fitWithin(full.width, full.height, MAX_SIDE);
-  let bitmap = full;
-  if (width !== full.width) {
-    // let the browser do the big downscale with a good filter off the main thread
-    bitmap = await createImageBitmap(full, { resizeWidth: width, resizeHeight: height, resizeQuality: "high" });
-    full.close();
-  }
+  const bitmap = await downscale(full, width, height);
   const blob = await encode(bitmap, width, height);
-  bitmap.close();
+  bitmap.close?.();
   const bytes = await blob.arrayBuffer();
   return { bytes, mime: "image/jpeg", size: bytes.byteLength, width, height, sha256: await sha256Hex(bytes) };
 }

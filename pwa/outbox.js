@@ -5,11 +5,17 @@ import { dbReady } from "./db.js";
 const PAYLOAD_KEYS = ["id", "client_rev", "base_version", "round_id", "group_id", "rubric_version",
   "status", "started_at", "finished_at", "gps", "criteria", "note", "photos"];
 
+const PHOTO_KEYS = ["id", "sha256", "size", "mime", "width", "height", "criterion", "item",
+  "captured_at", "gps", "source"];
+
+const pick = (object, keys) => Object.fromEntries(keys.map((k) => [k, object[k] ?? null]));
+
+// exactly the contract's fields: the server refuses unknown keys, and pulled records
+// can carry review fields of the server's own
+export const photoPayload = (photo) => pick(photo, PHOTO_KEYS);
+
 export function payloadOf(record) {
-  const out = {};
-  for (const k of PAYLOAD_KEYS) out[k] = record[k];
-  out.status = "submitted";
-  return out;
+  return { ...pick(record, PAYLOAD_KEYS), status: "submitted", photos: (record.photos || []).map(photoPayload) };
 }
 
 export const isUnsent = (r) => r.local.state === "submitted" && r.local.sent_rev < r.client_rev;

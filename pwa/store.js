@@ -102,15 +102,21 @@ export async function updateInspection(id, change) {
 export async function addPhoto(inspectionId, meta, bytes) {
   const db = await dbReady;
   const tx = db.transaction(["inspections", "blobs"], "readwrite");
-  const store = tx.objectStore("inspections");
-  const record = await store.get(inspectionId);
-  record.photos.push(meta);
-  bumpRevision(record);
-  store.put(record);
-  tx.objectStore("blobs").put({ sha256: meta.sha256, inspection_id: inspectionId,
-                                bytes, type: meta.mime, size: meta.size });
-  await tx.done;
-  return record;
+  try {
+    const store = tx.objectStore("inspections");
+    const record = await store.get(inspectionId);
+    record.photos.push(meta);
+    bumpRevision(record);
+    tx.objectStore("blobs").put({ sha256: meta.sha256, inspection_id: inspectionId,
+                                  bytes, type: meta.mime, size: meta.size });
+    store.put(record);
+    await tx.done;
+    return record;
+  } catch (err) {
+    // a full disk (QuotaExceededError) leaves the inspection as it was: no photo without bytes
+    try { tx.abort(); } catch { /* already finished */ }
+    throw err;
+  }
 }
 
 // Only a photo the server has never seen may be removed (the server keeps a union).

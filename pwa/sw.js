@@ -1,7 +1,8 @@
 // Service worker: precache the app shell (awaited), take control at once, answer
-// navigations from the cached shell, never touch API calls. Bump VERSION with any
-// shell change; data lives in IndexedDB, so an update never touches it.
-const VERSION = "2026-11-05.1";
+// navigations from the cached shell, never touch API calls. VERSION is a digest of the
+// shell files (tests/browser/test_shell.py says the right value after any change), so
+// every change reaches the phones; data lives in IndexedDB, which an update never touches.
+const VERSION = "0df5c2ac1d83";
 const CACHE = `shell-${VERSION}`;
 const SHELL = [
   "./", "index.html", "app.css", "manifest.webmanifest",

@@ -26,7 +26,8 @@ async function pushAll(clientId) {
   for (let i = 0; i < all.length; i += PUSH_BATCH) {
     const batch = all.slice(i, i + PUSH_BATCH);
     const { results } = await api.push(clientId, batch.map(payloadOf));
-    for (let k = 0; k < results.length; k++) await recordPushResult(results[k], batch[k].client_rev);
+    const sentRev = new Map(batch.map((r) => [r.id, r.client_rev]));
+    for (const result of results) await recordPushResult(result, sentRev.get(result.id));
     report({ done: Math.min(all.length, i + batch.length) });
   }
 }

@@ -24,15 +24,15 @@ def apply_content(inspection: Inspection, content: dict) -> None:
 
 
 def inspection_data(inspection: Inspection) -> dict:
-    """The inspection as pull sends it: the pushed fields plus server state."""
+    """The inspection as pull sends it: the pushed fields exactly as pushed (so a phone
+    may push them back unchanged), plus server state beside them."""
     data = content_from_row(inspection)
     data.update(
         id=inspection.id, version=inspection.version, review_state=inspection.review_state,
         flags=inspection.flags, inspector_id=inspection.inspector_id,
         has_conflict=inspection.has_conflict,
         received_at=inspection.received_at.isoformat(),
+        # Evidence flags per photo; supervisors' decisions come as photo_review changes.
+        photo_flags={photo.id: photo.flags for photo in inspection.photos if photo.flags},
     )
-    for record, photo in zip(data["photos"], inspection.photos):
-        record.update(flags=photo.flags, accepted=photo.accepted,
-                      review_reason=photo.review_reason)
     return data

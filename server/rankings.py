@@ -8,12 +8,15 @@ publishing frozen snapshots.
 from __future__ import annotations
 
 import copy
+import gc
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from sync.flags import void_deductions
 from sync.ranking import CountedInspection, GroupRef, rank_round
@@ -22,7 +25,7 @@ from sync.rubric import InspectionScore, item_labels, score_inspection
 from .audit import record_audit
 from .changes import record_change
 from .extensions import db
-from .models import (Inspection, Photo, PublishedRanking, RankingCache, Round, RubricVersion,
+from .models import (Criterion, Inspection, Photo, PublishedRanking, RankingCache, Round, RubricVersion,
                      User, Village, VillagerGroup, utcnow)
 
 COUNTED_STATES = ("received", "has_issues", "approved")
@@ -51,8 +54,10 @@ def bump_data_version(round_id: int) -> None:
 
 
 def rubrics_by_version() -> dict[int, dict]:
-    return {r.version: r.to_dict()
-            for r in db.session.execute(db.select(RubricVersion)).scalars()}
+    """Every rubric version as plain dicts (three queries, however many there are)."""
+    query = db.select(RubricVersion).options(
+        selectinload(RubricVersion.criteria).selectinload(Criterion.items))
+    return {r.version: r.to_dict() for r in db.session.execute(query).scalars()}
 
 
 def rejected_photo_support(round_id: int) -> dict[str, dict]:
@@ -158,24 +163,54 @@ def _previous_ranks(key: dict) -> dict:
     return {g["group_id"]: g["rank"] for g in result["groups"]}
 
 
+@contextmanager
+def gc_paused():
+    """The computation makes ~100,000 small objects that all survive until it ends;
+    the cyclic garbage collector would scan them over and over (half the time)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _reason_in(reason_keys: str, labels: dict, separator: str) -> str:
+    """A reason built with "criterion.item" tokens, in one language's labels."""
+    if not reason_keys:
+        return ""
+    parts = []
+    for part in reason_keys.split(", "):
+        token, _, count = part.rpartition(" ×")
+        criterion, _, item = token.partition(".")
+        parts.append(f"{labels.get((criterion, item), item)} ×{count}")
+    return separator.join(parts)
+
+
 def compute_ranking(round_: Round, previous_ranks: dict | None = None) -> dict:
     """The ranking of a round as plain JSON-ready data (without round/published info)."""
+    with gc_paused():
+        return _compute_ranking(round_, previous_ranks)
+
+
+def _compute_ranking(round_: Round, previous_ranks: dict | None) -> dict:
     rubrics = rubrics_by_version()
     groups = township_groups(round_.township_id)
     inspections = [CountedInspection(i.id, i.group_id, i.inspector_id, i.score)
                    for i in scored_inspections(round_, rubrics=rubrics)]
     refs = [GroupRef(g["id"], g["village"], g["name"]) for g in groups]
-    rubric = round_.rubric.to_dict()
-    m = float(current_app.config["RANKING_M"])
-    common = dict(m=m, red_size=round_.red_size, black_size=round_.black_size,
-                  previous_ranks=previous_ranks or {})
-    ranking = rank_round(refs, inspections, labels=item_labels(rubric, "zh"), **common)
-    # The English reason only: ranks and scores are the same whatever the labels say.
-    reasons_en = {g.group_id: g.reason for g in
-                  rank_round(refs, inspections, labels=item_labels(rubric, "en"), **common).groups}
+    rubric = rubrics[round_.rubric.version]
+    # Reasons are built once with language-neutral tokens (so both languages list the
+    # same deductions in the same order), then spelt out in Chinese and in English.
+    tokens = {key: f"{key[0]}.{key[1]}" for key in item_labels(rubric)}
+    ranking = rank_round(refs, inspections, m=float(current_app.config["RANKING_M"]),
+                         red_size=round_.red_size, black_size=round_.black_size,
+                         previous_ranks=previous_ranks or {}, labels=tokens)
+    labels_zh, labels_en = item_labels(rubric, "zh"), item_labels(rubric, "en")
     by_id = {g["id"]: g for g in groups}
     return {
-        "m": m, "mean_raw_score": ranking.mean_raw_score,
+        "m": float(current_app.config["RANKING_M"]), "mean_raw_score": ranking.mean_raw_score,
         "red_size": ranking.red_size, "black_size": ranking.black_size,
         "groups": [{
             "group_id": g.group_id, "village": g.village, "name": g.name,
@@ -183,7 +218,8 @@ def compute_ranking(round_: Round, previous_ranks: dict | None = None) -> dict:
             "rank": g.rank, "score": g.score, "raw_score": g.raw_score,
             "inspections": g.inspections, "inspectors": g.inspectors,
             "low_confidence": g.low_confidence, "veto": g.veto, "list": g.list,
-            "reason": g.reason, "reason_en": reasons_en.get(g.group_id, g.reason),
+            "reason": _reason_in(g.reason, labels_zh, "，"),
+            "reason_en": _reason_in(g.reason, labels_en, ", "),
             "change": g.change,
         } for g in ranking.groups],
         "not_inspected": [{
@@ -282,7 +318,8 @@ def published_versions(round_id: int) -> list[PublishedRanking]:
         .order_by(PublishedRanking.version)).scalars().all()
 
 
-def trend(round_: Round, limit: int = TREND_ROUNDS) -> tuple[list[Round], dict]:
+def trend(round_: Round, limit: int = TREND_ROUNDS,
+          current: dict | None = None) -> tuple[list[Round], dict]:
     """The last `limit` rounds up to this one, and {group_id: [score or None, ...]}:
     this round live, earlier ones as last published (live if never published)."""
     rounds = db.session.execute(
@@ -293,10 +330,10 @@ def trend(round_: Round, limit: int = TREND_ROUNDS) -> tuple[list[Round], dict]:
     rounds.reverse()
     scores = defaultdict(lambda: [None] * len(rounds))
     for n, r in enumerate(rounds):
-        result = None
-        if r.id != round_.id:  # this round shows live; earlier ones as published
-            result = published_ranking(r)
-        result = result or live_ranking(r)
+        if r.id == round_.id:  # this round shows live; earlier ones as published
+            result = current or live_ranking(r)
+        else:
+            result = published_ranking(r) or live_ranking(r)
         for g in result["groups"]:
             scores[g["group_id"]][n] = g["score"]
     return rounds, scores

@@ -36,18 +36,29 @@ def _required_text(value, field: str, message: str) -> str:
     return text
 
 
-def inspection_in_scope(inspection_id: str, user: User) -> Inspection:
-    """The inspection if it is in the user's township (404 otherwise: no leaking)."""
-    inspection = db.session.get(Inspection, inspection_id)
+def inspection_in_scope(inspection_id: str, user: User, lock: bool = False) -> Inspection:
+    """The inspection if it is in the user's township (404 otherwise: no leaking).
+
+    lock: take the row lock a push takes (PostgreSQL), so a review and a push racing
+    on one inspection never both write the same next version.
+    """
+    query = db.select(Inspection).where(Inspection.id == inspection_id)
+    if lock:
+        query = query.with_for_update()
+    inspection = db.session.execute(query).scalar_one_or_none()
     if inspection is None or inspection.township_id != user.township_id:
         raise ApiError(404, "not_found", "no such inspection")
     return inspection
 
 
-def photo_in_scope(photo_id: str, user: User) -> Photo:
+def photo_in_scope(photo_id: str, user: User, lock: bool = False) -> Photo:
     photo = db.session.get(Photo, photo_id)
-    if photo is None or photo.inspection.township_id != user.township_id:
+    if photo is None:
         raise ApiError(404, "not_found", "no such photo")
+    try:
+        inspection_in_scope(photo.inspection_id, user, lock=lock)
+    except ApiError:
+        raise ApiError(404, "not_found", "no such photo") from None
     return photo
 
 

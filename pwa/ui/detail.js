@@ -1,10 +1,11 @@
 // A submitted inspection: where it stands, the server's field errors, the supervisor's
 // review and comments, and re-shoot requests the inspector can answer.
-import { h, mount, objectUrl, revokeObjectUrls } from "./dom.js";
+import { h, mount, revokeObjectUrls } from "./dom.js";
 import { t, label, placeName, formatDateTime, formatScore } from "../i18n.js";
 import * as store from "../store.js";
 import { inspectionScore, criterionScore } from "../score.js";
 import { badge, stateOf } from "./badges.js";
+import { photoImage } from "./photos.js";
 
 function pushErrors(record) {
   const error = record.local.push_error;
@@ -51,10 +52,9 @@ export async function detailScreen(root, id, go) {
   };
   revokeObjectUrls();
   const photos = await Promise.all(record.photos.map(async (p) => {
-    const blob = await store.photoBytes(p.sha256);
     const review = photoReviews.get(p.id);
     return h("figure", { class: `thumb ${review?.accepted === false ? "rejected" : ""}`, dataset: { photo: p.id } },
-      blob ? h("img", { src: objectUrl(blob.bytes, blob.type), alt: "" }) : h("div", { class: "uploaded" }, t("photo.on_server")),
+      await photoImage(p),
       review ? h("figcaption", { class: review.accepted ? "ok" : "error" },
         review.accepted ? t("photo.accepted") : t("photo.rejected", { reason: review.reason || "" })) : null);
   }));
@@ -65,6 +65,7 @@ export async function detailScreen(root, id, go) {
         t("inspect.score", { score: formatScore(rubric ? inspectionScore(rubric, record.criteria) : null) })),
       h("p", { class: "muted" }, formatDateTime(record.started_at)),
       pushErrors(record),
+      record.local.outcome === "conflict" ? h("p", { class: "warn", id: "conflict" }, t("detail.conflict")) : null,
       reviewView(record, comments),
       rubric ? reshootView(record, rubric, reshoots, edit) : null,
       h("ul", { class: "list" }, (rubric?.criteria || []).map((c) => h("li", { class: "row" },

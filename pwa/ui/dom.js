@@ -25,7 +25,7 @@ export function mount(root, ...nodes) {
 // thumbnails come from stored bytes; revoke them when the screen changes
 const urls = [];
 export function objectUrl(bytes, type) {
-  const url = URL.createObjectURL(new Blob([bytes], { type }));
+  const url = URL.createObjectURL(bytes instanceof Blob ? bytes : new Blob([bytes], { type }));
   urls.push(url);
   return url;
 }
@@ -38,6 +38,13 @@ export function toast(message, kind = "info") {
   box.className = `toast ${kind}`;
   box.textContent = message;
   box.hidden = false;
+  box.dataset.shownAt = String(Date.now());
   clearTimeout(toast.timer);
   toast.timer = setTimeout(() => { box.hidden = true; }, kind === "error" ? 8000 : 3500);
+}
+
+// a toast belongs to the moment it was shown: a later screen change clears it
+export function clearStaleToast(maxAgeMs = 1500) {
+  const box = document.getElementById("toast");
+  if (!box.hidden && Date.now() - Number(box.dataset.shownAt || 0) > maxAgeMs) box.hidden = true;
 }

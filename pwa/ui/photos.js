@@ -1,17 +1,27 @@
 // The photos supporting one deduction: thumbnails, review marks, camera and gallery.
 import { h, objectUrl, toast } from "./dom.js";
+import { blobThumb } from "../api.js";
 import { t } from "../i18n.js";
 import * as store from "../store.js";
 import { processPhoto } from "../camera.js";
 import { currentPosition } from "../geo.js";
 import { isoLocal, newId } from "../clock.js";
 
-async function thumbnail(record, photo, review, onChange) {
+// the photo from the phone's own bytes, or, once they are deleted, the server's thumbnail
+export async function photoImage(photo) {
   const blob = await store.photoBytes(photo.sha256);
+  if (blob) return h("img", { src: objectUrl(blob.bytes, blob.type), alt: "" });
+  const placeholder = h("div", { class: "uploaded" }, t("photo.on_server"));
+  blobThumb(photo.sha256).then((thumb) => {
+    if (thumb && placeholder.isConnected) placeholder.replaceWith(h("img", { src: objectUrl(thumb, thumb.type), alt: "" }));
+  });
+  return placeholder;
+}
+
+async function thumbnail(record, photo, review, onChange) {
   const removable = !(record.local.sent_photo_ids || []).includes(photo.id);
   return h("figure", { class: `thumb ${review?.accepted === false ? "rejected" : ""}`, dataset: { photo: photo.id } },
-    blob ? h("img", { src: objectUrl(blob.bytes, blob.type), alt: "" })
-      : h("div", { class: "uploaded" }, t("photo.on_server")),
+    await photoImage(photo),
     photo.source === "gallery" ? h("figcaption", { class: "tag" }, t("photo.from_gallery")) : null,
     review?.accepted === false ? h("figcaption", { class: "error" }, t("photo.rejected", { reason: review.reason || "" })) : null,
     removable ? h("button", { class: "remove", "aria-label": t("photo.remove"),

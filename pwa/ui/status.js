@@ -30,8 +30,11 @@ function progressView(p) {
 }
 
 async function fill(box) {
-  const [s, lastSync, lastError] = await Promise.all([summary(), getMeta("last_sync"), getMeta("last_error")]);
+  // fills overlap while a sync reports progress: only the latest one may paint
+  const seq = (box.seq = (box.seq || 0) + 1);
   const p = currentProgress();
+  const [s, lastSync, lastError] = await Promise.all([summary(), getMeta("last_sync"), getMeta("last_error")]);
+  if (seq !== box.seq) return;
   const waiting = s.inspections || s.photos;
   const parts = [s.inspections && t("n.inspections", { count: s.inspections }),
     s.photos && t("n.photos", { count: s.photos })].filter(Boolean);

@@ -77,7 +77,7 @@ class ResolveResponse(Schema):
 @blp.response(200, InspectionReviewResponse)
 def review_an_inspection(body, inspection_id):
     user = authenticate()
-    inspection = inspection_in_scope(inspection_id, user)
+    inspection = inspection_in_scope(inspection_id, user, lock=True)
     result = review_inspection(inspection, user, body["state"], body.get("comment"))
     db.session.commit()
     return result
@@ -89,7 +89,7 @@ def review_an_inspection(body, inspection_id):
 @blp.response(200, PhotoReviewResponse)
 def review_a_photo(body, photo_id):
     user = authenticate()
-    photo = photo_in_scope(photo_id, user)
+    photo = photo_in_scope(photo_id, user, lock=True)
     result = review_photo(photo, user, body["accepted"], body.get("reason"))
     db.session.commit()
     return result
@@ -101,7 +101,7 @@ def review_a_photo(body, photo_id):
 @blp.response(200, ResolveResponse)
 def resolve_a_conflict(body, inspection_id):
     user = authenticate()
-    inspection = inspection_in_scope(inspection_id, user)
+    inspection = inspection_in_scope(inspection_id, user, lock=True)
     result = resolve_conflict(inspection, user, body["choices"], body["reason"])
     db.session.commit()
     return result

@@ -1,21 +1,73 @@
-"""The public notice board: published lists only (no photos, no GPS)."""
-from flask import Blueprint, render_template
+"""The public notice board: published lists only (no login, no photos, no GPS)."""
+from datetime import date, datetime
+
+from flask import Blueprint, abort, g, render_template, request
 
 from ..extensions import db
+from ..i18n import current_language
 from ..models import PublishedRanking, Round
+from ..rankings import published_ranking
 
 bp = Blueprint("board", __name__, url_prefix="/board")
 
+POSTER_SIZES = ("a4", "a3")
 
-@bp.route("/")
-def index():
-    published = db.session.execute(
-        db.select(Round).where(Round.state == "published").order_by(Round.ends_on.desc())
-    ).scalars().all()
-    return render_template("web/board.html", rounds=published)
+
+def place(entry: dict, key: str) -> str:
+    """A village or group name from a ranking entry, in the page's language."""
+    return (current_language() == "en" and entry.get(f"{key}_en")) or entry[key]
+
+
+def reason(entry: dict) -> str:
+    if current_language() == "en" and entry.get("reason_en") is not None:
+        return entry["reason_en"]
+    return entry["reason"]
+
+
+@bp.app_context_processor
+def ranking_helpers():
+    return {"rank_place": place, "rank_reason": reason}
 
 
 def latest_snapshot(round_id: int) -> PublishedRanking | None:
     return db.session.execute(
         db.select(PublishedRanking).where(PublishedRanking.round_id == round_id)
         .order_by(PublishedRanking.version.desc()).limit(1)).scalar_one_or_none()
+
+
+def listed(result: dict, which: str) -> list[dict]:
+    return [g for g in result["groups"] if g["list"] == which]
+
+
+@bp.route("/")
+def index():
+    """Every round with a published snapshot, newest first, with its two lists."""
+    published = db.session.execute(
+        db.select(Round).where(Round.id.in_(db.select(PublishedRanking.round_id)))
+        .order_by(Round.ends_on.desc(), Round.id.desc())).scalars().all()
+    boards = []
+    for round_ in published:
+        result = published_ranking(round_)
+        boards.append({"round": round_, "result": result, "published_on": datetime.fromisoformat(
+                           result["published"]["published_at"]),
+                       "red": listed(result, "red"), "black": listed(result, "black")})
+    return render_template("web/board.html", boards=boards)
+
+
+@bp.route("/rounds/<int:round_id>/poster")
+def poster(round_id: int):
+    """A printable poster (A4 or A3) of a published snapshot, in Chinese."""
+    round_ = db.session.get(Round, round_id)
+    version = request.args.get("version", "")
+    result = published_ranking(round_, int(version) if version.isdigit() else None) \
+        if round_ else None
+    if result is None:
+        abort(404)
+    size = request.args.get("size", "a4")
+    g.lang = "zh"  # the notice board speaks Chinese whatever the viewer's setting
+    period = (date.fromisoformat(result["round"]["starts_on"]),
+              date.fromisoformat(result["round"]["ends_on"]))
+    return render_template(
+        "web/poster.html", result=result, size=size if size in POSTER_SIZES else "a4",
+        red=listed(result, "red"), black=listed(result, "black"), period=period,
+        published_on=datetime.fromisoformat(result["published"]["published_at"]))

@@ -1,18 +1,306 @@
-"""Supervisor pages: the review queue."""
-from flask import Blueprint, render_template
+"""Supervisor pages: the review queue, an inspection with its evidence, the actions,
+conflicts and duplicates. Rankings, publishing and exports: review_rankings.py."""
+from collections import defaultdict
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
+from sqlalchemy.orm import joinedload, selectinload
+
+from sync.flags import void_deductions
+from sync.geo import distance_m
+from sync.rubric import score_inspection
+from sync.validation import parse_time
 
 from ..auth import roles_required
+from ..blob_ingest import blobstore, ensure_blob_row
+from ..errors import ApiError
 from ..extensions import db
-from ..models import Inspection
+from ..i18n import format_datetime
+from ..models import (REVIEW_STATES, AuditEntry, Blob, Comment, Inspection, Photo, Round,
+                      RubricVersion, User, Village, VillagerGroup)
+from ..review_actions import (conflict_choices, duplicate_assessments, inspection_in_scope,
+                              photo_in_scope, resolve_conflict, review_inspection, review_photo)
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
+SUPERVISORS = ("supervisor", "admin")
+PAGE_SIZE = 100
+INSPECTION_FLAGS = ("no_evidence", "not_assigned", "outside_round", "conflict", "photo_flags")
+PHOTO_FLAGS = ("gallery", "no_gps", "gps_inaccurate", "far_from_group", "outside_round",
+               "clock_implausible", "duplicate", "near_duplicate")
+VARIANTS = ("thumb", "display", "original")
+
+
+@bp.app_template_filter("rv_time")
+def format_time_text(value: str | None) -> str:
+    """An ISO 8601 time as the phone sent it, shown in township time."""
+    parsed = parse_time(value) if value else None
+    return format_datetime(parsed) if parsed else "—"
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def _json_contains(column, code: str):
+    # Flags are short JSON lists of known codes: a text match works on SQLite and PostgreSQL.
+    return sa.cast(column, sa.Text).like(f'%"{code}"%')
+
+
+def queue_filters() -> dict:
+    state = request.args.get("state")
+    flag = request.args.get("flag")
+    return {"round": _int_arg("round"), "village": _int_arg("village"),
+            "group": _int_arg("group"), "inspector": _int_arg("inspector"),
+            "state": state if state in REVIEW_STATES else None,
+            "flag": flag if flag in INSPECTION_FLAGS + PHOTO_FLAGS else None}
+
+
+def filtered(query, filters: dict, with_state: bool = True):
+    query = query.where(Inspection.township_id == current_user.township_id)
+    if filters["round"]:
+        query = query.where(Inspection.round_id == filters["round"])
+    if filters["group"]:
+        query = query.where(Inspection.group_id == filters["group"])
+    if filters["village"]:
+        query = query.where(Inspection.group_id.in_(
+            db.select(VillagerGroup.id).where(VillagerGroup.village_id == filters["village"])))
+    if filters["inspector"]:
+        query = query.where(Inspection.inspector_id == filters["inspector"])
+    if with_state and filters["state"]:
+        query = query.where(Inspection.review_state == filters["state"])
+    flag = filters["flag"]
+    if flag in INSPECTION_FLAGS:
+        query = query.where(_json_contains(Inspection.flags, flag))
+    elif flag:
+        query = query.where(sa.exists().where(Photo.inspection_id == Inspection.id,
+                                              _json_contains(Photo.flags, flag)))
+    return query
+
 
 @bp.route("/")
-@roles_required("supervisor", "admin")
+@roles_required(*SUPERVISORS)
 def queue():
+    filters = queue_filters()
+    page = max(1, _int_arg("page") or 1)
+    counts = dict(db.session.execute(filtered(
+        db.select(Inspection.review_state, sa.func.count()), filters, with_state=False)
+        .group_by(Inspection.review_state)).all())
+    total = db.session.execute(filtered(db.select(sa.func.count(Inspection.id)),
+                                        filters)).scalar()
     inspections = db.session.execute(
-        db.select(Inspection).where(Inspection.township_id == current_user.township_id)
-        .order_by(Inspection.received_at.desc())).scalars().all()
-    return render_template("web/review_queue.html", inspections=inspections)
+        filtered(db.select(Inspection), filters)
+        .options(joinedload(Inspection.group).joinedload(VillagerGroup.village),
+                 joinedload(Inspection.inspector), joinedload(Inspection.round))
+        .order_by(Inspection.received_at.desc(), Inspection.id)
+        .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).scalars().all()
+    township_id = current_user.township_id
+    choices = {
+        "rounds": db.session.execute(db.select(Round).where(Round.township_id == township_id)
+                                     .order_by(Round.starts_on.desc())).scalars().all(),
+        "villages": db.session.execute(db.select(Village).where(
+            Village.township_id == township_id).order_by(Village.id)).scalars().all(),
+        "inspectors": db.session.execute(db.select(User).where(
+            User.township_id == township_id, User.role == "inspector")
+            .order_by(User.username)).scalars().all(),
+        "states": REVIEW_STATES, "flags": INSPECTION_FLAGS + tuple(
+            f for f in PHOTO_FLAGS if f not in INSPECTION_FLAGS),
+    }
+    group = db.session.get(VillagerGroup, filters["group"]) if filters["group"] else None
+
+    def queue_url(**changes):
+        args = {k: v for k, v in {**filters, "page": page, **changes}.items() if v}
+        return url_for("review.queue", **args)
+
+    return render_template(
+        "web/review_queue.html", inspections=inspections, filters=filters, counts=counts,
+        total=total, page=page, pages=max(1, -(-total // PAGE_SIZE)), choices=choices,
+        group=group if group and group.village.township_id == township_id else None,
+        queue_url=queue_url)
+
+
+# ---- one inspection ------------------------------------------------------------------
+
+def rubric_of(version: int) -> dict:
+    rubric = db.session.execute(db.select(RubricVersion).where(
+        RubricVersion.version == version)).scalar_one()
+    return rubric.to_dict()
+
+
+def scored(inspection: Inspection, rubric: dict):
+    records = [{"id": p.id, "criterion": p.criterion, "item": p.item}
+               for p in inspection.photos]
+    rejected = {p.id for p in inspection.photos if p.accepted is False}
+    void = void_deductions({"criteria": inspection.criteria, "photos": records}, rejected)
+    return score_inspection(rubric, inspection.criteria or {}, void), void
+
+
+def photo_facts(photo: Photo, group: VillagerGroup, present: set) -> dict:
+    gps = photo.gps or {}
+    distance = None
+    if gps.get("lat") is not None and group.lat is not None:
+        distance = distance_m(gps["lat"], gps["lon"], group.lat, group.lon)
+    return {"photo": photo, "captured_at": parse_time(photo.captured_at), "gps": gps,
+            "distance_m": distance, "present": photo.sha256 in present}
+
+
+def inspection_view(inspection: Inspection) -> dict:
+    rubric = rubric_of(inspection.rubric_version)
+    score, void = scored(inspection, rubric)
+    shas = {p.sha256 for p in inspection.photos}
+    present = set(db.session.execute(db.select(Blob.sha256).where(
+        Blob.sha256.in_(shas))).scalars()) if shas else set()
+    by_key = defaultdict(list)
+    for photo in inspection.photos:
+        by_key[(photo.criterion, photo.item)].append(photo_facts(photo, inspection.group, present))
+    criteria = []
+    for c in rubric["criteria"]:
+        entry = (inspection.criteria or {}).get(c["key"]) or {}
+        counts = entry.get("deductions") or {}
+        items = [{"item": i, "count": counts[i["key"]],
+                  "points": i["points"] * (counts[i["key"]] if i["kind"] == "each" else 1),
+                  "void": (c["key"], i["key"]) in void,
+                  "photos": by_key.pop((c["key"], i["key"]), [])}
+                 for i in c["items"] if counts.get(i["key"])]
+        criteria.append({"criterion": c, "na": bool(entry.get("na")), "note": entry.get("note"),
+                         "score": score.criterion_scores.get(c["key"]), "items": items,
+                         "photos": by_key.pop((c["key"], None), [])})
+    others = db.session.execute(db.select(Inspection).where(
+        Inspection.round_id == inspection.round_id, Inspection.group_id == inspection.group_id,
+        Inspection.id != inspection.id).order_by(Inspection.received_at)
+        .options(joinedload(Inspection.inspector), selectinload(Inspection.photos))
+    ).scalars().all()
+    photo_ids = [p.id for p in inspection.photos]
+    history = db.session.execute(db.select(AuditEntry).where(
+        ((AuditEntry.entity_type == "inspection") & (AuditEntry.entity_id == inspection.id))
+        | ((AuditEntry.entity_type == "photo") & AuditEntry.entity_id.in_(photo_ids or [""])))
+        .order_by(AuditEntry.id)).scalars().all()
+    return {
+        "inspection": inspection, "rubric": rubric, "score": score, "criteria": criteria,
+        "leftover_photos": [p for photos in by_key.values() for p in photos],
+        "others": [(other, scored(other, rubric_of(other.rubric_version))[0]) for other in others],
+        "comments": db.session.execute(db.select(Comment).where(
+            Comment.inspection_id == inspection.id).order_by(Comment.id)).scalars().all(),
+        "history": history, "photo_flags": PHOTO_FLAGS,
+        "gps": inspection.gps or {},
+        "gps_distance": distance_m(inspection.gps["lat"], inspection.gps["lon"],
+                                   inspection.group.lat, inspection.group.lon)
+        if (inspection.gps or {}).get("lat") is not None and inspection.group.lat is not None
+        else None,
+    }
+
+
+@bp.route("/inspections/<inspection_id>")
+@roles_required(*SUPERVISORS)
+def inspection(inspection_id: str):
+    found = inspection_in_scope(inspection_id, current_user)
+    return render_template("web/review_inspection.html", **inspection_view(found))
+
+
+@bp.route("/inspections/<inspection_id>/review", methods=["POST"])
+@roles_required(*SUPERVISORS)
+def review_an_inspection(inspection_id: str):
+    found = inspection_in_scope(inspection_id, current_user, lock=True)
+    try:
+        review_inspection(found, current_user, request.form.get("state", ""),
+                          request.form.get("comment"))
+    except ApiError as exc:
+        if exc.status != 400:
+            raise
+        db.session.rollback()
+        flash("rv.comment_required" if "comment" in (exc.fields or {}) else "rv.invalid")
+        return redirect(url_for("review.inspection", inspection_id=inspection_id), 303)
+    db.session.commit()
+    flash("rv.saved")
+    return redirect(request.form.get("next") if request.form.get("next", "").startswith(
+        "/review/") else url_for("review.inspection", inspection_id=inspection_id), 303)
+
+
+@bp.route("/photos/<photo_id>/review", methods=["POST"])
+@roles_required(*SUPERVISORS)
+def review_a_photo(photo_id: str):
+    photo = photo_in_scope(photo_id, current_user, lock=True)
+    inspection_id = photo.inspection_id
+    try:
+        review_photo(photo, current_user, request.form.get("accepted") == "1",
+                     request.form.get("reason"))
+    except ApiError as exc:
+        if exc.status != 400:
+            raise
+        db.session.rollback()
+        flash("rv.reason_required")
+        return redirect(url_for("review.inspection", inspection_id=inspection_id), 303)
+    db.session.commit()
+    flash("rv.saved")
+    return redirect(url_for("review.inspection", inspection_id=inspection_id,
+                            _anchor=f"photo-{photo_id}"), 303)
+
+
+@bp.route("/blobs/<sha>/<variant>")
+@roles_required(*SUPERVISORS)
+def blob(sha: str, variant: str):
+    """Photo bytes for signed-in supervisors (the API's GET /blobs takes a bearer token)."""
+    if variant not in VARIANTS or len(sha) != 64:
+        abort(404)
+    shown = db.session.execute(db.select(Photo.id).join(Inspection).where(
+        Photo.sha256 == sha, Inspection.township_id == current_user.township_id)
+        .limit(1)).first()
+    if shown is None or not ensure_blob_row(sha):
+        abort(404)
+    mime = db.session.get(Blob, sha).mime if variant == "original" else "image/jpeg"
+    response = send_file(blobstore().open(sha, variant), mimetype=mime,
+                         etag=f"{sha}-{variant}", conditional=True, max_age=86400)
+    response.headers["Cache-Control"] = "private, max-age=86400, immutable"
+    return response
+
+
+# ---- conflicts and duplicates --------------------------------------------------------
+
+@bp.route("/conflicts")
+@roles_required(*SUPERVISORS)
+def conflicts():
+    township_id = current_user.township_id
+    round_id = _int_arg("round")
+    query = db.select(Inspection).where(Inspection.township_id == township_id,
+                                        Inspection.has_conflict.is_(True))
+    if round_id:
+        query = query.where(Inspection.round_id == round_id)
+    conflicted = db.session.execute(query.order_by(Inspection.updated_at.desc())).scalars().all()
+    duplicates = []
+    for same in duplicate_assessments(township_id, round_id):
+        rubric = rubric_of(same[0].rubric_version)
+        duplicates.append([(i, scored(i, rubric)[0]) for i in same])
+    return render_template("web/review_conflicts.html", conflicted=conflicted,
+                           duplicates=duplicates)
+
+
+@bp.route("/inspections/<inspection_id>/conflict", methods=["GET", "POST"])
+@roles_required(*SUPERVISORS)
+def conflict(inspection_id: str):
+    found = inspection_in_scope(inspection_id, current_user,
+                                lock=request.method == "POST")
+    error = None
+    if request.method == "POST":
+        choices = {key[len("choice:"):]: value for key, value in request.form.items()
+                   if key.startswith("choice:")}
+        try:
+            resolve_conflict(found, current_user, choices, request.form.get("reason", ""))
+            db.session.commit()
+            flash("rv.conflict_resolved")
+            return redirect(url_for("review.inspection", inspection_id=inspection_id), 303)
+        except ApiError as exc:
+            if exc.status not in (400, 409):
+                raise
+            db.session.rollback()
+            error = "rv.reason_required" if "reason" in (exc.fields or {}) else "rv.choose_all"
+            found = inspection_in_scope(inspection_id, current_user)
+    users = {u.id: u for u in db.session.execute(db.select(User).where(
+        User.township_id == current_user.township_id)).scalars()}
+    return render_template("web/review_conflict.html", inspection=found,
+                           leaves=conflict_choices(found), users=users,
+                           error=error), 400 if error else 200
+
+
+from . import review_rankings  # noqa: E402,F401  (its routes live on this blueprint)

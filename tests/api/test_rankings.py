@@ -39,7 +39,9 @@ def scored_round(phone, ref):
     return {"a": a, "b": b, "c": c, "inspection": first, "round_id": ref["round"]["id"]}
 
 
-def test_ranking_shape_and_numbers(phone, scored_round):
+def test_ranking_shape_and_numbers(client, phone, scored_round):
+    assert phone.get("/rounds/999/rankings").status_code == 404
+    assert client.get(f"/api/v1/rounds/{scored_round['round_id']}/rankings").status_code == 401
     response = phone.get(f"/rounds/{scored_round['round_id']}/rankings")
     assert response.status_code == 200
     body = response.get_json()
@@ -57,11 +59,6 @@ def test_ranking_shape_and_numbers(phone, scored_round):
     assert c["list"] == "black" and "路面积水" in c["reason"] and "×6" in c["reason"]
     assert len(body["not_inspected"]) == 37 - 3
     assert {"group_id", "village", "name"} <= set(body["not_inspected"][0])
-
-
-def test_unknown_round_is_404_and_anonymous_401(client, phone):
-    assert phone.get("/rounds/999/rankings").status_code == 404
-    assert client.get("/api/v1/rounds/1/rankings").status_code == 401
 
 
 def test_recomputed_only_when_the_round_data_change(app, phone, scored_round):

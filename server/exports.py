@@ -1,0 +1,166 @@
+"""Exports for supervisors: rankings and all scores as XLSX or CSV, photos as a ZIP.
+
+CSV is UTF-8 with a BOM so Excel and WPS open Chinese correctly. Numbers are written
+unrounded, exactly as the JSON rankings carry them. The photo ZIP is written to a
+temporary file, one photo at a time, never held in memory whole.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+import tempfile
+import zipfile
+
+from openpyxl import Workbook
+from sqlalchemy.orm import joinedload
+
+from .blob_ingest import blobstore
+from .extensions import db
+from .i18n import t
+from .models import Blob, Inspection, Photo, RubricVersion, User, Village, VillagerGroup
+from .rankings import scored_inspections
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV = "text/csv; charset=utf-8"
+EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
+
+
+def _place(entry: dict, key: str, lang: str) -> str:
+    return (lang == "en" and entry.get(f"{key}_en")) or entry[key]
+
+
+def _yes(value: bool, lang: str) -> str:
+    return t("ex.yes", lang) if value else ""
+
+
+def ranking_table(ranking: dict, lang: str) -> list[list]:
+    """Header + one row per ranked group, then the groups not inspected."""
+    header = [t(f"ex.{c}", lang) for c in (
+        "rank", "village", "group", "score", "raw_score", "inspections", "inspectors",
+        "list", "low_confidence", "veto", "change", "reason")]
+    rows = [header]
+    for g in ranking["groups"]:
+        rows.append([
+            g["rank"], _place(g, "village", lang), _place(g, "name", lang), g["score"],
+            g["raw_score"], g["inspections"], g["inspectors"],
+            t(f"list.{g['list']}", lang) if g["list"] else "",
+            _yes(g["low_confidence"], lang), _yes(g["veto"], lang), g["change"],
+            g["reason_en"] if lang == "en" and "reason_en" in g else g["reason"]])
+    for g in ranking["not_inspected"]:
+        rows.append(["", _place(g, "village", lang), _place(g, "name", lang), None, None, 0, 0,
+                     t("rk.not_inspected", lang), "", "", None, ""])
+    return rows
+
+
+def scores_table(round_, lang: str) -> list[list]:
+    """Every submitted inspection of the round (rejected ones too, marked not counted),
+    with its total and each criterion's score as the ranking sees them."""
+    rubric = round_.rubric.to_dict()
+    keys = [c["key"] for c in rubric["criteria"]]
+    label = "label_en" if lang == "en" else "label_zh"
+    header = [t(f"ex.{c}", lang) for c in (
+        "inspection", "village", "group", "inspector", "review_state", "counted", "total",
+        "veto", "void")] + [c[label] for c in rubric["criteria"]]
+    rows = [header]
+    groups = {g.id: g for g in db.session.execute(
+        db.select(VillagerGroup).join(Village).where(Village.township_id == round_.township_id)
+        .options(joinedload(VillagerGroup.village))).scalars()}
+    names = dict(db.session.execute(db.select(User.id, User.display_name)).all())
+    for s in scored_inspections(round_, include_rejected=True):
+        group = groups[s.group_id]
+        rows.append([
+            s.id, _place({"v": group.village.name, "v_en": group.village.name_en}, "v", lang),
+            _place({"g": group.name, "g_en": group.name_en}, "g", lang),
+            names.get(s.inspector_id, ""), t(f"state.{s.review_state}", lang),
+            _yes(s.counted, lang), s.score.total, _yes(s.score.veto, lang),
+            ", ".join(f"{c}.{i}" for c, i in sorted(s.void)),
+        ] + [s.score.criterion_scores.get(k) for k in keys])
+    return rows
+
+
+def to_csv(rows: list[list]) -> io.BytesIO:
+    text = io.StringIO()
+    writer = csv.writer(text)
+    for row in rows:
+        writer.writerow(["" if v is None else repr(v) if isinstance(v, float) else v
+                         for v in row])
+    return io.BytesIO(b"\xef\xbb\xbf" + text.getvalue().encode("utf-8"))
+
+
+def to_xlsx(sheets: list[tuple[str, list[list]]]) -> io.BytesIO:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, rows in sheets:
+        sheet = workbook.create_sheet(title[:31])
+        for row in rows:
+            sheet.append(row)
+        sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    workbook.save(out)
+    out.seek(0)
+    return out
+
+
+def export_rankings(round_, fmt: str, lang: str, ranking: dict) -> tuple[io.BytesIO, str]:
+    rows = ranking_table(ranking, lang)
+    if fmt == "csv":
+        return to_csv(rows), CSV
+    return to_xlsx([(t("ex.sheet_rankings", lang), rows)]), XLSX
+
+
+def export_scores(round_, fmt: str, lang: str, ranking=None) -> tuple[io.BytesIO, str]:
+    rows = scores_table(round_, lang)
+    if fmt == "csv":
+        return to_csv(rows), CSV
+    return to_xlsx([(t("ex.sheet_scores", lang), rows)]), XLSX
+
+
+EXPORTS = {"rankings": export_rankings, "scores": export_scores}
+
+
+def photos_zip(round_, lang: str):
+    """A temporary file (deleted when closed) holding the round's photos and index.csv."""
+    rows = db.session.execute(
+        db.select(Photo, Inspection, Blob.mime).join(Inspection)
+        .outerjoin(Blob, Blob.sha256 == Photo.sha256)
+        .where(Inspection.round_id == round_.id)
+        .options(joinedload(Inspection.group).joinedload(VillagerGroup.village),
+                 joinedload(Inspection.inspector))
+        .order_by(Inspection.group_id, Inspection.id, Photo.position)).all()
+    labels = {}
+    for rubric in db.session.execute(db.select(RubricVersion)).scalars():
+        for c in rubric.to_dict()["criteria"]:
+            for i in c["items"]:
+                labels[(rubric.version, c["key"], i["key"])] = \
+                    i["label_en"] if lang == "en" else i["label_zh"]
+    index = [[t(f"ex.{c}", lang) for c in (
+        "file", "photo", "inspection", "village", "group", "inspector", "criterion", "item",
+        "item_label", "captured_at", "lat", "lon", "accuracy_m", "source", "accepted",
+        "review_reason", "flags", "sha256")]]
+    out = tempfile.TemporaryFile()
+    store = blobstore()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
+        for photo, inspection, mime in rows:
+            group = inspection.group
+            name = ""
+            if mime is not None:
+                name = (f"photos/{group.id:04d}-{group.village.name}-{group.name}/"
+                        f"{inspection.id[:8]}-{photo.criterion}-{photo.item or ''}-"
+                        f"{photo.id[:8]}.{EXTENSIONS.get(mime, 'bin')}")
+                with store.open(photo.sha256) as source, archive.open(name, "w") as target:
+                    shutil.copyfileobj(source, target, 256 * 1024)
+            gps = photo.gps or {}
+            accepted = {None: "", True: t("ex.yes", lang), False: t("ex.no", lang)}[photo.accepted]
+            index.append([
+                name or t("ex.missing", lang), photo.id, inspection.id, group.village.name,
+                group.name, inspection.inspector.display_name, photo.criterion,
+                photo.item or "", labels.get((inspection.rubric_version, photo.criterion,
+                                              photo.item), ""),
+                photo.captured_at or "", gps.get("lat"), gps.get("lon"), gps.get("accuracy_m"),
+                photo.source, accepted, photo.review_reason or "", " ".join(photo.flags or []),
+                photo.sha256])
+        archive.writestr("index.csv", to_csv(index).getvalue(),
+                         compress_type=zipfile.ZIP_DEFLATED)
+    out.seek(0)
+    return out

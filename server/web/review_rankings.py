@@ -1,0 +1,103 @@
+"""Supervisor pages: a round's rankings (with trends), publishing, and exports."""
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+
+from ..auth import roles_required
+from ..exports import EXPORTS, photos_zip
+from ..extensions import db
+from ..i18n import current_language
+from ..models import Round
+from ..rankings import live_ranking, publish, published_ranking, published_versions, trend
+from .review import SUPERVISORS, bp
+
+SPARK_W, SPARK_H, SPARK_PAD = 120, 28, 3
+
+
+def round_in_scope(round_id: int) -> Round:
+    round_ = db.session.get(Round, round_id)
+    if round_ is None or round_.township_id != current_user.township_id:
+        abort(404)
+    return round_
+
+
+def sparkline(scores: list) -> dict:
+    """Points of a small inline SVG line chart of one group's scores across rounds."""
+    known = [s for s in scores if s is not None]
+    if not known:
+        return {"points": [], "title": ""}
+    low, high = min(known), max(known)
+    span = (high - low) or 1.0
+    step = (SPARK_W - 2 * SPARK_PAD) / max(1, len(scores) - 1)
+    points = []
+    for n, score in enumerate(scores):
+        if score is None:
+            continue
+        y = SPARK_H / 2 if high == low else \
+            SPARK_PAD + (high - score) / span * (SPARK_H - 2 * SPARK_PAD)
+        points.append((round(SPARK_PAD + n * step, 1), round(y, 1)))
+    title = " → ".join("–" if s is None else f"{s:.1f}" for s in scores)
+    return {"points": points, "title": title}
+
+
+@bp.route("/rankings")
+@roles_required(*SUPERVISORS)
+def rankings_index():
+    latest = db.session.execute(db.select(Round).where(
+        Round.township_id == current_user.township_id)
+        .order_by(Round.starts_on.desc(), Round.id.desc()).limit(1)).scalar_one_or_none()
+    if latest is None:
+        abort(404)
+    return redirect(url_for("review.rankings", round_id=latest.id))
+
+
+@bp.route("/rounds/<int:round_id>/rankings")
+@roles_required(*SUPERVISORS)
+def rankings(round_id: int):
+    round_ = round_in_scope(round_id)
+    ranking = live_ranking(round_)
+    rounds, scores = trend(round_, current=ranking)
+    trends = {group_id: sparkline(values) for group_id, values in scores.items()}
+    all_rounds = db.session.execute(db.select(Round).where(
+        Round.township_id == current_user.township_id)
+        .order_by(Round.starts_on.desc())).scalars().all()
+    return render_template(
+        "web/rankings.html", round=round_, ranking=ranking, trends=trends,
+        trend_rounds=rounds, rounds=all_rounds, versions=published_versions(round_.id),
+        spark=(SPARK_W, SPARK_H), exports=EXPORTS)
+
+
+@bp.route("/rounds/<int:round_id>/publish", methods=["POST"])
+@roles_required(*SUPERVISORS)
+def publish_round(round_id: int):
+    round_ = round_in_scope(round_id)
+    publish(round_, current_user)
+    db.session.commit()
+    flash("rk.published")
+    return redirect(url_for("review.rankings", round_id=round_id), 303)
+
+
+@bp.route("/rounds/<int:round_id>/export/<kind>.<fmt>")
+@roles_required(*SUPERVISORS)
+def export(round_id: int, kind: str, fmt: str):
+    """rankings|scores as csv|xlsx; ?version=n exports a published snapshot's lists."""
+    round_ = round_in_scope(round_id)
+    if kind not in EXPORTS or fmt not in ("csv", "xlsx"):
+        abort(404)
+    ranking = None
+    if kind == "rankings":
+        version = request.args.get("version", "")
+        ranking = published_ranking(round_, int(version)) if version.isdigit() \
+            else live_ranking(round_)
+        if ranking is None:
+            abort(404)
+    data, mimetype = EXPORTS[kind](round_, fmt, current_language(), ranking=ranking)
+    return send_file(data, mimetype=mimetype, as_attachment=True,
+                     download_name=f"round-{round_.id}-{kind}.{fmt}")
+
+
+@bp.route("/rounds/<int:round_id>/export/photos.zip")
+@roles_required(*SUPERVISORS)
+def export_photos(round_id: int):
+    round_ = round_in_scope(round_id)
+    return send_file(photos_zip(round_, current_language()), mimetype="application/zip",
+                     as_attachment=True, download_name=f"round-{round_.id}-photos.zip")

@@ -1,0 +1,171 @@
+"""The supervisor pages (server-rendered), the public board and the poster."""
+import re
+
+import pytest
+
+from server.extensions import db
+from server.models import Comment, Inspection, Photo
+from tests.api.test_auth import csrf_token, login
+from tests.api.test_review import make_conflict, with_photos
+from tests.factories import inspection, reference
+
+
+@pytest.fixture
+def phone(api):
+    return api.as_user("inspector1")
+
+
+@pytest.fixture
+def ref(phone):
+    return reference(phone)
+
+
+@pytest.fixture
+def pushed(phone, ref):
+    return with_photos(phone, ref, ref["assigned"][0],
+                       {"collection": {"bins": 2}, "toilets": {"open_pit": 1}},
+                       note="<script>alert('x')</script> 垃圾桶满了",
+                       gps={"lat": 21.95, "lon": 100.45, "accuracy_m": 12,
+                            "at": "2026-11-05T09:00:00+08:00"})
+
+
+@pytest.fixture
+def web(app):
+    client = app.test_client()
+    login(client, "supervisor1")
+    return client
+
+
+def text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def test_queue_filters_and_counts(web, phone, ref, pushed):
+    phone.push(inspection(ref["round"]["id"], ref["assigned"][1],
+                          deductions={"roads": {"road_dirty": 1}}))
+    page = text(web.get("/review/"))
+    assert 'data-state="received">2<' in page
+    assert page.count("/review/inspections/") == 2
+    only_flagged = text(web.get("/review/?flag=no_evidence"))
+    assert only_flagged.count("/review/inspections/") == 1   # roads came without a photo
+    group = text(web.get(f"/review/?group={ref['assigned'][0]}&round={ref['round']['id']}"))
+    assert f"/review/inspections/{pushed['id']}" in group and group.count("/review/inspections/") == 1
+    assert text(web.get("/review/?state=approved")).count("/review/inspections/") == 0
+    english = text(web.get("/review/?lang=en"))
+    assert "Inspections to review" in english and "To review" in english
+
+
+def test_inspection_page_shows_evidence_escaped(web, pushed):
+    page = text(web.get(f"/review/inspections/{pushed['id']}"))
+    assert "<script>alert" not in page and "&lt;script&gt;" in page
+    assert "垃圾桶破损、未加盖或满溢" in page and "粪坑露天敞口" in page   # deductions
+    thumbs = re.findall(r'src="(/review/blobs/[0-9a-f]{64}/thumb)"', page)
+    assert len(thumbs) == 2
+    image = web.get(thumbs[0])
+    assert image.status_code == 200 and image.mimetype == "image/jpeg"
+    assert image.data[:2] == b"\xff\xd8"
+    assert "21.95000, 100.45000 ± 12 m" in page
+    assert "无定位" in page            # the photos themselves carry no GPS: a readable flag
+    assert 'id="total-score">95.0<' in page    # 100 − 2 (bins) − 3 (open pit)
+
+
+def test_pages_and_photos_need_a_supervisor(app, client, pushed):
+    sha = pushed["photos"][0]["sha256"]
+    assert client.get(f"/review/blobs/{sha}/thumb").status_code == 302   # sign in first
+    login(client, "inspector1")
+    assert client.get(f"/review/blobs/{sha}/thumb").status_code == 403
+    for path in ("/review/conflicts", f"/review/inspections/{pushed['id']}",
+                 "/review/rounds/1/rankings", "/review/rounds/1/export/rankings.csv"):
+        assert client.get(path).status_code == 403, path
+    other = app.test_client()
+    login(other, "supervisor1")
+    assert other.get(f"/review/blobs/{'0' * 64}/thumb").status_code == 404
+    assert other.get(f"/review/blobs/{sha}/huge").status_code == 404
+
+
+def test_review_forms(app, web, pushed):
+    url = f"/review/inspections/{pushed['id']}"
+    page = web.get(url)
+    token = csrf_token(page)
+    assert web.post(f"{url}/review", data={"state": "approved"}).status_code == 400  # no CSRF
+    response = web.post(f"{url}/review", data={"state": "has_issues", "comment": "",
+                                               "csrf_token": token})
+    assert response.status_code == 303
+    assert "必须填写审核意见" in text(web.get(url))
+    response = web.post(f"{url}/review", data={"state": "has_issues", "csrf_token": token,
+                                               "comment": "<b>请补拍</b>"})
+    assert response.status_code == 303
+    page = text(web.get(url))
+    assert "&lt;b&gt;请补拍&lt;/b&gt;" in page and 'id="review-state">有问题<' in page
+    photo_id = pushed["photos"][0]["id"]
+    response = web.post(f"/review/photos/{photo_id}/review",
+                        data={"accepted": "0", "reason": "", "csrf_token": token})
+    assert response.status_code == 303
+    response = web.post(f"/review/photos/{photo_id}/review",
+                        data={"accepted": "0", "reason": "不是垃圾桶", "csrf_token": token})
+    assert response.status_code == 303
+    page = text(web.get(url))
+    assert "照片均被驳回，此项扣分作废" in page and 'id="total-score">97.0<' in page
+    with app.app_context():
+        assert db.session.get(Inspection, pushed["id"]).review_state == "has_issues"
+        assert db.session.get(Photo, photo_id).accepted is False
+        assert db.session.execute(db.select(Comment.body)).scalars().all() == ["<b>请补拍</b>"]
+
+
+def test_conflict_page_resolves_by_choosing(app, api, web, phone, ref):
+    payload = make_conflict(phone, ref)
+    second = api.as_user("inspector1")
+    second.push(dict(payload, client_rev=1, base_version=1, note="device B",
+                     criteria={"collection": {"na": False, "deductions": {"bins": 5},
+                                              "note": ""}}))
+    listing = text(web.get("/review/conflicts"))
+    assert f"/review/inspections/{payload['id']}/conflict" in listing
+    url = f"/review/inspections/{payload['id']}/conflict"
+    page = web.get(url)
+    radios = re.findall(r'name="choice:([^"]+)" value="([^"]+)"', text(page))
+    assert {path for path, _ in radios} == {"note", "criteria.collection.deductions.bins"}
+    revision = next(v for p, v in radios if v != "server")
+    assert web.post(url, data={"csrf_token": csrf_token(page), "reason": "",
+                               "choice:note": "server"}).status_code == 400
+    response = web.post(url, data={
+        "csrf_token": csrf_token(page), "reason": "照片显示5个",
+        "choice:note": revision, "choice:criteria.collection.deductions.bins": revision})
+    assert response.status_code == 303
+    with app.app_context():
+        row = db.session.get(Inspection, payload["id"])
+        assert (row.note, row.has_conflict) == ("device B", False)
+        assert row.criteria["collection"]["deductions"]["bins"] == 5
+
+
+def test_duplicates_listed_and_rejected_from_the_page(app, web, phone, ref):
+    group = ref["assigned"][0]
+    first, second = (inspection(ref["round"]["id"], group) for _ in range(2))
+    phone.push(first, second)
+    page = web.get("/review/conflicts")
+    assert text(page).count("作为重复驳回") == 2
+    response = web.post(f"/review/inspections/{second['id']}/review", data={
+        "csrf_token": csrf_token(page), "state": "rejected", "comment": "重复",
+        "next": "/review/conflicts"})
+    assert response.status_code == 303 and response.location.endswith("/review/conflicts")
+    assert "作为重复驳回" not in text(web.get("/review/conflicts"))
+
+
+def test_rankings_page_publish_board_and_poster(app, client, web, phone, ref, pushed):
+    round_id = ref["round"]["id"]
+    page = web.get(f"/review/rounds/{round_id}/rankings")
+    assert page.status_code == 200
+    body = text(page)
+    assert '<svg class="trend"' in body
+    assert f"/review/?round={round_id}&amp;group={ref['assigned'][0]}" in body
+    assert ">95.0<" in body    # one group: WR = R
+    assert client.get("/board/").status_code == 200 and "还没有发布" in text(client.get("/board/"))
+    assert client.get(f"/board/rounds/{round_id}/poster").status_code == 404
+    response = web.post(f"/review/rounds/{round_id}/publish", data={"csrf_token": csrf_token(page)})
+    assert response.status_code == 303
+    board = text(client.get("/board/"))      # anonymous
+    assert "红榜" in board and "黑榜" in board and "曼贺一组" in board
+    poster = client.get(f"/board/rounds/{round_id}/poster?size=a3&lang=en")
+    assert poster.status_code == 200
+    html = text(poster)
+    assert "size: A3" in html and "农村人居环境整治红黑榜" in html   # Chinese whatever the setting
+    assert "<img" not in html and "21.95" not in html and "100.45" not in html

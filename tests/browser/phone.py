@@ -1,0 +1,154 @@
+"""Driving the phone app: sign in, record an inspection, read its IndexedDB; test photos."""
+import base64
+import hashlib
+import io
+import random
+
+from PIL import Image
+
+PASSWORD = "demo1234"
+
+
+def make_jpeg(width: int, height: int, *, orientation: int | None = None, gps: tuple | None = None,
+              noise: bool = False, seed: int = 0, quality: int = 90) -> bytes:
+    """A real JPEG: smooth stripes, or noise (big after compression); optional EXIF."""
+    rng = random.Random(seed)
+    if noise:
+        small = Image.frombytes("RGB", (width // 4, height // 4), rng.randbytes(width // 4 * (height // 4) * 3))
+        image = small.resize((width, height), Image.Resampling.NEAREST)
+    else:
+        image = Image.new("RGB", (width, height), (rng.randrange(256), 120, 60))
+        step = max(1, height // 8)
+        for y in range(0, height, step * 2):
+            image.paste((30, 90, rng.randrange(256)), (0, y, width, min(height, y + step)))
+    exif = Image.Exif()
+    if orientation:
+        exif[0x0112] = orientation
+    if gps:
+        lat, lon = gps
+        exif[0x8825] = {1: "N" if lat >= 0 else "S", 2: (abs(lat), 0.0, 0.0),
+                        3: "E" if lon >= 0 else "W", 4: (abs(lon), 0.0, 0.0)}
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=quality, exif=exif.tobytes() if (orientation or gps) else b"")
+    return out.getvalue()
+
+
+def photo_file(data: bytes, name: str) -> dict:
+    return {"name": name, "mimeType": "image/jpeg", "buffer": data}
+
+
+def wait_ready(page):
+    page.wait_for_selector("body[data-ready='1']")
+
+
+def sign_in(page, base_url: str, username: str = "inspector1"):
+    page.goto(f"{base_url}/app/")
+    wait_ready(page)
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("#signin-button")
+    page.wait_for_selector("#assignment-summary")
+    wait_synced(page)
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+
+
+def wait_synced(page, timeout=30000):
+    """Wait until no sync is running and the status card shows the result."""
+    page.wait_for_function("""() => {
+        const box = document.querySelector('#status');
+        return document.documentElement.dataset.sync !== 'running' && (!box || box.dataset.running === '0');
+    }""", timeout=timeout)
+
+
+def status(page) -> dict:
+    page.wait_for_selector("#status[data-running='0']")
+    box = page.locator("#status")
+    return {"inspections": int(box.get_attribute("data-inspections")),
+            "photos": int(box.get_attribute("data-photos")),
+            "line": page.inner_text("#status-line"),
+            "error": page.inner_text("#sync-error") if page.locator("#sync-error").count() else ""}
+
+
+def sync(page):
+    page.goto(page.url.split("#")[0] + "#/")
+    page.wait_for_selector("#sync-button:not([disabled])")
+    page.click("#sync-button")
+    page.wait_for_timeout(100)
+    wait_synced(page)
+
+
+def local_inspections(page) -> list:
+    return page.evaluate("""async () => (await import('/app/store.js')).listInspections()""")
+
+
+def local_blobs(page) -> dict:
+    """sha256 → bytes of every photo still held on the phone."""
+    rows = page.evaluate("""async () => {
+        const { dbReady } = await import('/app/db.js');
+        const blobs = await (await dbReady).getAll('blobs');
+        return blobs.map((b) => {
+          let s = ''; const u = new Uint8Array(b.bytes);
+          for (let i = 0; i < u.length; i += 0x8000) s += String.fromCharCode(...u.subarray(i, i + 0x8000));
+          return { sha256: b.sha256, data: btoa(s), type: b.type };
+        });
+    }""")
+    return {r["sha256"]: base64.b64decode(r["data"]) for r in rows}
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def start_inspection(page, assigned_index: int = 0) -> str:
+    """Start an inspection of an assigned group from the home screen; answers its id."""
+    page.goto(page.url.split("#")[0] + "#/")
+    page.locator("#assignments a.row").nth(assigned_index).click()
+    page.wait_for_selector("#criterion")
+    return page.url.split("#/inspect/")[1].split("/")[0]
+
+
+def go_to_criterion(page, inspection_id: str, key: str):
+    keys = page.evaluate("""async (id) => {
+        const s = await import('/app/store.js');
+        const r = await s.getInspection(id);
+        return (await s.rubricFor(r.rubric_version)).criteria.map((c) => c.key);
+    }""", inspection_id)
+    page.goto(page.url.split("#")[0] + f"#/inspect/{inspection_id}/{keys.index(key)}")
+    page.wait_for_selector(f"#criterion[data-criterion='{key}']")
+
+
+def tap_plus(page, item: str, times: int = 1):
+    for _ in range(times):
+        before = int(page.locator(f".counter[data-item='{item}'] output").inner_text())
+        page.locator(f".counter[data-item='{item}'] button").nth(1).tap()
+        page.wait_for_function(f"document.querySelector(\".counter[data-item='{item}'] output\")?.textContent === '{before + 1}'")
+
+
+def toggle(page, item: str):
+    page.locator(f"button.toggle[data-item='{item}']").tap()
+    page.wait_for_selector(f"li.item[data-item='{item}'] .photos")
+
+
+def add_photo(page, item: str, data: bytes, source: str = "camera", name: str = "photo.jpg"):
+    strip = page.locator(f"li.item[data-item='{item}']")
+    count = strip.locator("figure.thumb").count()
+    strip.locator(f"input[data-photo-input='{source}']").set_input_files(photo_file(data, name))
+    page.wait_for_function(f"document.querySelectorAll(\"li.item[data-item='{item}'] figure.thumb\").length === {count + 1}",
+                           timeout=30000)
+
+
+def submit(page, inspection_id: str):
+    page.goto(page.url.split("#")[0] + f"#/inspect/{inspection_id}/99")
+    page.wait_for_selector("#summary")
+    page.click("#submit-button")
+    page.wait_for_selector("#detail")
+
+
+def record_simple_inspection(page, photo: bytes, assigned_index: int = 0) -> str:
+    """One deduction with one photo, submitted."""
+    inspection_id = start_inspection(page, assigned_index)
+    go_to_criterion(page, inspection_id, "collection")
+    tap_plus(page, "collection.bins")
+    add_photo(page, "collection.bins", photo)
+    submit(page, inspection_id)
+    return inspection_id

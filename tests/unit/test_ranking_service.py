@@ -1,0 +1,191 @@
+"""server/rankings.py: counted inspections from the database into sync.ranking.
+
+Rows are made directly with the models (no HTTP) on a SQLite file; the API tests run
+the same paths on PostgreSQL too.
+"""
+import uuid
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from server import rankings
+from server.extensions import db
+from server.models import Inspection, Photo, RankingCache, Round, User, Village, VillagerGroup
+from server.testing import make_app
+
+
+@pytest.fixture
+def ctx(tmp_path):
+    app = make_app(tmp_path, seed="bare")
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+def the_round() -> Round:
+    return db.session.execute(db.select(Round)).scalar_one()
+
+
+def groups(n: int) -> list[int]:
+    return db.session.execute(db.select(VillagerGroup.id).order_by(VillagerGroup.id)
+                              .limit(n)).scalars().all()
+
+
+def user_id(name: str) -> int:
+    return db.session.execute(db.select(User.id).where(User.username == name)).scalar_one()
+
+
+def add(round_, group_id, deductions=None, *, inspector="inspector1", state="received",
+        photos=()) -> Inspection:
+    """An inspection row; photos = [(criterion, item, accepted)]."""
+    row = Inspection(
+        id=str(uuid.uuid4()), township_id=round_.township_id, round_id=round_.id,
+        group_id=group_id, inspector_id=user_id(inspector), rubric_version=1,
+        criteria={c: {"na": False, "deductions": items, "note": ""}
+                  for c, items in (deductions or {}).items()},
+        review_state=state, flags=[])
+    for n, (criterion, item, accepted) in enumerate(photos):
+        row.photos.append(Photo(id=str(uuid.uuid4()), position=n, sha256=f"{n:064x}", size=1,
+                                mime="image/jpeg", width=1, height=1, criterion=criterion,
+                                item=item, source="camera", flags=[], accepted=accepted))
+    db.session.add(row)
+    db.session.flush()
+    rankings.bump_data_version(round_.id)
+    db.session.commit()
+    return row
+
+
+def by_group(result):
+    return {g["group_id"]: g for g in result["groups"]}
+
+
+def test_counted_states_and_per_inspector_average(ctx):
+    r = the_round()
+    a, b = groups(2)
+    add(r, a, {"roads": {"road_dirty": 2}})                       # 98
+    add(r, a, {"roads": {"road_dirty": 4}})                       # 96, same inspector
+    add(r, a, {"roads": {"road_dirty": 10}}, inspector="inspector2", state="has_issues")  # 90
+    add(r, b, {"roads": {"road_dirty": 1}}, state="approved")     # 99
+    add(r, b, {"roads": {"road_dirty": 9}}, state="rejected")     # not counted
+    result = rankings.live_ranking(r)
+    groups_ = by_group(result)
+    assert groups_[a]["raw_score"] == pytest.approx((97 + 90) / 2)
+    assert (groups_[a]["inspections"], groups_[a]["inspectors"]) == (3, 2)
+    assert groups_[b]["raw_score"] == 99.0 and groups_[b]["inspections"] == 1
+    assert groups_[b]["low_confidence"]
+    assert len(result["not_inspected"]) == 37 - 2
+
+
+def test_void_only_when_every_supporting_photo_is_rejected(ctx):
+    r = the_round()
+    a, b, c = groups(3)
+    add(r, a, {"collection": {"bins": 4}},
+        photos=[("collection", "bins", False), ("collection", "bins", None)])   # still 96
+    add(r, b, {"collection": {"bins": 4}},
+        photos=[("collection", "bins", False), ("collection", "bins", False)])  # void: 100
+    add(r, c, {"collection": {"bins": 4}})                                      # no photo: 96
+    scored = {s.group_id: s for s in rankings.scored_inspections(r)}
+    assert scored[a].score.total == 96.0 and scored[a].void == frozenset()
+    assert scored[b].score.total == 100.0 and scored[b].void == {("collection", "bins")}
+    assert scored[c].score.total == 96.0
+    groups_ = by_group(rankings.live_ranking(r))
+    assert groups_[b]["rank"] == 1 and groups_[b]["reason"] == ""
+
+
+def test_cache_is_used_until_the_data_version_changes(ctx):
+    r = the_round()
+    a, b = groups(2)
+    add(r, a, {"roads": {"road_dirty": 2}})
+    first = rankings.live_ranking(r)
+    cache = db.session.get(RankingCache, r.id)
+    assert cache.data_version == r.data_version
+    calls = []
+    original = rankings.compute_ranking
+    rankings.compute_ranking = lambda *a, **k: calls.append(1) or original(*a, **k)
+    try:
+        assert rankings.live_ranking(r)["computed_at"] == first["computed_at"]
+        assert calls == []
+        add(r, b, {"roads": {"road_dirty": 1}})
+        assert b in by_group(rankings.live_ranking(r))
+        assert calls == [1]
+    finally:
+        rankings.compute_ranking = original
+
+
+def test_reasons_in_both_languages_and_names(ctx):
+    r = the_round()
+    a, = groups(1)
+    add(r, a, {"toilets": {"open_pit": 2}, "collection": {"bins": 1}})
+    g = rankings.live_ranking(r)["groups"][0]
+    assert g["reason"] == "粪坑露天敞口 ×2，垃圾桶破损、未加盖或满溢 ×1"
+    assert g["reason_en"] == "Open manure pit ×2, Bin broken, uncovered or overflowing ×1"
+    assert (g["village"], g["name"], g["name_en"]) == ("曼贺村", "曼贺一组", "Manhe Group 1")
+
+
+def test_previous_round_prefers_its_published_lists(ctx):
+    current = the_round()
+    a, b = groups(2)
+    earlier = Round(township_id=current.township_id, name="上月", rubric_id=current.rubric_id,
+                    starts_on=current.starts_on - timedelta(days=40),
+                    ends_on=current.starts_on - timedelta(days=10), state="closed")
+    db.session.add(earlier)
+    db.session.commit()
+    add(earlier, a, {"roads": {"road_dirty": 1}})
+    add(earlier, b, {"roads": {"road_dirty": 5}})
+    rankings.publish(earlier, db.session.get(User, user_id("supervisor1")))
+    db.session.commit()
+    add(earlier, b, {"roads": {"road_dirty": 0}})   # after publishing: b would now lead live
+    add(current, a, {"roads": {"road_dirty": 3}})
+    add(current, b, {"roads": {"road_dirty": 1}})
+    now = by_group(rankings.live_ranking(current))
+    assert (now[a]["change"], now[b]["change"]) == (1 - 2, 2 - 1)   # against published
+    assert rankings.previous_round(current).id == earlier.id
+    rounds, scores = rankings.trend(current)
+    assert [x.id for x in rounds] == [earlier.id, current.id]
+    assert scores[b][0] == by_group(rankings.published_ranking(earlier))[b]["score"]
+
+
+def test_publishing_freezes_and_versions(ctx):
+    r = the_round()
+    a, = groups(1)
+    add(r, a, {"roads": {"road_dirty": 2}})
+    boss = db.session.get(User, user_id("supervisor1"))
+    first = rankings.publish(r, boss)
+    db.session.commit()
+    add(r, a, {"roads": {"road_dirty": 8}}, inspector="inspector2")
+    assert rankings.published_ranking(r) == first
+    second = rankings.publish(r, boss)
+    db.session.commit()
+    assert (first["published"]["version"], second["published"]["version"]) == (1, 2)
+    assert rankings.published_ranking(r, 1) == first
+    assert rankings.published_ranking(r)["groups"][0]["raw_score"] == 95.0
+
+
+def test_a_large_round_loads_with_a_few_queries(ctx):
+    r = the_round()
+    township = r.township_id
+    village = Village(township_id=township, name="大村")
+    db.session.add(village)
+    db.session.flush()
+    db.session.execute(sa.insert(VillagerGroup), [
+        {"village_id": village.id, "name": f"{n}组", "lat": None, "lon": None}
+        for n in range(200)])
+    ids = db.session.execute(db.select(VillagerGroup.id).where(
+        VillagerGroup.village_id == village.id)).scalars().all()
+    inspector = user_id("inspector1")
+    db.session.execute(sa.insert(Inspection), [
+        {"id": str(uuid.uuid4()), "township_id": township, "round_id": r.id, "group_id": g,
+         "inspector_id": inspector, "rubric_version": 1, "review_state": "received",
+         "criteria": {"roads": {"na": False, "deductions": {"road_dirty": k}, "note": ""}},
+         "flags": [], "version": 1, "status": "submitted", "has_conflict": False}
+        for g in ids for k in range(3)])
+    rankings.bump_data_version(r.id)
+    db.session.commit()
+    statements = []
+    sa.event.listen(db.engine, "before_cursor_execute",
+                    lambda *args: statements.append(args[2]))
+    result = rankings.live_ranking(r)
+    assert len(result["groups"]) == 200
+    assert len(statements) <= 25, "\n".join(statements)
