@@ -30,4 +30,4 @@ bench: $(STAMP)
 	$(PY) -m bench
 
 lint: $(STAMP)
-	$(PY) -m compileall -q server sync bench tests
+	$(VENV)/bin/ruff check server sync tests bench

@@ -123,8 +123,6 @@ def bench(database_url: str | None, n_groups: int, per_group: int, label: str) -
     round_id = make_round(app, n_groups, per_group)
     figures = {}
     with app.app_context():
-        round_ = db.session.get(Round, round_id)
-
         def full():
             db.session.expire_all()
             rankings.compute_ranking(db.session.get(Round, round_id), {})

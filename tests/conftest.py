@@ -8,6 +8,7 @@ from server.testing import make_app
 from tests.postgres import Cluster, pg_bin
 
 from .apiclient import ApiClient
+from .factories import reference
 
 
 @pytest.fixture(scope="session")
@@ -56,3 +57,21 @@ def runner(app):
 def api(client):
     """Signs users in through the API: api.as_user("inspector1")."""
     return ApiClient(client)
+
+
+@pytest.fixture
+def phone(api):
+    """inspector1's phone, signed in."""
+    return api.as_user("inspector1")
+
+
+@pytest.fixture
+def boss(api):
+    """supervisor1, signed in through the API."""
+    return api.as_user("supervisor1")
+
+
+@pytest.fixture
+def ref(phone):
+    """The open round and inspector1's assigned groups."""
+    return reference(phone)

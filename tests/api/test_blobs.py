@@ -1,7 +1,6 @@
 """Resumable, content-addressed photo uploads: check, HEAD, PATCH, GET."""
 import hashlib
 import io
-import zlib
 
 import pytest
 from PIL import Image
@@ -11,11 +10,6 @@ from server.models import Blob, Inspection
 from tests.factories import big_jpeg, inspection, jpeg_bytes, photo_record, reference, upload
 
 OCTETS = "application/offset+octet-stream"
-
-
-@pytest.fixture
-def phone(api):
-    return api.as_user("inspector1")
 
 
 def sha(data: bytes) -> str:

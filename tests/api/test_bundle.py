@@ -25,11 +25,6 @@ def make_bundle(client_id, inspections, blobs, extra=None) -> bytes:
 
 
 @pytest.fixture
-def phone(api):
-    return api.as_user("inspector1")
-
-
-@pytest.fixture
 def bundle(phone):
     ref = reference(phone)
     photos = [jpeg_bytes(seed=n) for n in range(3)]

@@ -6,17 +6,7 @@ import pytest
 
 from server.extensions import db
 from server.models import Inspection, InspectionRevision, Photo
-from tests.factories import inspection, jpeg_bytes, photo_record, reference
-
-
-@pytest.fixture
-def phone(api):
-    return api.as_user("inspector1")
-
-
-@pytest.fixture
-def ref(phone):
-    return reference(phone)
+from tests.factories import inspection, jpeg_bytes, photo_record
 
 
 def new_inspection(ref, **kw):

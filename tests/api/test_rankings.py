@@ -4,25 +4,10 @@ import pytest
 from server.extensions import db
 from server.models import AuditEntry, RankingCache, Round
 from tests.api.test_review import with_photos
-from tests.factories import inspection, reference
+from tests.factories import inspection
 
 FIELDS = {"group_id", "village", "name", "rank", "score", "raw_score", "inspections",
           "inspectors", "low_confidence", "veto", "list", "reason", "change"}
-
-
-@pytest.fixture
-def phone(api):
-    return api.as_user("inspector1")
-
-
-@pytest.fixture
-def boss(api):
-    return api.as_user("supervisor1")
-
-
-@pytest.fixture
-def ref(phone):
-    return reference(phone)
 
 
 def by_group(ranking):

@@ -5,7 +5,7 @@ import pytest
 
 from server.extensions import db
 from server.models import AuditEntry, Comment, Inspection, InspectionRevision, Round
-from tests.factories import inspection, jpeg_bytes, photo_record, reference
+from tests.factories import inspection, jpeg_bytes, photo_record
 
 
 def upload(session, data: bytes) -> str:
@@ -37,21 +37,6 @@ def audit_actions(app):
     with app.app_context():
         return [(a.action, a.entity_id, a.reason) for a in db.session.execute(
             db.select(AuditEntry).order_by(AuditEntry.id)).scalars()]
-
-
-@pytest.fixture
-def phone(api):
-    return api.as_user("inspector1")
-
-
-@pytest.fixture
-def boss(api):
-    return api.as_user("supervisor1")
-
-
-@pytest.fixture
-def ref(phone):
-    return reference(phone)
 
 
 @pytest.fixture

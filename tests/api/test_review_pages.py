@@ -7,17 +7,7 @@ from server.extensions import db
 from server.models import Comment, Inspection, Photo
 from tests.api.test_auth import csrf_token, login
 from tests.api.test_review import make_conflict, with_photos
-from tests.factories import inspection, reference
-
-
-@pytest.fixture
-def phone(api):
-    return api.as_user("inspector1")
-
-
-@pytest.fixture
-def ref(phone):
-    return reference(phone)
+from tests.factories import inspection
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 a full disk while saving a photo loses nothing else and says why."""
 from . import server_state
 from .phone import (PASSWORD, add_photo, go_to_criterion, local_inspections, make_jpeg, photo_file,
-                    record_simple_inspection, sign_in, start_inspection, status, sync, tap_plus,
+                    record_simple_inspection, sign_in, start_inspection, status, tap_plus,
                     wait_synced)
 
 
