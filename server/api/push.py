@@ -15,7 +15,7 @@ blp = Blueprint("api_push", __name__, description="Push inspections")
 class PushRequest(Schema):
     client_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
     # Each inspection is validated on its own, so one bad one is rejected alone.
-    inspections = fields.List(fields.Raw(), required=True)
+    inspections = fields.List(fields.Raw(allow_none=True), required=True)
 
 
 class PushResult(Schema):

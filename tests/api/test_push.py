@@ -217,6 +217,6 @@ def test_malformed_push_body_is_400(phone, body):
 
 
 def test_non_object_inspection_rejected_alone(phone, ref):
-    results = phone.push(new_inspection(ref), "not an object", 7).get_json()["results"]
-    assert [r["outcome"] for r in results] == ["applied", "rejected", "rejected"]
+    results = phone.push(new_inspection(ref), "not an object", 7, None).get_json()["results"]
+    assert [r["outcome"] for r in results] == ["applied", "rejected", "rejected", "rejected"]
     assert results[1]["errors"] == {"inspection": ["must be an object"]}
