@@ -4,9 +4,11 @@ The blob store's files are the truth: a blob published just before the process d
 gets its metadata row the next time anyone asks about it (ensure_blob_row).
 """
 import shutil
+import tempfile
 from pathlib import Path
 
 from flask import current_app
+from sqlalchemy.exc import IntegrityError
 
 from .blobstore import BlobStore, HashMismatch
 from .evidence import refresh_flags_for_blob
@@ -54,14 +56,22 @@ def put_verified_file(sha: str, path: Path) -> Blob:
 
 
 def record_blob(sha: str, size: int, info: ImageInfo) -> Blob:
-    blob = db.session.get(Blob, sha)
-    if blob is None:
-        blob = _blob_row(sha, size, info)
-        db.session.add(blob)
+    if db.session.get(Blob, sha) is None:
+        # Two phones may finish uploading the same photo at the same moment.
+        insert_unless_present(_blob_row(sha, size, info))
     db.session.execute(db.delete(BlobUpload).where(BlobUpload.sha256 == sha))
     db.session.flush()
     refresh_flags_for_blob(sha)
-    return blob
+    return db.session.get(Blob, sha)
+
+
+def insert_unless_present(row) -> None:
+    """Adds a row keyed by content; if another request added it first, keeps theirs."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+    except IntegrityError:
+        pass  # the savepoint's rollback dropped our row; theirs is the same content
 
 
 def ensure_blob_row(sha: str) -> bool:
@@ -71,10 +81,11 @@ def ensure_blob_row(sha: str) -> bool:
     store = blobstore()
     if not store.exists(sha):
         return False
-    tmp = Path(current_app.instance_path) / f"repair-{sha}"
-    tmp.parent.mkdir(parents=True, exist_ok=True)
-    with store.open(sha) as original, tmp.open("wb") as copy:
+    Path(current_app.instance_path).mkdir(parents=True, exist_ok=True)
+    with store.open(sha) as original, tempfile.NamedTemporaryFile(
+            dir=current_app.instance_path, prefix="repair-", delete=False) as copy:
         shutil.copyfileobj(original, copy)
+    tmp = Path(copy.name)
     try:
         record_blob(sha, tmp.stat().st_size, inspect_image(tmp))
     finally:

@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from ..auth import authenticate, roles_required
-from ..blob_ingest import blobstore, ensure_blob_row, publish_partial
+from ..blob_ingest import blobstore, ensure_blob_row, insert_unless_present, publish_partial
 from ..blobstore import AlreadyComplete, ChunkTooLarge, HashMismatch, OffsetMismatch
 from ..errors import ApiError
 from ..extensions import db
@@ -96,9 +96,10 @@ def announced_length(sha: str, length: int) -> None:
     """The first chunk fixes the total length; later chunks must agree."""
     upload = db.session.get(BlobUpload, sha)
     if upload is None:
-        db.session.add(BlobUpload(sha256=sha, length=length))
+        insert_unless_present(BlobUpload(sha256=sha, length=length))
         db.session.commit()
-    elif upload.length != length:
+        upload = db.session.get(BlobUpload, sha)
+    if upload.length != length:
         if blobstore().partial_offset(sha):
             raise ApiError(400, "invalid_request", "Upload-Length differs from the one "
                            f"this upload started with ({upload.length})",

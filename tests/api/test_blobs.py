@@ -216,3 +216,30 @@ def test_display_variant_has_no_gps(api):
     assert 0x8825 not in display.getexif() and not display.info.get("exif")
     original = Image.open(io.BytesIO(owner.get(f"/blobs/{sha(photo)}").data))
     assert 0x8825 in original.getexif()
+
+
+def test_two_phones_finishing_the_same_photo_at_once(app, api):
+    """Both requests end well (201, or 409 telling where to resume); stored once."""
+    import threading
+
+    phones = [api.as_user("inspector1"), api.as_user("inspector2")]
+    photo = big_jpeg(900, 700, seed=21)
+    statuses, barrier = [], threading.Barrier(2)
+
+    def send(session):
+        client = app.test_client()
+        barrier.wait()
+        response = client.patch(f"/api/v1/blobs/{sha(photo)}", data=photo, headers={
+            **session.headers, "Upload-Offset": "0", "Upload-Length": str(len(photo)),
+            "Content-Type": OCTETS})
+        statuses.append((response.status_code, response.headers.get("Upload-Offset")))
+
+    threads = [threading.Thread(target=send, args=(p,)) for p in phones]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(s == 201 or (s == 409 and o.isdigit()) for s, o in statuses), statuses
+    assert any(s == 201 for s, _ in statuses)
+    with app.app_context():
+        assert db.session.execute(db.select(db.func.count()).select_from(Blob)).scalar() == 1
