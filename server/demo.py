@@ -89,8 +89,9 @@ def seed_demo(bare: bool = False) -> Township:
     db.session.flush()
     _record_reference_changes(township)
     if not bare:
-        from .demo_inspections import add_sample_inspections
+        from .demo_inspections import add_previous_round, add_sample_inspections
 
+        add_previous_round(round_, groups, users, rng)
         add_sample_inspections(round_, groups, users, rng)
     return township
 

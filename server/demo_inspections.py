@@ -65,7 +65,7 @@ def add_sample_inspections(round_: Round, groups: list[VillagerGroup], users: di
                 other = users["inspector2"] if inspectors[0] == users["inspector1"].id \
                     else users["inspector1"]
                 inspectors.append(other.id)
-            severity = 0.5 + (index % 9) / 3
+            severity = 0.15 + (index % 9) / 8  # most groups tidy, a few far from it
             for user_id in inspectors:
                 payload = make_inspection(rng, round_, group, started + timedelta(minutes=index),
                                           severity, Path(workdir))
@@ -82,10 +82,11 @@ def round_and_assignments(round_: Round):
         Assignment.round_id == round_.id)).scalars()
 
 
-def make_inspection(rng, round_, group, started, severity, workdir: Path) -> dict:
+def make_inspection(rng, round_, group, started, severity, workdir: Path | None) -> dict:
+    """With no workdir, no photos (older demo rounds keep the demo quick to load)."""
     criteria = sample_deductions(rng, severity)
     photos = []
-    for criterion, entry in criteria.items():
+    for criterion, entry in criteria.items() if workdir else ():
         for item in entry["deductions"]:
             data = demo_photo(rng, f"{criterion}/{item}")
             sha = hashlib.sha256(data).hexdigest()
@@ -110,3 +111,33 @@ def make_inspection(rng, round_, group, started, severity, workdir: Path) -> dic
         "gps": {"lat": group.lat, "lon": group.lon, "accuracy_m": 12, "at": started.isoformat()},
         "criteria": criteria, "note": "示例数据", "photos": photos,
     }
+
+
+def add_previous_round(current: Round, groups: list[VillagerGroup], users: dict,
+                       rng: random.Random) -> Round:
+    """Last month's round, inspected and published, so trends and changes show."""
+    from .extensions import db
+    from .rankings import publish
+
+    ends_on = current.starts_on - timedelta(days=1)
+    previous = Round(township_id=current.township_id, name=f"{ends_on.year}年{ends_on.month}月评比",
+                     starts_on=ends_on.replace(day=1), ends_on=ends_on,
+                     rubric_id=current.rubric_id, state="closed")
+    db.session.add(previous)
+    db.session.flush()
+    by_user = {}
+    started = datetime.combine(previous.starts_on + timedelta(days=14), datetime.min.time(),
+                               TOWNSHIP_TZ) + timedelta(hours=9)
+    for index, assignment in enumerate(round_and_assignments(current)):
+        db.session.add(Assignment(round_id=previous.id, group_id=assignment.group_id,
+                                  user_id=assignment.user_id, team_id=assignment.team_id))
+        group = next(g for g in groups if g.id == assignment.group_id)
+        payload = make_inspection(rng, previous, group, started + timedelta(minutes=index),
+                                  0.15 + rng.random(), None)
+        by_user.setdefault(assignment.user_id, []).append(payload)
+    db.session.flush()
+    for user in users.values():
+        if user.id in by_user:
+            push_inspections(user, DEMO_CLIENT_ID, by_user[user.id])
+    publish(previous, users["supervisor1"])
+    return previous
