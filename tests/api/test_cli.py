@@ -89,3 +89,22 @@ def test_import_places_missing_columns(app, tmp_path):
     csv_file.write_text("name,lat\nx,1\n", encoding="utf-8")
     result = app.test_cli_runner().invoke(args=["import-places", str(csv_file)])
     assert result.exit_code != 0 and "missing column" in result.output
+
+
+def test_full_demo_has_something_to_review_and_rank(tmp_path):
+    """What `make run` shows: inspections with photos, both lists, last month published."""
+    from server.models import Blob, PublishedRanking, Round
+    from server.testing import make_app
+    from tests.apiclient import ApiClient
+
+    app = make_app(tmp_path, seed="demo")
+    assert count(app, Inspection) > 30 and count(app, Blob) > 30
+    assert count(app, PublishedRanking) == 1
+    supervisor = ApiClient(app.test_client()).as_user("supervisor1")
+    with app.app_context():
+        current = db.session.execute(db.select(Round).where(Round.state == "open")).scalar_one()
+    ranking = supervisor.get(f"/rounds/{current.id}/rankings").get_json()
+    lists = {g["list"] for g in ranking["groups"]}
+    assert {"red", "black"} <= lists
+    assert any(g["change"] is not None for g in ranking["groups"])
+    assert ranking["not_inspected"]
