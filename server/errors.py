@@ -4,6 +4,7 @@
 readable page in the user's language instead.
 """
 from flask import Flask, jsonify, render_template, request
+from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
 
 CODES = {
@@ -11,6 +12,17 @@ CODES = {
     405: "method_not_allowed", 409: "conflict", 413: "too_large",
     415: "unsupported_media", 422: "validation_failed", 429: "too_many_requests",
 }
+
+
+class ErrorBody(Schema):
+    code = fields.String(required=True)
+    message = fields.String(required=True)
+    fields = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+
+
+class Error(Schema):
+    """The error shape, as the OpenAPI document describes it."""
+    error = fields.Nested(ErrorBody, required=True)
 
 
 class ApiError(Exception):

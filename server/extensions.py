@@ -11,8 +11,13 @@ class Base(DeclarativeBase):
     pass
 
 
+class RestApi(Api):
+    """flask-smorest, documenting errors in this API's own shape (server/errors.py)."""
+    from .errors import Error as ERROR_SCHEMA
+
+
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
-rest_api = Api()
+rest_api = RestApi()

@@ -20,13 +20,3 @@ class TokenResponse(Schema):
     client_id = fields.String()
     user = fields.Nested(UserOut)
     expires_at = fields.DateTime()
-
-
-class ErrorBody(Schema):
-    code = fields.String()
-    message = fields.String()
-    fields = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
-
-
-class Error(Schema):
-    error = fields.Nested(ErrorBody)
