@@ -56,7 +56,7 @@ def _photo_review(p: Photo) -> dict:
     return photo_review_data(p)
 
 
-# type → (model, how its entity_id is looked up, serializer)
+# type → (model, the column its entity_id names, that column's type, serializer)
 ENTITIES = {
     "rubric": (RubricVersion, RubricVersion.version, int, _rubric),
     "village": (Village, Village.id, int, _village),
@@ -85,9 +85,8 @@ def render_changes(rows: list[Change]) -> list[dict]:
     for row in rows:
         data = found.get((row.entity_type, row.entity_id))
         op = "put" if row.op == "put" and data is not None else "delete"
+        # An inspection has its own version (the one push answers); the rest use the seq.
         version = data["version"] if row.entity_type == "inspection" and data else row.seq
-        if row.entity_type == "rubric" and data:
-            version = row.seq
         out.append({"type": row.entity_type, "id": row.entity_id, "op": op,
                     "version": version, "data": data if op == "put" else None})
     return out

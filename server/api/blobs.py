@@ -131,12 +131,12 @@ def patch(sha):
             return "", 201, offset_headers(size, size)
         raise ApiError(409, "offset_mismatch", "the blob is complete already",
                        headers=offset_headers(size, size))
+    if (request.content_length or 0) > config["MAX_CHUNK_BYTES"]:
+        raise ApiError(413, "too_large", f"a chunk is at most {config['MAX_CHUNK_BYTES']} bytes")
+    if (request.content_length or 0) > length - offset:
+        raise ApiError(400, "invalid_request", "the chunk goes past Upload-Length")
     announced_length(sha, length)
-    limit = min(config["MAX_CHUNK_BYTES"], length - offset)
-    if (request.content_length or 0) > limit:
-        raise ApiError(413 if limit == config["MAX_CHUNK_BYTES"] else 400,
-                       "too_large" if limit == config["MAX_CHUNK_BYTES"] else "invalid_request",
-                       f"this chunk may carry at most {limit} bytes")
+    limit = min(config["MAX_CHUNK_BYTES"], length - offset)  # also for chunked bodies
     try:
         new_offset = blobstore().append(sha, offset, request.stream, limit)
     except AlreadyComplete as exc:
