@@ -29,8 +29,7 @@ def from_environment(instance_path: Path) -> dict:
             "DATABASE_URL", f"sqlite:///{instance_path / 'inspections.db'}"),
         "BLOB_STORE": blob_store,
         # The limits of the sync contract ("Conventions").
-        "MAX_JSON_BYTES": 5 * MIB,
-        "MAX_CONTENT_LENGTH": 5 * MIB,  # views that take more (bundles) raise it
+        "MAX_CONTENT_LENGTH": 5 * MIB,  # a JSON body; views that take more (bundles) raise it
         "MAX_PUSH_INSPECTIONS": 200,
         "MAX_BLOB_BYTES": 15 * MIB,
         "MAX_CHUNK_BYTES": 1 * MIB,
