@@ -9,6 +9,7 @@ loses such a race, its inspections simply take the one-by-one path.
 """
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -21,8 +22,9 @@ from .evidence import (FlagContext, compute_flags, refresh_flags, refresh_sharin
                        shas_shown_elsewhere)
 from .extensions import db
 from .inspection_data import apply_content, content_from_row
-from .models import (Assignment, Blob, Inspection, InspectionRevision, Photo, Round,
-                     RubricVersion, User, Village, VillagerGroup, utcnow)
+from .rubrics import rubrics_by_version
+from .models import (Assignment, Blob, Inspection, InspectionRevision, Photo, Round, User,
+                     Village, VillagerGroup, utcnow)
 
 
 @dataclass
@@ -66,9 +68,16 @@ class ReferenceData:
 class PushContext:
     user: User
     client_id: str
-    rubrics: dict
-    refs: ReferenceData
     touched_rounds: set = field(default_factory=set)
+
+    # Loaded only when some inspection is not a retry: a replayed push needs neither.
+    @cached_property
+    def rubrics(self) -> dict[int, dict]:
+        return rubrics_by_version()
+
+    @cached_property
+    def refs(self) -> ReferenceData:
+        return ReferenceData.load(self.user)
 
 
 class Rejected(Exception):
@@ -82,11 +91,6 @@ class Outcome:
     version: int
 
 
-def load_rubrics() -> dict[int, dict]:
-    rubrics = db.session.execute(db.select(RubricVersion)).scalars().all()
-    return {r.version: r.to_dict() for r in rubrics}
-
-
 def new_result(payload) -> dict:
     result = {"id": None, "client_rev": None, "outcome": "rejected", "version": None,
               "errors": {}, "missing_blobs": []}
@@ -97,8 +101,7 @@ def new_result(payload) -> dict:
 
 def push_inspections(user: User, client_id: str, payloads: list) -> list[dict]:
     """Applies each payload; the caller commits. Returns one result per payload."""
-    ctx = PushContext(user=user, client_id=client_id, rubrics=load_rubrics(),
-                      refs=ReferenceData.load(user))
+    ctx = PushContext(user=user, client_id=client_id)
     results = [new_result(p) for p in payloads]
     # A retry is answered before anything else: it was validated when first stored.
     retries = [i for i, p in enumerate(payloads) if isinstance(p, dict)

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 
 from sync.flags import void_deductions
 from sync.ranking import CountedInspection, GroupRef, rank_round
@@ -25,8 +24,8 @@ from sync.rubric import InspectionScore, item_labels, score_inspection
 from .audit import record_audit
 from .changes import record_change
 from .extensions import db
-from .models import (Criterion, Inspection, Photo, PublishedRanking, RankingCache, Round, RubricVersion,
-                     User, Village, VillagerGroup, utcnow)
+from .rubrics import rubrics_by_version
+from .models import (Inspection, Photo, PublishedRanking, RankingCache, Round, User, Village, VillagerGroup, utcnow)
 
 COUNTED_STATES = ("received", "has_issues", "approved")
 TREND_ROUNDS = 6
@@ -51,13 +50,6 @@ def bump_data_version(round_id: int) -> None:
     """Something feeding this round's ranking changed: recompute on the next read."""
     db.session.execute(sa.update(Round).where(Round.id == round_id)
                        .values(data_version=Round.data_version + 1))
-
-
-def rubrics_by_version() -> dict[int, dict]:
-    """Every rubric version as plain dicts (three queries, however many there are)."""
-    query = db.select(RubricVersion).options(
-        selectinload(RubricVersion.criteria).selectinload(Criterion.items))
-    return {r.version: r.to_dict() for r in db.session.execute(query).scalars()}
 
 
 def rejected_photo_support(round_id: int) -> dict[str, dict]:
