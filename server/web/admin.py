@@ -1,12 +1,17 @@
-"""Admin pages: users and their devices (revoke a lost phone), places, rounds."""
-from flask import Blueprint, flash, redirect, render_template, url_for
+"""Admin pages: users and their devices (revoke a lost phone), places, rounds.
+
+Places import: admin_places.py; rounds and assignments: admin_rounds.py (same blueprint).
+"""
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from ..auth import roles_required
 from ..audit import record_audit
 from ..errors import ApiError
 from ..extensions import db
 from ..models import DeviceToken, Round, User, Village, utcnow
+from .forms import UserForm, error_keys
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -20,7 +25,8 @@ def index():
     villages = db.session.execute(db.select(Village).where(
         Village.township_id == township_id).order_by(Village.id)).scalars().all()
     rounds = db.session.execute(db.select(Round).where(
-        Round.township_id == township_id).order_by(Round.starts_on.desc())).scalars().all()
+        Round.township_id == township_id)
+        .order_by(Round.starts_on.desc(), Round.id.desc())).scalars().all()
     return render_template("web/admin.html", users=users, villages=villages, rounds=rounds)
 
 
@@ -37,3 +43,61 @@ def revoke_device(device_id: int):
         db.session.commit()
     flash("admin.device_revoked")
     return redirect(url_for("admin.index"))
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@roles_required("admin")
+def new_user():
+    form = UserForm()
+    errors = {}
+    if form.validate_on_submit():
+        taken = db.session.execute(db.select(User.id).where(
+            User.username == form.username.data)).first()
+        if taken:
+            errors = {"username": ["admin.err_username_taken"]}
+        else:
+            user = User(township_id=current_user.township_id, username=form.username.data,
+                        display_name=form.display_name.data, role=form.role.data)
+            user.set_password(form.password.data)
+            db.session.add(user)
+            try:
+                db.session.flush()
+            except IntegrityError:  # taken by a request that committed meanwhile
+                db.session.rollback()
+                errors = {"username": ["admin.err_username_taken"]}
+            else:
+                record_audit("create_user", "user", user.id,
+                             detail={"username": user.username, "role": user.role})
+                db.session.commit()
+                flash("admin.user_created")
+                return redirect(url_for("admin.index"))
+    elif form.is_submitted():
+        errors = error_keys(form)
+    return render_template("web/admin_user_form.html", form=form, errors=errors), \
+        400 if errors else 200
+
+
+def user_in_scope(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None or user.township_id != current_user.township_id:
+        abort(404)
+    return user
+
+
+@bp.route("/users/<int:user_id>/<any(deactivate, reactivate):action>", methods=["POST"])
+@roles_required("admin")
+def set_user_active(user_id: int, action: str):
+    user = user_in_scope(user_id)
+    active = action == "reactivate"
+    if user.id == current_user.id and not active:
+        flash("admin.cannot_deactivate_self")
+        return redirect(url_for("admin.index"))
+    if user.active != active:
+        user.active = active
+        record_audit(action + "_user", "user", user.id, detail={"username": user.username})
+        db.session.commit()
+    flash("admin.user_" + action + "d")
+    return redirect(url_for("admin.index"))
+
+
+from . import admin_places, admin_rounds  # noqa: E402,F401  (their routes live on this blueprint)
