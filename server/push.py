@@ -106,7 +106,7 @@ def push_inspections(user: User, client_id: str, payloads: list) -> list[dict]:
     # A retry is answered before anything else: it was validated when first stored.
     retries = [i for i, p in enumerate(payloads) if isinstance(p, dict)
                and isinstance(p.get("id"), str) and type(p.get("client_rev")) is int]
-    answer_duplicates(ctx, retries, payloads, results)
+    known = answer_duplicates(ctx, retries, payloads, results)
     valid = []
     for index, payload in enumerate(payloads):
         if results[index]["outcome"] == "duplicate":
@@ -116,37 +116,34 @@ def push_inspections(user: User, client_id: str, payloads: list) -> list[dict]:
             results[index]["errors"] = errors
         else:
             valid.append(index)
-    fresh, others = split_fresh(valid, payloads)
+    shas = {i: photo_shas(p) for i, p in enumerate(payloads) if isinstance(p, dict)}
+    stored_blobs = blobs_present(set().union(*shas.values()))
+    fresh, others = split_fresh(valid, payloads, known)
     if fresh and not create_in_bulk(ctx, [payloads[i] for i in fresh],
-                                    [results[i] for i in fresh]):
+                                    [results[i] for i in fresh], stored_blobs):
         others = sorted(others + fresh)
     for index in others:
         push_one(ctx, payloads[index], results[index])
-    answered = {i: photo_shas(payloads[i]) for i, r in enumerate(results)
-                if r["outcome"] != "rejected"}
-    missing = missing_blobs(set().union(*answered.values()))
-    for index, shas in answered.items():
-        results[index]["missing_blobs"] = sorted(shas & missing)
+    for index, result in enumerate(results):
+        if result["outcome"] != "rejected":
+            result["missing_blobs"] = sorted(shas[index] - stored_blobs.keys())
     if ctx.touched_rounds:
         db.session.execute(sa.update(Round).where(Round.id.in_(ctx.touched_rounds))
                            .values(data_version=Round.data_version + 1))
     return results
 
 
-def split_fresh(valid: list[int], payloads: list) -> tuple[list[int], list[int]]:
-    """Inspections the server has never seen (and whose photo ids are new too)."""
+def split_fresh(valid: list[int], payloads: list, known: set[str]) -> tuple[list[int], list[int]]:
+    """Inspections the server has never seen, each once in this push with photo ids of
+    its own. (A photo id some stored inspection has makes the bulk insert fail on the
+    primary key; the one-by-one path then rejects just that inspection.)"""
     ids = Counter(payloads[i]["id"] for i in valid)
     photo_ids = Counter(p["id"] for i in valid for p in payloads[i].get("photos") or [])
-    known = set(db.session.execute(db.select(Inspection.id).where(
-        Inspection.id.in_(list(ids)))).scalars()) if ids else set()
-    taken = set(db.session.execute(db.select(Photo.id).where(
-        Photo.id.in_(list(photo_ids)))).scalars()) if photo_ids else set()
     fresh, others = [], []
     for index in valid:
         payload = payloads[index]
-        own_photos = [p["id"] for p in payload.get("photos") or []]
         if (payload["id"] in known or ids[payload["id"]] > 1
-                or any(pid in taken or photo_ids[pid] > 1 for pid in own_photos)):
+                or any(photo_ids[p["id"]] > 1 for p in payload.get("photos") or [])):
             others.append(index)
         else:
             fresh.append(index)
@@ -154,12 +151,12 @@ def split_fresh(valid: list[int], payloads: list) -> tuple[list[int], list[int]]
 
 
 def answer_duplicates(ctx: PushContext, indices: list[int], payloads: list,
-                      results: list[dict]) -> list[int]:
+                      results: list[dict]) -> set[str]:
     """Answers retries of revisions already stored, with two queries for the batch;
-    returns the indices that still need work."""
+    returns the ids of the inspections the server holds."""
     ids = {payloads[i]["id"] for i in indices}
     if not ids:
-        return indices
+        return set()
     owners = {row.id: row.inspector_id for row in db.session.execute(
         db.select(Inspection.id, Inspection.inspector_id).where(Inspection.id.in_(ids)))}
     stored = {}  # inspection id → {client_rev: version} from this device
@@ -169,20 +166,19 @@ def answer_duplicates(ctx: PushContext, indices: list[int], payloads: list,
             .where(InspectionRevision.inspection_id.in_(ids),
                    InspectionRevision.client_id == ctx.client_id)):
         stored.setdefault(inspection_id, {})[client_rev] = version
-    remaining = []
     for index in indices:
         payload = payloads[index]
         revs = stored.get(payload["id"], {})
         later = [rev for rev in revs if rev > payload["client_rev"]]
         if owners.get(payload["id"]) != ctx.user.id or not (payload["client_rev"] in revs or later):
-            remaining.append(index)
             continue
         rev = payload["client_rev"] if payload["client_rev"] in revs else max(later)
         results[index].update(outcome="duplicate", version=revs[rev])
-    return remaining
+    return set(owners)
 
 
-def create_in_bulk(ctx: PushContext, payloads: list[dict], results: list[dict]) -> bool:
+def create_in_bulk(ctx: PushContext, payloads: list[dict], results: list[dict],
+                   stored_blobs: dict[str, str | None]) -> bool:
     """Inserts new inspections with their photos and first revisions in a few
     statements. False if another request inserted one of them first."""
     now = utcnow()
@@ -217,14 +213,13 @@ def create_in_bulk(ctx: PushContext, payloads: list[dict], results: list[dict]) 
                       owner_id=ctx.user.id)
         ctx.touched_rounds.add(payload["round_id"])
     refresh_sharing_inspections({p["id"] for p in payloads}, shared)
-    refresh_where_bytes_arrived_first(payloads, shas)
+    refresh_where_bytes_arrived_first(payloads, stored_blobs)
     return True
 
 
-def refresh_where_bytes_arrived_first(payloads: list[dict], shas: set) -> None:
+def refresh_where_bytes_arrived_first(payloads: list[dict], stored_blobs: dict) -> None:
     """Photos uploaded before their record: near-duplicates need the stored hashes."""
-    arrived = set(db.session.execute(db.select(Blob.sha256).where(
-        Blob.sha256.in_(shas), Blob.phash.is_not(None))).scalars()) if shas else set()
+    arrived = {sha for sha, phash in stored_blobs.items() if phash}
     ids = [p["id"] for p in payloads
            if any(photo["sha256"] in arrived for photo in p.get("photos") or [])]
     for inspection in db.session.execute(
@@ -392,9 +387,9 @@ def photo_shas(payload: dict) -> set[str]:
         p.get("sha256"), str)} if isinstance(photos, list) else set()
 
 
-def missing_blobs(wanted: set[str]) -> set[str]:
+def blobs_present(wanted: set[str]) -> dict[str, str | None]:
+    """The photos whose bytes the server has: sha256 → perceptual hash."""
     if not wanted:
-        return set()
-    have = set(db.session.execute(db.select(Blob.sha256).where(
-        Blob.sha256.in_(wanted))).scalars())
-    return wanted - have
+        return {}
+    return dict(db.session.execute(db.select(Blob.sha256, Blob.phash).where(
+        Blob.sha256.in_(wanted))).all())

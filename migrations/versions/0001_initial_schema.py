@@ -324,9 +324,6 @@ def upgrade():
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('inspection_id', 'client_id', 'client_rev')
     )
-    with op.batch_alter_table('inspection_revisions', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_inspection_revisions_inspection_id'), ['inspection_id'], unique=False)
-
     op.create_table('photos',
     sa.Column('id', sa.String(length=36), nullable=False),
     sa.Column('inspection_id', sa.String(length=36), nullable=False),
@@ -364,9 +361,6 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_photos_inspection_id'))
 
     op.drop_table('photos')
-    with op.batch_alter_table('inspection_revisions', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_inspection_revisions_inspection_id'))
-
     op.drop_table('inspection_revisions')
     with op.batch_alter_table('comments', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_comments_inspection_id'))

@@ -58,7 +58,8 @@ class InspectionRevision(db.Model):
         sa.UniqueConstraint("inspection_id", "client_id", "client_rev"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    inspection_id: Mapped[str] = mapped_column(sa.ForeignKey("inspections.id"), index=True)
+    # No index of its own: the unique constraint above starts with it.
+    inspection_id: Mapped[str] = mapped_column(sa.ForeignKey("inspections.id"))
     client_id: Mapped[str] = mapped_column(sa.String(36))
     client_rev: Mapped[int]
     base_version: Mapped[Optional[int]]

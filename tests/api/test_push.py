@@ -17,7 +17,8 @@ def stored(app, inspection_id):
     with app.app_context():
         row = db.session.get(Inspection, inspection_id)
         revisions = db.session.execute(db.select(InspectionRevision).where(
-            InspectionRevision.inspection_id == inspection_id)).scalars().all()
+            InspectionRevision.inspection_id == inspection_id)
+            .order_by(InspectionRevision.id)).scalars().all()
         return row and {"version": row.version, "criteria": row.criteria, "note": row.note,
                         "flags": row.flags, "has_conflict": row.has_conflict,
                         "photos": [p.id for p in row.photos],
