@@ -130,6 +130,17 @@ def time_now():
     return datetime.now(timezone.utc)
 
 
+def analyze(database_url: str | None) -> None:
+    """Fresh PostgreSQL tables have no planner statistics until autovacuum's first pass
+    (a minute or more): without them, lookups by id scan whole tables. A running server
+    has statistics, so the bench gives them to it between runs."""
+    if database_url and database_url.startswith("postgresql"):
+        engine = sa.create_engine(database_url, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.exec_driver_sql("ANALYZE")
+        engine.dispose()
+
+
 def bench_push(label: str, server: ServerProcess, core_url: str, runs: int = 3) -> None:
     """Medians of `runs`: a fresh set of inspections each time, then its replay."""
     phone = Phone(server.url, "inspector1")
@@ -149,6 +160,8 @@ def bench_push(label: str, server: ServerProcess, core_url: str, runs: int = 3) 
         replay.append(elapsed)
         core.append(core_bulk_insert(core_url, make_inspections(
             round_id, groups, N_INSPECTIONS, random.Random(100 + run)), phone.user["id"]))
+        analyze(server.env["DATABASE_URL"])
+        analyze(core_url)
     sampler.running = False
     ingest_s, replay_s, core_s = (statistics.median(x) for x in (ingest, replay, core))
     report(f"P1 push ingest ({label})", N_INSPECTIONS / ingest_s, "inspections/s", ">= 1000")

@@ -200,11 +200,11 @@ def create_in_bulk(ctx: PushContext, payloads: list[dict], results: list[dict],
                    for n, (record, f) in enumerate(zip(content["photos"], photo_flags))]
         revisions.append(revision_row(ctx, payload, "applied", 1, None, [], now))
     try:
-        with db.session.begin_nested():
-            db.session.execute(sa.insert(Inspection), inspections)
+        with db.session.begin_nested():  # Core inserts: the ORM adds nothing here
+            db.session.execute(sa.insert(Inspection.__table__), inspections)
             if photos:
-                db.session.execute(sa.insert(Photo), photos)
-            db.session.execute(sa.insert(InspectionRevision), revisions)
+                db.session.execute(sa.insert(Photo.__table__), photos)
+            db.session.execute(sa.insert(InspectionRevision.__table__), revisions)
     except IntegrityError:
         return False
     for payload, result in zip(payloads, results):
