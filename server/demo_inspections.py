@@ -13,9 +13,11 @@ from PIL import Image, ImageDraw
 from sync.rubric import DEFAULT_RUBRIC
 
 from .blob_ingest import put_verified_file
+from .extensions import db
 from .i18n import TOWNSHIP_TZ
 from .models import Assignment, Round, VillagerGroup
 from .push import push_inspections
+from .rankings import publish
 
 DEMO_CLIENT_ID = "00000000-0000-4000-8000-00000000de70"
 ITEMS = [(c["key"], i["key"], i["kind"]) for c in DEFAULT_RUBRIC["criteria"] for i in c["items"]]
@@ -76,8 +78,6 @@ def add_sample_inspections(round_: Round, groups: list[VillagerGroup], users: di
 
 
 def round_and_assignments(round_: Round):
-    from .extensions import db
-
     return db.session.execute(db.select(Assignment).where(
         Assignment.round_id == round_.id)).scalars()
 
@@ -116,9 +116,6 @@ def make_inspection(rng, round_, group, started, severity, workdir: Path | None)
 def add_previous_round(current: Round, groups: list[VillagerGroup], users: dict,
                        rng: random.Random) -> Round:
     """Last month's round, inspected and published, so trends and changes show."""
-    from .extensions import db
-    from .rankings import publish
-
     ends_on = current.starts_on - timedelta(days=1)
     previous = Round(township_id=current.township_id, name=f"{ends_on.year}年{ends_on.month}月评比",
                      starts_on=ends_on.replace(day=1), ends_on=ends_on,

@@ -13,9 +13,6 @@ from sync import flags as rules
 from .extensions import db
 from .models import Assignment, Blob, Inspection, Photo
 
-PHOTO_FLAGS = "photo_flags"  # an inspection with a flagged photo, for the review queue
-
-
 @dataclass
 class FlagContext:
     """What flags need to know beyond the inspection itself."""
@@ -48,7 +45,7 @@ def compute_flags(content: dict, ctx: FlagContext,
     if has_conflict:
         flags.append(rules.CONFLICT)
     if any(photo_flags):
-        flags.append(PHOTO_FLAGS)
+        flags.append(rules.FLAGGED_PHOTO)
     return sorted(set(flags)), photo_flags
 
 

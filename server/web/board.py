@@ -29,12 +29,6 @@ def ranking_helpers():
     return {"rank_place": place, "rank_reason": reason}
 
 
-def latest_snapshot(round_id: int) -> PublishedRanking | None:
-    return db.session.execute(
-        db.select(PublishedRanking).where(PublishedRanking.round_id == round_id)
-        .order_by(PublishedRanking.version.desc()).limit(1)).scalar_one_or_none()
-
-
 def listed(result: dict, which: str) -> list[dict]:
     return [g for g in result["groups"] if g["list"] == which]
 

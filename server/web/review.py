@@ -7,7 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
-from sync.flags import void_deductions
+from sync.flags import INSPECTION_FLAGS, PHOTO_FLAGS, void_deductions
 from sync.geo import distance_m
 from sync.rubric import score_inspection
 from sync.validation import parse_time
@@ -26,9 +26,6 @@ bp = Blueprint("review", __name__, url_prefix="/review")
 
 SUPERVISORS = ("supervisor", "admin")
 PAGE_SIZE = 100
-INSPECTION_FLAGS = ("no_evidence", "not_assigned", "outside_round", "conflict", "photo_flags")
-PHOTO_FLAGS = ("gallery", "no_gps", "gps_inaccurate", "far_from_group", "outside_round",
-               "clock_implausible", "duplicate", "near_duplicate")
 VARIANTS = ("thumb", "display", "original")
 
 
