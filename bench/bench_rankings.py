@@ -25,7 +25,7 @@ if str(ROOT) not in sys.path:
 
 import sqlalchemy as sa  # noqa: E402
 
-from server import rankings  # noqa: E402
+from server.review import rankings  # noqa: E402
 from server.extensions import db  # noqa: E402
 from server.models import Inspection, Photo, Round, User, Village, VillagerGroup  # noqa: E402
 from server.testing import make_app  # noqa: E402

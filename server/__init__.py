@@ -21,7 +21,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from .blobs_setup import init_blobstore
+    from .photos.setup import init_blobstore
     from .database import configure_engine
 
     db.init_app(app)

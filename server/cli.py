@@ -11,7 +11,7 @@ from .models import ROLES, Township, User
 
 
 def register_cli(app: Flask) -> None:
-    from .bundles import import_bundle_command
+    from .phones.bundles import import_bundle_command
 
     for command in (seed_demo_command, create_user_command, import_places_command,
                     import_bundle_command):
@@ -86,7 +86,7 @@ def create_user_command(username, role, display_name, township, password_stdin):
 @click.option("--township", default=None, help="Township name or id (when there are several).")
 def import_places_command(file: Path, township):
     """Import villages and groups from a UTF-8 CSV (nothing is written on error)."""
-    from .places_import import PlacesImportError, import_places
+    from .admin.places import PlacesImportError, import_places
 
     place = pick_township(township)
     try:

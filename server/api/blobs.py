@@ -6,11 +6,11 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from ..auth import authenticate, roles_required
-from ..blob_ingest import blobstore, ensure_blob_row, insert_unless_present, publish_partial
-from ..blobstore import AlreadyComplete, ChunkTooLarge, HashMismatch, OffsetMismatch
+from ..photos.ingest import blobstore, ensure_blob_row, insert_unless_present, publish_partial
+from ..photos.store import AlreadyComplete, ChunkTooLarge, HashMismatch, OffsetMismatch
 from ..errors import ApiError
 from ..extensions import db
-from ..images import ImageRejected
+from ..photos.images import ImageRejected
 from ..models import Blob, BlobUpload, Inspection, Photo
 
 blp = Blueprint("api_blobs", __name__, description="Resumable photo uploads")

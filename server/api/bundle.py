@@ -5,7 +5,7 @@ from flask import current_app, g, request
 from flask_smorest import Blueprint
 
 from ..auth import extend_device_token, roles_required
-from ..bundles import import_bundle, save_upload
+from ..phones.bundles import import_bundle, save_upload
 from ..errors import ApiError
 
 blp = Blueprint("api_bundle", __name__, description="Bundles (sync without a network)")

@@ -8,7 +8,7 @@ from sync.cursor import InvalidCursor, decode_cursor, encode_cursor
 from ..auth import authenticate, extend_device_token, roles_required
 from ..errors import ApiError
 from ..extensions import db
-from ..pull import changes_after, render_changes
+from ..phones.pull import changes_after, render_changes
 
 blp = Blueprint("api_pull", __name__, description="Pull changes")
 

@@ -7,7 +7,7 @@ from ..auth import extend_device_token, roles_required
 from ..errors import ApiError
 from ..extensions import db
 from ..models import utcnow
-from ..push import push_inspections
+from ..phones.push import push_inspections
 
 blp = Blueprint("api_push", __name__, description="Push inspections")
 

@@ -6,7 +6,8 @@ from ..auth import authenticate, roles_required
 from ..errors import ApiError
 from ..extensions import db
 from ..models import Round
-from ..rankings import live_ranking, publish, published_ranking
+from ..review.rankings import live_ranking, publish, published_ranking
+from ..scope import in_township
 
 blp = Blueprint("api_rankings", __name__, description="Rankings and publishing")
 
@@ -60,10 +61,7 @@ class RankingOut(Schema):
 
 
 def round_in_scope(round_id: int) -> Round:
-    round_ = db.session.get(Round, round_id)
-    if round_ is None or round_.township_id != authenticate().township_id:
-        raise ApiError(404, "not_found", "no such round")
-    return round_
+    return in_township(Round, round_id, authenticate())
 
 
 @blp.route("/rounds/<int:round_id>/rankings")

@@ -4,8 +4,9 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from ..auth import authenticate, roles_required
 from ..extensions import db
-from ..review_actions import (MAX_TEXT, REVIEW_STATES, inspection_in_scope, photo_in_scope,
-                              resolve_conflict, review_inspection, review_photo)
+from ..models import Inspection, Photo
+from ..review.actions import MAX_TEXT, REVIEW_STATES, resolve_conflict, review_inspection, review_photo
+from ..scope import in_township
 
 blp = Blueprint("api_review", __name__, description="Supervisor review")
 
@@ -77,7 +78,7 @@ class ResolveResponse(Schema):
 @blp.response(200, InspectionReviewResponse)
 def review_an_inspection(body, inspection_id):
     user = authenticate()
-    inspection = inspection_in_scope(inspection_id, user, lock=True)
+    inspection = in_township(Inspection, inspection_id, user, lock=True)
     result = review_inspection(inspection, user, body["state"], body.get("comment"))
     db.session.commit()
     return result
@@ -89,7 +90,7 @@ def review_an_inspection(body, inspection_id):
 @blp.response(200, PhotoReviewResponse)
 def review_a_photo(body, photo_id):
     user = authenticate()
-    photo = photo_in_scope(photo_id, user, lock=True)
+    photo = in_township(Photo, photo_id, user, lock=True)
     result = review_photo(photo, user, body["accepted"], body.get("reason"))
     db.session.commit()
     return result
@@ -101,7 +102,7 @@ def review_a_photo(body, photo_id):
 @blp.response(200, ResolveResponse)
 def resolve_a_conflict(body, inspection_id):
     user = authenticate()
-    inspection = inspection_in_scope(inspection_id, user, lock=True)
+    inspection = in_township(Inspection, inspection_id, user, lock=True)
     result = resolve_conflict(inspection, user, body["choices"], body["reason"])
     db.session.commit()
     return result

@@ -76,5 +76,9 @@ class DeviceToken(db.Model):
                      token_hash=hash_token(token), expires_at=utcnow() + lifetime)
         return device, token
 
+    @property
+    def township_id(self) -> int:
+        return self.user.township_id
+
     def is_valid(self, now: datetime) -> bool:
         return self.revoked_at is None and self.expires_at > now and self.user.active

@@ -3,7 +3,10 @@ from flask import Flask
 
 
 def register_web(app: Flask) -> None:
-    from . import admin, board, pages, phone_app, review
+    # Importing the route modules puts their routes on the blueprints.
+    from . import (admin, admin_places, admin_rounds, board, pages,  # noqa: F401
+                   phone_app, review, review_rankings)
+    from .blueprints import ALL
 
-    for module in (pages, phone_app, review, admin, board):
-        app.register_blueprint(module.bp)
+    for blueprint in ALL:
+        app.register_blueprint(blueprint)

@@ -2,18 +2,18 @@
 
 Places import: admin_places.py; rounds and assignments: admin_rounds.py (same blueprint).
 """
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from ..auth import roles_required
 from ..audit import record_audit
-from ..errors import ApiError
 from ..extensions import db
 from ..models import DeviceToken, Round, User, Village, utcnow
+from ..scope import in_township
+from .blueprints import admin as bp
 from .forms import UserForm, error_keys
 
-bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 @bp.route("/")
@@ -33,9 +33,7 @@ def index():
 @bp.route("/devices/<int:device_id>/revoke", methods=["POST"])
 @roles_required("admin")
 def revoke_device(device_id: int):
-    device = db.session.get(DeviceToken, device_id)
-    if device is None or device.user.township_id != current_user.township_id:
-        raise ApiError(404)
+    device = in_township(DeviceToken, device_id, current_user)
     if device.revoked_at is None:
         device.revoked_at = utcnow()
         record_audit("revoke_device", "device", device.id,
@@ -77,17 +75,10 @@ def new_user():
         400 if errors else 200
 
 
-def user_in_scope(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None or user.township_id != current_user.township_id:
-        abort(404)
-    return user
-
-
 @bp.route("/users/<int:user_id>/<any(deactivate, reactivate):action>", methods=["POST"])
 @roles_required("admin")
 def set_user_active(user_id: int, action: str):
-    user = user_in_scope(user_id)
+    user = in_township(User, user_id, current_user)
     active = action == "reactivate"
     if user.id == current_user.id and not active:
         flash("admin.cannot_deactivate_self")
@@ -99,5 +90,3 @@ def set_user_active(user_id: int, action: str):
     flash("admin.user_" + action + "d")
     return redirect(url_for("admin.index"))
 
-
-from . import admin_places, admin_rounds  # noqa: E402,F401  (their routes live on this blueprint)

@@ -8,8 +8,8 @@ from ..audit import record_audit
 from ..auth import roles_required
 from ..extensions import db
 from ..i18n import t
-from ..places_import import COLUMNS, PlacesImportError, import_places, parse_places
-from .admin import bp
+from ..admin.places import COLUMNS, PlacesImportError, import_places, parse_places
+from .blueprints import admin as bp
 from .forms import PlacesUploadForm, error_keys
 
 # places_import's English line errors → catalogue keys (anything else is shown as is).

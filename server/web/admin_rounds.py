@@ -4,7 +4,7 @@ Every created or changed round and assignment goes into the change log, so phone
 it on their next pull; a removed assignment is a delete for its inspector.
 """
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -13,15 +13,9 @@ from ..auth import roles_required
 from ..changes import record_change
 from ..extensions import db
 from ..models import Assignment, Round, RubricVersion, User, Village, VillagerGroup
-from .admin import bp
+from ..scope import in_township
+from .blueprints import admin as bp
 from .forms import RoundForm, error_keys
-
-
-def round_in_scope(round_id: int) -> Round:
-    round_ = db.session.get(Round, round_id)
-    if round_ is None or round_.township_id != current_user.township_id:
-        abort(404)
-    return round_
 
 
 @bp.route("/rounds/new", methods=["GET", "POST"])
@@ -60,7 +54,7 @@ def new_round():
 @bp.route("/rounds/<int:round_id>/close", methods=["POST"])
 @roles_required("admin")
 def close_round(round_id: int):
-    round_ = round_in_scope(round_id)
+    round_ = in_township(Round, round_id, current_user)
     if round_.state != "open":
         flash("admin.round_not_open")
         return redirect(url_for("admin.index"))
@@ -135,7 +129,7 @@ def assignable_users(current: dict[int, list[Assignment]]) -> list[User]:
 @bp.route("/rounds/<int:round_id>/assignments", methods=["GET", "POST"])
 @roles_required("admin")
 def assignments(round_id: int):
-    round_ = round_in_scope(round_id)
+    round_ = in_township(Round, round_id, current_user)
     groups = township_groups(round_.township_id)
     current = current_assignments(round_.id)
     users = assignable_users(current)
@@ -183,7 +177,7 @@ def parse_assignment_form(groups, allowed: set[int], current) -> dict | None:
 @roles_required("admin")
 def copy_assignments(round_id: int):
     """This round's assignments become those of the previous round (active users only)."""
-    round_ = round_in_scope(round_id)
+    round_ = in_township(Round, round_id, current_user)
     previous = previous_round(round_)
     if previous is None:
         flash("admin.no_previous_round")

@@ -1,14 +1,14 @@
 """The public notice board: published lists only (no login, no photos, no GPS)."""
 from datetime import date, datetime
 
-from flask import Blueprint, abort, g, render_template, request
+from flask import abort, g, render_template, request
 
 from ..extensions import db
 from ..i18n import current_language
 from ..models import PublishedRanking, Round
-from ..rankings import published_ranking
+from ..review.rankings import published_ranking
+from .blueprints import board as bp
 
-bp = Blueprint("board", __name__, url_prefix="/board")
 
 POSTER_SIZES = ("a4", "a3")
 

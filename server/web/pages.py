@@ -1,15 +1,15 @@
 """Sign-in, sign-out, the language switch and the home page."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
 from ..extensions import db
 from ..i18n import LANGUAGES
 from ..models import User
+from .blueprints import pages as bp
 from .forms import LoginForm
 
-bp = Blueprint("web", __name__)
 
 HOME_BY_ROLE = {"inspector": "phone_app.index", "supervisor": "review.queue",
                 "admin": "admin.index"}

@@ -1,11 +1,12 @@
 """Serves the phone app (pwa/) at /app/ as static files."""
 from pathlib import Path
 
-from flask import Blueprint, send_from_directory
+from flask import send_from_directory
+
+from .blueprints import phone_app as bp
 
 PWA_DIR = Path(__file__).resolve().parents[2] / "pwa"
 
-bp = Blueprint("phone_app", __name__, url_prefix="/app")
 
 
 @bp.route("/")

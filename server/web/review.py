@@ -3,7 +3,7 @@ conflicts and duplicates. Rankings, publishing and exports: review_rankings.py."
 from collections import defaultdict
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -13,16 +13,16 @@ from sync.rubric import score_inspection
 from sync.validation import parse_time
 
 from ..auth import roles_required
-from ..blob_ingest import blobstore, ensure_blob_row
+from ..photos.ingest import blobstore, ensure_blob_row
 from ..errors import ApiError
 from ..extensions import db
 from ..i18n import format_datetime
 from ..models import (REVIEW_STATES, AuditEntry, Blob, Comment, Inspection, Photo, Round,
                       RubricVersion, User, Village, VillagerGroup)
-from ..review_actions import (conflict_choices, duplicate_assessments, inspection_in_scope,
-                              photo_in_scope, resolve_conflict, review_inspection, review_photo)
-
-bp = Blueprint("review", __name__, url_prefix="/review")
+from ..review.actions import (conflict_choices, duplicate_assessments, resolve_conflict,
+                              review_inspection, review_photo)
+from ..scope import in_township
+from .blueprints import review as bp
 
 SUPERVISORS = ("supervisor", "admin")
 PAGE_SIZE = 100
@@ -192,14 +192,14 @@ def inspection_view(inspection: Inspection) -> dict:
 @bp.route("/inspections/<inspection_id>")
 @roles_required(*SUPERVISORS)
 def inspection(inspection_id: str):
-    found = inspection_in_scope(inspection_id, current_user)
+    found = in_township(Inspection, inspection_id, current_user)
     return render_template("web/review_inspection.html", **inspection_view(found))
 
 
 @bp.route("/inspections/<inspection_id>/review", methods=["POST"])
 @roles_required(*SUPERVISORS)
 def review_an_inspection(inspection_id: str):
-    found = inspection_in_scope(inspection_id, current_user, lock=True)
+    found = in_township(Inspection, inspection_id, current_user, lock=True)
     try:
         review_inspection(found, current_user, request.form.get("state", ""),
                           request.form.get("comment"))
@@ -218,7 +218,7 @@ def review_an_inspection(inspection_id: str):
 @bp.route("/photos/<photo_id>/review", methods=["POST"])
 @roles_required(*SUPERVISORS)
 def review_a_photo(photo_id: str):
-    photo = photo_in_scope(photo_id, current_user, lock=True)
+    photo = in_township(Photo, photo_id, current_user, lock=True)
     inspection_id = photo.inspection_id
     try:
         review_photo(photo, current_user, request.form.get("accepted") == "1",
@@ -276,7 +276,7 @@ def conflicts():
 @bp.route("/inspections/<inspection_id>/conflict", methods=["GET", "POST"])
 @roles_required(*SUPERVISORS)
 def conflict(inspection_id: str):
-    found = inspection_in_scope(inspection_id, current_user,
+    found = in_township(Inspection, inspection_id, current_user,
                                 lock=request.method == "POST")
     error = None
     if request.method == "POST":
@@ -292,12 +292,10 @@ def conflict(inspection_id: str):
                 raise
             db.session.rollback()
             error = "rv.reason_required" if "reason" in (exc.fields or {}) else "rv.choose_all"
-            found = inspection_in_scope(inspection_id, current_user)
+            found = in_township(Inspection, inspection_id, current_user)
     users = {u.id: u for u in db.session.execute(db.select(User).where(
         User.township_id == current_user.township_id)).scalars()}
     return render_template("web/review_conflict.html", inspection=found,
                            leaves=conflict_choices(found), users=users,
                            error=error), 400 if error else 200
 
-
-from . import review_rankings  # noqa: E402,F401  (its routes live on this blueprint)

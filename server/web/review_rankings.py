@@ -3,21 +3,15 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_login import current_user
 
 from ..auth import roles_required
-from ..exports import EXPORTS, photos_zip
+from ..review.exports import EXPORTS, photos_zip
 from ..extensions import db
 from ..i18n import current_language
 from ..models import Round
-from ..rankings import live_ranking, publish, published_ranking, published_versions, trend
-from .review import SUPERVISORS, bp
-
+from ..review.rankings import live_ranking, publish, published_ranking, published_versions, trend
+from ..scope import in_township
+from .blueprints import review as bp
+from .review import SUPERVISORS
 SPARK_W, SPARK_H, SPARK_PAD = 120, 28, 3
-
-
-def round_in_scope(round_id: int) -> Round:
-    round_ = db.session.get(Round, round_id)
-    if round_ is None or round_.township_id != current_user.township_id:
-        abort(404)
-    return round_
 
 
 def sparkline(scores: list) -> dict:
@@ -53,7 +47,7 @@ def rankings_index():
 @bp.route("/rounds/<int:round_id>/rankings")
 @roles_required(*SUPERVISORS)
 def rankings(round_id: int):
-    round_ = round_in_scope(round_id)
+    round_ = in_township(Round, round_id, current_user)
     ranking = live_ranking(round_)
     rounds, scores = trend(round_, current=ranking)
     trends = {group_id: sparkline(values) for group_id, values in scores.items()}
@@ -69,7 +63,7 @@ def rankings(round_id: int):
 @bp.route("/rounds/<int:round_id>/publish", methods=["POST"])
 @roles_required(*SUPERVISORS)
 def publish_round(round_id: int):
-    round_ = round_in_scope(round_id)
+    round_ = in_township(Round, round_id, current_user)
     publish(round_, current_user)
     db.session.commit()
     flash("rk.published")
@@ -80,7 +74,7 @@ def publish_round(round_id: int):
 @roles_required(*SUPERVISORS)
 def export(round_id: int, kind: str, fmt: str):
     """rankings|scores as csv|xlsx; ?version=n exports a published snapshot's lists."""
-    round_ = round_in_scope(round_id)
+    round_ = in_township(Round, round_id, current_user)
     if kind not in EXPORTS or fmt not in ("csv", "xlsx"):
         abort(404)
     ranking = None
@@ -98,6 +92,6 @@ def export(round_id: int, kind: str, fmt: str):
 @bp.route("/rounds/<int:round_id>/export/photos.zip")
 @roles_required(*SUPERVISORS)
 def export_photos(round_id: int):
-    round_ = round_in_scope(round_id)
+    round_ = in_township(Round, round_id, current_user)
     return send_file(photos_zip(round_, current_language()), mimetype="application/zip",
                      as_attachment=True, download_name=f"round-{round_.id}-photos.zip")

@@ -1,4 +1,4 @@
-"""Unit tests for server.blobstore.LocalBlobStore."""
+"""Unit tests for server.photos.store.LocalBlobStore."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import threading
 
 import pytest
 
-from server.blobstore import (
+from server.photos.store import (
     AlreadyComplete,
     BlobStore,
     ChunkTooLarge,

@@ -1,4 +1,4 @@
-"""Unit tests for server.images: real image files generated with Pillow in tmp_path."""
+"""Unit tests for server.photos.images: real image files generated with Pillow in tmp_path."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import zlib
 import pytest
 from PIL import Image, ImageCms, ImageDraw, ImageFile, TiffImagePlugin
 
-from server import images
-from server.images import (
+from server.photos import images
+from server.photos.images import (
     ImageInfo,
     ImageRejected,
     ImageTooLarge,

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from server import rankings
+from server.review import rankings
 from server.extensions import db
 from server.models import Inspection, Photo, RankingCache, Round, User, Village, VillagerGroup
 from server.testing import make_app

@@ -5,7 +5,7 @@ from flask import Flask
 
 
 def init_blobstore(app: Flask) -> None:
-    from .blobstore import LocalBlobStore
+    from .store import LocalBlobStore
 
     url = app.config["BLOB_STORE"]
     if not url.startswith("file://"):

@@ -1,10 +1,10 @@
 """Pull: the change log turned into the pages a phone applies."""
 from collections import defaultdict
 
-from .changes import GLOBAL
-from .extensions import db
-from .inspection_data import inspection_data
-from .models import (Assignment, Change, Comment, Inspection, Photo, Round, RubricVersion,
+from ..changes import GLOBAL
+from ..extensions import db
+from .content import inspection_data
+from ..models import (Assignment, Change, Comment, Inspection, Photo, Round, RubricVersion,
                      User, Village, VillagerGroup)
 
 
@@ -51,7 +51,7 @@ def _comment(c: Comment) -> dict:
 
 def _photo_review(p: Photo) -> dict:
     # criterion/item name the deduction; deduction_void asks the phone for a re-shoot.
-    from .review_actions import photo_review_data
+    from ..review.actions import photo_review_data
 
     return photo_review_data(p)
 

@@ -13,13 +13,13 @@ import sqlalchemy as sa
 from sync.flags import void_deductions
 from sync.merge import content_of
 
-from .audit import record_audit
-from .changes import record_change
-from .errors import ApiError
-from .evidence import refresh_flags
-from .extensions import db
-from .inspection_data import apply_content, content_from_row
-from .models import Comment, Inspection, InspectionRevision, Photo, User, utcnow
+from ..audit import record_audit
+from ..changes import record_change
+from ..errors import ApiError
+from ..phones.evidence import refresh_flags
+from ..extensions import db
+from ..phones.content import apply_content, content_from_row
+from ..models import Comment, Inspection, InspectionRevision, Photo, User, utcnow
 from .rankings import bump_data_version
 
 REVIEW_STATES = ("approved", "rejected", "has_issues")
@@ -34,32 +34,6 @@ def _required_text(value, field: str, message: str) -> str:
         raise ApiError(400, "invalid_request", f"at most {MAX_TEXT} characters",
                        {field: [f"at most {MAX_TEXT} characters"]})
     return text
-
-
-def inspection_in_scope(inspection_id: str, user: User, lock: bool = False) -> Inspection:
-    """The inspection if it is in the user's township (404 otherwise: no leaking).
-
-    lock: take the row lock a push takes (PostgreSQL), so a review and a push racing
-    on one inspection never both write the same next version.
-    """
-    query = db.select(Inspection).where(Inspection.id == inspection_id)
-    if lock:
-        query = query.with_for_update()
-    inspection = db.session.execute(query).scalar_one_or_none()
-    if inspection is None or inspection.township_id != user.township_id:
-        raise ApiError(404, "not_found", "no such inspection")
-    return inspection
-
-
-def photo_in_scope(photo_id: str, user: User, lock: bool = False) -> Photo:
-    photo = db.session.get(Photo, photo_id)
-    if photo is None:
-        raise ApiError(404, "not_found", "no such photo")
-    try:
-        inspection_in_scope(photo.inspection_id, user, lock=lock)
-    except ApiError:
-        raise ApiError(404, "not_found", "no such photo") from None
-    return photo
 
 
 def comment_data(comment: Comment) -> dict:

@@ -8,10 +8,10 @@ from datetime import date, datetime
 
 from sync.rubric import DEFAULT_RUBRIC
 
-from .changes import GLOBAL, ensure_counter, record_change
-from .extensions import db
-from .i18n import TOWNSHIP_TZ
-from .models import (Assignment, Round, RubricVersion, Team, Township, User, Village,
+from ..changes import GLOBAL, ensure_counter, record_change
+from ..extensions import db
+from ..i18n import TOWNSHIP_TZ
+from ..models import (Assignment, Round, RubricVersion, Team, Township, User, Village,
                      VillagerGroup, rubric_from_dict)
 
 DEMO_PASSWORD = "demo1234"
@@ -89,7 +89,7 @@ def seed_demo(bare: bool = False) -> Township:
     db.session.flush()
     _record_reference_changes(township)
     if not bare:
-        from .demo_inspections import add_previous_round, add_sample_inspections
+        from .inspections import add_previous_round, add_sample_inspections
 
         add_previous_round(round_, groups, users, rng)
         add_sample_inspections(round_, groups, users, rng)

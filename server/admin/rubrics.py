@@ -1,8 +1,8 @@
 """Rubric versions as the plain dicts that sync/ computes with."""
 from sqlalchemy.orm import selectinload
 
-from .extensions import db
-from .models import Criterion, RubricVersion
+from ..extensions import db
+from ..models import Criterion, RubricVersion
 
 
 def rubrics_by_version() -> dict[int, dict]:

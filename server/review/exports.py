@@ -15,10 +15,10 @@ import zipfile
 from openpyxl import Workbook
 from sqlalchemy.orm import joinedload
 
-from .blob_ingest import blobstore
-from .extensions import db
-from .i18n import t
-from .models import Blob, Inspection, Photo, RubricVersion, User, Village, VillagerGroup
+from ..photos.ingest import blobstore
+from ..extensions import db
+from ..i18n import t
+from ..models import Blob, Inspection, Photo, RubricVersion, User, Village, VillagerGroup
 from .rankings import scored_inspections
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

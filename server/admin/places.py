@@ -7,9 +7,9 @@ import csv
 import io
 from dataclasses import dataclass
 
-from .changes import record_change
-from .extensions import db
-from .models import Village, VillagerGroup
+from ..changes import record_change
+from ..extensions import db
+from ..models import Village, VillagerGroup
 
 COLUMNS = ("village", "village_en", "group", "group_en", "lat", "lon")
 

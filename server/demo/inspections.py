@@ -12,12 +12,12 @@ from PIL import Image, ImageDraw
 
 from sync.rubric import DEFAULT_RUBRIC
 
-from .blob_ingest import put_verified_file
-from .extensions import db
-from .i18n import TOWNSHIP_TZ
-from .models import Assignment, Round, VillagerGroup
-from .push import push_inspections
-from .rankings import publish
+from ..photos.ingest import put_verified_file
+from ..extensions import db
+from ..i18n import TOWNSHIP_TZ
+from ..models import Assignment, Round, VillagerGroup
+from ..phones.push import push_inspections
+from ..review.rankings import publish
 
 DEMO_CLIENT_ID = "00000000-0000-4000-8000-00000000de70"
 ITEMS = [(c["key"], i["key"], i["kind"]) for c in DEFAULT_RUBRIC["criteria"] for i in c["items"]]

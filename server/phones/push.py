@@ -17,13 +17,13 @@ from sqlalchemy.exc import IntegrityError
 from sync.merge import CONTENT_FIELDS, content_of, merge_revisions
 from sync.validation import validate_inspection
 
-from .changes import record_change
+from ..changes import record_change
 from .evidence import (FlagContext, compute_flags, refresh_flags, refresh_sharing_inspections,
                        shas_shown_elsewhere)
-from .extensions import db
-from .inspection_data import apply_content, content_from_row
-from .rubrics import rubrics_by_version
-from .models import (Assignment, Blob, Inspection, InspectionRevision, Photo, Round, User,
+from ..extensions import db
+from .content import apply_content, content_from_row
+from ..admin.rubrics import rubrics_by_version
+from ..models import (Assignment, Blob, Inspection, InspectionRevision, Photo, Round, User,
                      Village, VillagerGroup, utcnow)
 
 

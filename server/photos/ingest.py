@@ -10,11 +10,11 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
-from .blobstore import BlobStore, HashMismatch
-from .evidence import refresh_flags_for_blob
-from .extensions import db
+from .store import BlobStore, HashMismatch
+from ..phones.evidence import refresh_flags_for_blob
+from ..extensions import db
 from .images import ImageInfo, inspect_image, make_variants
-from .models import Blob, BlobUpload
+from ..models import Blob, BlobUpload
 
 
 def blobstore() -> BlobStore:

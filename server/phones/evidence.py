@@ -10,8 +10,8 @@ from flask import current_app
 
 from sync import flags as rules
 
-from .extensions import db
-from .models import Assignment, Blob, Inspection, Photo
+from ..extensions import db
+from ..models import Assignment, Blob, Inspection, Photo
 
 @dataclass
 class FlagContext:

@@ -1,7 +1,7 @@
 """An inspection's content as plain data (what sync/ merges), and back."""
 from sync.merge import CONTENT_FIELDS
 
-from .models import Inspection, Photo
+from ..models import Inspection, Photo
 
 SCALAR_FIELDS = tuple(f for f in CONTENT_FIELDS if f != "photos")
 

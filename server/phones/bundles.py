@@ -15,11 +15,11 @@ import click
 from flask.cli import with_appcontext
 from flask import current_app
 
-from .blob_ingest import put_verified_file
-from .errors import ApiError
-from .extensions import db
-from .images import ImageRejected
-from .models import Blob, DeviceToken, User, utcnow
+from ..photos.ingest import put_verified_file
+from ..errors import ApiError
+from ..extensions import db
+from ..photos.images import ImageRejected
+from ..models import Blob, DeviceToken, User, utcnow
 from .push import push_inspections
 
 BLOB_NAME = re.compile(r"^blobs/([0-9a-f]{64})$")

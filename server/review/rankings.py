@@ -21,11 +21,11 @@ from sync.flags import void_deductions
 from sync.ranking import CountedInspection, GroupRef, rank_round
 from sync.rubric import InspectionScore, item_labels, score_inspection
 
-from .audit import record_audit
-from .changes import record_change
-from .extensions import db
-from .rubrics import rubrics_by_version
-from .models import (Inspection, Photo, PublishedRanking, RankingCache, Round, User, Village, VillagerGroup, utcnow)
+from ..audit import record_audit
+from ..changes import record_change
+from ..extensions import db
+from ..admin.rubrics import rubrics_by_version
+from ..models import (Inspection, Photo, PublishedRanking, RankingCache, Round, User, Village, VillagerGroup, utcnow)
 
 COUNTED_STATES = ("received", "has_issues", "approved")
 TREND_ROUNDS = 6

@@ -1,0 +1,1 @@
+"""Running the competition: places, rounds and assignments, users and devices, rubric versions."""

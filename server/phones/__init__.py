@@ -1,0 +1,1 @@
+"""What phones send and receive: push, pull, bundles, inspection content, evidence flags."""

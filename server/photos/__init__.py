@@ -1,0 +1,1 @@
+"""Photos: the blob store (folder), image checks and variants, ingesting uploads."""

@@ -1,0 +1,1 @@
+"""Supervisors' work: review actions, scoring, rankings and publishing, exports."""

@@ -1,0 +1,43 @@
+"""One rule for "this id, in the caller's township": a row of another township, a
+missing row and an id no row can have all answer 404 alike, so nothing leaks."""
+from .errors import ApiError
+from .extensions import db
+from .models import DeviceToken, Inspection, Photo, Round, User, Village, VillagerGroup
+
+# The largest id a column of PostgreSQL's INTEGER type holds: a larger one names no row
+# (and must not reach the database, which would refuse it with an error).
+MAX_ID = 2**31 - 1
+
+NAMES = {Round: "round", User: "user", DeviceToken: "device", Inspection: "inspection",
+         Photo: "photo", Village: "village", VillagerGroup: "group"}
+
+
+def not_found(model) -> ApiError:
+    return ApiError(404, "not_found", f"no such {NAMES[model]}")
+
+
+def in_township(model, entity_id, user, *, lock: bool = False):
+    """The `model` row with this id if it is in `user`'s township, else a 404 ApiError.
+
+    lock: take the row lock (PostgreSQL's FOR UPDATE) that a push takes on an inspection,
+    so a review and a push racing on one inspection never both write the same version;
+    for a photo, its inspection is locked.
+    """
+    if isinstance(entity_id, int) and not 0 < entity_id <= MAX_ID:
+        raise not_found(model)
+    if model is Photo:
+        photo = db.session.get(Photo, entity_id)
+        if photo is None:
+            raise not_found(Photo)
+        try:
+            in_township(Inspection, photo.inspection_id, user, lock=lock)
+        except ApiError:
+            raise not_found(Photo) from None
+        return photo
+    query = db.select(model).where(model.id == entity_id)
+    if lock:
+        query = query.with_for_update()
+    row = db.session.execute(query).scalar_one_or_none()
+    if row is None or row.township_id != user.township_id:
+        raise not_found(model)
+    return row
