@@ -208,7 +208,7 @@ def main(argv=()) -> None:
     figures = bench(None, args.groups, args.per_group, "sqlite")
     url, cluster = args.database_url, None
     if url is None and args.postgres:
-        from tests.postgres import Cluster, pg_bin
+        from tests.support.postgres import Cluster, pg_bin
         if pg_bin():
             cluster = Cluster(pg_bin()).start()
             url = cluster.create_database()

@@ -12,10 +12,10 @@ import time
 from pathlib import Path
 
 from bench.results import report
-from tests.factories import inspection, jpeg_bytes, photo_record
-from tests.load.httpclient import Phone
-from tests.load.liveserver import ServerProcess
-from tests.postgres import Cluster, pg_bin
+from tests.support.factories import inspection, jpeg_bytes, photo_record
+from tests.support.httpclient import Phone
+from tests.support.liveserver import ServerProcess
+from tests.support.postgres import Cluster, pg_bin
 
 R1_INSPECTIONS, R1_PHOTOS_EACH, R1_KILLS = 1000, 3, 5
 R2_PHONES, R2_SECONDS = 50, 60

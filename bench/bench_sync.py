@@ -17,10 +17,10 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from bench.results import report
-from tests.factories import big_jpeg
-from tests.load.httpclient import Phone, upload_headers
-from tests.load.liveserver import ServerProcess
-from tests.postgres import Cluster, pg_bin
+from tests.support.factories import big_jpeg
+from tests.support.httpclient import Phone, upload_headers
+from tests.support.liveserver import ServerProcess
+from tests.support.postgres import Cluster, pg_bin
 
 N_INSPECTIONS = int(os.environ.get("BENCH_INSPECTIONS", 10_000))
 BATCH = 200

@@ -1,14 +1,12 @@
 """Fixtures shared by the API and unit tests: apps on SQLite and on PostgreSQL."""
-import os
 
 import pytest
 
 from server.extensions import db
 from server.testing import make_app
-from tests.postgres import Cluster, pg_bin
-
-from .apiclient import ApiClient
-from .factories import reference
+from tests.support.apiclient import ApiClient
+from tests.support.factories import reference
+from tests.support.postgres import Cluster, database_params, pg_bin
 
 
 @pytest.fixture(scope="session")
@@ -19,12 +17,6 @@ def postgres_cluster():
     cluster = Cluster(bindir).start()
     yield cluster
     cluster.stop()
-
-
-def database_params():
-    backends = ["sqlite", "postgresql"]
-    only = os.environ.get("TEST_DATABASES")  # e.g. TEST_DATABASES=sqlite for a quick run
-    return [b for b in backends if not only or b in only.split(",")]
 
 
 @pytest.fixture(params=database_params())

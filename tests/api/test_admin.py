@@ -8,7 +8,7 @@ import pytest
 from server.extensions import db
 from server.models import Assignment, AuditEntry, Round, User, Village, VillagerGroup
 
-from .test_auth import csrf_token, login
+from tests.support.web import csrf_token, login
 
 
 @pytest.fixture

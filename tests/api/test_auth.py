@@ -3,6 +3,8 @@ import re
 
 import pytest
 
+from tests.support.web import csrf_token, login
+
 
 def test_token_for_good_credentials(client):
     response = client.post("/api/v1/auth/token", json={
@@ -68,17 +70,6 @@ def test_revoke_without_csrf_token_is_refused(api, client):
     login(client, "admin")
     response = client.post("/admin/devices/1/revoke")
     assert response.status_code == 400
-
-
-def csrf_token(page) -> str:
-    return re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"',
-                     page.get_data(as_text=True)).group(1)
-
-
-def login(client, username, password="demo1234"):
-    page = client.get("/login")
-    return client.post("/login", data={"username": username, "password": password,
-                                       "csrf_token": csrf_token(page)})
 
 
 def test_web_sign_in_good_and_bad(client):

@@ -9,7 +9,7 @@ import zipfile
 
 import pytest
 
-from tests.factories import inspection, jpeg_bytes, photo_record, reference, upload
+from tests.support.factories import inspection, jpeg_bytes, photo_record, reference, upload
 
 ROLES = ("anonymous", "inspector_a", "inspector_b", "supervisor", "admin", "revoked")
 USERS = {"inspector_a": "inspector1", "inspector_b": "inspector2",

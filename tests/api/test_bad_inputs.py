@@ -9,7 +9,7 @@ import pytest
 
 from server.extensions import db
 from server.models import Blob, BlobUpload, Inspection, InspectionRevision, Photo
-from tests.factories import inspection, jpeg_bytes, reference
+from tests.support.factories import inspection, jpeg_bytes, reference
 
 OCTETS = "application/offset+octet-stream"
 SHA = "ab" * 32
@@ -168,7 +168,7 @@ def test_script_in_a_note_is_stored_as_text(app, api, client):
     payload = inspection(ref["round"]["id"], ref["assigned"][0],
                          note="<script>alert('x')</script>")
     assert phone.push(payload).get_json()["results"][0]["outcome"] == "applied"
-    from tests.api.test_auth import login
+    from tests.support.web import login
     login(client, "supervisor1")
     page = client.get("/review/").get_data(as_text=True)
     assert "<script>alert('x')</script>" not in page

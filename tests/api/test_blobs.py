@@ -7,7 +7,7 @@ from PIL import Image
 
 from server.extensions import db
 from server.models import Blob, Inspection
-from tests.factories import big_jpeg, inspection, jpeg_bytes, photo_record, reference, upload
+from tests.support.factories import big_jpeg, inspection, jpeg_bytes, photo_record, reference, upload
 
 OCTETS = "application/offset+octet-stream"
 

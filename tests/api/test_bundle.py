@@ -8,7 +8,7 @@ import pytest
 
 from server.extensions import db
 from server.models import Blob, Inspection, InspectionRevision
-from tests.factories import inspection, jpeg_bytes, photo_record, reference
+from tests.support.factories import inspection, jpeg_bytes, photo_record, reference
 
 
 def make_bundle(client_id, inspections, blobs, extra=None) -> bytes:

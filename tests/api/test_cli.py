@@ -95,7 +95,7 @@ def test_full_demo_has_something_to_review_and_rank(tmp_path):
     """What `make run` shows: inspections with photos, both lists, last month published."""
     from server.models import Blob, PublishedRanking, Round
     from server.testing import make_app
-    from tests.apiclient import ApiClient
+    from tests.support.apiclient import ApiClient
 
     app = make_app(tmp_path, seed="demo")
     assert count(app, Inspection) > 30 and count(app, Blob) > 30

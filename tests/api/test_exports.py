@@ -7,9 +7,9 @@ import zipfile
 import pytest
 from openpyxl import load_workbook
 
-from tests.api.test_auth import login
-from tests.api.test_review import with_photos
-from tests.factories import inspection, reference
+from tests.support.web import login
+from tests.support.factories import with_photos
+from tests.support.factories import inspection, reference
 
 
 @pytest.fixture

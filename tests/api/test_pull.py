@@ -4,7 +4,7 @@ import pytest
 from server.changes import record_change
 from server.extensions import db
 from server.models import Assignment
-from tests.factories import inspection, reference
+from tests.support.factories import inspection, reference
 
 
 def keyed(changes):

@@ -6,7 +6,7 @@ import pytest
 
 from server.extensions import db
 from server.models import Inspection, InspectionRevision, Photo
-from tests.factories import inspection, jpeg_bytes, photo_record
+from tests.support.factories import inspection, jpeg_bytes, photo_record
 
 
 def new_inspection(ref, **kw):

@@ -3,8 +3,8 @@ import pytest
 
 from server.extensions import db
 from server.models import AuditEntry, RankingCache, Round
-from tests.api.test_review import with_photos
-from tests.factories import inspection
+from tests.support.factories import with_photos
+from tests.support.factories import inspection
 
 FIELDS = {"group_id", "village", "name", "rank", "score", "raw_score", "inspections",
           "inspectors", "low_confidence", "veto", "list", "reason", "change"}

@@ -1,42 +1,11 @@
 """Supervisor review through the API: roles, comments, audit, and results in pull."""
-import hashlib
 
 import pytest
 
 from server.extensions import db
 from server.models import AuditEntry, Comment, Inspection, InspectionRevision, Round
-from tests.factories import inspection, jpeg_bytes, photo_record
-
-
-def upload(session, data: bytes) -> str:
-    """Uploads real image bytes through the blob API; returns the SHA-256."""
-    sha = hashlib.sha256(data).hexdigest()
-    response = session.patch(f"/blobs/{sha}", data=data, headers={
-        "Upload-Offset": "0", "Upload-Length": str(len(data)),
-        "Content-Type": "application/offset+octet-stream"})
-    assert response.status_code == 201, response.get_data(as_text=True)
-    return sha
-
-
-def with_photos(session, ref, group_id, deductions, seed=0, **kw):
-    """Pushes an inspection with one uploaded photo per deduction; returns the payload."""
-    photos = []
-    for n, (criterion, items) in enumerate(sorted(deductions.items())):
-        for m, item in enumerate(sorted(items)):
-            data = jpeg_bytes(seed=seed * 100 + n * 10 + m)
-            upload(session, data)
-            photos.append(photo_record(data, criterion=criterion, item=item))
-    payload = inspection(ref["round"]["id"], group_id, deductions=deductions, photos=photos,
-                         **kw)
-    result = session.push(payload).get_json()["results"][0]
-    assert result["outcome"] == "applied", result
-    return payload
-
-
-def audit_actions(app):
-    with app.app_context():
-        return [(a.action, a.entity_id, a.reason) for a in db.session.execute(
-            db.select(AuditEntry).order_by(AuditEntry.id)).scalars()]
+from tests.support.factories import inspection, jpeg_bytes, make_conflict, photo_record, uploaded, with_photos
+from tests.support.web import audit_actions
 
 
 @pytest.fixture
@@ -171,7 +140,7 @@ def test_rejected_photo_reaches_the_phone_as_a_reshoot_request(app, phone, boss,
 
 def test_one_rejected_photo_of_two_does_not_void(phone, boss, ref):
     first, second = jpeg_bytes(seed=1), jpeg_bytes(seed=2)
-    photos = [photo_record(upload(phone, d) and d, criterion="toilets", item="open_pit")
+    photos = [photo_record(uploaded(phone, d), criterion="toilets", item="open_pit")
               for d in (first, second)]
     payload = inspection(ref["round"]["id"], ref["assigned"][0],
                          deductions={"toilets": {"open_pit": 1}}, photos=photos)
@@ -188,17 +157,6 @@ def test_one_rejected_photo_of_two_does_not_void(phone, boss, ref):
         "photo_id": photos[1]["id"], "inspection_id": payload["id"], "accepted": True,
         "reason": None, "reviewed_at": None, "criterion": "toilets", "item": "open_pit",
         "deduction_void": False}
-
-
-def make_conflict(phone, ref):
-    """Two devices of one inspector edit the same leaf from the same base."""
-    payload = inspection(ref["round"]["id"], ref["assigned"][0],
-                         deductions={"collection": {"bins": 1}}, note="first")
-    phone.push(payload)
-    mine = dict(payload, client_rev=2, base_version=1, note="from device A",
-                criteria={"collection": {"na": False, "deductions": {"bins": 3}, "note": ""}})
-    assert phone.push(mine).get_json()["results"][0]["outcome"] == "applied"
-    return payload
 
 
 def test_resolve_a_conflict_by_choosing_values(app, api, phone, boss, ref):

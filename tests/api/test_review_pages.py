@@ -5,9 +5,9 @@ import pytest
 
 from server.extensions import db
 from server.models import Comment, Inspection, Photo
-from tests.api.test_auth import csrf_token, login
-from tests.api.test_review import make_conflict, with_photos
-from tests.factories import inspection
+from tests.support.web import csrf_token, login
+from tests.support.factories import make_conflict, with_photos
+from tests.support.factories import inspection
 
 
 @pytest.fixture

@@ -4,8 +4,8 @@ import io
 import json
 import zipfile
 
-from . import server_state
-from .phone import (local_blobs, local_inspections, make_jpeg, record_simple_inspection, sign_in,
+from tests.support import server_state
+from tests.support.phone import (local_blobs, local_inspections, make_jpeg, record_simple_inspection, sign_in,
                     start_inspection, status, sync, wait_synced)
 
 

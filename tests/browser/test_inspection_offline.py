@@ -1,7 +1,7 @@
 """A whole inspection recorded offline survives reloads and a browser restart, then syncs
 byte-for-byte."""
-from . import server_state
-from .phone import (add_photo, go_to_criterion, local_blobs, local_inspections, make_jpeg, sha256,
+from tests.support import server_state
+from tests.support.phone import (add_photo, go_to_criterion, local_blobs, local_inspections, make_jpeg, sha256,
                     sign_in, start_inspection, status, tap_plus, toggle, wait_ready, wait_synced)
 
 

@@ -1,7 +1,7 @@
 """Chinese first, English on request; dates follow the language; thumb-sized targets."""
 import re
 
-from .phone import go_to_criterion, sign_in, start_inspection, tap_plus, wait_ready
+from tests.support.phone import go_to_criterion, sign_in, start_inspection, tap_plus, wait_ready
 
 
 def test_chinese_by_default_english_switchable_and_kept(phone, live_server):

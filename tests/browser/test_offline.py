@@ -1,5 +1,5 @@
 """After one online visit the app opens offline from its service worker."""
-from .phone import sign_in, status, wait_ready
+from tests.support.phone import sign_in, status, wait_ready
 
 UNREACHABLE = """async (url) => {
     try { await fetch(url, { cache: 'no-store' }); return 'reached'; }

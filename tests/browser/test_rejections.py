@@ -1,8 +1,8 @@
 """What the server refuses or the supervisor rejects reaches the inspector, and nothing is lost."""
-from tests.apiclient import ApiClient
+from tests.support.apiclient import ApiClient
 
-from . import server_state
-from .phone import (add_photo, go_to_criterion, local_inspections, make_jpeg, record_simple_inspection,
+from tests.support import server_state
+from tests.support.phone import (add_photo, go_to_criterion, local_inspections, make_jpeg, record_simple_inspection,
                     sign_in, start_inspection, status, sync, tap_plus, wait_synced)
 
 

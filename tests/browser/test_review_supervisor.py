@@ -4,9 +4,9 @@ import re
 
 import pytest
 
-from tests.api.test_review import with_photos
-from tests.apiclient import ApiClient
-from tests.factories import inspection, reference
+from tests.support.factories import with_photos
+from tests.support.apiclient import ApiClient
+from tests.support.factories import inspection, reference
 
 
 @pytest.fixture

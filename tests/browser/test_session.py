@@ -1,7 +1,7 @@
 """Storage persistence is asked for and shown; a 401 never costs the phone its data;
 a full disk while saving a photo loses nothing else and says why."""
-from . import server_state
-from .phone import (PASSWORD, add_photo, go_to_criterion, local_inspections, make_jpeg, photo_file,
+from tests.support import server_state
+from tests.support.phone import (PASSWORD, add_photo, go_to_criterion, local_inspections, make_jpeg, photo_file,
                     record_simple_inspection, sign_in, start_inspection, status, tap_plus,
                     wait_synced)
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from .phone import go_to_criterion, local_inspections, sign_in, start_inspection, tap_plus, wait_ready
+from tests.support.phone import go_to_criterion, local_inspections, sign_in, start_inspection, tap_plus, wait_ready
 
 PWA = Path(__file__).resolve().parents[2] / "pwa"
 

@@ -1,8 +1,8 @@
 """A photo upload cut mid-way resumes from the server's offset: finished chunks are not re-sent."""
 import math
 
-from . import server_state
-from .phone import (add_photo, go_to_criterion, local_blobs, make_jpeg, sign_in, start_inspection,
+from tests.support import server_state
+from tests.support.phone import (add_photo, go_to_criterion, local_blobs, make_jpeg, sign_in, start_inspection,
                     status, submit, sync, tap_plus, wait_synced)
 
 CHUNK = 256 * 1024

@@ -4,10 +4,10 @@ import threading
 
 import pytest
 
-from tests.conftest import database_params
-from tests.factories import inspection
-from tests.load.httpclient import Phone
-from tests.load.liveserver import ServerProcess
+from tests.support.postgres import database_params
+from tests.support.factories import inspection
+from tests.support.httpclient import Phone
+from tests.support.liveserver import ServerProcess
 
 
 @pytest.fixture

@@ -6,9 +6,9 @@ import time
 
 import pytest
 
-from tests.factories import big_jpeg, inspection, jpeg_bytes, photo_record
-from tests.load.httpclient import Phone, upload_headers
-from tests.load.liveserver import ServerProcess
+from tests.support.factories import big_jpeg, inspection, jpeg_bytes, photo_record
+from tests.support.httpclient import Phone, upload_headers
+from tests.support.liveserver import ServerProcess
 
 
 @pytest.fixture

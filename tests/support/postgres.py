@@ -64,3 +64,9 @@ class Cluster:
                       "-m", "immediate", "stop")
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
+
+
+def database_params():
+    backends = ["sqlite", "postgresql"]
+    only = os.environ.get("TEST_DATABASES")  # e.g. TEST_DATABASES=sqlite for a quick run
+    return [b for b in backends if not only or b in only.split(",")]

@@ -75,6 +75,13 @@ def upload(session, data: bytes, chunk: int = 256 * 1024, start: int = 0, stop: 
     return responses
 
 
+def uploaded(session, data: bytes) -> bytes:
+    """Uploads `data` whole and checks it was stored; returns the same bytes."""
+    responses = upload(session, data)
+    assert responses[-1].status_code == 201, responses[-1].get_data(as_text=True)
+    return data
+
+
 def big_jpeg(width=2400, height=1800, exif=None, seed=0) -> bytes:
     """A larger JPEG with noise (so it does not compress to nothing)."""
     import random
@@ -86,3 +93,28 @@ def big_jpeg(width=2400, height=1800, exif=None, seed=0) -> bytes:
     out = io.BytesIO()
     image.save(out, "JPEG", quality=90, **({"exif": exif} if exif is not None else {}))
     return out.getvalue()
+
+
+def with_photos(session, ref, group_id, deductions, seed=0, **kw):
+    """Pushes an inspection with one uploaded photo per deduction; returns the payload."""
+    photos = []
+    for n, (criterion, items) in enumerate(sorted(deductions.items())):
+        for m, item in enumerate(sorted(items)):
+            data = jpeg_bytes(seed=seed * 100 + n * 10 + m)
+            photos.append(photo_record(uploaded(session, data), criterion=criterion, item=item))
+    payload = inspection(ref["round"]["id"], group_id, deductions=deductions, photos=photos,
+                         **kw)
+    result = session.push(payload).get_json()["results"][0]
+    assert result["outcome"] == "applied", result
+    return payload
+
+
+def make_conflict(phone, ref):
+    """Two devices of one inspector edit the same leaf from the same base."""
+    payload = inspection(ref["round"]["id"], ref["assigned"][0],
+                         deductions={"collection": {"bins": 1}}, note="first")
+    phone.push(payload)
+    mine = dict(payload, client_rev=2, base_version=1, note="from device A",
+                criteria={"collection": {"na": False, "deductions": {"bins": 3}, "note": ""}})
+    assert phone.push(mine).get_json()["results"][0]["outcome"] == "applied"
+    return payload

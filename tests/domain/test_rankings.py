@@ -1,7 +1,6 @@
-"""server/rankings.py: counted inspections from the database into sync.ranking.
+"""server/review/rankings.py: counted inspections from the database into sync.ranking.
 
-Rows are made directly with the models (no HTTP) on a SQLite file; the API tests run
-the same paths on PostgreSQL too.
+Rows are made directly with the models (no HTTP), on SQLite and PostgreSQL.
 """
 import uuid
 from datetime import timedelta
@@ -12,16 +11,6 @@ import sqlalchemy as sa
 from server.review import rankings
 from server.extensions import db
 from server.models import Inspection, Photo, RankingCache, Round, User, Village, VillagerGroup
-from server.testing import make_app
-
-
-@pytest.fixture
-def ctx(tmp_path):
-    app = make_app(tmp_path, seed="bare")
-    with app.app_context():
-        yield app
-        db.session.remove()
-        db.engine.dispose()
 
 
 def the_round() -> Round:
@@ -61,7 +50,7 @@ def by_group(result):
     return {g["group_id"]: g for g in result["groups"]}
 
 
-def test_counted_states_and_per_inspector_average(ctx):
+def test_counted_states_and_per_inspector_average(app):
     r = the_round()
     a, b = groups(2)
     add(r, a, {"roads": {"road_dirty": 2}})                       # 98
@@ -78,7 +67,7 @@ def test_counted_states_and_per_inspector_average(ctx):
     assert len(result["not_inspected"]) == 37 - 2
 
 
-def test_void_only_when_every_supporting_photo_is_rejected(ctx):
+def test_void_only_when_every_supporting_photo_is_rejected(app):
     r = the_round()
     a, b, c = groups(3)
     add(r, a, {"collection": {"bins": 4}},
@@ -94,7 +83,7 @@ def test_void_only_when_every_supporting_photo_is_rejected(ctx):
     assert groups_[b]["rank"] == 1 and groups_[b]["reason"] == ""
 
 
-def test_cache_is_used_until_the_data_version_changes(ctx):
+def test_cache_is_used_until_the_data_version_changes(app):
     r = the_round()
     a, b = groups(2)
     add(r, a, {"roads": {"road_dirty": 2}})
@@ -114,7 +103,7 @@ def test_cache_is_used_until_the_data_version_changes(ctx):
         rankings.compute_ranking = original
 
 
-def test_reasons_in_both_languages_and_names(ctx):
+def test_reasons_in_both_languages_and_names(app):
     r = the_round()
     a, = groups(1)
     add(r, a, {"toilets": {"open_pit": 2}, "collection": {"bins": 1}})
@@ -124,7 +113,7 @@ def test_reasons_in_both_languages_and_names(ctx):
     assert (g["village"], g["name"], g["name_en"]) == ("曼贺村", "曼贺一组", "Manhe Group 1")
 
 
-def test_previous_round_prefers_its_published_lists(ctx):
+def test_previous_round_prefers_its_published_lists(app):
     current = the_round()
     a, b = groups(2)
     earlier = Round(township_id=current.township_id, name="上月", rubric_id=current.rubric_id,
@@ -147,7 +136,7 @@ def test_previous_round_prefers_its_published_lists(ctx):
     assert scores[b][0] == by_group(rankings.published_ranking(earlier))[b]["score"]
 
 
-def test_publishing_freezes_and_versions(ctx):
+def test_publishing_freezes_and_versions(app):
     r = the_round()
     a, = groups(1)
     add(r, a, {"roads": {"road_dirty": 2}})
@@ -163,7 +152,7 @@ def test_publishing_freezes_and_versions(ctx):
     assert rankings.published_ranking(r)["groups"][0]["raw_score"] == 95.0
 
 
-def test_a_large_round_loads_with_a_few_queries(ctx):
+def test_a_large_round_loads_with_a_few_queries(app):
     r = the_round()
     township = r.township_id
     village = Village(township_id=township, name="大村")
