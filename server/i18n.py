@@ -5,14 +5,15 @@ checked by a test and edited by a translator without tooling. The language comes
 `?lang=`, then the `lang` cookie, else Chinese.
 """
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from pathlib import Path
 
 from flask import Flask, g, request
 
+from sync.clock import TOWNSHIP_TZ
+
 LANGUAGES = ("zh", "en")
 DEFAULT = "zh"
-TOWNSHIP_TZ = timezone(timedelta(hours=8))
 CATALOGUE_DIR = Path(__file__).parent / "translations"
 
 

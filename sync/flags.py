@@ -10,11 +10,10 @@ import re
 from datetime import date, datetime, timedelta, timezone
 from typing import Iterable, Mapping
 
+from .clock import TOWNSHIP_TZ
 from .geo import distance_m
 from .validation import parse_time
 
-# The township's clock: round dates are local dates in UTC+08:00.
-TOWNSHIP_TZ = timezone(timedelta(hours=8))
 
 GALLERY = "gallery"
 NO_GPS = "no_gps"

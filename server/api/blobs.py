@@ -1,9 +1,10 @@
 """Photos up, resumable and content-addressed (tus-like): check, HEAD, PATCH, GET."""
-import re
 
 from flask import current_app, request, send_file
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
+
+from sync.ids import SHA256, is_sha256
 
 from ..auth import authenticate, roles_required
 from ..photos.ingest import blobstore, ensure_blob_row, insert_unless_present, publish_partial
@@ -15,12 +16,11 @@ from ..models import Blob, BlobUpload, Inspection, Photo
 
 blp = Blueprint("api_blobs", __name__, description="Resumable photo uploads")
 
-SHA256 = re.compile(r"^[0-9a-f]{64}$")
 VARIANTS = ("original", "display", "thumb")
 
 
 class BlobRef(Schema):
-    sha256 = fields.String(required=True, validate=validate.Regexp(SHA256))
+    sha256 = fields.String(required=True, validate=validate.Regexp(f"^{SHA256.pattern}$"))
     size = fields.Integer(required=True, validate=validate.Range(min=1))
 
 
@@ -39,7 +39,7 @@ class CheckResponse(Schema):
 
 
 def checked_sha(sha: str) -> str:
-    if not SHA256.match(sha):
+    if not is_sha256(sha):
         raise ApiError(400, "invalid_request", "the blob name must be 64 lowercase hex characters")
     return sha
 

@@ -7,6 +7,7 @@ from flask_smorest import Blueprint
 from ..auth import extend_device_token, roles_required
 from ..phones.bundles import import_bundle, save_upload
 from ..errors import ApiError
+from ..extensions import db
 
 blp = Blueprint("api_bundle", __name__, description="Bundles (sync without a network)")
 
@@ -23,4 +24,5 @@ def upload_bundle():
     with tempfile.TemporaryDirectory() as workdir:
         result = import_bundle(save_upload(upload, workdir), caller=g.user)
     extend_device_token()
+    db.session.commit()
     return result

@@ -14,7 +14,7 @@ from sync.rubric import DEFAULT_RUBRIC
 
 from ..photos.ingest import put_verified_file
 from ..extensions import db
-from ..i18n import TOWNSHIP_TZ
+from sync.clock import TOWNSHIP_TZ
 from ..models import Assignment, Round, VillagerGroup
 from ..phones.push import push_inspections
 from ..review.rankings import publish

@@ -10,7 +10,7 @@ from sync.rubric import DEFAULT_RUBRIC
 
 from ..changes import GLOBAL, ensure_counter, record_change
 from ..extensions import db
-from ..i18n import TOWNSHIP_TZ
+from sync.clock import TOWNSHIP_TZ
 from ..models import (Assignment, Round, RubricVersion, Team, Township, User, Village,
                      VillagerGroup, rubric_from_dict)
 

@@ -3,12 +3,12 @@ from .inspections import REVIEW_STATES, Blob, BlobUpload, Inspection, Inspection
 from .places import Township, Village, VillagerGroup
 from .review import AuditEntry, Change, Comment, PublishedRanking, RankingCache, SyncCounter
 from .rounds import ROUND_STATES, Assignment, Round, Team, team_members
-from .rubric import ITEM_KINDS, Criterion, DeductionItem, RubricVersion, rubric_from_dict
+from .rubric import Criterion, DeductionItem, RubricVersion, rubric_from_dict
 from .types import utcnow
 from .users import ROLES, DeviceToken, User, hash_token
 
 __all__ = [
-    "REVIEW_STATES", "ROUND_STATES", "ROLES", "ITEM_KINDS",
+    "REVIEW_STATES", "ROUND_STATES", "ROLES",
     "Township", "Village", "VillagerGroup",
     "RubricVersion", "Criterion", "DeductionItem", "rubric_from_dict",
     "Round", "Team", "team_members", "Assignment",

@@ -6,19 +6,16 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sync.merge import content_of
+from sync.states import RECEIVED, REVIEW_STATES, SUBMITTED
 
 from ..extensions import db
-from .types import UTCDateTime, utcnow
-
-REVIEW_STATES = ("received", "approved", "rejected", "has_issues")
+from .types import UTCDateTime, one_of, utcnow
 
 
 class Inspection(db.Model):
     __tablename__ = "inspections"
     __table_args__ = (
-        sa.CheckConstraint(
-            "review_state in ('received', 'approved', 'rejected', 'has_issues')",
-            name="review_state"),
+        one_of("review_state", REVIEW_STATES, name="review_state"),
         sa.Index("ix_inspections_round_group", "round_id", "group_id"),
     )
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)  # made on the phone
@@ -27,7 +24,7 @@ class Inspection(db.Model):
     group_id: Mapped[int] = mapped_column(sa.ForeignKey("villager_groups.id"))
     inspector_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     rubric_version: Mapped[int]
-    status: Mapped[str] = mapped_column(sa.String(12), default="submitted")
+    status: Mapped[str] = mapped_column(sa.String(12), default=SUBMITTED)
     started_at: Mapped[Optional[str]] = mapped_column(sa.String(40))
     finished_at: Mapped[Optional[str]] = mapped_column(sa.String(40))
     gps: Mapped[Optional[dict]] = mapped_column(sa.JSON)
@@ -35,7 +32,7 @@ class Inspection(db.Model):
     note: Mapped[Optional[str]] = mapped_column(sa.Text)
     # One counter: changes with the fields or the review state (contract, "Push").
     version: Mapped[int] = mapped_column(default=1)
-    review_state: Mapped[str] = mapped_column(sa.String(12), default="received")
+    review_state: Mapped[str] = mapped_column(sa.String(12), default=RECEIVED)
     flags: Mapped[list] = mapped_column(sa.JSON, default=list)
     has_conflict: Mapped[bool] = mapped_column(default=False)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -5,15 +5,16 @@ from typing import Optional
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from sync.states import OPEN, ROUND_STATES
 
-ROUND_STATES = ("open", "closed", "published")
+from ..extensions import db
+from .types import one_of
 
 
 class Round(db.Model):
     __tablename__ = "rounds"
     __table_args__ = (
-        sa.CheckConstraint("state in ('open', 'closed', 'published')", name="round_state"),
+        one_of("state", ROUND_STATES, name="round_state"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     township_id: Mapped[int] = mapped_column(sa.ForeignKey("townships.id"), index=True)
@@ -24,7 +25,7 @@ class Round(db.Model):
     # None means the default rule of domain.md.
     red_size: Mapped[Optional[int]]
     black_size: Mapped[Optional[int]]
-    state: Mapped[str] = mapped_column(sa.String(10), default="open")
+    state: Mapped[str] = mapped_column(sa.String(10), default=OPEN)
     # Bumped whenever something that feeds this round's ranking changes, so the
     # ranking is recomputed only when needed.
     data_version: Mapped[int] = mapped_column(default=0)

@@ -4,9 +4,10 @@ from typing import Optional
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from sync.rubric import KINDS
 
-ITEM_KINDS = ("each", "once", "veto")
+from ..extensions import db
+from .types import one_of
 
 
 class RubricVersion(db.Model):
@@ -55,7 +56,7 @@ class DeductionItem(db.Model):
     __tablename__ = "deduction_items"
     __table_args__ = (
         sa.UniqueConstraint("criterion_id", "key"),
-        sa.CheckConstraint("kind in ('each', 'once', 'veto')", name="item_kind"),
+        one_of("kind", KINDS, name="item_kind"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     criterion_id: Mapped[int] = mapped_column(sa.ForeignKey("criteria.id"), index=True)

@@ -28,5 +28,11 @@ class UTCDateTime(sa.types.TypeDecorator):
         return value.astimezone(timezone.utc)
 
 
+def one_of(column: str, values, name: str) -> sa.CheckConstraint:
+    """A check constraint that keeps `column` to one of the domain's named `values`."""
+    listed = ", ".join(f"'{v}'" for v in values)
+    return sa.CheckConstraint(f"{column} in ({listed})", name=name)
+
+
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
-from .types import UTCDateTime, utcnow
+from .types import UTCDateTime, one_of, utcnow
 
 ROLES = ("inspector", "supervisor", "admin")
 
@@ -18,7 +18,7 @@ ROLES = ("inspector", "supervisor", "admin")
 class User(UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (
-        sa.CheckConstraint("role in ('inspector', 'supervisor', 'admin')", name="user_role"),
+        one_of("role", ROLES, name="user_role"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     township_id: Mapped[int] = mapped_column(sa.ForeignKey("townships.id"), index=True)

@@ -15,6 +15,8 @@ import click
 from flask.cli import with_appcontext
 from flask import current_app
 
+from sync.ids import SHA256
+
 from ..photos.ingest import put_verified_file
 from ..errors import ApiError
 from ..extensions import db
@@ -22,7 +24,7 @@ from ..photos.images import ImageRejected
 from ..models import Blob, DeviceToken, User, utcnow
 from .push import push_inspections
 
-BLOB_NAME = re.compile(r"^blobs/([0-9a-f]{64})$")
+BLOB_NAME = re.compile(rf"blobs/({SHA256.pattern})")
 MANIFEST_KEYS = {"client_id", "exported_at", "inspections"}
 MAX_MANIFEST_BYTES = 5 * 1024 * 1024
 
@@ -47,7 +49,7 @@ def _check_members(archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
             continue
         if info.filename == "manifest.json":
             continue
-        match = BLOB_NAME.match(info.filename)
+        match = BLOB_NAME.fullmatch(info.filename)
         if not match:
             bad.append(info.filename)
         elif info.file_size > limit:
@@ -122,7 +124,8 @@ def owner_of(client_id: str) -> User | None:
 
 
 def import_bundle(path: Path, caller: User | None = None) -> dict:
-    """Imports a bundle; `caller` (API) must be its owner or a reviewer of its township."""
+    """Imports a bundle; `caller` (API) must be its owner or a reviewer of its township.
+    The caller commits."""
     with _open_zip(path) as archive:
         blobs = _check_members(archive)
         manifest = _read_manifest(archive)
@@ -135,7 +138,6 @@ def import_bundle(path: Path, caller: User | None = None) -> dict:
             raise BundleError(403, "forbidden", "this bundle belongs to another inspector")
         blob_outcomes = _store_blobs(archive, blobs)
     results = push_inspections(owner, manifest["client_id"], manifest["inspections"])
-    db.session.commit()
     return {"results": results, "blobs": blob_outcomes, "server_time": utcnow().isoformat()}
 
 
@@ -149,6 +151,7 @@ def import_bundle_command(file: Path):
     except ApiError as exc:
         db.session.rollback()
         raise click.ClickException(f"{exc.message} {exc.fields or ''}".strip())
+    db.session.commit()
     outcomes = {}
     for item in result["results"]:
         outcomes[item["outcome"]] = outcomes.get(item["outcome"], 0) + 1

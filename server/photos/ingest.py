@@ -40,10 +40,14 @@ def publish_partial(sha: str) -> Blob:
     except Exception:
         store.discard_partial(sha)
         db.session.execute(db.delete(BlobUpload).where(BlobUpload.sha256 == sha))
+        # Commits here, not in the caller: the caller answers with an error, and the
+        # discarded upload's row must go with its bytes.
         db.session.commit()
         raise
     size = path.stat().st_size
-    store.publish(sha, variants)
+    # Hashed just above; a partial that holds all of Upload-Length takes no more bytes,
+    # so hashing it again inside publish would only double the CPU of every upload.
+    store.publish(sha, variants, verify=False)
     return record_blob(sha, size, info)
 
 
@@ -75,7 +79,8 @@ def insert_unless_present(row) -> None:
 
 
 def ensure_blob_row(sha: str) -> bool:
-    """True if the blob is complete, repairing a missing metadata row on the way."""
+    """True if the blob is complete, repairing a missing metadata row on the way.
+    Commits the repair itself: it is true whatever the caller then decides."""
     if db.session.get(Blob, sha) is not None:
         return True
     store = blobstore()

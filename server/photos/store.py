@@ -42,6 +42,8 @@ import tempfile
 from pathlib import Path
 from typing import BinaryIO
 
+from sync.ids import is_sha256
+
 __all__ = [
     "BlobStore",
     "LocalBlobStore",
@@ -59,7 +61,6 @@ READ_PIECE = 64 * 1024  # bytes read from an upload stream at a time
 HASH_PIECE = 1024 * 1024  # bytes read at a time when hashing or copying
 ORIGINAL = "original"
 
-_SHA_RE = re.compile(r"[0-9a-f]{64}")
 _VARIANT_RE = re.compile(r"[a-z][a-z0-9_]{0,31}")
 _FILE_MODE = 0o640
 _LOCK_RETRIES = 20
@@ -128,7 +129,7 @@ class HashMismatch(BlobStoreError):
 
 def validate_sha(sha: str) -> str:
     """Return ``sha`` if it is 64 lowercase hex characters, else raise ValueError."""
-    if not isinstance(sha, str) or not _SHA_RE.fullmatch(sha):
+    if not is_sha256(sha):
         raise ValueError("blob name must be 64 lowercase hexadecimal characters")
     return sha
 

@@ -1,0 +1,25 @@
+"""The named states of the domain, once: the server's check constraints, the push, the
+review and the ranking all use these tuples (domain.md, "Review states"; contract, "Push")."""
+
+# An inspection's review state: every pushed inspection starts "received".
+RECEIVED, APPROVED, REJECTED, HAS_ISSUES = "received", "approved", "rejected", "has_issues"
+REVIEW_STATES = (RECEIVED, APPROVED, REJECTED, HAS_ISSUES)
+# What a supervisor may decide.
+REVIEW_DECISIONS = (APPROVED, REJECTED, HAS_ISSUES)
+# What the ranking counts: everything not rejected.
+COUNTED_STATES = (RECEIVED, HAS_ISSUES, APPROVED)
+
+# An inspection as the phone sends it.
+DRAFT, SUBMITTED = "draft", "submitted"
+INSPECTION_STATUSES = (DRAFT, SUBMITTED)
+
+# A round's lifecycle.
+OPEN, CLOSED, PUBLISHED = "open", "closed", "published"
+ROUND_STATES = (OPEN, CLOSED, PUBLISHED)
+
+# A pushed revision's outcome; "resolved" is a supervisor's choice between conflicting ones.
+APPLIED, MERGED, CONFLICT, DUPLICATE, REJECTED_PUSH, RESOLVED = (
+    "applied", "merged", "conflict", "duplicate", "rejected", "resolved")
+PUSH_OUTCOMES = (APPLIED, MERGED, CONFLICT, DUPLICATE, REJECTED_PUSH)
+# Outcomes that changed the inspection (a new server version).
+CHANGED_OUTCOMES = (APPLIED, MERGED, CONFLICT, RESOLVED)
