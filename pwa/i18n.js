@@ -21,6 +21,11 @@ export function t(key, params = {}) {
   return text.replace(/\{(\w+)\}/g, (_, name) => (params[name] ?? ""));
 }
 
+// t(), or `fallback` for a key this version of the app does not have (a newer server's code)
+export function tOr(key, params, fallback) {
+  return catalogue[key] === undefined ? fallback : t(key, params);
+}
+
 const MONTHS_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 function parts(value) {

@@ -52,7 +52,7 @@ export async function recordPushResult(result, sentRev) {
   const record = await store.get(result.id);
   if (record) {
     if (result.outcome === "rejected") {
-      record.local.push_error = { rev: sentRev, errors: result.errors || {} };
+      record.local.push_error = { rev: sentRev, errors: result.errors || {}, reasons: result.reasons || {} };
     } else {
       record.local.sent_rev = Math.max(record.local.sent_rev, sentRev);
       record.local.server_version = result.version;

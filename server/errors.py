@@ -7,6 +7,8 @@ from flask import Flask, jsonify, render_template, request
 from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
 
+from sync.reasons import Reason, english
+
 CODES = {
     400: "invalid_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
     405: "method_not_allowed", 409: "conflict", 413: "too_large",
@@ -36,6 +38,17 @@ class ApiError(Exception):
         self.message = message or self.code.replace("_", " ")
         self.fields = fields
         self.headers = headers or {}
+
+
+class InputError(ApiError):
+    """Input refused per field, as values: {field: [Reason]} (sync.reasons). The API
+    answers 400 with each reason's English in `fields`; pages translate the codes."""
+
+    def __init__(self, reasons: dict[str, list[Reason]]):
+        self.reasons = reasons
+        fields = english(reasons)
+        super().__init__(400, "invalid_request", "; ".join(
+            f"{path}: {', '.join(texts)}" for path, texts in fields.items()), fields)
 
 
 def error_response(error: ApiError):

@@ -2,8 +2,9 @@
 
 Only checks that need no database live here; the server still checks that
 round_id and group_id are known and in the caller's township.
-Errors are {dotted.path: [short English reason]}; nothing here ever raises on
-JSON-shaped input, because bad input must become a `rejected` result, never a 500.
+Errors are {dotted.path: [Reason]} (sync.reasons: a code with parameters, and its
+short English text); nothing here ever raises on JSON-shaped input, because bad input
+must become a `rejected` result, never a 500.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import re
 from datetime import datetime
 from typing import Mapping
 
+from .reasons import Reason, english
 from .rubric import EACH
 
 MAX_NOTE_CHARS = 10_000
@@ -37,8 +39,8 @@ _PHOTO_OPTIONAL = ("item", "captured_at", "gps")
 
 
 class _Errors(dict):
-    def add(self, path: str, message: str) -> None:
-        self.setdefault(path, []).append(message)
+    def add(self, path: str, code: str, **params) -> None:
+        self.setdefault(path, []).append(Reason(code, params))
 
 
 def parse_time(value) -> datetime | None:
@@ -73,7 +75,7 @@ def _path(prefix: str, key) -> str:
 def _check_keys(obj: Mapping, required, optional, prefix: str, errors: _Errors) -> None:
     for key in obj:
         if key not in required and key not in optional:
-            errors.add(_path(prefix, key), "unknown key")
+            errors.add(_path(prefix, key), "unknown_key")
     for key in required:
         if key not in obj:
             errors.add(_path(prefix, key), "required")
@@ -83,20 +85,20 @@ def _check_int(value, path, errors, *, minimum=None, maximum=MAX_INT, nullable=F
     if value is None and nullable:
         return
     if not _is_int(value):
-        errors.add(path, "must be an integer")
+        errors.add(path, "not_integer")
     elif minimum is not None and value < minimum:
-        errors.add(path, f"must be at least {minimum}")
+        errors.add(path, "too_small", min=minimum)
     elif value > maximum:
-        errors.add(path, f"must be at most {maximum}")
+        errors.add(path, "too_large", max=maximum)
 
 
 def _check_note(value, path, errors) -> None:
     if value is None:
         return
     if not isinstance(value, str):
-        errors.add(path, "must be a string")
+        errors.add(path, "not_string")
     elif len(value) > MAX_NOTE_CHARS:
-        errors.add(path, f"must be at most {MAX_NOTE_CHARS} characters")
+        errors.add(path, "too_long", max=MAX_NOTE_CHARS)
 
 
 def _check_time(value, path, errors, *, nullable=False) -> datetime | None:
@@ -104,7 +106,7 @@ def _check_time(value, path, errors, *, nullable=False) -> datetime | None:
         return None
     parsed = parse_time(value)
     if parsed is None:
-        errors.add(path, "must be an ISO 8601 time with offset")
+        errors.add(path, "not_time")
     return parsed
 
 
@@ -112,7 +114,7 @@ def _check_gps(gps, path, errors) -> None:
     if gps is None:
         return
     if not isinstance(gps, dict):
-        errors.add(path, "must be an object or null")
+        errors.add(path, "not_object_or_null")
         return
     _check_keys(gps, _GPS_REQUIRED, _GPS_OPTIONAL, path, errors)
     for key, limit in (("lat", 90), ("lon", 180)):
@@ -120,12 +122,12 @@ def _check_gps(gps, path, errors) -> None:
             continue
         value = gps[key]
         if not _is_number(value):
-            errors.add(f"{path}.{key}", "must be a number")
+            errors.add(f"{path}.{key}", "not_number")
         elif not -limit <= value <= limit:
-            errors.add(f"{path}.{key}", f"must be between -{limit} and {limit}")
+            errors.add(f"{path}.{key}", "out_of_range", min=-limit, max=limit)
     accuracy = gps.get("accuracy_m")
     if accuracy is not None and (not _is_number(accuracy) or accuracy < 0):
-        errors.add(f"{path}.accuracy_m", "must be a number ≥ 0 or null")
+        errors.add(f"{path}.accuracy_m", "not_accuracy")
     _check_time(gps.get("at"), f"{path}.at", errors, nullable=True)
 
 
@@ -138,12 +140,12 @@ def _rubric_kinds(rubric) -> dict | None:
 
 def _check_counts(counts, kinds, path, errors) -> None:
     if not isinstance(counts, dict):
-        errors.add(path, "must be an object")
+        errors.add(path, "not_object")
         return
     for item_key, count in counts.items():
         item_path = _path(path, item_key)
         if kinds is not None and item_key not in kinds:
-            errors.add(item_path, "unknown item")
+            errors.add(item_path, "unknown_item")
             continue
         once = kinds is not None and kinds[item_key] != EACH
         _check_int(count, item_path, errors, minimum=0, maximum=1 if once else MAX_COUNT)
@@ -151,19 +153,19 @@ def _check_counts(counts, kinds, path, errors) -> None:
 
 def _check_criteria(criteria, kinds, errors) -> None:
     if not isinstance(criteria, dict):
-        errors.add("criteria", "must be an object")
+        errors.add("criteria", "not_object")
         return
     for key, entry in criteria.items():
         path = _path("criteria", key)
         if kinds is not None and key not in kinds:
-            errors.add(path, "unknown criterion")
+            errors.add(path, "unknown_criterion")
             continue
         if not isinstance(entry, dict):
-            errors.add(path, "must be an object")
+            errors.add(path, "not_object")
             continue
         _check_keys(entry, (), _CRITERION_KEYS, path, errors)
         if "na" in entry and not isinstance(entry["na"], bool):
-            errors.add(f"{path}.na", "must be true or false")
+            errors.add(f"{path}.na", "not_boolean")
         if "deductions" in entry:
             item_kinds = kinds[key] if kinds is not None else None
             _check_counts(entry["deductions"], item_kinds, f"{path}.deductions", errors)
@@ -173,19 +175,19 @@ def _check_criteria(criteria, kinds, errors) -> None:
 def _check_photo(photo, path, kinds, errors) -> None:
     _check_keys(photo, _PHOTO_REQUIRED, _PHOTO_OPTIONAL, path, errors)
     if "id" in photo and not is_uuid(photo["id"]):
-        errors.add(f"{path}.id", "must be a lowercase UUID")
+        errors.add(f"{path}.id", "not_uuid")
     if "sha256" in photo and not (isinstance(photo["sha256"], str)
                                   and _SHA256.fullmatch(photo["sha256"])):
-        errors.add(f"{path}.sha256", "must be 64 lowercase hex characters")
+        errors.add(f"{path}.sha256", "not_sha256")
     if "size" in photo:
         _check_int(photo["size"], f"{path}.size", errors, minimum=1)
     for key in ("width", "height"):
         if key in photo:
             _check_int(photo[key], f"{path}.{key}", errors, minimum=0)
     if "mime" in photo and photo["mime"] not in MIMES:
-        errors.add(f"{path}.mime", "must be image/jpeg, image/png or image/webp")
+        errors.add(f"{path}.mime", "not_image_type")
     if "source" in photo and photo["source"] not in SOURCES:
-        errors.add(f"{path}.source", "must be camera or gallery")
+        errors.add(f"{path}.source", "not_source")
     _check_time(photo.get("captured_at"), f"{path}.captured_at", errors, nullable=True)
     _check_gps(photo.get("gps"), f"{path}.gps", errors)
     _check_photo_target(photo, path, kinds, errors)
@@ -197,42 +199,42 @@ def _check_photo_target(photo, path, kinds, errors) -> None:
     if "criterion" not in photo:
         return
     if not isinstance(criterion, str):
-        errors.add(f"{path}.criterion", "must be a string")
+        errors.add(f"{path}.criterion", "not_string")
     elif kinds is not None and criterion not in kinds:
-        errors.add(f"{path}.criterion", "unknown criterion")
+        errors.add(f"{path}.criterion", "unknown_criterion")
     if item is None:
         return
     if not isinstance(item, str):
-        errors.add(f"{path}.item", "must be a string or null")
+        errors.add(f"{path}.item", "not_string_or_null")
     elif kinds is not None and isinstance(criterion, str) and criterion in kinds \
             and item not in kinds[criterion]:
-        errors.add(f"{path}.item", "unknown item")
+        errors.add(f"{path}.item", "unknown_item")
 
 
 def _check_photos(photos, kinds, errors) -> None:
     if photos is None:
         return
     if not isinstance(photos, list):
-        errors.add("photos", "must be a list")
+        errors.add("photos", "not_list")
         return
     seen = set()
     for index, photo in enumerate(photos):
         path = f"photos.{index}"
         if not isinstance(photo, dict):
-            errors.add(path, "must be an object")
+            errors.add(path, "not_object")
             continue
         _check_photo(photo, path, kinds, errors)
         photo_id = photo.get("id")
         if is_uuid(photo_id):
             if photo_id in seen:
-                errors.add(f"{path}.id", "duplicate photo id")
+                errors.add(f"{path}.id", "duplicate_photo_id")
             seen.add(photo_id)
 
 
 def _check_header(payload, rubrics, errors) -> dict | None:
     """Checks every scalar top-level field; returns the rubric's kinds if it is known."""
     if "id" in payload and not is_uuid(payload["id"]):
-        errors.add("id", "must be a lowercase UUID")
+        errors.add("id", "not_uuid")
     if "client_rev" in payload:
         _check_int(payload["client_rev"], "client_rev", errors, minimum=1)
     if "base_version" in payload:
@@ -241,32 +243,32 @@ def _check_header(payload, rubrics, errors) -> dict | None:
         if key in payload:
             _check_int(payload[key], key, errors, minimum=1)
     if "status" in payload and payload["status"] != "submitted":
-        errors.add("status", "must be submitted")
+        errors.add("status", "not_submitted")
     started = _check_time(payload.get("started_at"), "started_at", errors) \
         if "started_at" in payload else None
     finished = _check_time(payload.get("finished_at"), "finished_at", errors) \
         if "finished_at" in payload else None
     if started and finished and finished < started:
-        errors.add("finished_at", "must not be before started_at")
+        errors.add("finished_at", "before_start")
     _check_gps(payload.get("gps"), "gps", errors)
     _check_note(payload.get("note"), "note", errors)
     version = payload.get("rubric_version")
     if "rubric_version" not in payload:
         return None
     if not _is_int(version):
-        errors.add("rubric_version", "must be an integer")
+        errors.add("rubric_version", "not_integer")
         return None
     if version not in rubrics:
-        errors.add("rubric_version", "unknown rubric version")
+        errors.add("rubric_version", "unknown_rubric_version")
         return None
     return _rubric_kinds(rubrics[version])
 
 
-def validate_inspection(payload, rubrics: Mapping) -> dict[str, list[str]]:
-    """Field errors of one pushed inspection; an empty dict means valid."""
+def inspection_reasons(payload, rubrics: Mapping) -> dict[str, list[Reason]]:
+    """Field errors of one pushed inspection as reasons; an empty dict means valid."""
     errors = _Errors()
     if not isinstance(payload, dict):
-        errors.add("inspection", "must be an object")
+        errors.add("inspection", "not_object")
         return dict(errors)
     _check_keys(payload, _REQUIRED, _OPTIONAL, "", errors)
     kinds = _check_header(payload, rubrics, errors)
@@ -274,3 +276,8 @@ def validate_inspection(payload, rubrics: Mapping) -> dict[str, list[str]]:
         _check_criteria(payload["criteria"], kinds, errors)
     _check_photos(payload.get("photos"), kinds, errors)
     return dict(errors)
+
+
+def validate_inspection(payload, rubrics: Mapping) -> dict[str, list[str]]:
+    """Field errors of one pushed inspection in English; an empty dict means valid."""
+    return english(inspection_reasons(payload, rubrics))

@@ -1,17 +1,25 @@
 // A submitted inspection: where it stands, the server's field errors, the supervisor's
 // review and comments, and re-shoot requests the inspector can answer.
 import { h, mount, revokeObjectUrls } from "./dom.js";
-import { t, label, placeName, formatDateTime, formatScore } from "../i18n.js";
+import { t, tOr, label, placeName, formatDateTime, formatScore } from "../i18n.js";
 import * as store from "../store.js";
 import { inspectionScore, criterionScore } from "../score.js";
 import { badge, stateOf } from "./badges.js";
 import { photoImage } from "./photos.js";
 
+// One field's reasons in the chosen language: the English text where the server sent no
+// code (an older server, or a rejection stored by an older app) or one this app lacks.
+function reasonTexts(error, field, english) {
+  const coded = error.reasons?.[field] || [];
+  return [].concat(english).map((text, i) => coded[i]
+    ? tOr(`push.reason.${coded[i].code}`, coded[i].params, text) : text);
+}
+
 function pushErrors(record) {
   const error = record.local.push_error;
   if (!error || error.rev !== record.client_rev) return null;
-  const rows = Object.entries(error.errors || {}).map(([field, reasons]) =>
-    h("li", {}, h("code", {}, field), ": ", [].concat(reasons).join("; ")));
+  const rows = Object.entries(error.errors || {}).map(([field, english]) =>
+    h("li", {}, h("code", {}, field), ": ", reasonTexts(error, field, english).join("; ")));
   return h("div", { class: "error-box", id: "push-errors" },
     h("p", {}, t("detail.push_rejected")), h("ul", {}, rows), h("p", {}, t("detail.push_rejected_help")));
 }

@@ -23,7 +23,9 @@ class PushResult(Schema):
     client_rev = fields.Raw()
     outcome = fields.String()
     version = fields.Integer(allow_none=True)
-    errors = fields.Dict()
+    errors = fields.Dict(metadata={"description": "{path: [English reason]}"})
+    reasons = fields.Dict(metadata={
+        "description": "the same reasons as {path: [{code, params}]}, for clients to translate"})
     missing_blobs = fields.List(fields.String())
 
 

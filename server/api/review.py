@@ -2,6 +2,8 @@
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from sync.reasons import Reason
+
 from ..auth import authenticate, roles_required
 from ..extensions import db
 from ..models import Inspection, Photo
@@ -19,7 +21,7 @@ class InspectionReviewRequest(Schema):
     @validates_schema
     def comment_unless_approving(self, data, **kwargs):
         if data.get("state") != "approved" and not (data.get("comment") or "").strip():
-            raise ValidationError("a comment is required unless approving", "comment")
+            raise ValidationError(Reason("comment_required").english, "comment")
 
 
 class CommentOut(Schema):
@@ -45,7 +47,7 @@ class PhotoReviewRequest(Schema):
     @validates_schema
     def reason_when_rejecting(self, data, **kwargs):
         if data.get("accepted") is False and not (data.get("reason") or "").strip():
-            raise ValidationError("a reason is required when rejecting a photo", "reason")
+            raise ValidationError(Reason("photo_reason_required").english, "reason")
 
 
 class PhotoReviewResponse(Schema):

@@ -15,7 +15,8 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from sync.merge import CONTENT_FIELDS, content_of, merge_revisions
-from sync.validation import validate_inspection
+from sync.reasons import Reason, as_data, english
+from sync.validation import inspection_reasons
 
 from ..changes import record_change
 from .evidence import (FlagContext, compute_flags, refresh_flags, refresh_sharing_inspections,
@@ -46,14 +47,14 @@ class ReferenceData:
             .where(Assignment.user_id == user.id))}
         return cls(rounds, groups, assigned)
 
-    def errors(self, payload: dict) -> dict:
+    def reasons(self, payload: dict) -> dict[str, list[Reason]]:
         """Round and group must exist in the caller's township."""
-        errors = {}
+        reasons = {}
         if payload["round_id"] not in self.rounds:
-            errors["round_id"] = ["unknown round"]
+            reasons["round_id"] = [Reason("unknown_round")]
         if payload["group_id"] not in self.groups:
-            errors["group_id"] = ["unknown group"]
-        return errors
+            reasons["group_id"] = [Reason("unknown_group")]
+        return reasons
 
     def flag_context(self, content: dict, received_at, duplicate_shas=(), near_shas=()):
         round_ = self.rounds[content["round_id"]]
@@ -81,8 +82,8 @@ class PushContext:
 
 
 class Rejected(Exception):
-    def __init__(self, errors: dict):
-        self.errors = errors
+    def __init__(self, reasons: dict[str, list[Reason]]):
+        self.reasons = reasons
 
 
 @dataclass
@@ -93,10 +94,16 @@ class Outcome:
 
 def new_result(payload) -> dict:
     result = {"id": None, "client_rev": None, "outcome": "rejected", "version": None,
-              "errors": {}, "missing_blobs": []}
+              "errors": {}, "reasons": {}, "missing_blobs": []}
     if isinstance(payload, dict):
         result["id"], result["client_rev"] = payload.get("id"), payload.get("client_rev")
     return result
+
+
+def reject(result: dict, reasons: dict[str, list[Reason]]) -> None:
+    """Why, both ways: `errors` in English (the contract) and `reasons` as codes with
+    parameters, which the phone translates."""
+    result["errors"], result["reasons"] = english(reasons), as_data(reasons)
 
 
 def push_inspections(user: User, client_id: str, payloads: list) -> list[dict]:
@@ -111,9 +118,9 @@ def push_inspections(user: User, client_id: str, payloads: list) -> list[dict]:
     for index, payload in enumerate(payloads):
         if results[index]["outcome"] == "duplicate":
             continue
-        errors = validate_inspection(payload, ctx.rubrics) or ctx.refs.errors(payload)
-        if errors:
-            results[index]["errors"] = errors
+        reasons = inspection_reasons(payload, ctx.rubrics) or ctx.refs.reasons(payload)
+        if reasons:
+            reject(results[index], reasons)
         else:
             valid.append(index)
     shas = {i: photo_shas(p) for i, p in enumerate(payloads) if isinstance(p, dict)}
@@ -245,7 +252,7 @@ def push_one(ctx: PushContext, payload: dict, result: dict) -> None:
             if attempt == 2:
                 raise
         except Rejected as exc:
-            result["errors"] = exc.errors
+            reject(result, exc.reasons)
             return
     if outcome.name != "duplicate":
         record_change(db.session, "inspection", inspection.id, inspection.township_id,
@@ -261,7 +268,7 @@ def apply_revision(ctx: PushContext, payload: dict) -> tuple[Outcome, Inspection
     if inspection is None:
         return create_inspection(ctx, payload)
     if inspection.inspector_id != ctx.user.id:
-        raise Rejected({"id": ["this inspection belongs to another inspector"]})
+        raise Rejected({"id": [Reason("not_owner")]})
     earlier = find_earlier_revision(inspection.id, ctx.client_id, payload["client_rev"])
     if earlier is not None:
         return Outcome("duplicate", earlier.version), inspection
@@ -287,7 +294,7 @@ def check_photo_ids(content: dict, inspection_id: str) -> None:
     taken = db.session.execute(db.select(Photo.id).where(
         Photo.id.in_(ids), Photo.inspection_id != inspection_id)).scalars().all()
     if taken:
-        raise Rejected({f"photos.{ids.index(i)}.id": ["used by another inspection"]
+        raise Rejected({f"photos.{ids.index(i)}.id": [Reason("photo_id_taken")]
                         for i in taken})
 
 

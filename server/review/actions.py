@@ -12,10 +12,11 @@ import sqlalchemy as sa
 
 from sync.flags import void_deductions
 from sync.merge import content_of
+from sync.reasons import Reason
 
 from ..audit import record_audit
 from ..changes import record_change
-from ..errors import ApiError
+from ..errors import ApiError, InputError
 from ..phones.evidence import refresh_flags
 from ..extensions import db
 from ..phones.content import apply_content, content_from_row
@@ -26,13 +27,13 @@ REVIEW_STATES = ("approved", "rejected", "has_issues")
 MAX_TEXT = 10_000
 
 
-def _required_text(value, field: str, message: str) -> str:
+def _required_text(value, field: str, code: str) -> str:
+    """The stripped text; `code` says why when there is none."""
     text = (value or "").strip()
     if not text:
-        raise ApiError(400, "invalid_request", message, {field: [message]})
+        raise InputError({field: [Reason(code)]})
     if len(text) > MAX_TEXT:
-        raise ApiError(400, "invalid_request", f"at most {MAX_TEXT} characters",
-                       {field: [f"at most {MAX_TEXT} characters"]})
+        raise InputError({field: [Reason("too_long", {"max": MAX_TEXT})]})
     return text
 
 
@@ -46,12 +47,12 @@ def review_inspection(inspection: Inspection, user: User, state: str,
                       comment: str | None) -> dict:
     """approved | rejected | has_issues; a comment is required unless approving."""
     if state not in REVIEW_STATES:
-        raise ApiError(400, "invalid_request", "unknown review state",
-                       {"state": [f"one of {', '.join(REVIEW_STATES)}"]})
+        raise InputError({"state": [Reason("unknown_state",
+                                           {"allowed": ", ".join(REVIEW_STATES)})]})
     if state == "approved" and not (comment or "").strip():
         comment = None
     else:
-        comment = _required_text(comment, "comment", "a comment is required unless approving")
+        comment = _required_text(comment, "comment", "comment_required")
     previous = inspection.review_state
     inspection.review_state = state
     inspection.version += 1
@@ -96,7 +97,7 @@ def review_photo(photo: Photo, user: User, accepted: bool, reason: str | None) -
     if accepted:
         reason = (reason or "").strip()[:MAX_TEXT] or None
     else:
-        reason = _required_text(reason, "reason", "a reason is required when rejecting a photo")
+        reason = _required_text(reason, "reason", "photo_reason_required")
     inspection = photo.inspection
     photo.accepted, photo.review_reason = bool(accepted), reason
     photo.reviewed_at, photo.reviewed_by = utcnow(), user.id
@@ -176,7 +177,7 @@ def conflict_choices(inspection: Inspection) -> list[dict]:
 def resolve_conflict(inspection: Inspection, user: User, choices: dict, reason: str) -> dict:
     """Pick one option per conflicting leaf ({path: "server" | revision id}), with a
     reason. Stored as a new revision "resolved" from client "server:<user id>"."""
-    reason = _required_text(reason, "reason", "a reason is required")
+    reason = _required_text(reason, "reason", "reason_required")
     available = conflict_choices(inspection)
     if not available:
         raise ApiError(409, "conflict", "this inspection has no open conflict")
@@ -187,12 +188,12 @@ def resolve_conflict(inspection: Inspection, user: User, choices: dict, reason: 
         wanted = str(choices.get(leaf["path"], "")).strip()
         option = next((o for o in leaf["options"] if o["key"] == wanted), None)
         if option is None:
-            errors[f"choices.{leaf['path']}"] = ["choose the server value or a revision"]
+            errors[f"choices.{leaf['path']}"] = [Reason("choice_required")]
             continue
         set_leaf(content, leaf["path"], option["value"])
         picked[leaf["path"]] = {"from": wanted, "value": option["value"]}
     if errors:
-        raise ApiError(400, "invalid_request", "a value is needed for every conflict", errors)
+        raise InputError(errors)
     base_version = inspection.version
     apply_content(inspection, content)
     inspection.version += 1

@@ -14,9 +14,9 @@ from sync.validation import parse_time
 
 from ..auth import roles_required
 from ..photos.ingest import blobstore, ensure_blob_row
-from ..errors import ApiError
+from ..errors import ApiError, InputError
 from ..extensions import db
-from ..i18n import format_datetime
+from ..i18n import format_datetime, t
 from ..models import (REVIEW_STATES, AuditEntry, Blob, Comment, Inspection, Photo, Round,
                       RubricVersion, User, Village, VillagerGroup)
 from ..review.actions import (conflict_choices, duplicate_assessments, resolve_conflict,
@@ -118,6 +118,12 @@ def queue():
         queue_url=queue_url)
 
 
+def refusal(exc: InputError) -> str:
+    """Why the input was refused, in the page's language (each code once)."""
+    return " ".join(dict.fromkeys(t(f"reason.{r.code}", **r.params)
+                                  for found in exc.reasons.values() for r in found))
+
+
 # ---- one inspection ------------------------------------------------------------------
 
 def rubric_of(version: int) -> dict:
@@ -203,11 +209,9 @@ def review_an_inspection(inspection_id: str):
     try:
         review_inspection(found, current_user, request.form.get("state", ""),
                           request.form.get("comment"))
-    except ApiError as exc:
-        if exc.status != 400:
-            raise
+    except InputError as exc:
         db.session.rollback()
-        flash("rv.comment_required" if "comment" in (exc.fields or {}) else "rv.invalid")
+        flash(refusal(exc))
         return redirect(url_for("review.inspection", inspection_id=inspection_id), 303)
     db.session.commit()
     flash("rv.saved")
@@ -223,11 +227,9 @@ def review_a_photo(photo_id: str):
     try:
         review_photo(photo, current_user, request.form.get("accepted") == "1",
                      request.form.get("reason"))
-    except ApiError as exc:
-        if exc.status != 400:
-            raise
+    except InputError as exc:
         db.session.rollback()
-        flash("rv.reason_required")
+        flash(refusal(exc))
         return redirect(url_for("review.inspection", inspection_id=inspection_id), 303)
     db.session.commit()
     flash("rv.saved")
@@ -278,7 +280,7 @@ def conflicts():
 def conflict(inspection_id: str):
     found = in_township(Inspection, inspection_id, current_user,
                                 lock=request.method == "POST")
-    error = None
+    error, status = None, 200
     if request.method == "POST":
         choices = {key[len("choice:"):]: value for key, value in request.form.items()
                    if key.startswith("choice:")}
@@ -287,15 +289,17 @@ def conflict(inspection_id: str):
             db.session.commit()
             flash("rv.conflict_resolved")
             return redirect(url_for("review.inspection", inspection_id=inspection_id), 303)
+        except InputError as exc:
+            error, status = refusal(exc), 400
         except ApiError as exc:
-            if exc.status not in (400, 409):
+            if exc.status != 409:
                 raise
-            db.session.rollback()
-            error = "rv.reason_required" if "reason" in (exc.fields or {}) else "rv.choose_all"
-            found = in_township(Inspection, inspection_id, current_user)
+            status = 409  # resolved meanwhile: the page says there is no open conflict
+        db.session.rollback()
+        found = in_township(Inspection, inspection_id, current_user)
     users = {u.id: u for u in db.session.execute(db.select(User).where(
         User.township_id == current_user.township_id)).scalars()}
     return render_template("web/review_conflict.html", inspection=found,
                            leaves=conflict_choices(found), users=users,
-                           error=error), 400 if error else 200
+                           error=error), status
 

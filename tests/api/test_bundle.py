@@ -135,3 +135,17 @@ def test_another_inspectors_bundle_is_forbidden(api, bundle):
 def test_missing_field_is_400(phone):
     response = phone.post("/sync/bundle", data={}, content_type="multipart/form-data")
     assert response.status_code == 400
+
+
+def test_a_rejected_bundled_inspection_says_why_both_ways(app, phone, bundle, tmp_path):
+    bad = dict(bundle["inspections"][0], client_rev=0)
+    body = post_bundle(phone, make_bundle(phone.client_id, [bad], [])).get_json()
+    [result] = body["results"]
+    assert result["outcome"] == "rejected"
+    assert result["errors"] == {"client_rev": ["must be at least 1"]}
+    assert result["reasons"] == {"client_rev": [{"code": "too_small", "params": {"min": 1}}]}
+    path = tmp_path / "stick.zip"
+    path.write_bytes(make_bundle(phone.client_id, [bad], []))
+    output = app.test_cli_runner().invoke(args=["import-bundle", str(path)]).output
+    assert "must be at least 1" in output and "1 rejected" in output
+    assert counts(app) == (0, 0, 0)

@@ -221,3 +221,25 @@ def test_non_object_inspection_rejected_alone(phone, ref):
     results = phone.push(new_inspection(ref), "not an object", 7, None).get_json()["results"]
     assert [r["outcome"] for r in results] == ["applied", "rejected", "rejected", "rejected"]
     assert results[1]["errors"] == {"inspection": ["must be an object"]}
+
+
+def test_rejected_push_says_why_in_english_and_as_codes(app, api, phone, ref):
+    mine = new_inspection(ref)
+    phone.push(mine)
+    too_long = new_inspection(ref, note="长" * 10_001)
+    too_long["round_id"] = 999999
+    hijack = dict(mine, client_rev=5)
+    results = phone.push(too_long, new_inspection(ref)).get_json()["results"]
+    assert results[0]["errors"] == {"note": ["must be at most 10000 characters"]}
+    assert results[0]["reasons"] == {"note": [{"code": "too_long", "params": {"max": 10000}}]}
+    assert results[1]["outcome"] == "applied"
+    assert results[1]["errors"] == {} and results[1]["reasons"] == {}
+
+    too_long["note"] = ""            # the shape is right now; the round is still unknown
+    [result] = phone.push(too_long).get_json()["results"]
+    assert result["errors"] == {"round_id": ["unknown round"]}
+    assert result["reasons"] == {"round_id": [{"code": "unknown_round", "params": {}}]}
+
+    [result] = api.as_user("inspector2").push(hijack).get_json()["results"]
+    assert result["errors"] == {"id": ["this inspection belongs to another inspector"]}
+    assert result["reasons"] == {"id": [{"code": "not_owner", "params": {}}]}

@@ -4,7 +4,8 @@ import pytest
 
 from server.extensions import db
 from server.models import AuditEntry, Comment, Inspection, InspectionRevision, Round
-from tests.support.factories import inspection, jpeg_bytes, make_conflict, photo_record, uploaded, with_photos
+from tests.support.factories import (inspection, jpeg_bytes, make_conflict, open_conflict,
+                                     photo_record, uploaded, with_photos)
 from tests.support.web import audit_actions
 
 
@@ -194,3 +195,20 @@ def test_resolve_a_conflict_by_choosing_values(app, api, phone, boss, ref):
     again = boss.post(f"/inspections/{payload['id']}/resolve", json={
         "choices": {}, "reason": "again"})
     assert again.status_code == 409
+
+
+def test_review_input_refused_by_the_domain_is_400_with_its_fields(app, api, phone, boss, ref):
+    payload = open_conflict(api, phone, ref)
+    url = f"/inspections/{payload['id']}/resolve"
+    response = boss.post(url, json={"choices": {"note": "server"}, "reason": "   "})
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["code"] == "invalid_request"
+    assert error["fields"] == {"reason": ["a reason is required"]}
+    response = boss.post(url, json={"choices": {"note": "server"}, "reason": "x"})
+    assert response.status_code == 400
+    assert response.get_json()["error"]["fields"] == {
+        "choices.criteria.collection.deductions.bins": ["choose the server value or a revision"]}
+    with app.app_context():
+        assert db.session.get(Inspection, payload["id"]).has_conflict
+    assert audit_actions(app) == []

@@ -6,7 +6,7 @@ import pytest
 from server.extensions import db
 from server.models import Comment, Inspection, Photo
 from tests.support.web import csrf_token, login
-from tests.support.factories import make_conflict, with_photos
+from tests.support.factories import make_conflict, open_conflict, with_photos
 from tests.support.factories import inspection
 
 
@@ -125,6 +125,45 @@ def test_conflict_page_resolves_by_choosing(app, api, web, phone, ref):
         row = db.session.get(Inspection, payload["id"])
         assert (row.note, row.has_conflict) == ("device B", False)
         assert row.criteria["collection"]["deductions"]["bins"] == 5
+
+
+def test_refused_review_input_is_explained_in_the_pages_language(app, api, web, phone, ref,
+                                                                 pushed):
+    url = f"/review/inspections/{pushed['id']}"
+    token = csrf_token(web.get(url))
+    web.post(f"{url}/review", data={"state": "rejected", "comment": "长" * 10_001,
+                                    "csrf_token": token})
+    assert "内容太长：最多 10000 个字符。" in text(web.get(url))
+    web.post(f"{url}/review", data={"state": "done", "comment": "x", "csrf_token": token})
+    assert "请选择通过、退回修改或不予采用。" in text(web.get(url))
+    web.post(f"/review/photos/{pushed['photos'][0]['id']}/review",
+             data={"accepted": "0", "reason": " ", "csrf_token": token})
+    assert "驳回照片时请填写理由。" in text(web.get(url))
+
+    payload = open_conflict(api, phone, ref)
+    url = f"/review/inspections/{payload['id']}/conflict"
+    token = csrf_token(web.get(url))
+    response = web.post(url, data={"csrf_token": token, "reason": "  ", "choice:note": "server"})
+    assert response.status_code == 400 and "请填写理由。" in text(response)
+    response = web.post(f"{url}?lang=en", data={"csrf_token": token, "reason": "照片",
+                                                "choice:note": "server"})
+    assert response.status_code == 400
+    assert "Choose a value for every conflicting field." in text(response)
+    with app.app_context():
+        assert db.session.get(Inspection, pushed["id"]).review_state == "received"
+        assert db.session.get(Inspection, payload["id"]).has_conflict
+        assert db.session.execute(db.select(Comment)).first() is None
+
+
+def test_resolving_a_conflict_resolved_meanwhile_is_409(web, api, phone, ref):
+    payload = open_conflict(api, phone, ref)
+    url = f"/review/inspections/{payload['id']}/conflict"
+    page = web.get(url)
+    choices = dict(re.findall(r'name="(choice:[^"]+)" value="(server)"', text(page)))
+    form = {"csrf_token": csrf_token(page), "reason": "照片为准", **choices}
+    assert web.post(url, data=form).status_code == 303
+    response = web.post(url, data=form)       # a second supervisor's tab, sent later
+    assert response.status_code == 409 and "此检查没有待处理的冲突。" in text(response)
 
 
 def test_duplicates_listed_and_rejected_from_the_page(app, web, phone, ref):

@@ -118,3 +118,13 @@ def make_conflict(phone, ref):
                 criteria={"collection": {"na": False, "deductions": {"bins": 3}, "note": ""}})
     assert phone.push(mine).get_json()["results"][0]["outcome"] == "applied"
     return payload
+
+
+def open_conflict(api, phone, ref):
+    """make_conflict, then the inspector's second phone sends its edit of the same base:
+    the inspection has an open conflict on its note and on collection.bins."""
+    payload = make_conflict(phone, ref)
+    theirs = dict(payload, client_rev=1, base_version=1, note="from device B",
+                  criteria={"collection": {"na": False, "deductions": {"bins": 5}, "note": ""}})
+    assert api.as_user("inspector1").push(theirs).get_json()["results"][0]["outcome"] == "conflict"
+    return payload

@@ -5,7 +5,8 @@ from datetime import timedelta
 import pytest
 
 from sync.rubric import DEFAULT_RUBRIC
-from sync.validation import parse_time, validate_inspection
+from sync.reasons import Reason
+from sync.validation import inspection_reasons, parse_time, validate_inspection
 
 RUBRICS = {1: DEFAULT_RUBRIC}
 SHA = "ab" * 32
@@ -193,6 +194,45 @@ def test_errors_are_short_phrases():
         "criteria.collection.deductions.bins": ["must be at most 999"],
         "photos.0.sha256": ["must be 64 lowercase hex characters"],
     }
+
+
+@pytest.mark.parametrize("mutate, path", BAD)
+def test_each_error_is_a_code_whose_english_is_the_error(mutate, path):
+    payload = good()
+    mutate(payload)
+    reasons = inspection_reasons(payload, RUBRICS)
+    assert set(reasons) == {path}
+    assert all(isinstance(r, Reason) for r in reasons[path])
+    assert [r.english for r in reasons[path]] == validate_inspection(payload, RUBRICS)[path]
+
+
+@pytest.mark.parametrize("mutate, path, reason", [
+    (setter("criteria.collection.deductions.bins", 1000),
+     "criteria.collection.deductions.bins", Reason("too_large", {"max": 999})),
+    (setter("criteria.cleaning", {"deductions": {"no_cleaner": 2}}),
+     "criteria.cleaning.deductions.no_cleaner", Reason("too_large", {"max": 1})),
+    (setter("client_rev", 0), "client_rev", Reason("too_small", {"min": 1})),
+    (setter("note", "字" * 10_001), "note", Reason("too_long", {"max": 10_000})),
+    (setter("gps.lon", -180.01), "gps.lon", Reason("out_of_range", {"min": -180, "max": 180})),
+    (setter("photos.0.sha256", "zz"), "photos.0.sha256", Reason("not_sha256")),
+    (second_photo_with_same_id, "photos.1.id", Reason("duplicate_photo_id")),
+    (setter("finished_at", "2026-11-05T08:59:59+08:00"), "finished_at", Reason("before_start")),
+    (setter("rubric_version", 2), "rubric_version", Reason("unknown_rubric_version")),
+    (setter("gps.alt", 1200), "gps.alt", Reason("unknown_key")),
+    (deleter("status"), "status", Reason("required")),
+])
+def test_reasons_carry_their_code_and_parameters(mutate, path, reason):
+    payload = good()
+    mutate(payload)
+    assert inspection_reasons(payload, RUBRICS) == {path: [reason]}
+
+
+def test_reasons_as_plain_data():
+    payload = good()
+    setter("note", "字" * 10_001)(payload)
+    [reason] = inspection_reasons(payload, RUBRICS)["note"]
+    assert reason.as_data() == {"code": "too_long", "params": {"max": 10_000}}
+    assert reason.english == "must be at most 10000 characters"
 
 
 def test_an_unknown_rubric_version_still_checks_shapes():
