@@ -9,10 +9,10 @@ must become a `rejected` result, never a 500.
 from __future__ import annotations
 
 import math
-import re
 from datetime import datetime
 from typing import Mapping
 
+from .ids import is_sha256, is_uuid
 from .reasons import Reason, english
 from .rubric import EACH
 
@@ -23,10 +23,6 @@ MAX_INT = 2**63 - 1
 MIMES = ("image/jpeg", "image/png", "image/webp")
 SOURCES = ("camera", "gallery")
 
-# Lowercase canonical form only: ids are compared as strings (photo union, blob
-# ownership), so "A1…" and "a1…" must not become two different photos.
-_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 _REQUIRED = ("id", "client_rev", "base_version", "round_id", "group_id",
              "rubric_version", "status", "started_at", "finished_at", "criteria")
@@ -52,10 +48,6 @@ def parse_time(value) -> datetime | None:
     except ValueError:
         return None
     return parsed if parsed.utcoffset() is not None else None
-
-
-def is_uuid(value) -> bool:
-    return isinstance(value, str) and bool(_UUID.fullmatch(value))
 
 
 def _is_int(value) -> bool:
@@ -176,8 +168,7 @@ def _check_photo(photo, path, kinds, errors) -> None:
     _check_keys(photo, _PHOTO_REQUIRED, _PHOTO_OPTIONAL, path, errors)
     if "id" in photo and not is_uuid(photo["id"]):
         errors.add(f"{path}.id", "not_uuid")
-    if "sha256" in photo and not (isinstance(photo["sha256"], str)
-                                  and _SHA256.fullmatch(photo["sha256"])):
+    if "sha256" in photo and not is_sha256(photo["sha256"]):
         errors.add(f"{path}.sha256", "not_sha256")
     if "size" in photo:
         _check_int(photo["size"], f"{path}.size", errors, minimum=1)

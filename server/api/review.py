@@ -3,18 +3,19 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from sync.reasons import Reason
+from sync.states import REVIEW_DECISIONS
 
 from ..auth import authenticate, roles_required
 from ..extensions import db
 from ..models import Inspection, Photo
-from ..review.actions import MAX_TEXT, REVIEW_STATES, resolve_conflict, review_inspection, review_photo
+from ..review.actions import MAX_TEXT, resolve_conflict, review_inspection, review_photo
 from ..scope import in_township
 
 blp = Blueprint("api_review", __name__, description="Supervisor review")
 
 
 class InspectionReviewRequest(Schema):
-    state = fields.String(required=True, validate=validate.OneOf(REVIEW_STATES))
+    state = fields.String(required=True, validate=validate.OneOf(REVIEW_DECISIONS))
     comment = fields.String(load_default=None, allow_none=True,
                             validate=validate.Length(max=MAX_TEXT))
 

@@ -16,6 +16,7 @@ from flask.cli import with_appcontext
 from flask import current_app
 
 from sync.ids import SHA256
+from sync.states import REJECTED_PUSH
 
 from ..photos.ingest import put_verified_file
 from ..errors import ApiError
@@ -155,7 +156,7 @@ def import_bundle_command(file: Path):
     outcomes = {}
     for item in result["results"]:
         outcomes[item["outcome"]] = outcomes.get(item["outcome"], 0) + 1
-        if item["outcome"] == "rejected":
+        if item["outcome"] == REJECTED_PUSH:
             click.echo(f"rejected {item['id']}: {json.dumps(item['errors'], ensure_ascii=False)}",
                        err=True)
     blobs = {}

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from sync.merge import CONTENT_FIELDS, content_of, merge_revisions
 from sync.reasons import Reason, as_data, english
+from sync.states import APPLIED, CHANGED_OUTCOMES, CONFLICT, DUPLICATE, MERGED, REJECTED_PUSH
 from sync.validation import inspection_reasons
 
 from ..changes import record_change
@@ -93,7 +94,7 @@ class Outcome:
 
 
 def new_result(payload) -> dict:
-    result = {"id": None, "client_rev": None, "outcome": "rejected", "version": None,
+    result = {"id": None, "client_rev": None, "outcome": REJECTED_PUSH, "version": None,
               "errors": {}, "reasons": {}, "missing_blobs": []}
     if isinstance(payload, dict):
         result["id"], result["client_rev"] = payload.get("id"), payload.get("client_rev")
@@ -116,7 +117,7 @@ def push_inspections(user: User, client_id: str, payloads: list) -> list[dict]:
     known = answer_duplicates(ctx, retries, payloads, results)
     valid = []
     for index, payload in enumerate(payloads):
-        if results[index]["outcome"] == "duplicate":
+        if results[index]["outcome"] == DUPLICATE:
             continue
         reasons = inspection_reasons(payload, ctx.rubrics) or ctx.refs.reasons(payload)
         if reasons:
@@ -132,7 +133,7 @@ def push_inspections(user: User, client_id: str, payloads: list) -> list[dict]:
     for index in others:
         push_one(ctx, payloads[index], results[index])
     for index, result in enumerate(results):
-        if result["outcome"] != "rejected":
+        if result["outcome"] != REJECTED_PUSH:
             result["missing_blobs"] = sorted(shas[index] - stored_blobs.keys())
     if ctx.touched_rounds:
         db.session.execute(sa.update(Round).where(Round.id.in_(ctx.touched_rounds))
@@ -180,7 +181,7 @@ def answer_duplicates(ctx: PushContext, indices: list[int], payloads: list,
         if owners.get(payload["id"]) != ctx.user.id or not (payload["client_rev"] in revs or later):
             continue
         rev = payload["client_rev"] if payload["client_rev"] in revs else max(later)
-        results[index].update(outcome="duplicate", version=revs[rev])
+        results[index].update(outcome=DUPLICATE, version=revs[rev])
     return set(owners)
 
 
@@ -205,7 +206,7 @@ def create_in_bulk(ctx: PushContext, payloads: list[dict], results: list[dict],
             "received_at": now, "updated_at": now})
         photos += [{**record, "inspection_id": payload["id"], "position": n, "flags": f}
                    for n, (record, f) in enumerate(zip(content["photos"], photo_flags))]
-        revisions.append(revision_row(ctx, payload, "applied", 1, None, [], now))
+        revisions.append(revision_row(ctx, payload, APPLIED, 1, None, [], now))
     try:
         with db.session.begin_nested():  # Core inserts: the ORM adds nothing here
             db.session.execute(sa.insert(Inspection.__table__), inspections)
@@ -215,7 +216,7 @@ def create_in_bulk(ctx: PushContext, payloads: list[dict], results: list[dict],
     except IntegrityError:
         return False
     for payload, result in zip(payloads, results):
-        result.update(outcome="applied", version=1)
+        result.update(outcome=APPLIED, version=1)
         record_change(db.session, "inspection", payload["id"], ctx.user.township_id,
                       owner_id=ctx.user.id)
         ctx.touched_rounds.add(payload["round_id"])
@@ -254,7 +255,7 @@ def push_one(ctx: PushContext, payload: dict, result: dict) -> None:
         except Rejected as exc:
             reject(result, exc.reasons)
             return
-    if outcome.name != "duplicate":
+    if outcome.name != DUPLICATE:
         record_change(db.session, "inspection", inspection.id, inspection.township_id,
                       owner_id=inspection.inspector_id)
         ctx.touched_rounds.add(inspection.round_id)
@@ -271,7 +272,7 @@ def apply_revision(ctx: PushContext, payload: dict) -> tuple[Outcome, Inspection
         raise Rejected({"id": [Reason("not_owner")]})
     earlier = find_earlier_revision(inspection.id, ctx.client_id, payload["client_rev"])
     if earlier is not None:
-        return Outcome("duplicate", earlier.version), inspection
+        return Outcome(DUPLICATE, earlier.version), inspection
     return update_inspection(ctx, inspection, payload)
 
 
@@ -308,9 +309,9 @@ def create_inspection(ctx: PushContext, payload: dict) -> tuple[Outcome, Inspect
     apply_content(inspection, content)
     db.session.add(inspection)
     db.session.flush()
-    add_revision(ctx, inspection, payload, "applied", None)
+    add_revision(ctx, inspection, payload, APPLIED, None)
     after_change(inspection)
-    return Outcome("applied", inspection.version), inspection
+    return Outcome(APPLIED, inspection.version), inspection
 
 
 def base_content(ctx: PushContext, inspection: Inspection, payload: dict) -> dict | None:
@@ -333,7 +334,7 @@ def base_content(ctx: PushContext, inspection: Inspection, payload: dict) -> dic
         db.select(InspectionRevision).where(
             InspectionRevision.inspection_id == inspection.id,
             InspectionRevision.version <= base_version,
-            InspectionRevision.outcome.in_(("applied", "merged", "conflict", "resolved")))
+            InspectionRevision.outcome.in_(CHANGED_OUTCOMES))
         .order_by(InspectionRevision.version.desc(), InspectionRevision.id.desc()).limit(1)
     ).scalar_one_or_none()
     return revision.resulting_content() if revision else None
@@ -347,11 +348,11 @@ def update_inspection(ctx: PushContext, inspection: Inspection,
     base = base_content(ctx, inspection, payload)
     merge = merge_revisions(base, ours, theirs)
     if merge.conflicts:
-        outcome = "conflict"
+        outcome = CONFLICT
     elif base is not None and not merge_revisions(base, base, ours).changed:
-        outcome = "applied"  # nothing happened on the server since this edit's base
+        outcome = APPLIED  # nothing happened on the server since this edit's base
     else:
-        outcome = "merged"
+        outcome = MERGED
     apply_content(inspection, merge.merged)
     inspection.version += 1
     inspection.updated_at = utcnow()

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sync.flags import void_deductions
 from sync.merge import content_of
 from sync.reasons import Reason
+from sync.states import CONFLICT, REJECTED, RESOLVED, REVIEW_DECISIONS
 
 from ..audit import record_audit
 from ..changes import record_change
@@ -23,7 +24,6 @@ from ..phones.content import apply_content, content_from_row
 from ..models import Comment, Inspection, InspectionRevision, Photo, User, utcnow
 from .rankings import bump_data_version
 
-REVIEW_STATES = ("approved", "rejected", "has_issues")
 MAX_TEXT = 10_000
 
 
@@ -46,9 +46,9 @@ def comment_data(comment: Comment) -> dict:
 def review_inspection(inspection: Inspection, user: User, state: str,
                       comment: str | None) -> dict:
     """approved | rejected | has_issues; a comment is required unless approving."""
-    if state not in REVIEW_STATES:
+    if state not in REVIEW_DECISIONS:
         raise InputError({"state": [Reason("unknown_state",
-                                           {"allowed": ", ".join(REVIEW_STATES)})]})
+                                           {"allowed": ", ".join(REVIEW_DECISIONS)})]})
     if state == "approved" and not (comment or "").strip():
         comment = None
     else:
@@ -121,9 +121,9 @@ def open_conflicts(inspection: Inspection) -> list[InspectionRevision]:
     """Conflicting revisions received since the last resolution."""
     found = []
     for revision in inspection.revisions:
-        if revision.outcome == "resolved":
+        if revision.outcome == RESOLVED:
             found = []
-        elif revision.outcome == "conflict":
+        elif revision.outcome == CONFLICT:
             found.append(revision)
     return found
 
@@ -202,7 +202,7 @@ def resolve_conflict(inspection: Inspection, user: User, choices: dict, reason: 
     db.session.add(InspectionRevision(
         inspection_id=inspection.id, client_id=f"server:{user.id}",
         client_rev=inspection.version, base_version=base_version, user_id=user.id,
-        outcome="resolved", version=inspection.version,
+        outcome=RESOLVED, version=inspection.version,
         payload={"choices": picked, "reason": reason}, content=content, conflicts=[]))
     db.session.flush()
     refresh_flags(inspection)
@@ -219,7 +219,7 @@ def duplicate_assessments(township_id: int, round_id: int | None = None) -> list
     """Groups of two or more not-rejected inspections of the same group and round by
     the same inspector (both count, averaged per inspector; a supervisor may reject one)."""
     keys = db.select(Inspection.round_id, Inspection.group_id, Inspection.inspector_id).where(
-        Inspection.township_id == township_id, Inspection.review_state != "rejected")
+        Inspection.township_id == township_id, Inspection.review_state != REJECTED)
     if round_id is not None:
         keys = keys.where(Inspection.round_id == round_id)
     keys = keys.group_by(Inspection.round_id, Inspection.group_id, Inspection.inspector_id) \
@@ -228,6 +228,6 @@ def duplicate_assessments(township_id: int, round_id: int | None = None) -> list
     for round_id_, group_id, inspector_id in db.session.execute(keys).all():
         out.append(db.session.execute(db.select(Inspection).where(
             Inspection.round_id == round_id_, Inspection.group_id == group_id,
-            Inspection.inspector_id == inspector_id, Inspection.review_state != "rejected")
+            Inspection.inspector_id == inspector_id, Inspection.review_state != REJECTED)
             .order_by(Inspection.received_at)).scalars().all())
     return out
