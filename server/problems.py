@@ -34,14 +34,6 @@ class RuleError(Exception):
         super().__init__(", ".join(p.code for p in problems))
         self.problems = problems
 
-    @property
-    def fields(self) -> dict[str, list[Problem]]:
-        """{field: [Problem, ...]} (problems of no field under "")."""
-        out: dict[str, list[Problem]] = {}
-        for problem in self.problems:
-            out.setdefault(problem.field or "", []).append(problem)
-        return out
-
 
 def describe(problem: Problem, prefix: str, lang: str | None = None) -> str:
     """The problem as a sentence of the catalogue (`prefix` + its code)."""
