@@ -10,15 +10,15 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, IntegerField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..admin.users import NAME_COLUMNS, PASSWORD_MAX
+from ..admin.users import LIMITS
 from ..models import ROLES
-from ..problems import Problem, column_size
+from ..problems import Problem
 
 
 class LoginForm(FlaskForm):
-    username = StringField("username", validators=[
-        DataRequired(), Length(max=column_size(NAME_COLUMNS["username"]))])
-    password = PasswordField("password", validators=[DataRequired(), Length(max=PASSWORD_MAX)])
+    username = StringField("username", validators=[DataRequired(), Length(max=LIMITS["username"])])
+    password = PasswordField("password", validators=[
+        DataRequired(), Length(max=LIMITS["password_max"])])
 
 
 class PlacesUploadForm(FlaskForm):
