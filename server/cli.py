@@ -1,4 +1,8 @@
-"""Flask CLI commands: seed-demo, create-user, import-places, import-bundle."""
+"""Flask CLI commands: seed-demo, create-user, import-places, import-bundle.
+
+The rules are the domain's (server/admin/), as on the admin pages; refusals are printed
+in English from the same catalogue.
+"""
 import sys
 from pathlib import Path
 
@@ -7,7 +11,9 @@ from flask.cli import with_appcontext
 from flask import Flask
 
 from .extensions import db
-from .models import ROLES, Township, User
+from .i18n import t
+from .models import ROLES, Township
+from .problems import Problem, describe
 
 
 def register_cli(app: Flask) -> None:
@@ -54,30 +60,41 @@ def seed_demo_command(bare: bool, if_empty: bool):
         click.echo(f"  {username:12} {role:10} {display_name}")
 
 
+def echo_problems(problems: list[Problem], prefix: str) -> None:
+    """Each problem as the page shows it, in English (the command line's language)."""
+    for problem in problems:
+        field = f"{t('admin.field.' + problem.field, lang='en')}: " if problem.field else ""
+        click.echo(field + describe(problem, prefix, lang="en"), err=True)
+
+
+def read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
 @click.command("create-user")
 @with_appcontext
 @click.argument("username")
 @click.option("--role", type=click.Choice(ROLES), required=True)
-@click.option("--display-name", default=None)
+@click.option("--display-name", default=None, help="Defaults to the username.")
 @click.option("--township", default=None, help="Township name or id (when there are several).")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def create_user_command(username, role, display_name, township, password_stdin):
-    """Create a user; asks for the password."""
-    if db.session.execute(db.select(User).where(User.username == username)).first():
-        raise click.ClickException(f"user {username!r} exists already")
+    """Create a user (the same rules as the admin page); asks for the password."""
+    from .admin.users import UserRuleError, check_new_user, create_user
+
     place = pick_township(township)
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    if len(password) < 8:
-        raise click.ClickException("the password must have at least 8 characters")
-    user = User(township_id=place.id, username=username, role=role,
-                display_name=display_name or username)
-    user.set_password(password)
-    db.session.add(user)
+    display_name = display_name or username
+    try:
+        check_new_user(username, display_name, role)  # a taken name before the password
+        user = create_user(place.id, username=username, display_name=display_name, role=role,
+                           password=read_password(password_stdin))
+    except UserRuleError as exc:
+        echo_problems(exc.problems, "admin.err_")
+        raise click.ClickException("the user was not created") from None
     db.session.commit()
-    click.echo(f"Created {role} {username} in {place.name}.")
+    click.echo(f"Created {role} {user.username} in {place.name}.")
 
 
 @click.command("import-places")
@@ -90,11 +107,10 @@ def import_places_command(file: Path, township):
 
     place = pick_township(township)
     try:
-        result = import_places(place.id, file.read_bytes())
+        result = import_places(place.id, file.read_bytes(), file.name)
     except PlacesImportError as exc:
-        db.session.rollback()
-        for line in exc.errors:
-            click.echo(line, err=True)
-        raise click.ClickException(f"{len(exc.errors)} error(s); nothing was imported")
+        echo_problems(exc.problems, "admin.csv_")
+        raise click.ClickException(
+            f"{len(exc.problems)} error(s); nothing was imported") from None
     db.session.commit()
     click.echo(f"Imported {result.villages} new village(s) and {result.groups} new group(s).")

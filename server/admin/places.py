@@ -1,17 +1,26 @@
 """Villages and villager groups from a UTF-8 CSV: all lines or nothing.
 
 Columns (header required): village, village_en, group, group_en, lat, lon.
-Only `village` and `group` must be filled.
+Only `village` and `group` must be filled. Every line is checked before anything is
+written, so a refused file leaves the database (and the phones' change log) untouched.
 """
 import csv
 import io
 from dataclasses import dataclass
 
+from ..audit import record_audit
 from ..changes import record_change
 from ..extensions import db
 from ..models import Village, VillagerGroup
+from ..problems import Problem, RuleError, name_problem
 
 COLUMNS = ("village", "village_en", "group", "group_en", "lat", "lon")
+# Where each name of a line is stored: the columns' sizes are the length rule.
+NAME_COLUMNS = {
+    "village": Village.__table__.c.name, "village_en": Village.__table__.c.name_en,
+    "group": VillagerGroup.__table__.c.name, "group_en": VillagerGroup.__table__.c.name_en,
+}
+RANGES = {"lat": (-90, 90), "lon": (-180, 180)}
 
 
 @dataclass
@@ -20,62 +29,81 @@ class ImportResult:
     groups: int = 0
 
 
-class PlacesImportError(Exception):
-    def __init__(self, errors: list[str]):
-        super().__init__("\n".join(errors))
-        self.errors = errors
+class PlacesImportError(RuleError):
+    """What is wrong with the file, line by line (catalogue keys admin.csv_<code>)."""
 
 
-def _number(text: str, low: float, high: float, name: str, errors: list[str], line: int):
-    if not text.strip():
+def _number(row: dict, name: str, line: int, problems: list[Problem]) -> float | None:
+    text = (row.get(name) or "").strip()
+    if not text:
         return None
+    low, high = RANGES[name]
     try:
         value = float(text)
     except ValueError:
-        errors.append(f"line {line}: {name} {text!r} is not a number")
+        problems.append(Problem("not_number", {"name": name, "value": text}, line))
         return None
-    if not low <= value <= high:
-        errors.append(f"line {line}: {name} {value} is outside {low}..{high}")
+    if not low <= value <= high:  # NaN included: it compares false
+        problems.append(Problem("out_of_range", {"name": name, "value": value,
+                                                 "low": low, "high": high}, line))
     return value
+
+
+def _row(row: dict, line: int, seen: set, problems: list[Problem]) -> dict | None:
+    """One line as the names and numbers to store; its problems go to `problems`."""
+    if None in row:
+        problems.append(Problem("extra_values", line=line))
+        return None
+    names = {name: (row.get(name) or "").strip() for name in NAME_COLUMNS}
+    if not names["village"] or not names["group"]:
+        problems.append(Problem("empty", line=line))
+        return None
+    problems.extend(p for p in (name_problem(value, NAME_COLUMNS[name], line=line,
+                                             params={"column": name})
+                                for name, value in names.items()) if p)
+    if (names["village"], names["group"]) in seen:
+        problems.append(Problem("twice", {"village": names["village"],
+                                          "group": names["group"]}, line))
+    seen.add((names["village"], names["group"]))
+    return {**{name: value or None for name, value in names.items()},
+            "lat": _number(row, "lat", line, problems), "lon": _number(row, "lon", line, problems)}
 
 
 def parse_places(raw: bytes) -> list[dict]:
     """The CSV's rows as dicts, or PlacesImportError listing every bad line."""
     try:
         text = raw.decode("utf-8-sig")  # Excel and WPS write a BOM
-    except UnicodeDecodeError as exc:
-        raise PlacesImportError([f"the file is not UTF-8 text ({exc.reason} at byte {exc.start})"])
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in ("village", "group") if c not in (reader.fieldnames or [])]
+    except UnicodeDecodeError:
+        raise PlacesImportError([Problem("not_utf8")]) from None
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        missing = [c for c in ("village", "group") if c not in (reader.fieldnames or [])]
+    except csv.Error:
+        raise PlacesImportError([Problem("unreadable", line=1)]) from None
     if missing:
-        raise PlacesImportError([f"line 1: missing column(s) {', '.join(missing)}; "
-                                 f"expected {', '.join(COLUMNS)}"])
-    errors, rows, seen = [], [], set()
-    for line, row in enumerate(reader, start=2):
-        if None in row:
-            errors.append(f"line {line}: more values than columns")
-            continue
-        village, group = (row.get("village") or "").strip(), (row.get("group") or "").strip()
-        if not village or not group:
-            errors.append(f"line {line}: village and group must not be empty")
-            continue
-        if (village, group) in seen:
-            errors.append(f"line {line}: {village} / {group} appears twice")
-        seen.add((village, group))
-        lat = _number(row.get("lat") or "", -90, 90, "lat", errors, line)
-        lon = _number(row.get("lon") or "", -180, 180, "lon", errors, line)
-        rows.append({"village": village, "village_en": (row.get("village_en") or "").strip() or None,
-                     "group": group, "group_en": (row.get("group_en") or "").strip() or None,
-                     "lat": lat, "lon": lon})
-    if errors:
-        raise PlacesImportError(errors)
+        raise PlacesImportError([Problem("missing_columns", {"columns": ", ".join(missing)})])
+    problems, rows, seen = [], [], set()
+    try:
+        for row in reader:
+            # A quoted value may span lines: a row is named by the line it ends on.
+            parsed = _row(row, reader.line_num, seen, problems)
+            if parsed:
+                rows.append(parsed)
+    except csv.Error:  # e.g. a value larger than the csv module's field limit
+        # line_num counts the lines read whole: the bad record starts on the next one.
+        problems.append(Problem("unreadable", line=reader.line_num + 1))
+    if problems:
+        raise PlacesImportError(problems)
     if not rows:
-        raise PlacesImportError(["the file has no rows"])
+        raise PlacesImportError([Problem("no_rows")])
     return rows
 
 
-def import_places(township_id: int, raw: bytes) -> ImportResult:
-    """Adds new villages and groups; existing ones (same name) are updated in place."""
+def import_places(township_id: int, raw: bytes, filename: str | None = None) -> ImportResult:
+    """Adds new villages and groups; existing ones (same name) are updated in place.
+
+    Raises PlacesImportError before writing anything. Records the changes for the phones
+    and the audit entry; does not commit (the caller does)."""
     rows = parse_places(raw)
     result = ImportResult()
     villages = {v.name: v for v in db.session.execute(
@@ -95,7 +123,9 @@ def import_places(township_id: int, raw: bytes) -> ImportResult:
             village.groups.append(group)
             result.groups += 1
         group.name_en, group.lat, group.lon = row["group_en"], row["lat"], row["lon"]
-        db.session.flush()
+        db.session.flush()  # ids for the change log
         record_change(db.session, "village", village.id, township_id)
         record_change(db.session, "group", group.id, township_id)
+    record_audit("import_places", "township", township_id, township_id=township_id,
+                 detail={"file": filename, "villages": result.villages, "groups": result.groups})
     return result

@@ -6,7 +6,10 @@ def register_web(app: Flask) -> None:
     # Importing the route modules puts their routes on the blueprints.
     from . import (admin, admin_places, admin_rounds, board, pages,  # noqa: F401
                    phone_app, review, review_rankings)
+    from . import flashes
     from .blueprints import ALL
+
+    flashes.init_app(app)
 
     for blueprint in ALL:
         app.register_blueprint(blueprint)

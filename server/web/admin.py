@@ -1,19 +1,19 @@
 """Admin pages: users and their devices (revoke a lost phone), places, rounds.
 
 Places import: admin_places.py; rounds and assignments: admin_rounds.py (same blueprint).
+The rules and audit entries are the domain's (server/admin/users.py).
 """
-from flask import flash, redirect, render_template, url_for
+from flask import redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
 
+from ..admin import users as rules
 from ..auth import roles_required
-from ..audit import record_audit
 from ..extensions import db
-from ..models import DeviceToken, Round, User, Village, utcnow
+from ..models import DeviceToken, Round, User, Village
 from ..scope import in_township
 from .blueprints import admin as bp
-from .forms import UserForm, error_keys
-
+from .flashes import flash_message, flash_problems
+from .forms import UserForm, form_problems
 
 
 @bp.route("/")
@@ -33,13 +33,9 @@ def index():
 @bp.route("/devices/<int:device_id>/revoke", methods=["POST"])
 @roles_required("admin")
 def revoke_device(device_id: int):
-    device = in_township(DeviceToken, device_id, current_user)
-    if device.revoked_at is None:
-        device.revoked_at = utcnow()
-        record_audit("revoke_device", "device", device.id,
-                     detail={"user": device.user.username, "device": device.device_name})
+    if rules.revoke_device(in_township(DeviceToken, device_id, current_user)):
         db.session.commit()
-    flash("admin.device_revoked")
+    flash_message("admin.device_revoked")
     return redirect(url_for("admin.index"))
 
 
@@ -47,46 +43,34 @@ def revoke_device(device_id: int):
 @roles_required("admin")
 def new_user():
     form = UserForm()
-    errors = {}
+    problems = []
     if form.validate_on_submit():
-        taken = db.session.execute(db.select(User.id).where(
-            User.username == form.username.data)).first()
-        if taken:
-            errors = {"username": ["admin.err_username_taken"]}
+        try:
+            rules.create_user(current_user.township_id, username=form.username.data or "",
+                              display_name=form.display_name.data or "",
+                              role=form.role.data or "", password=form.password.data or "")
+        except rules.UserRuleError as exc:
+            problems = exc.problems
         else:
-            user = User(township_id=current_user.township_id, username=form.username.data,
-                        display_name=form.display_name.data, role=form.role.data)
-            user.set_password(form.password.data)
-            db.session.add(user)
-            try:
-                db.session.flush()
-            except IntegrityError:  # taken by a request that committed meanwhile
-                db.session.rollback()
-                errors = {"username": ["admin.err_username_taken"]}
-            else:
-                record_audit("create_user", "user", user.id,
-                             detail={"username": user.username, "role": user.role})
-                db.session.commit()
-                flash("admin.user_created")
-                return redirect(url_for("admin.index"))
+            db.session.commit()
+            flash_message("admin.user_created")
+            return redirect(url_for("admin.index"))
     elif form.is_submitted():
-        errors = error_keys(form)
-    return render_template("web/admin_user_form.html", form=form, errors=errors), \
-        400 if errors else 200
+        problems = form_problems(form)
+    return render_template("web/admin_user_form.html", form=form, problems=problems,
+                           limits=rules.LIMITS), \
+        400 if problems else 200
 
 
 @bp.route("/users/<int:user_id>/<any(deactivate, reactivate):action>", methods=["POST"])
 @roles_required("admin")
 def set_user_active(user_id: int, action: str):
     user = in_township(User, user_id, current_user)
-    active = action == "reactivate"
-    if user.id == current_user.id and not active:
-        flash("admin.cannot_deactivate_self")
-        return redirect(url_for("admin.index"))
-    if user.active != active:
-        user.active = active
-        record_audit(action + "_user", "user", user.id, detail={"username": user.username})
-        db.session.commit()
-    flash("admin.user_" + action + "d")
+    try:
+        if rules.set_active(user, action == "reactivate", actor=current_user):
+            db.session.commit()
+    except rules.UserRuleError as exc:
+        flash_problems(exc.problems, "admin.err_")
+    else:
+        flash_message("admin.user_" + action + "d")
     return redirect(url_for("admin.index"))
-

@@ -1,68 +1,58 @@
-"""Flask-WTF forms (CSRF-protected).
+"""Flask-WTF forms (CSRF-protected): they read the posted values into Python types.
 
-Validation messages are catalogue keys (server/translations/*.json): templates show them
-with t(), so a refused form reads in the user's language.
+The rules (lengths, password policy, date order, ...) are the domain's (server/admin/),
+so the page and the command line refuse the same things. What a form itself can find
+wrong (not a date, not a number) comes out as Problems too, so a refused form reads in
+the user's language (catalogue keys admin.err_<code>).
 """
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, IntegerField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional
 
+from ..admin.users import LIMITS
 from ..models import ROLES
+from ..problems import Problem
 
 
 class LoginForm(FlaskForm):
-    username = StringField("username", validators=[DataRequired(), Length(max=80)])
-    password = PasswordField("password", validators=[DataRequired(), Length(max=200)])
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
+    username = StringField("username", validators=[DataRequired(), Length(max=LIMITS["username"])])
+    password = PasswordField("password", validators=[
+        DataRequired(), Length(max=LIMITS["password_max"])])
 
 
 class PlacesUploadForm(FlaskForm):
-    file = FileField("file", validators=[FileRequired(message="admin.err_file_required")])
+    file = FileField("file", validators=[FileRequired(message="file_required")])
 
 
 class UserForm(FlaskForm):
-    username = StringField("username", filters=[_strip], validators=[
-        DataRequired(message="admin.err_required"), Length(max=80, message="admin.err_too_long")])
-    display_name = StringField("display_name", filters=[_strip], validators=[
-        DataRequired(message="admin.err_required"), Length(max=100, message="admin.err_too_long")])
-    role = SelectField("role", choices=list(ROLES),
-                       validate_choice=True, default="inspector")
-    password = PasswordField("password", validators=[
-        DataRequired(message="admin.err_required"),
-        Length(min=8, max=200, message="admin.err_password_length")])
+    username = StringField("username")
+    display_name = StringField("display_name")
+    role = SelectField("role", choices=list(ROLES), validate_choice=False, default="inspector")
+    password = PasswordField("password")
 
 
 class RoundForm(FlaskForm):
-    name = StringField("name", filters=[_strip], validators=[
-        DataRequired(message="admin.err_required"), Length(max=100, message="admin.err_too_long")])
-    starts_on = DateField("starts_on", validators=[DataRequired(message="admin.err_date")])
-    ends_on = DateField("ends_on", validators=[DataRequired(message="admin.err_date")])
-    rubric_id = SelectField("rubric_id", coerce=int)
-    red_size = IntegerField("red_size", validators=[
-        Optional(), NumberRange(min=0, max=10000, message="admin.err_list_size")])
-    black_size = IntegerField("black_size", validators=[
-        Optional(), NumberRange(min=0, max=10000, message="admin.err_list_size")])
-
-    def validate_ends_on(self, field):
-        if self.starts_on.data and field.data and field.data < self.starts_on.data:
-            raise ValidationError("admin.err_end_before_start")
+    name = StringField("name")
+    starts_on = DateField("starts_on", validators=[DataRequired(message="date")])
+    ends_on = DateField("ends_on", validators=[DataRequired(message="date")])
+    rubric_id = SelectField("rubric_id", coerce=int, validate_choice=False)
+    red_size = IntegerField("red_size", validators=[Optional()])
+    black_size = IntegerField("black_size", validators=[Optional()])
 
 
-# WTForms' own English messages (bad dates, numbers, choices) as catalogue keys.
+# WTForms' own English messages (bad dates, numbers, choices) as problem codes.
 BUILTIN_MESSAGES = {
-    "Not a valid date value.": "admin.err_date",
-    "Not a valid integer value.": "admin.err_integer",
-    "Not a valid choice.": "admin.err_choice",
-    "Invalid Choice: could not coerce.": "admin.err_choice",
-    "This field is required.": "admin.err_required",
+    "Not a valid date value.": "date",
+    "Not a valid integer value.": "integer",
+    "Not a valid choice.": "choice",
+    "Invalid Choice: could not coerce.": "choice",
+    "This field is required.": "required",
 }
 
 
-def error_keys(form: FlaskForm) -> dict[str, list[str]]:
-    """{field name: [catalogue key, ...]} for a form that did not validate."""
-    return {name: list(dict.fromkeys(BUILTIN_MESSAGES.get(e, e) for e in errors))
-            for name, errors in form.errors.items()}
+def form_problems(form: FlaskForm) -> list[Problem]:
+    """What the form could not read, one Problem per field and message."""
+    return [Problem(code, field=name)
+            for name, messages in form.errors.items()
+            for code in dict.fromkeys(BUILTIN_MESSAGES.get(m, m) for m in messages)]

@@ -90,6 +90,12 @@ def test_bad_csv_shows_every_line_error_and_writes_nothing(app, api, admin):
     assert (count(app, Village), count(app, VillagerGroup)) == (villages, groups)
 
 
+def test_flash_reads_in_the_language_of_the_page_that_shows_it(admin):
+    assert upload(admin, GOOD_CSV).status_code == 302
+    admin.get("/lang/zh")  # a redirect: the message waits for the next page
+    assert "导入完成：新增 1 个村、2 个村民小组。" in text(admin.get("/admin/"))
+
+
 def test_upload_without_a_file_is_refused(admin):
     response = post_form(admin, "/admin/places/import", {}, page_path="/admin/places/import")
     assert response.status_code == 400 and "choose a file" in text(response)
@@ -112,6 +118,9 @@ def test_create_user_who_can_then_sign_in(app, api, admin):
     ({"username": "inspector1"}, "this username is already taken"),
     ({"display_name": "  "}, "Name: required"),
     ({"role": "superuser"}, "choose one from the list"),
+    ({"username": "u" * 81}, "Username: longer than 80 characters"),
+    ({"display_name": "名" * 101}, "Name: longer than 100 characters"),
+    ({"password": "x" * 201}, "this one has more than 200"),
 ])
 def test_bad_user_is_refused(app, admin, fields, message):
     users = count(app, User)
@@ -188,6 +197,7 @@ def test_create_round_reaches_the_phones(app, api, admin):
     ({"black_size": "many"}, "enter a whole number"),
     ({"rubric_id": "9999"}, "choose one from the list"),
     ({"name": ""}, "Name: required"),
+    ({"name": "评" * 101}, "Name: longer than 100 characters"),
 ])
 def test_bad_round_is_refused(app, admin, fields, message):
     response = post_form(admin, "/admin/rounds/new", next_round_form(app, **fields),

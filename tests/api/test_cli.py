@@ -1,6 +1,10 @@
 """The Flask CLI: seed-demo, create-user, import-places."""
+import pytest
+
 from server.extensions import db
 from server.models import Inspection, Township, User, Village, VillagerGroup
+
+from tests.support.admin import audit_entries, township
 
 
 def count(app, model):
@@ -108,3 +112,64 @@ def test_full_demo_has_something_to_review_and_rank(tmp_path):
     assert {"red", "black"} <= lists
     assert any(g["change"] is not None for g in ranking["groups"])
     assert ranking["not_inspected"]
+
+
+# ---- the admin rules, as on the admin pages ------------------------------------------------
+
+def audit(app) -> list[tuple]:
+    with app.app_context():
+        return [(e.action, e.township_id, e.user_id, e.detail) for e in audit_entries()]
+
+
+def create_user(runner, username, password="long-enough-pw", *args):
+    return runner.invoke(
+        args=["create-user", username, "--role", "inspector", "--password-stdin", *args],
+        input=password + "\n")
+
+
+def test_import_places_150_character_village_writes_nothing(app, runner, tmp_path):
+    csv_file = tmp_path / "long.csv"
+    csv_file.write_text("village,group\n新村,新村一组\n" + "村" * 150 + ",一组\n", encoding="utf-8")
+    before = (count(app, Village), count(app, VillagerGroup))
+    result = runner.invoke(args=["import-places", str(csv_file)])
+    assert result.exit_code != 0
+    assert "line 3: village is longer than 100 characters" in result.output
+    assert "1 error(s); nothing was imported" in result.output
+    assert (count(app, Village), count(app, VillagerGroup)) == before and audit(app) == []
+
+
+def test_import_places_is_audited(app, runner, tmp_path):
+    csv_file = tmp_path / "places.csv"
+    csv_file.write_text("village,group\n新村,新村一组\n", encoding="utf-8")
+    assert runner.invoke(args=["import-places", str(csv_file)]).exit_code == 0
+    with app.app_context():
+        township_id = township().id
+    assert audit(app) == [("import_places", township_id, None,
+                           {"file": "places.csv", "villages": 1, "groups": 1})]
+
+
+def test_create_user_is_audited(app, runner):
+    result = create_user(runner, "zhao", "long-enough-pw", "--display-name", "赵六")
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        township_id = township().id
+        assert db.session.execute(db.select(User.display_name).where(
+            User.username == "zhao")).scalar_one() == "赵六"
+    assert audit(app) == [("create_user", township_id, None,
+                           {"username": "zhao", "role": "inspector"})]
+
+
+@pytest.mark.parametrize("username,password,args,message", [
+    ("u" * 81, "long-enough-pw", (), "Username: longer than 80 characters"),
+    ("zhao", "long-enough-pw", ("--display-name", "名" * 101), "Name: longer than 100 characters"),
+    ("zhao", "short", (), "the password must have 8 to 200 characters"),
+    ("zhao", "x" * 201, (), "this one has more than 200"),
+    ("inspector1", "long-enough-pw", (), "this username is already taken"),
+])
+def test_create_user_refusals_match_the_admin_page(app, runner, username, password, args,
+                                                  message):
+    users = count(app, User)
+    result = create_user(runner, username, password, *args)
+    assert result.exit_code != 0 and message in result.output, result.output
+    assert "the user was not created" in result.output
+    assert count(app, User) == users and audit(app) == []

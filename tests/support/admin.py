@@ -1,0 +1,25 @@
+"""Reading what admin rules wrote (or did not), inside an app context."""
+from server.extensions import db
+from server.models import AuditEntry, Change, Township
+
+
+def township() -> Township:
+    return db.session.execute(db.select(Township)).scalar_one()
+
+
+def count(model) -> int:
+    return db.session.execute(db.select(db.func.count()).select_from(model)).scalar_one()
+
+
+def audit_entries() -> list[AuditEntry]:
+    return db.session.execute(db.select(AuditEntry).order_by(AuditEntry.id)).scalars().all()
+
+
+def changes(entity_type: str) -> list[Change]:
+    return db.session.execute(db.select(Change).where(Change.entity_type == entity_type)
+                              .order_by(Change.seq)).scalars().all()
+
+
+def problems_of(exc) -> list[tuple]:
+    """A RuleError's problems as (field or line, code, params) tuples, easy to compare."""
+    return [(p.field if p.line is None else p.line, p.code, p.params) for p in exc.problems]
