@@ -3,22 +3,26 @@
 The rules are the domain's (server/admin/), as on the admin pages; refusals are printed
 in English from the same catalogue.
 """
+import json
 import sys
+from collections import Counter
 from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
 from flask import Flask
 
+from sync.states import REJECTED_PUSH
+
+from .errors import ApiError
 from .extensions import db
 from .i18n import t
 from .models import ROLES, Township
+from .phones.bundles import import_bundle
 from .problems import Problem, describe
 
 
 def register_cli(app: Flask) -> None:
-    from .phones.bundles import import_bundle_command
-
     for command in (seed_demo_command, create_user_command, import_places_command,
                     import_bundle_command):
         app.cli.add_command(command)
@@ -114,3 +118,25 @@ def import_places_command(file: Path, township):
             f"{len(exc.problems)} error(s); nothing was imported") from None
     db.session.commit()
     click.echo(f"Imported {result.villages} new village(s) and {result.groups} new group(s).")
+
+
+@click.command("import-bundle")
+@with_appcontext
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_bundle_command(file: Path):
+    """Import a bundle exported by the phone app (idempotent)."""
+    try:
+        result = import_bundle(file)
+    except ApiError as exc:
+        db.session.rollback()
+        raise click.ClickException(f"{exc.message} {exc.fields or ''}".strip())
+    db.session.commit()
+    for item in result["results"]:
+        if item["outcome"] == REJECTED_PUSH:
+            click.echo(f"rejected {item['id']}: {json.dumps(item['errors'], ensure_ascii=False)}",
+                       err=True)
+    outcomes = Counter(item["outcome"] for item in result["results"])
+    blobs = Counter(result["blobs"].values())
+    click.echo("inspections: " + (", ".join(f"{n} {o}" for o, n in sorted(outcomes.items()))
+                                  or "none"))
+    click.echo("photos: " + (", ".join(f"{n} {s}" for s, n in sorted(blobs.items())) or "none"))

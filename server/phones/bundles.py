@@ -11,12 +11,9 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-import click
-from flask.cli import with_appcontext
 from flask import current_app
 
 from sync.ids import SHA256
-from sync.states import REJECTED_PUSH
 
 from ..photos.ingest import put_verified_file
 from ..errors import ApiError
@@ -140,31 +137,6 @@ def import_bundle(path: Path, caller: User | None = None) -> dict:
         blob_outcomes = _store_blobs(archive, blobs)
     results = push_inspections(owner, manifest["client_id"], manifest["inspections"])
     return {"results": results, "blobs": blob_outcomes, "server_time": utcnow().isoformat()}
-
-
-@click.command("import-bundle")
-@with_appcontext
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def import_bundle_command(file: Path):
-    """Import a bundle exported by the phone app (idempotent)."""
-    try:
-        result = import_bundle(file)
-    except ApiError as exc:
-        db.session.rollback()
-        raise click.ClickException(f"{exc.message} {exc.fields or ''}".strip())
-    db.session.commit()
-    outcomes = {}
-    for item in result["results"]:
-        outcomes[item["outcome"]] = outcomes.get(item["outcome"], 0) + 1
-        if item["outcome"] == REJECTED_PUSH:
-            click.echo(f"rejected {item['id']}: {json.dumps(item['errors'], ensure_ascii=False)}",
-                       err=True)
-    blobs = {}
-    for state in result["blobs"].values():
-        blobs[state] = blobs.get(state, 0) + 1
-    click.echo("inspections: " + (", ".join(f"{n} {o}" for o, n in sorted(outcomes.items()))
-                                  or "none"))
-    click.echo("photos: " + (", ".join(f"{n} {s}" for s, n in sorted(blobs.items())) or "none"))
 
 
 def save_upload(storage, directory: str) -> Path:
