@@ -1,9 +1,8 @@
-"""A round's rankings from the database: counted inspections in, sync.ranking out.
+"""A round's rankings from the database: scored inspections in, sync.ranking out.
 
-The rule itself lives in sync/ranking.py (pure). Here: loading the counted inspections
-with a handful of queries, dropping void deductions (every supporting photo rejected),
-the previous round for `change`, a cache keyed by the round's data_version, and
-publishing frozen snapshots.
+The rule itself lives in sync/ranking.py (pure) and each inspection's score in
+scoring.py. Here: the previous round for `change`, a cache keyed by the round's
+data_version, and publishing frozen snapshots.
 """
 from __future__ import annotations
 
@@ -11,89 +10,28 @@ import copy
 import gc
 from collections import defaultdict
 from contextlib import contextmanager
-from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
-from sync.flags import void_deductions
 from sync.ranking import CountedInspection, GroupRef, rank_round
-from sync.rubric import InspectionScore, item_labels, score_inspection
+from sync.rubric import item_labels
 
+from ..admin.rubrics import rubrics_by_version
 from ..audit import record_audit
 from ..changes import record_change
 from ..extensions import db
-from ..admin.rubrics import rubrics_by_version
-from ..models import (Inspection, Photo, PublishedRanking, RankingCache, Round, User, Village, VillagerGroup, utcnow)
+from ..models import PublishedRanking, RankingCache, Round, User, Village, VillagerGroup, utcnow
+from .scoring import scored_inspections
 
-COUNTED_STATES = ("received", "has_issues", "approved")
 TREND_ROUNDS = 6
-
-
-@dataclass(frozen=True)
-class ScoredInspection:
-    """One submitted inspection of a round, scored as the ranking sees it."""
-    id: str
-    group_id: int
-    inspector_id: int
-    review_state: str
-    score: InspectionScore
-    void: frozenset          # {(criterion, item)} dropped for lack of accepted evidence
-
-    @property
-    def counted(self) -> bool:
-        return self.review_state in COUNTED_STATES
 
 
 def bump_data_version(round_id: int) -> None:
     """Something feeding this round's ranking changed: recompute on the next read."""
     db.session.execute(sa.update(Round).where(Round.id == round_id)
                        .values(data_version=Round.data_version + 1))
-
-
-def rejected_photo_support(round_id: int) -> dict[str, dict]:
-    """{inspection_id: {"photos": [...], "rejected": {ids}}} for inspections of the round
-    that have at least one rejected photo (usually few): two queries in all."""
-    rejected = db.session.execute(
-        db.select(Photo.inspection_id, Photo.id).join(Inspection)
-        .where(Inspection.round_id == round_id, Photo.accepted.is_(False))).all()
-    if not rejected:
-        return {}
-    out = {}
-    for inspection_id, photo_id in rejected:
-        out.setdefault(inspection_id, {"photos": [], "rejected": set()})["rejected"].add(photo_id)
-    rows = db.session.execute(
-        db.select(Photo.inspection_id, Photo.id, Photo.criterion, Photo.item)
-        .where(Photo.inspection_id.in_(list(out)))).all()
-    for inspection_id, photo_id, criterion, item in rows:
-        out[inspection_id]["photos"].append(
-            {"id": photo_id, "criterion": criterion, "item": item})
-    return out
-
-
-def scored_inspections(round_: Round, *, include_rejected: bool = False,
-                       rubrics: dict | None = None) -> list[ScoredInspection]:
-    """The round's submitted inspections, each scored with its void deductions dropped."""
-    rubrics = rubrics or rubrics_by_version()
-    query = db.select(Inspection.id, Inspection.group_id, Inspection.inspector_id,
-                      Inspection.review_state, Inspection.rubric_version,
-                      Inspection.criteria).where(
-        Inspection.round_id == round_.id, Inspection.status == "submitted")
-    if not include_rejected:
-        query = query.where(Inspection.review_state.in_(COUNTED_STATES))
-    support = rejected_photo_support(round_.id)
-    fallback = rubrics.get(round_.rubric.version)
-    out = []
-    for row in db.session.execute(query.order_by(Inspection.id)):
-        void = frozenset()
-        if row.id in support:
-            void = void_deductions({"criteria": row.criteria, "photos": support[row.id]["photos"]},
-                                   support[row.id]["rejected"])
-        rubric = rubrics.get(row.rubric_version, fallback)
-        out.append(ScoredInspection(row.id, row.group_id, row.inspector_id, row.review_state,
-                                    score_inspection(rubric, row.criteria or {}, void), void))
-    return out
 
 
 def township_groups(township_id: int) -> list[dict]:

@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from server.review import rankings
 from server.extensions import db
 from server.models import Inspection, Photo, RankingCache, Round, User, Village, VillagerGroup
+from server.review import rankings, scoring
 
 
 def the_round() -> Round:
@@ -75,7 +75,7 @@ def test_void_only_when_every_supporting_photo_is_rejected(app):
     add(r, b, {"collection": {"bins": 4}},
         photos=[("collection", "bins", False), ("collection", "bins", False)])  # void: 100
     add(r, c, {"collection": {"bins": 4}})                                      # no photo: 96
-    scored = {s.group_id: s for s in rankings.scored_inspections(r)}
+    scored = {s.group_id: s for s in scoring.scored_inspections(r)}
     assert scored[a].score.total == 96.0 and scored[a].void == frozenset()
     assert scored[b].score.total == 100.0 and scored[b].void == {("collection", "bins")}
     assert scored[c].score.total == 96.0
@@ -178,3 +178,4 @@ def test_a_large_round_loads_with_a_few_queries(app):
     result = rankings.live_ranking(r)
     assert len(result["groups"]) == 200
     assert len(statements) <= 25, "\n".join(statements)
+
