@@ -22,6 +22,7 @@ from ..extensions import db
 from ..i18n import t
 from ..models import Blob, Inspection, Photo, User, Village, VillagerGroup
 from ..photos.ingest import blobstore
+from .reasons import reason_in
 from .scoring import scored_inspections
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -49,7 +50,7 @@ def ranking_table(ranking: dict, lang: str) -> list[list]:
             g["raw_score"], g["inspections"], g["inspectors"],
             t(f"list.{g['list']}", lang) if g["list"] else "",
             _yes(g["low_confidence"], lang), _yes(g["veto"], lang), g["change"],
-            g["reason_en"] if lang == "en" and "reason_en" in g else g["reason"]])
+            reason_in(g, lang)])
     for g in ranking["not_inspected"]:
         rows.append(["", _place(g, "village", lang), _place(g, "name", lang), None, None, 0, 0,
                      t("rk.not_inspected", lang), "", "", None, ""])

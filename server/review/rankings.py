@@ -2,7 +2,8 @@
 
 The rule itself lives in sync/ranking.py (pure) and each inspection's score in
 scoring.py. Here: the previous round for `change`, a cache keyed by the round's
-data_version, and publishing frozen snapshots.
+data_version, and publishing frozen snapshots. Results hold reasons as data; every
+ranking handed out has them spelt out too (reasons.py).
 """
 from __future__ import annotations
 
@@ -16,16 +17,19 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from sync.ranking import CountedInspection, GroupRef, rank_round
-from sync.rubric import item_labels
 
 from ..admin.rubrics import rubrics_by_version
 from ..audit import record_audit
 from ..changes import record_change
 from ..extensions import db
 from ..models import PublishedRanking, RankingCache, Round, User, Village, VillagerGroup, utcnow
+from .reasons import spelled
 from .scoring import scored_inspections
 
 TREND_ROUNDS = 6
+# The shape of a computed result; a cache of another shape is computed again.
+# 2: reasons as data ([{criterion, item, count}]) and the rubric version they name.
+RESULT_FORMAT = 2
 
 
 def bump_data_version(round_id: int) -> None:
@@ -65,7 +69,7 @@ def _cache_key(round_: Round) -> dict:
         db.select(sa.func.count(VillagerGroup.id), sa.func.max(VillagerGroup.id))
         .join(Village).where(Village.township_id == round_.township_id)).one()
     return {
-        "data_version": round_.data_version,
+        "format": RESULT_FORMAT, "data_version": round_.data_version,
         "m": float(current_app.config["RANKING_M"]),
         "red_size": round_.red_size, "black_size": round_.black_size,
         "groups": [groups[0], groups[1]],
@@ -106,18 +110,6 @@ def gc_paused():
             gc.enable()
 
 
-def _reason_in(reason_keys: str, labels: dict, separator: str) -> str:
-    """A reason built with "criterion.item" tokens, in one language's labels."""
-    if not reason_keys:
-        return ""
-    parts = []
-    for part in reason_keys.split(", "):
-        token, _, count = part.rpartition(" ×")
-        criterion, _, item = token.partition(".")
-        parts.append(f"{labels.get((criterion, item), item)} ×{count}")
-    return separator.join(parts)
-
-
 def compute_ranking(round_: Round, previous_ranks: dict | None = None) -> dict:
     """The ranking of a round as plain JSON-ready data (without round/published info)."""
     with gc_paused():
@@ -130,27 +122,22 @@ def _compute_ranking(round_: Round, previous_ranks: dict | None) -> dict:
     inspections = [CountedInspection(i.id, i.group_id, i.inspector_id, i.score)
                    for i in scored_inspections(round_, rubrics=rubrics)]
     refs = [GroupRef(g["id"], g["village"], g["name"]) for g in groups]
-    rubric = rubrics[round_.rubric.version]
-    # Reasons are built once with language-neutral tokens (so both languages list the
-    # same deductions in the same order), then spelt out in Chinese and in English.
-    tokens = {key: f"{key[0]}.{key[1]}" for key in item_labels(rubric)}
     ranking = rank_round(refs, inspections, m=float(current_app.config["RANKING_M"]),
                          red_size=round_.red_size, black_size=round_.black_size,
-                         previous_ranks=previous_ranks or {}, labels=tokens)
-    labels_zh, labels_en = item_labels(rubric, "zh"), item_labels(rubric, "en")
+                         previous_ranks=previous_ranks or {})
     by_id = {g["id"]: g for g in groups}
     return {
         "m": float(current_app.config["RANKING_M"]), "mean_raw_score": ranking.mean_raw_score,
         "red_size": ranking.red_size, "black_size": ranking.black_size,
+        # the labels of the reasons' items, whatever the round's rubric becomes later
+        "rubric_version": round_.rubric.version,
         "groups": [{
             "group_id": g.group_id, "village": g.village, "name": g.name,
             "village_en": by_id[g.group_id]["village_en"], "name_en": by_id[g.group_id]["name_en"],
             "rank": g.rank, "score": g.score, "raw_score": g.raw_score,
             "inspections": g.inspections, "inspectors": g.inspectors,
             "low_confidence": g.low_confidence, "veto": g.veto, "list": g.list,
-            "reason": _reason_in(g.reason, labels_zh, "，"),
-            "reason_en": _reason_in(g.reason, labels_en, ", "),
-            "change": g.change,
+            "reasons": g.reasons, "change": g.change,
         } for g in ranking.groups],
         "not_inspected": [{
             "group_id": r.group_id, "village": r.village, "name": r.name,
@@ -172,7 +159,13 @@ def published_info(snapshot: PublishedRanking | None) -> dict | None:
 
 
 def live_ranking(round_: Round) -> dict:
-    """The live ranking: from the cache when nothing it depends on has changed."""
+    """The live ranking, its reasons spelt out (from the cache when nothing changed)."""
+    return spelled(_live_result(round_))
+
+
+def _live_result(round_: Round) -> dict:
+    """The live ranking with reasons as data: from the cache when nothing it depends on
+    has changed."""
     key = _cache_key(round_)
     cache = db.session.get(RankingCache, round_.id)
     if cache is None or cache.data_version != key["data_version"] \
@@ -208,7 +201,13 @@ def _store_cache(round_id: int, data_version: int, computed_at, result: dict) ->
 
 
 def published_ranking(round_: Round, version: int | None = None) -> dict | None:
-    """A published snapshot (the latest unless `version` is given), as it was frozen."""
+    """A published snapshot (the latest unless `version` is given), as it was frozen,
+    its reasons spelt out."""
+    result = _published_result(round_, version)
+    return None if result is None else spelled(result)
+
+
+def _published_result(round_: Round, version: int | None = None) -> dict | None:
     query = db.select(PublishedRanking).where(PublishedRanking.round_id == round_.id)
     if version is not None:
         query = query.where(PublishedRanking.version == version)
@@ -221,7 +220,7 @@ def published_ranking(round_: Round, version: int | None = None) -> dict | None:
 
 def publish(round_: Round, user: User) -> dict:
     """Freeze the current ranking as a new published version; the caller commits."""
-    live = live_ranking(round_)
+    live = _live_result(round_)
     db.session.execute(db.select(Round).where(Round.id == round_.id).with_for_update())
     last = db.session.execute(
         db.select(sa.func.max(PublishedRanking.version))
@@ -239,7 +238,7 @@ def publish(round_: Round, user: User) -> dict:
     record_audit("publish_round", "round", round_.id, user=user,
                  detail={"version": last + 1, "data_version": round_.data_version})
     record_change(db.session, "round", round_.id, round_.township_id)
-    return result
+    return spelled(result)
 
 
 def published_versions(round_id: int) -> list[PublishedRanking]:
@@ -261,9 +260,9 @@ def trend(round_: Round, limit: int = TREND_ROUNDS,
     scores = defaultdict(lambda: [None] * len(rounds))
     for n, r in enumerate(rounds):
         if r.id == round_.id:  # this round shows live; earlier ones as published
-            result = current or live_ranking(r)
+            result = current or _live_result(r)
         else:
-            result = published_ranking(r) or live_ranking(r)
+            result = _published_result(r) or _live_result(r)
         for g in result["groups"]:
             scores[g["group_id"]][n] = g["score"]
     return rounds, scores
