@@ -25,7 +25,7 @@ if str(ROOT) not in sys.path:
 
 import sqlalchemy as sa  # noqa: E402
 
-from server.review import rankings  # noqa: E402
+from server.review import rankings, scoring  # noqa: E402
 from server.extensions import db  # noqa: E402
 from server.models import Inspection, Photo, Round, User, Village, VillagerGroup  # noqa: E402
 from server.testing import make_app  # noqa: E402
@@ -130,7 +130,7 @@ def bench(database_url: str | None, n_groups: int, per_group: int, label: str) -
         def load_and_score():
             db.session.expire_all()
             with rankings.gc_paused():
-                rankings.scored_inspections(db.session.get(Round, round_id))
+                scoring.scored_inspections(db.session.get(Round, round_id))
 
         full()  # warm caches (imports, statement compilation)
         full_s = statistics.median(timed(full, 5))

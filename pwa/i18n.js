@@ -57,6 +57,8 @@ export function formatBytes(n) {
   return `${(n / 1024 / 1024).toFixed(1)} MB`;
 }
 
+// one decimal, a half rounded up, of the exact value: the server's score filter
+// (sync/rubric.py score_text) rounds the same way, so both show one number
 export function formatScore(x) {
   return x === null || x === undefined ? "—" : x.toFixed(1);
 }

@@ -1,29 +1,101 @@
-// The scoring rule of domain.md, and the evidence check before submit.
+// The scoring rule of domain.md, and the evidence check before submit. It is the server's
+// rule (sync/rubric.py score_inspection with sync/flags.py void_deductions) step for step,
+// so the phone shows the number the ranking counts: tests/scoring_cases.json holds cases
+// both sides must agree on to the last bit.
 
-export function criterionScore(criterion, entry) {
+// A correctly rounded sum (Python's math.fsum, which the server sums with), so a total
+// never differs from the server's in the last bit and so never rounds differently.
+export function fsum(values) {
+  const partials = [];
+  for (let x of values) {
+    let i = 0;
+    for (let j = 0; j < partials.length; j++) {
+      let y = partials[j];
+      if (Math.abs(x) < Math.abs(y)) [x, y] = [y, x];
+      const hi = x + y;
+      const lo = y - (hi - x);
+      if (lo) partials[i++] = lo;
+      x = hi;
+    }
+    partials.length = i;
+    if (x) partials.push(x);
+  }
+  let n = partials.length;
+  if (!n) return 0;
+  let hi = partials[--n];
+  let lo = 0;
+  while (n > 0) {
+    const x = hi;
+    const y = partials[--n];
+    hi = x + y;
+    lo = y - (hi - x);
+    if (lo) break;
+  }
+  // half-even rounding across the partials left over, as CPython does
+  if (n > 0 && ((lo < 0 && partials[n - 1] < 0) || (lo > 0 && partials[n - 1] > 0))) {
+    const y = lo * 2;
+    const x = hi + y;
+    if (y === x - hi) hi = x;
+  }
+  return hi;
+}
+
+const keyOf = (criterion, item) => `${criterion}\u0000${item}`;
+
+// Deductions whose every supporting photo was rejected on review: no evidence, no deduction.
+// A deduction with no photo at all is not void (the server flags it "no evidence" instead).
+// `photoReviews`: photo id → the pulled photo_review ({accepted, reason, ...}).
+export function voidDeductions(inspection, photoReviews = new Map()) {
+  const allRejected = new Map();
+  for (const p of inspection.photos || []) {
+    const key = keyOf(p.criterion, p.item);
+    allRejected.set(key, (allRejected.get(key) ?? true) && photoReviews.get(p.id)?.accepted === false);
+  }
+  const found = new Set();
+  for (const [criterion, entry] of Object.entries(inspection.criteria || {})) {
+    if (entry?.na) continue;
+    for (const [item, count] of Object.entries(entry?.deductions || {})) {
+      if (count && allRejected.get(keyOf(criterion, item))) found.add(keyOf(criterion, item));
+    }
+  }
+  return found;
+}
+
+// one criterion: {score, vetoed}, as sync/rubric.py _score_criterion
+function criterionScore(criterion, counts, voids) {
   let lost = 0;
+  let vetoed = false;
   for (const item of criterion.items) {
-    const count = entry?.deductions?.[item.key] || 0;
-    if (item.kind === "veto" && count >= 1) return 0;
-    if (item.kind !== "veto") lost += item.points * (item.kind === "once" ? Math.min(count, 1) : count);
+    let count = counts[item.key] || 0;
+    if (count <= 0 || voids.has(keyOf(criterion.key, item.key))) continue;
+    if (item.kind !== "each") count = 1;   // "once" and "veto" hold or not
+    lost += item.points * count;
+    vetoed = vetoed || item.kind === "veto";
   }
-  return criterion.max - Math.min(criterion.max, Math.abs(lost));
+  return { score: vetoed ? 0 : criterion.max - Math.min(criterion.max, lost), vetoed };
 }
 
-// total = 100 × Σ scores ÷ Σ max over criteria that are not N/A (null when all are N/A)
-export function inspectionScore(rubric, criteria) {
-  let got = 0;
-  let max = 0;
+// {total, criteria: {key: score or null for N/A}, veto, void: [[criterion, item], ...]}.
+// total = 100 × Σ scores ÷ Σ max over criteria that are not N/A (null when all are N/A),
+// unrounded; void deductions (given the photo reviews pulled) count for nothing.
+export function scoreInspection(rubric, inspection, photoReviews = new Map()) {
+  const voids = voidDeductions(inspection, photoReviews);
+  const scores = {};
+  const applicable = [];
+  let veto = false;
   for (const c of rubric.criteria) {
-    if (criteria[c.key]?.na) continue;
-    got += criterionScore(c, criteria[c.key]);
-    max += c.max;
+    const entry = inspection.criteria?.[c.key] || {};
+    if (entry.na) { scores[c.key] = null; continue; }
+    const { score, vetoed } = criterionScore(c, entry.deductions || {}, voids);
+    scores[c.key] = score;
+    veto = veto || vetoed;
+    applicable.push(c);
   }
-  return max ? (100 * got) / max : null;
+  const maxSum = fsum(applicable.map((c) => c.max));
+  const total = applicable.length && maxSum > 0
+    ? (100 * fsum(applicable.map((c) => scores[c.key]))) / maxSum : null;
+  return { total, criteria: scores, veto, void: [...voids].sort().map((key) => key.split("\u0000")) };
 }
-
-export const hasVeto = (rubric, criteria) => rubric.criteria.some((c) => !criteria[c.key]?.na &&
-  c.items.some((i) => i.kind === "veto" && (criteria[c.key]?.deductions?.[i.key] || 0) >= 1));
 
 // Deductions that still need a photo: [{criterion, item}]. A photo rejected on review
 // does not count as evidence (that is the re-shoot request).

@@ -11,6 +11,7 @@ from pathlib import Path
 from flask import Flask, g, request
 
 from sync.clock import TOWNSHIP_TZ
+from sync.rubric import score_text
 
 LANGUAGES = ("zh", "en")
 DEFAULT = "zh"
@@ -66,7 +67,8 @@ def name_in(obj, lang: str | None = None) -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(t=t, current_language=current_language, name_in=name_in,
                                  LANGUAGES=LANGUAGES)
-    app.jinja_env.filters.update(date=format_date, datetime=format_datetime)
+    # `score` rounds as the phone does (sync.rubric.score_text), so both show one number
+    app.jinja_env.filters.update(date=format_date, datetime=format_datetime, score=score_text)
 
     @app.after_request
     def remember_language(response):

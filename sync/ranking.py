@@ -48,7 +48,7 @@ class RankedGroup:
     low_confidence: bool
     veto: bool
     list: str | None        # "red", "black" or None
-    reason: str
+    reasons: list           # [{criterion, item, count}], the largest deductions first
     change: int | None      # previous rank − rank; positive = moved up
 
 
@@ -114,15 +114,19 @@ def _group_stats(ref: GroupRef, inspections: list) -> _GroupStats:
     )
 
 
-def _reason(deductions: dict, labels: Mapping) -> str:
-    """"label ×count, …" for the largest deductions, a veto item always first."""
-    def label(key):
-        return labels.get(key, key[1])
+def _reasons(deductions: dict) -> list[dict]:
+    """The largest deductions as plain data, a veto item always first. Ties go by key,
+    not by label, so every language lists the same deductions in the same order."""
     ordered = sorted(deductions.items(),
-                     key=lambda kv: (not kv[1].veto, -math.fsum(kv[1].points), label(kv[0]),
-                                     kv[0]))
-    return ", ".join(f"{label(key)} ×{lost.count}"
-                     for key, lost in ordered[:MAX_REASON_ITEMS])
+                     key=lambda kv: (not kv[1].veto, -math.fsum(kv[1].points), kv[0]))
+    return [{"criterion": criterion, "item": item, "count": lost.count}
+            for (criterion, item), lost in ordered[:MAX_REASON_ITEMS]]
+
+
+def reason_text(reasons: Iterable[Mapping], labels: Mapping, separator: str = ", ") -> str:
+    """"label ×count, …" from a reason list; an item without a label shows its key."""
+    return separator.join(
+        f"{labels.get((r['criterion'], r['item']), r['item'])} ×{r['count']}" for r in reasons)
 
 
 def _clusters(ordered: list, key) -> list:
@@ -176,8 +180,7 @@ def _lists(placed: list, red_size: int, black_size: int) -> dict:
 
 def rank_round(groups: Iterable[GroupRef], inspections: Iterable[CountedInspection], *,
                m: float = 2.0, red_size: int | None = None, black_size: int | None = None,
-               previous_ranks: Mapping | None = None,
-               labels: Mapping | None = None) -> Ranking:
+               previous_ranks: Mapping | None = None) -> Ranking:
     """Rank a round's groups from their counted inspections."""
     if m < 0:
         raise ValueError("m must be ≥ 0")
@@ -202,18 +205,18 @@ def rank_round(groups: Iterable[GroupRef], inspections: Iterable[CountedInspecti
         s.weighted = (s.inspections * s.raw + m * mean_raw) / (s.inspections + m)
     placed = _assign_ranks(stats)
     listed = _lists(placed, red_size, black_size)
-    previous_ranks, labels = previous_ranks or {}, labels or {}
-    ranked = [_ranked_group(s, rank, listed.get(s.ref.group_id), previous_ranks, labels)
+    previous_ranks = previous_ranks or {}
+    ranked = [_ranked_group(s, rank, listed.get(s.ref.group_id), previous_ranks)
               for s, rank in placed]
     return Ranking(ranked, not_inspected, mean_raw, red_size, black_size)
 
 
-def _ranked_group(s: _GroupStats, rank: int, listed, previous_ranks, labels) -> RankedGroup:
+def _ranked_group(s: _GroupStats, rank: int, listed, previous_ranks) -> RankedGroup:
     previous = previous_ranks.get(s.ref.group_id)
     return RankedGroup(
         group_id=s.ref.group_id, village=s.ref.village, name=s.ref.name, rank=rank,
         score=s.weighted, raw_score=s.raw, inspections=s.inspections,
         inspectors=s.inspectors, low_confidence=s.inspections == 1,
-        veto=s.veto_count > 0, list=listed, reason=_reason(s.deductions, labels),
+        veto=s.veto_count > 0, list=listed, reasons=_reasons(s.deductions),
         change=None if previous is None else previous - rank,
     )

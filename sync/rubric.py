@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Iterable, Mapping
 
 EACH, ONCE, VETO = "each", "once", "veto"
@@ -132,6 +133,15 @@ def item_labels(rubric: Mapping, lang: str = "en") -> dict:
     """{(criterion_key, item_key): label} in "en" or "zh", for ranking reasons."""
     name = "label_zh" if lang == "zh" else "label_en"
     return {key: item[name] for key, item in item_index(rubric).items()}
+
+
+def score_text(value: float | None) -> str:
+    """A score as pages and the phone show it: one decimal, a half rounded up, of the
+    exact binary value (what JavaScript's toFixed(1) does; "%.1f" rounds a half to
+    even, so 96.25 would read 96.2 on the server and 96.3 on the phone)."""
+    if value is None:
+        return "—"
+    return str(Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
 def score_inspection(rubric: Mapping, criteria: Mapping,

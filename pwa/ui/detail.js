@@ -3,7 +3,7 @@
 import { h, mount, revokeObjectUrls } from "./dom.js";
 import { t, tOr, label, placeName, formatDateTime, formatScore } from "../i18n.js";
 import * as store from "../store.js";
-import { inspectionScore, criterionScore } from "../score.js";
+import { scoreInspection } from "../score.js";
 import { badge, stateOf } from "./badges.js";
 import { photoImage } from "./photos.js";
 
@@ -54,6 +54,8 @@ export async function detailScreen(root, id, go) {
   const village = villages.find((v) => v.groups.some((g) => g.id === record.group_id));
   const group = village?.groups.find((g) => g.id === record.group_id);
   const reshoots = store.openReshoots(record, photoReviews);
+  // scored with the photo reviews pulled, so a rejected photo's deduction is void here too
+  const score = rubric ? scoreInspection(rubric, record, photoReviews) : null;
   const edit = async (step) => {
     await store.updateInspection(id, (r) => { r.local.state = "editing"; });
     go(`#/inspect/${id}/${Math.max(0, step)}`);
@@ -70,7 +72,7 @@ export async function detailScreen(root, id, go) {
     h("section", { class: "card", id: "detail", dataset: { state: stateOf(record, photoReviews) } },
       h("h2", {}, placeName(group), " ", h("span", { class: "muted" }, placeName(village))),
       h("p", {}, badge(stateOf(record, photoReviews)), " ",
-        t("inspect.score", { score: formatScore(rubric ? inspectionScore(rubric, record.criteria) : null) })),
+        h("span", { id: "detail-score" }, t("inspect.score", { score: formatScore(score?.total) }))),
       h("p", { class: "muted" }, formatDateTime(record.started_at)),
       pushErrors(record),
       record.local.outcome === "conflict" ? h("p", { class: "warn", id: "conflict" }, t("detail.conflict")) : null,
@@ -78,7 +80,7 @@ export async function detailScreen(root, id, go) {
       rubric ? reshootView(record, rubric, reshoots, edit) : null,
       h("ul", { class: "list" }, (rubric?.criteria || []).map((c) => h("li", { class: "row" },
         h("span", { class: "grow" }, label(c)),
-        record.criteria[c.key]?.na ? t("inspect.na_short") : `${criterionScore(c, record.criteria[c.key])} / ${c.max}`))),
+        score.criteria[c.key] === null ? t("inspect.na_short") : `${score.criteria[c.key]} / ${c.max}`))),
       record.note ? h("p", { class: "comment-body" }, record.note) : null,
       h("div", { class: "thumbs" }, photos)),
     h("nav", { class: "bottom-bar" },

@@ -2,7 +2,7 @@
 import { h, mount } from "./dom.js";
 import { t, formatDate, formatDateTime, placeName, formatScore } from "../i18n.js";
 import * as store from "../store.js";
-import { inspectionScore } from "../score.js";
+import { scoreInspection } from "../score.js";
 import { statusCard } from "./status.js";
 import { badge, stateOf } from "./badges.js";
 import { storageNotice } from "./storage.js";
@@ -45,7 +45,7 @@ function inspectionsView(inspections, groupsById, rubrics, photoReviews) {
       return h("li", {}, h("a", { class: "row", href, dataset: { inspection: r.id } },
         h("span", { class: "grow" }, h("b", {}, placeName(groupsById.get(r.group_id))), " ",
           h("span", { class: "muted" }, formatDateTime(r.started_at))),
-        h("span", { class: "score" }, rubric ? formatScore(inspectionScore(rubric, r.criteria)) : ""),
+        h("span", { class: "score" }, rubric ? formatScore(scoreInspection(rubric, r, photoReviews).total) : ""),
         badge(stateOf(r, photoReviews))));
     })));
 }

@@ -3,7 +3,7 @@
 import { h, mount, toast, revokeObjectUrls } from "./dom.js";
 import { t, label, placeName, formatScore } from "../i18n.js";
 import * as store from "../store.js";
-import { criterionScore, inspectionScore, hasVeto, missingEvidence } from "../score.js";
+import { scoreInspection, missingEvidence } from "../score.js";
 import { photoStrip } from "./photos.js";
 import { syncNow } from "../sync.js";
 import { isoLocal } from "../clock.js";
@@ -59,12 +59,12 @@ export async function inspectScreen(root, id, step, go) {
       count >= 1 ? await photoStrip(record, c.key, item.key, photoReviews, reload) : null);
   }
 
-  async function criterionView(c) {
+  async function criterionView(c, score) {
     const entry = record.criteria[c.key];
     return h("section", { class: "card", id: "criterion", dataset: { criterion: c.key } },
       h("h2", {}, label(c), " ", h("span", { class: "muted small" }, t("inspect.max", { max: c.max }))),
       h("p", { class: "lead", id: "subtotal" }, entry.na ? t("inspect.na_on")
-        : t("inspect.subtotal", { score: criterionScore(c, entry), max: c.max })),
+        : t("inspect.subtotal", { score: score.criteria[c.key], max: c.max })),
       toggle(entry.na, (v) => change((r) => { r.criteria[c.key].na = v === 1; }), t("inspect.na"), "na"),
       entry.na ? null : h("ul", { class: "items" }, await Promise.all(c.items.map((i) => itemView(c, i)))),
       h("label", { for: `note-${c.key}` }, t("inspect.note")),
@@ -84,15 +84,15 @@ export async function inspectScreen(root, id, step, go) {
     syncNow();
   }
 
-  function summaryView() {
+  function summaryView(score) {
     const missing = missingEvidence(rubric, record, photoReviews);
     return h("section", { class: "card", id: "summary" },
       h("h2", {}, t("summary.title")),
-      hasVeto(rubric, record.criteria) ? h("p", { class: "error" }, t("summary.veto")) : null,
+      score.veto ? h("p", { class: "error" }, t("summary.veto")) : null,
       h("ul", { class: "list" }, rubric.criteria.map((c, i) => h("li", {}, h("a", { class: "row", href: `#/inspect/${id}/${i}` },
         h("span", { class: "grow" }, label(c)),
-        h("span", {}, record.criteria[c.key].na ? t("inspect.na_short")
-          : `${criterionScore(c, record.criteria[c.key])} / ${c.max}`))))),
+        h("span", {}, score.criteria[c.key] === null ? t("inspect.na_short")
+          : `${score.criteria[c.key]} / ${c.max}`))))),
       h("label", { for: "note-overall" }, t("summary.note")),
       noteBox("note-overall", record.note, (text) => store.updateInspection(id, (r) => { r.note = text; })),
       missing.length ? h("div", { id: "missing", class: "error-box" }, h("p", {}, t("submit.missing", { count: missing.length })),
@@ -104,15 +104,16 @@ export async function inspectScreen(root, id, step, go) {
   async function draw() {
     const y = scrollY;
     revokeObjectUrls();
-    const score = inspectionScore(rubric, record.criteria);
+    // with the photo reviews pulled: a deduction whose photos were all rejected is void
+    const score = scoreInspection(rubric, record, photoReviews);
     mount(root,
       h("div", { class: "inspect-head" },
         h("div", { class: "grow" }, h("b", {}, placeName(group)), " ", h("span", { class: "muted" }, placeName(village))),
-        h("div", { id: "running-score", class: "score" }, t("inspect.score", { score: formatScore(score) }))),
+        h("div", { id: "running-score", class: "score" }, t("inspect.score", { score: formatScore(score.total) }))),
       h("div", { class: "progress-step" }, h("span", { id: "step-label" },
         step < n ? t("inspect.step", { step: step + 1, total: n }) : t("summary.title")),
         h("progress", { max: n, value: Math.min(step + 1, n) })),
-      step < n ? await criterionView(rubric.criteria[step]) : summaryView(),
+      step < n ? await criterionView(rubric.criteria[step], score) : summaryView(score),
       h("nav", { class: "bottom-bar" },
         h("a", { class: "button secondary", id: "back-button", href: step > 0 ? `#/inspect/${id}/${step - 1}` : "#/" },
           step > 0 ? t("nav.back") : t("nav.home")),

@@ -34,6 +34,13 @@ class PlaceOut(Schema):
     name_en = fields.String(allow_none=True)
 
 
+class ReasonOut(Schema):
+    """One deduction behind a ranked group's place, summed over its counted inspections."""
+    criterion = fields.String()
+    item = fields.String()
+    count = fields.Integer()
+
+
 class RankedGroupOut(PlaceOut):
     rank = fields.Integer()
     score = fields.Float()          # WR, unrounded
@@ -43,8 +50,10 @@ class RankedGroupOut(PlaceOut):
     low_confidence = fields.Boolean()
     veto = fields.Boolean()
     list = fields.String(allow_none=True)
-    reason = fields.String()
-    reason_en = fields.String()
+    reason = fields.String()        # the reasons in Chinese words, "label ×count，…"
+    reason_en = fields.String()     # the same in English
+    # the reasons as data, largest first (absent from snapshots published before them)
+    reasons = fields.List(fields.Nested(ReasonOut))
     change = fields.Integer(allow_none=True)
 
 

@@ -10,7 +10,6 @@ import copy
 
 import sqlalchemy as sa
 
-from sync.flags import void_deductions
 from sync.merge import content_of
 from sync.reasons import Reason
 from sync.states import CONFLICT, REJECTED, RESOLVED, REVIEW_DECISIONS
@@ -23,6 +22,7 @@ from ..extensions import db
 from ..phones.content import apply_content, content_from_row
 from ..models import Comment, Inspection, InspectionRevision, Photo, User, utcnow
 from .rankings import bump_data_version
+from .scoring import void_of
 
 MAX_TEXT = 10_000
 
@@ -76,12 +76,7 @@ def review_inspection(inspection: Inspection, user: User, state: str,
 
 def deduction_void(photo: Photo) -> bool:
     """True if every photo supporting this photo's deduction has been rejected."""
-    inspection = photo.inspection
-    records = [{"id": p.id, "criterion": p.criterion, "item": p.item}
-               for p in inspection.photos]
-    rejected = {p.id for p in inspection.photos if p.accepted is False}
-    void = void_deductions({"criteria": inspection.criteria, "photos": records}, rejected)
-    return (photo.criterion, photo.item) in void
+    return (photo.criterion, photo.item) in void_of(photo.inspection)
 
 
 def photo_review_data(photo: Photo) -> dict:

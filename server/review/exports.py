@@ -15,11 +15,15 @@ import zipfile
 from openpyxl import Workbook
 from sqlalchemy.orm import joinedload
 
-from ..photos.ingest import blobstore
+from sync.rubric import item_labels
+
+from ..admin.rubrics import rubrics_by_version
 from ..extensions import db
 from ..i18n import t
-from ..models import Blob, Inspection, Photo, RubricVersion, User, Village, VillagerGroup
-from .rankings import scored_inspections
+from ..models import Blob, Inspection, Photo, User, Village, VillagerGroup
+from ..photos.ingest import blobstore
+from .reasons import reason_in
+from .scoring import scored_inspections
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"
@@ -46,7 +50,7 @@ def ranking_table(ranking: dict, lang: str) -> list[list]:
             g["raw_score"], g["inspections"], g["inspectors"],
             t(f"list.{g['list']}", lang) if g["list"] else "",
             _yes(g["low_confidence"], lang), _yes(g["veto"], lang), g["change"],
-            g["reason_en"] if lang == "en" and "reason_en" in g else g["reason"]])
+            reason_in(g, lang)])
     for g in ranking["not_inspected"]:
         rows.append(["", _place(g, "village", lang), _place(g, "name", lang), None, None, 0, 0,
                      t("rk.not_inspected", lang), "", "", None, ""])
@@ -56,7 +60,8 @@ def ranking_table(ranking: dict, lang: str) -> list[list]:
 def scores_table(round_, lang: str) -> list[list]:
     """Every submitted inspection of the round (rejected ones too, marked not counted),
     with its total and each criterion's score as the ranking sees them."""
-    rubric = round_.rubric.to_dict()
+    rubrics = rubrics_by_version()
+    rubric = rubrics[round_.rubric.version]
     keys = [c["key"] for c in rubric["criteria"]]
     label = "label_en" if lang == "en" else "label_zh"
     header = [t(f"ex.{c}", lang) for c in (
@@ -67,7 +72,7 @@ def scores_table(round_, lang: str) -> list[list]:
         db.select(VillagerGroup).join(Village).where(Village.township_id == round_.township_id)
         .options(joinedload(VillagerGroup.village))).scalars()}
     names = dict(db.session.execute(db.select(User.id, User.display_name)).all())
-    for s in scored_inspections(round_, include_rejected=True):
+    for s in scored_inspections(round_, include_rejected=True, rubrics=rubrics):
         group = groups[s.group_id]
         rows.append([
             s.id, _place({"v": group.village.name, "v_en": group.village.name_en}, "v", lang),
@@ -128,12 +133,8 @@ def photos_zip(round_, lang: str):
         .options(joinedload(Inspection.group).joinedload(VillagerGroup.village),
                  joinedload(Inspection.inspector))
         .order_by(Inspection.group_id, Inspection.id, Photo.position)).all()
-    labels = {}
-    for rubric in db.session.execute(db.select(RubricVersion)).scalars():
-        for c in rubric.to_dict()["criteria"]:
-            for i in c["items"]:
-                labels[(rubric.version, c["key"], i["key"])] = \
-                    i["label_en"] if lang == "en" else i["label_zh"]
+    labels = {(version, *key): label for version, rubric in rubrics_by_version().items()
+              for key, label in item_labels(rubric, lang).items()}
     index = [[t(f"ex.{c}", lang) for c in (
         "file", "photo", "inspection", "village", "group", "inspector", "criterion", "item",
         "item_label", "captured_at", "lat", "lon", "accuracy_m", "source", "accepted",

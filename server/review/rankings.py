@@ -1,9 +1,9 @@
-"""A round's rankings from the database: counted inspections in, sync.ranking out.
+"""A round's rankings from the database: scored inspections in, sync.ranking out.
 
-The rule itself lives in sync/ranking.py (pure). Here: loading the counted inspections
-with a handful of queries, dropping void deductions (every supporting photo rejected),
-the previous round for `change`, a cache keyed by the round's data_version, and
-publishing frozen snapshots.
+The rule itself lives in sync/ranking.py (pure) and each inspection's score in
+scoring.py. Here: the previous round for `change`, a cache keyed by the round's
+data_version, and publishing frozen snapshots. Results hold reasons as data; every
+ranking handed out has them spelt out too (reasons.py).
 """
 from __future__ import annotations
 
@@ -11,89 +11,31 @@ import copy
 import gc
 from collections import defaultdict
 from contextlib import contextmanager
-from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
-from sync.flags import void_deductions
 from sync.ranking import CountedInspection, GroupRef, rank_round
-from sync.rubric import InspectionScore, item_labels, score_inspection
 
+from ..admin.rubrics import rubrics_by_version
 from ..audit import record_audit
 from ..changes import record_change
 from ..extensions import db
-from ..admin.rubrics import rubrics_by_version
-from ..models import (Inspection, Photo, PublishedRanking, RankingCache, Round, User, Village, VillagerGroup, utcnow)
+from ..models import PublishedRanking, RankingCache, Round, User, Village, VillagerGroup, utcnow
+from .reasons import spelled
+from .scoring import scored_inspections
 
-COUNTED_STATES = ("received", "has_issues", "approved")
 TREND_ROUNDS = 6
-
-
-@dataclass(frozen=True)
-class ScoredInspection:
-    """One submitted inspection of a round, scored as the ranking sees it."""
-    id: str
-    group_id: int
-    inspector_id: int
-    review_state: str
-    score: InspectionScore
-    void: frozenset          # {(criterion, item)} dropped for lack of accepted evidence
-
-    @property
-    def counted(self) -> bool:
-        return self.review_state in COUNTED_STATES
+# The shape of a computed result; a cache of another shape is computed again.
+# 2: reasons as data ([{criterion, item, count}]) and the rubric version they name.
+RESULT_FORMAT = 2
 
 
 def bump_data_version(round_id: int) -> None:
     """Something feeding this round's ranking changed: recompute on the next read."""
     db.session.execute(sa.update(Round).where(Round.id == round_id)
                        .values(data_version=Round.data_version + 1))
-
-
-def rejected_photo_support(round_id: int) -> dict[str, dict]:
-    """{inspection_id: {"photos": [...], "rejected": {ids}}} for inspections of the round
-    that have at least one rejected photo (usually few): two queries in all."""
-    rejected = db.session.execute(
-        db.select(Photo.inspection_id, Photo.id).join(Inspection)
-        .where(Inspection.round_id == round_id, Photo.accepted.is_(False))).all()
-    if not rejected:
-        return {}
-    out = {}
-    for inspection_id, photo_id in rejected:
-        out.setdefault(inspection_id, {"photos": [], "rejected": set()})["rejected"].add(photo_id)
-    rows = db.session.execute(
-        db.select(Photo.inspection_id, Photo.id, Photo.criterion, Photo.item)
-        .where(Photo.inspection_id.in_(list(out)))).all()
-    for inspection_id, photo_id, criterion, item in rows:
-        out[inspection_id]["photos"].append(
-            {"id": photo_id, "criterion": criterion, "item": item})
-    return out
-
-
-def scored_inspections(round_: Round, *, include_rejected: bool = False,
-                       rubrics: dict | None = None) -> list[ScoredInspection]:
-    """The round's submitted inspections, each scored with its void deductions dropped."""
-    rubrics = rubrics or rubrics_by_version()
-    query = db.select(Inspection.id, Inspection.group_id, Inspection.inspector_id,
-                      Inspection.review_state, Inspection.rubric_version,
-                      Inspection.criteria).where(
-        Inspection.round_id == round_.id, Inspection.status == "submitted")
-    if not include_rejected:
-        query = query.where(Inspection.review_state.in_(COUNTED_STATES))
-    support = rejected_photo_support(round_.id)
-    fallback = rubrics.get(round_.rubric.version)
-    out = []
-    for row in db.session.execute(query.order_by(Inspection.id)):
-        void = frozenset()
-        if row.id in support:
-            void = void_deductions({"criteria": row.criteria, "photos": support[row.id]["photos"]},
-                                   support[row.id]["rejected"])
-        rubric = rubrics.get(row.rubric_version, fallback)
-        out.append(ScoredInspection(row.id, row.group_id, row.inspector_id, row.review_state,
-                                    score_inspection(rubric, row.criteria or {}, void), void))
-    return out
 
 
 def township_groups(township_id: int) -> list[dict]:
@@ -127,7 +69,7 @@ def _cache_key(round_: Round) -> dict:
         db.select(sa.func.count(VillagerGroup.id), sa.func.max(VillagerGroup.id))
         .join(Village).where(Village.township_id == round_.township_id)).one()
     return {
-        "data_version": round_.data_version,
+        "format": RESULT_FORMAT, "data_version": round_.data_version,
         "m": float(current_app.config["RANKING_M"]),
         "red_size": round_.red_size, "black_size": round_.black_size,
         "groups": [groups[0], groups[1]],
@@ -168,18 +110,6 @@ def gc_paused():
             gc.enable()
 
 
-def _reason_in(reason_keys: str, labels: dict, separator: str) -> str:
-    """A reason built with "criterion.item" tokens, in one language's labels."""
-    if not reason_keys:
-        return ""
-    parts = []
-    for part in reason_keys.split(", "):
-        token, _, count = part.rpartition(" ×")
-        criterion, _, item = token.partition(".")
-        parts.append(f"{labels.get((criterion, item), item)} ×{count}")
-    return separator.join(parts)
-
-
 def compute_ranking(round_: Round, previous_ranks: dict | None = None) -> dict:
     """The ranking of a round as plain JSON-ready data (without round/published info)."""
     with gc_paused():
@@ -192,27 +122,22 @@ def _compute_ranking(round_: Round, previous_ranks: dict | None) -> dict:
     inspections = [CountedInspection(i.id, i.group_id, i.inspector_id, i.score)
                    for i in scored_inspections(round_, rubrics=rubrics)]
     refs = [GroupRef(g["id"], g["village"], g["name"]) for g in groups]
-    rubric = rubrics[round_.rubric.version]
-    # Reasons are built once with language-neutral tokens (so both languages list the
-    # same deductions in the same order), then spelt out in Chinese and in English.
-    tokens = {key: f"{key[0]}.{key[1]}" for key in item_labels(rubric)}
     ranking = rank_round(refs, inspections, m=float(current_app.config["RANKING_M"]),
                          red_size=round_.red_size, black_size=round_.black_size,
-                         previous_ranks=previous_ranks or {}, labels=tokens)
-    labels_zh, labels_en = item_labels(rubric, "zh"), item_labels(rubric, "en")
+                         previous_ranks=previous_ranks or {})
     by_id = {g["id"]: g for g in groups}
     return {
         "m": float(current_app.config["RANKING_M"]), "mean_raw_score": ranking.mean_raw_score,
         "red_size": ranking.red_size, "black_size": ranking.black_size,
+        # the labels of the reasons' items, whatever the round's rubric becomes later
+        "rubric_version": round_.rubric.version,
         "groups": [{
             "group_id": g.group_id, "village": g.village, "name": g.name,
             "village_en": by_id[g.group_id]["village_en"], "name_en": by_id[g.group_id]["name_en"],
             "rank": g.rank, "score": g.score, "raw_score": g.raw_score,
             "inspections": g.inspections, "inspectors": g.inspectors,
             "low_confidence": g.low_confidence, "veto": g.veto, "list": g.list,
-            "reason": _reason_in(g.reason, labels_zh, "，"),
-            "reason_en": _reason_in(g.reason, labels_en, ", "),
-            "change": g.change,
+            "reasons": g.reasons, "change": g.change,
         } for g in ranking.groups],
         "not_inspected": [{
             "group_id": r.group_id, "village": r.village, "name": r.name,
@@ -234,7 +159,13 @@ def published_info(snapshot: PublishedRanking | None) -> dict | None:
 
 
 def live_ranking(round_: Round) -> dict:
-    """The live ranking: from the cache when nothing it depends on has changed."""
+    """The live ranking, its reasons spelt out (from the cache when nothing changed)."""
+    return spelled(_live_result(round_))
+
+
+def _live_result(round_: Round) -> dict:
+    """The live ranking with reasons as data: from the cache when nothing it depends on
+    has changed."""
     key = _cache_key(round_)
     cache = db.session.get(RankingCache, round_.id)
     if cache is None or cache.data_version != key["data_version"] \
@@ -270,7 +201,13 @@ def _store_cache(round_id: int, data_version: int, computed_at, result: dict) ->
 
 
 def published_ranking(round_: Round, version: int | None = None) -> dict | None:
-    """A published snapshot (the latest unless `version` is given), as it was frozen."""
+    """A published snapshot (the latest unless `version` is given), as it was frozen,
+    its reasons spelt out."""
+    result = _published_result(round_, version)
+    return None if result is None else spelled(result)
+
+
+def _published_result(round_: Round, version: int | None = None) -> dict | None:
     query = db.select(PublishedRanking).where(PublishedRanking.round_id == round_.id)
     if version is not None:
         query = query.where(PublishedRanking.version == version)
@@ -283,7 +220,7 @@ def published_ranking(round_: Round, version: int | None = None) -> dict | None:
 
 def publish(round_: Round, user: User) -> dict:
     """Freeze the current ranking as a new published version; the caller commits."""
-    live = live_ranking(round_)
+    live = _live_result(round_)
     db.session.execute(db.select(Round).where(Round.id == round_.id).with_for_update())
     last = db.session.execute(
         db.select(sa.func.max(PublishedRanking.version))
@@ -301,7 +238,7 @@ def publish(round_: Round, user: User) -> dict:
     record_audit("publish_round", "round", round_.id, user=user,
                  detail={"version": last + 1, "data_version": round_.data_version})
     record_change(db.session, "round", round_.id, round_.township_id)
-    return result
+    return spelled(result)
 
 
 def published_versions(round_id: int) -> list[PublishedRanking]:
@@ -323,9 +260,9 @@ def trend(round_: Round, limit: int = TREND_ROUNDS,
     scores = defaultdict(lambda: [None] * len(rounds))
     for n, r in enumerate(rounds):
         if r.id == round_.id:  # this round shows live; earlier ones as published
-            result = current or live_ranking(r)
+            result = current or _live_result(r)
         else:
-            result = published_ranking(r) or live_ranking(r)
+            result = _published_result(r) or _live_result(r)
         for g in result["groups"]:
             scores[g["group_id"]][n] = g["score"]
     return rounds, scores

@@ -7,6 +7,7 @@ from ..extensions import db
 from ..i18n import current_language
 from ..models import PublishedRanking, Round
 from ..review.rankings import published_ranking
+from ..review.reasons import reason_in
 from .blueprints import board as bp
 
 
@@ -19,9 +20,8 @@ def place(entry: dict, key: str) -> str:
 
 
 def reason(entry: dict) -> str:
-    if current_language() == "en" and entry.get("reason_en") is not None:
-        return entry["reason_en"]
-    return entry["reason"]
+    """A ranked group's reason in the page's language."""
+    return reason_in(entry, current_language())
 
 
 @bp.app_context_processor

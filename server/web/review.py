@@ -7,9 +7,8 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
-from sync.flags import INSPECTION_FLAGS, PHOTO_FLAGS, void_deductions
+from sync.flags import INSPECTION_FLAGS, PHOTO_FLAGS
 from sync.geo import distance_m
-from sync.rubric import score_inspection
 from sync.validation import parse_time
 
 from ..auth import roles_required
@@ -17,10 +16,11 @@ from ..photos.ingest import blobstore, ensure_blob_row
 from ..errors import ApiError, InputError
 from ..extensions import db
 from ..i18n import format_datetime, t
-from ..models import (REVIEW_STATES, AuditEntry, Blob, Comment, Inspection, Photo, Round,
-                      RubricVersion, User, Village, VillagerGroup)
+from ..models import (REVIEW_STATES, AuditEntry, Blob, Comment, Inspection, Photo, Round, User,
+                      Village, VillagerGroup)
 from ..review.actions import (conflict_choices, duplicate_assessments, resolve_conflict,
                               review_inspection, review_photo)
+from ..review.scoring import rubrics_for, scored
 from ..scope import in_township
 from .blueprints import review as bp
 
@@ -126,20 +126,6 @@ def refusal(exc: InputError) -> str:
 
 # ---- one inspection ------------------------------------------------------------------
 
-def rubric_of(version: int) -> dict:
-    rubric = db.session.execute(db.select(RubricVersion).where(
-        RubricVersion.version == version)).scalar_one()
-    return rubric.to_dict()
-
-
-def scored(inspection: Inspection, rubric: dict):
-    records = [{"id": p.id, "criterion": p.criterion, "item": p.item}
-               for p in inspection.photos]
-    rejected = {p.id for p in inspection.photos if p.accepted is False}
-    void = void_deductions({"criteria": inspection.criteria, "photos": records}, rejected)
-    return score_inspection(rubric, inspection.criteria or {}, void), void
-
-
 def photo_facts(photo: Photo, group: VillagerGroup, present: set) -> dict:
     gps = photo.gps or {}
     distance = None
@@ -150,8 +136,15 @@ def photo_facts(photo: Photo, group: VillagerGroup, present: set) -> dict:
 
 
 def inspection_view(inspection: Inspection) -> dict:
-    rubric = rubric_of(inspection.rubric_version)
-    score, void = scored(inspection, rubric)
+    others = db.session.execute(db.select(Inspection).where(
+        Inspection.round_id == inspection.round_id, Inspection.group_id == inspection.group_id,
+        Inspection.id != inspection.id).order_by(Inspection.received_at)
+        .options(joinedload(Inspection.inspector), selectinload(Inspection.photos))
+    ).scalars().all()
+    rubrics = rubrics_for([inspection, *others])
+    rubric = rubrics[inspection.rubric_version]
+    mine = scored(inspection, rubrics)
+    score, void = mine.score, mine.void
     shas = {p.sha256 for p in inspection.photos}
     present = set(db.session.execute(db.select(Blob.sha256).where(
         Blob.sha256.in_(shas))).scalars()) if shas else set()
@@ -170,11 +163,6 @@ def inspection_view(inspection: Inspection) -> dict:
         criteria.append({"criterion": c, "na": bool(entry.get("na")), "note": entry.get("note"),
                          "score": score.criterion_scores.get(c["key"]), "items": items,
                          "photos": by_key.pop((c["key"], None), [])})
-    others = db.session.execute(db.select(Inspection).where(
-        Inspection.round_id == inspection.round_id, Inspection.group_id == inspection.group_id,
-        Inspection.id != inspection.id).order_by(Inspection.received_at)
-        .options(joinedload(Inspection.inspector), selectinload(Inspection.photos))
-    ).scalars().all()
     photo_ids = [p.id for p in inspection.photos]
     history = db.session.execute(db.select(AuditEntry).where(
         ((AuditEntry.entity_type == "inspection") & (AuditEntry.entity_id == inspection.id))
@@ -183,7 +171,7 @@ def inspection_view(inspection: Inspection) -> dict:
     return {
         "inspection": inspection, "rubric": rubric, "score": score, "criteria": criteria,
         "leftover_photos": [p for photos in by_key.values() for p in photos],
-        "others": [(other, scored(other, rubric_of(other.rubric_version))[0]) for other in others],
+        "others": [(other, scored(other, rubrics).score) for other in others],
         "comments": db.session.execute(db.select(Comment).where(
             Comment.inspection_id == inspection.id).order_by(Comment.id)).scalars().all(),
         "history": history, "photo_flags": PHOTO_FLAGS,
@@ -267,10 +255,9 @@ def conflicts():
     if round_id:
         query = query.where(Inspection.round_id == round_id)
     conflicted = db.session.execute(query.order_by(Inspection.updated_at.desc())).scalars().all()
-    duplicates = []
-    for same in duplicate_assessments(township_id, round_id):
-        rubric = rubric_of(same[0].rubric_version)
-        duplicates.append([(i, scored(i, rubric)[0]) for i in same])
+    found = duplicate_assessments(township_id, round_id)
+    rubrics = rubrics_for(i for same in found for i in same)
+    duplicates = [[(i, scored(i, rubrics).score) for i in same] for same in found]
     return render_template("web/review_conflicts.html", conflicted=conflicted,
                            duplicates=duplicates)
 

@@ -2,6 +2,8 @@
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
+from sync.rubric import score_text
+
 from ..auth import roles_required
 from ..review.exports import EXPORTS, photos_zip
 from ..extensions import db
@@ -29,7 +31,7 @@ def sparkline(scores: list) -> dict:
         y = SPARK_H / 2 if high == low else \
             SPARK_PAD + (high - score) / span * (SPARK_H - 2 * SPARK_PAD)
         points.append((round(SPARK_PAD + n * step, 1), round(y, 1)))
-    title = " → ".join("–" if s is None else f"{s:.1f}" for s in scores)
+    title = " → ".join("–" if s is None else score_text(s) for s in scores)
     return {"points": points, "title": title}
 
 

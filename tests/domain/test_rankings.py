@@ -8,9 +8,11 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from server.review import rankings
 from server.extensions import db
-from server.models import Inspection, Photo, RankingCache, Round, User, Village, VillagerGroup
+from server.models import (Inspection, Photo, PublishedRanking, RankingCache, Round, User, Village,
+                           VillagerGroup)
+from server.review import rankings, scoring
+from tests.support.snapshots import OLD_REASON, OLD_REASON_EN, publish_old_snapshot
 
 
 def the_round() -> Round:
@@ -75,7 +77,7 @@ def test_void_only_when_every_supporting_photo_is_rejected(app):
     add(r, b, {"collection": {"bins": 4}},
         photos=[("collection", "bins", False), ("collection", "bins", False)])  # void: 100
     add(r, c, {"collection": {"bins": 4}})                                      # no photo: 96
-    scored = {s.group_id: s for s in rankings.scored_inspections(r)}
+    scored = {s.group_id: s for s in scoring.scored_inspections(r)}
     assert scored[a].score.total == 96.0 and scored[a].void == frozenset()
     assert scored[b].score.total == 100.0 and scored[b].void == {("collection", "bins")}
     assert scored[c].score.total == 96.0
@@ -178,3 +180,64 @@ def test_a_large_round_loads_with_a_few_queries(app):
     result = rankings.live_ranking(r)
     assert len(result["groups"]) == 200
     assert len(statements) <= 25, "\n".join(statements)
+
+
+def test_results_hold_reasons_as_data_and_hand_them_out_spelt(app):
+    r = the_round()
+    a, = groups(1)
+    add(r, a, {"toilets": {"open_pit": 2}, "collection": {"bins": 1, "open_burning": 1}})
+    live = rankings.live_ranking(r)["groups"][0]
+    reasons = [{"criterion": "collection", "item": "open_burning", "count": 1},
+               {"criterion": "toilets", "item": "open_pit", "count": 2},
+               {"criterion": "collection", "item": "bins", "count": 1}]
+    assert live["reasons"] == reasons
+    assert live["reason"] == "露天焚烧垃圾 ×1，粪坑露天敞口 ×2，垃圾桶破损、未加盖或满溢 ×1"
+    assert live["reason_en"] == ("Garbage burnt in the open ×1, Open manure pit ×2, "
+                                 "Bin broken, uncovered or overflowing ×1")
+    [cached] = db.session.get(RankingCache, r.id).result["groups"]
+    assert cached["reasons"] == reasons and "reason" not in cached and "reason_en" not in cached
+    published = rankings.publish(r, db.session.get(User, user_id("supervisor1")))
+    db.session.commit()
+    assert published["groups"][0]["reason"] == live["reason"]
+    snapshot = db.session.execute(db.select(PublishedRanking)).scalar_one()
+    [frozen] = snapshot.result["groups"]
+    assert frozen["reasons"] == reasons and "reason" not in frozen
+    assert snapshot.result["rubric_version"] == 1
+
+
+def test_a_snapshot_published_with_reasons_as_strings_reads_as_it_was(app):
+    current = the_round()
+    a, b = groups(2)
+    earlier = Round(township_id=current.township_id, name="上月", rubric_id=current.rubric_id,
+                    starts_on=current.starts_on - timedelta(days=40),
+                    ends_on=current.starts_on - timedelta(days=10), state="closed")
+    db.session.add(earlier)
+    db.session.commit()
+    stored = publish_old_snapshot(earlier.id, a)
+    [g] = rankings.published_ranking(earlier)["groups"]
+    assert (g["reason"], g["reason_en"]) == (OLD_REASON, OLD_REASON_EN) and "reasons" not in g
+    assert rankings.published_ranking(earlier, 1) == stored
+    add(current, a, {"roads": {"road_dirty": 3}})
+    add(current, b, {"roads": {"road_dirty": 1}})
+    now = by_group(rankings.live_ranking(current))
+    assert now[a]["change"] == 1 - 2            # against the old snapshot's rank 1
+    rounds, scores = rankings.trend(current)
+    assert scores[a] == [88.0, now[a]["score"]]
+
+
+def test_a_cache_of_the_old_shape_is_computed_again(app):
+    r = the_round()
+    a, = groups(1)
+    add(r, a, {"collection": {"bins": 2}})
+    rankings.live_ranking(r)
+    cache = db.session.get(RankingCache, r.id)
+    old = dict(cache.result)
+    old["key"] = {k: v for k, v in old["key"].items() if k != "format"}
+    old["groups"] = [{**{k: v for k, v in g.items() if k != "reasons"},
+                      "reason": "垃圾桶破损、未加盖或满溢 ×2", "reason_en": "Bins ×2"}
+                     for g in old["groups"]]
+    cache.result = old
+    db.session.commit()
+    [g] = rankings.live_ranking(r)["groups"]
+    assert g["reasons"] == [{"criterion": "collection", "item": "bins", "count": 2}]
+    assert g["reason_en"] == "Bin broken, uncovered or overflowing ×2"

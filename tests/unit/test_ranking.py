@@ -4,7 +4,7 @@ import random
 import pytest
 
 from sync.ranking import (CountedInspection, GroupRef, Ranking, default_list_sizes,
-                          rank_round)
+                          rank_round, reason_text)
 from sync.rubric import DEFAULT_RUBRIC, Deduction, InspectionScore, score_inspection
 
 _ids = iter(range(1, 10**6))
@@ -121,12 +121,15 @@ def test_a_veto_group_is_black_and_never_red_with_the_veto_first_in_its_reason()
     ranking = rank_round(groups, [
         counted(1, 99.0, veto=True, deductions=veto_deductions),
         counted(2, 97.0), counted(3, 96.0), counted(4, 95.0), counted(5, 70.0), counted(6, 60.0),
-    ], labels={("collection", "open_burning"): "open burning"})
+    ])
     c = (99 + 97 + 96 + 95 + 70 + 60) / 6
     v = by_name(ranking)["V"]
     assert (v.rank, v.veto, v.list) == (1, True, "black")
     assert v.score == pytest.approx(wr(1, 99, c))
-    assert v.reason == "open burning ×1, bins ×2"
+    assert v.reasons == [{"criterion": "collection", "item": "open_burning", "count": 1},
+                         {"criterion": "collection", "item": "bins", "count": 2}]
+    assert reason_text(v.reasons, {("collection", "open_burning"): "open burning"}) == \
+        "open burning ×1, bins ×2"
     assert {g.name: g.list for g in ranking.groups} == {
         "V": "black", "A": "red", "B": "red", "C": "red", "D": "black", "E": "black"}
 
@@ -211,7 +214,7 @@ def test_a_void_deduction_raises_the_score():
                                         scored(2, dirty_roads)])
     assert by_name(before)["P"].raw_score == 96.0 and by_name(before)["P"].rank == 2
     assert by_name(after)["P"].raw_score == 100.0 and by_name(after)["P"].rank == 1
-    assert by_name(after)["P"].reason == ""
+    assert by_name(after)["P"].reasons == []
 
 
 def test_groups_without_a_scored_inspection_are_not_inspected():
@@ -247,10 +250,26 @@ def test_reason_sums_deductions_over_inspections_largest_first():
                                      Deduction("roads", "road_damaged", 2, 2.0),
                                      Deduction("collection", "litter", 1, 1.0))),
         counted(2, 100.0),
-    ], labels=labels)
-    assert by_name(ranking)["A"].reason == (
+    ])
+    assert by_name(ranking)["A"].reasons == [
+        {"criterion": "collection", "item": "bins", "count": 3},
+        {"criterion": "toilets", "item": "open_pit", "count": 1},
+        {"criterion": "roads", "item": "road_damaged", "count": 2}]
+    assert reason_text(by_name(ranking)["A"].reasons, labels) == (
         "bin overflowing ×3, open manure pit ×1, road_damaged ×2")
-    assert by_name(ranking)["B"].reason == ""
+    assert reason_text(by_name(ranking)["A"].reasons, labels, "，") == (
+        "bin overflowing ×3，open manure pit ×1，road_damaged ×2")
+    assert by_name(ranking)["B"].reasons == []
+    assert reason_text(by_name(ranking)["B"].reasons, labels) == ""
+
+
+def test_equal_deductions_are_listed_by_key_whatever_the_labels_say():
+    # the reason lists the same items in the same order in every language
+    ranking = rank_round(refs("A"), [counted(1, 95.0, deductions=(
+        Deduction("roads", "road_dirty", 1, 1.0), Deduction("greening", "fences", 1, 1.0),
+        Deduction("collection", "litter", 1, 1.0), Deduction("toilets", "open_pit", 1, 3.0)))])
+    assert [(r["criterion"], r["item"]) for r in ranking.groups[0].reasons] == [
+        ("toilets", "open_pit"), ("collection", "litter"), ("greening", "fences")]
 
 
 def test_the_result_does_not_depend_on_input_order():

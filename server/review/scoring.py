@@ -1,0 +1,109 @@
+"""An inspection's score as the ranking sees it: the one scoring path of the server.
+
+sync.rubric scores the criteria and sync.flags names the void deductions (every
+supporting photo rejected on review); the ranking, the review pages and actions, and
+the exports all score through here, so each shows the number the ranking counts (and
+the phone computes the same from the photo reviews it pulls, pwa/score.js).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+from sync.flags import void_deductions
+from sync.rubric import InspectionScore, score_inspection
+
+from ..admin.rubrics import rubrics_by_version
+from ..extensions import db
+from ..models import Inspection, Photo, Round
+
+COUNTED_STATES = ("received", "has_issues", "approved")
+
+
+@dataclass(frozen=True)
+class ScoredInspection:
+    """One submitted inspection, scored as the ranking sees it."""
+    id: str
+    group_id: int
+    inspector_id: int
+    review_state: str
+    score: InspectionScore
+    void: frozenset          # {(criterion, item)} dropped for lack of accepted evidence
+
+    @property
+    def counted(self) -> bool:
+        return self.review_state in COUNTED_STATES
+
+
+def _void(criteria: dict | None, photos: list, rejected: set) -> frozenset:
+    if not rejected:
+        return frozenset()   # the common case: nothing rejected, nothing to look at
+    return void_deductions({"criteria": criteria, "photos": photos}, rejected)
+
+
+def _photo_support(inspection: Inspection) -> tuple[list, set]:
+    photos = [{"id": p.id, "criterion": p.criterion, "item": p.item} for p in inspection.photos]
+    return photos, {p.id for p in inspection.photos if p.accepted is False}
+
+
+def void_of(inspection: Inspection) -> frozenset:
+    """The deductions of a loaded inspection that its photo reviews made void."""
+    return _void(inspection.criteria, *_photo_support(inspection))
+
+
+def rubrics_for(inspections: Iterable[Inspection]) -> dict[int, dict]:
+    """The rubric versions these inspections were recorded with (three queries)."""
+    return rubrics_by_version({i.rubric_version for i in inspections})
+
+
+def scored(inspection: Inspection, rubrics: dict[int, dict]) -> ScoredInspection:
+    """One loaded inspection (its photos with it), scored with its void deductions dropped."""
+    void = void_of(inspection)
+    score = score_inspection(rubrics[inspection.rubric_version], inspection.criteria or {}, void)
+    return ScoredInspection(inspection.id, inspection.group_id, inspection.inspector_id,
+                            inspection.review_state, score, void)
+
+
+def rejected_photo_support(round_id: int) -> dict[str, dict]:
+    """{inspection_id: {"photos": [...], "rejected": {ids}}} for inspections of the round
+    that have at least one rejected photo (usually few): two queries in all."""
+    rejected = db.session.execute(
+        db.select(Photo.inspection_id, Photo.id).join(Inspection)
+        .where(Inspection.round_id == round_id, Photo.accepted.is_(False))).all()
+    if not rejected:
+        return {}
+    out = {}
+    for inspection_id, photo_id in rejected:
+        out.setdefault(inspection_id, {"photos": [], "rejected": set()})["rejected"].add(photo_id)
+    rows = db.session.execute(
+        db.select(Photo.inspection_id, Photo.id, Photo.criterion, Photo.item)
+        .where(Photo.inspection_id.in_(list(out)))).all()
+    for inspection_id, photo_id, criterion, item in rows:
+        out[inspection_id]["photos"].append(
+            {"id": photo_id, "criterion": criterion, "item": item})
+    return out
+
+
+def scored_inspections(round_: Round, *, include_rejected: bool = False,
+                       rubrics: dict | None = None) -> list[ScoredInspection]:
+    """The round's submitted inspections (counted ones only unless include_rejected),
+    each scored with its void deductions dropped: a handful of queries for the round."""
+    rubrics = rubrics or rubrics_by_version()
+    query = db.select(Inspection.id, Inspection.group_id, Inspection.inspector_id,
+                      Inspection.review_state, Inspection.rubric_version,
+                      Inspection.criteria).where(
+        Inspection.round_id == round_.id, Inspection.status == "submitted")
+    if not include_rejected:
+        query = query.where(Inspection.review_state.in_(COUNTED_STATES))
+    support = rejected_photo_support(round_.id)
+    fallback = rubrics.get(round_.rubric.version)
+    none = {"photos": [], "rejected": set()}
+    out = []
+    for row in db.session.execute(query.order_by(Inspection.id)):
+        evidence = support.get(row.id, none)
+        void = _void(row.criteria, evidence["photos"], evidence["rejected"])
+        score = score_inspection(rubrics.get(row.rubric_version, fallback), row.criteria or {},
+                                 void)
+        out.append(ScoredInspection(row.id, row.group_id, row.inspector_id, row.review_state,
+                                    score, void))
+    return out
