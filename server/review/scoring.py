@@ -12,12 +12,11 @@ from typing import Iterable
 
 from sync.flags import void_deductions
 from sync.rubric import InspectionScore, score_inspection
+from sync.states import COUNTED_STATES
 
 from ..admin.rubrics import rubrics_by_version
 from ..extensions import db
 from ..models import Inspection, Photo, Round
-
-COUNTED_STATES = ("received", "has_issues", "approved")
 
 
 @dataclass(frozen=True)
