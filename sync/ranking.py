@@ -125,8 +125,8 @@ def _reasons(deductions: dict) -> list[dict]:
 
 def reason_text(reasons: Iterable[Mapping], labels: Mapping, separator: str = ", ") -> str:
     """"label ×count, …" from a reason list; an item without a label shows its key."""
-    return separator.join(
-        f"{labels.get((r['criterion'], r['item']), r['item'])} ×{r['count']}" for r in reasons)
+    return separator.join([
+        f"{labels.get((r['criterion'], r['item']), r['item'])} ×{r['count']}" for r in reasons])
 
 
 def _clusters(ordered: list, key) -> list:

@@ -34,13 +34,6 @@ class PlaceOut(Schema):
     name_en = fields.String(allow_none=True)
 
 
-class ReasonOut(Schema):
-    """One deduction behind a ranked group's place, summed over its counted inspections."""
-    criterion = fields.String()
-    item = fields.String()
-    count = fields.Integer()
-
-
 class RankedGroupOut(PlaceOut):
     rank = fields.Integer()
     score = fields.Float()          # WR, unrounded
@@ -52,8 +45,12 @@ class RankedGroupOut(PlaceOut):
     list = fields.String(allow_none=True)
     reason = fields.String()        # the reasons in Chinese words, "label ×count，…"
     reason_en = fields.String()     # the same in English
-    # the reasons as data, largest first (absent from snapshots published before them)
-    reasons = fields.List(fields.Nested(ReasonOut))
+    # The reasons as data, largest first (absent from snapshots published before them).
+    # Raw: they are made by sync/ranking.py, and a nested schema per reason would cost
+    # more than the rest of the answer for a large township.
+    reasons = fields.Raw(metadata={
+        "description": "[{criterion, item, count}], the largest deductions first",
+        "example": [{"criterion": "collection", "item": "bins", "count": 3}]})
     change = fields.Integer(allow_none=True)
 
 
