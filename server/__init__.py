@@ -5,6 +5,7 @@ from flask import Flask
 
 from . import config as default_config
 from .extensions import csrf, db, login_manager, migrate, rest_api
+from .security import register_security
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -13,6 +14,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(default_config.from_environment(Path(app.instance_path)))
     if config:
         app.config.update(config)
+    register_security(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
