@@ -15,11 +15,19 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
     register_security(app)
+    register_converters(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
     return app
+
+
+def register_converters(app: Flask) -> None:
+    from .scope import IdConverter
+
+    # Before any route exists: every <int:...> then refuses ids the database cannot hold.
+    app.url_map.converters["int"] = IdConverter
 
 
 def register_extensions(app: Flask) -> None:

@@ -1,7 +1,10 @@
 """Security headers, trusted hosts and cookies behind TLS, set in one place for every
 response (targets R6): pages, the phone app, JSON and photos alike."""
 from flask import Flask
+from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+from .errors import ApiError, error_response
 
 # Scripts only from our own files, never inline. Styles may be inline: the poster sets
 # its paper size with a <style> block. blob: and data: images are the phone app's
@@ -34,8 +37,16 @@ def add_security_headers(response):
     return response
 
 
+def untrusted_host(exc: SecurityError):
+    """A Host not in TRUSTED_HOSTS: 400, and no page is rendered, since its links would
+    be built from that very host."""
+    return error_response(ApiError(400, "invalid_request",
+                                   "untrusted Host header / 不受信任的主机名"))
+
+
 def register_security(app: Flask) -> None:
     app.after_request(add_security_headers)
+    app.register_error_handler(SecurityError, untrusted_host)
     # Cookies never reach scripts and never ride along on cross-site posts.
     app.config.update(SESSION_COOKIE_HTTPONLY=True, REMEMBER_COOKIE_HTTPONLY=True,
                       SESSION_COOKIE_SAMESITE="Lax", REMEMBER_COOKIE_SAMESITE="Lax")
