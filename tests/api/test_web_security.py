@@ -4,7 +4,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from server.scope import MAX_ID
 from server.security import HEADERS
-from tests.support.factories import with_photos
+from tests.support.factories import inspection, with_photos
 from tests.support.web import csrf_token, login
 
 HUGE = "99999999999999999999"
@@ -141,3 +141,12 @@ def test_every_int_route_answers_404_to_a_huge_id(app, admin, phone):
         assert response.status_code == 404, (method, path, response.status_code)
         if path.startswith("/api/"):
             assert response.get_json()["error"]["code"] == "not_found"
+
+
+@pytest.mark.parametrize("field", ["client_rev", "base_version"])
+def test_a_revision_too_large_for_the_database_is_refused_not_a_500(phone, ref, field):
+    payload = inspection(ref["round"]["id"], ref["assigned"][0], **{field: MAX_ID + 1})
+    response = phone.push(payload)
+    assert response.status_code == 200
+    result = response.get_json()["results"][0]
+    assert result["outcome"] == "rejected" and field in result["errors"]
