@@ -5,6 +5,7 @@ from flask import Flask
 
 from . import config as default_config
 from .extensions import csrf, db, login_manager, migrate, rest_api
+from .security import register_security
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -13,11 +14,20 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(default_config.from_environment(Path(app.instance_path)))
     if config:
         app.config.update(config)
+    register_security(app)
+    register_converters(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
     return app
+
+
+def register_converters(app: Flask) -> None:
+    from .scope import IdConverter
+
+    # Before any route exists: every <int:...> then refuses ids the database cannot hold.
+    app.url_map.converters["int"] = IdConverter
 
 
 def register_extensions(app: Flask) -> None:

@@ -21,6 +21,14 @@ def _secret_key(instance_path: Path) -> str:
     return key_file.read_text().strip()
 
 
+def _list(name: str, default: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
 def from_environment(instance_path: Path) -> dict:
     blob_store = os.environ.get("BLOB_STORE", f"file://{instance_path / 'blobs'}")
     return {
@@ -39,7 +47,15 @@ def from_environment(instance_path: Path) -> dict:
         "RANKING_M": float(os.environ.get("RANKING_M", 2)),
         # Inspectors stay offline for days; every successful sync extends the token.
         "TOKEN_LIFETIME_DAYS": int(os.environ.get("TOKEN_LIFETIME_DAYS", 90)),
-        "SESSION_COOKIE_SAMESITE": "Lax",
+        # Only these names may appear in the Host header (and so in redirects); any
+        # other host is answered 400. Ports don't matter.
+        "TRUSTED_HOSTS": _list("TRUSTED_HOSTS", "127.0.0.1,localhost"),
+        # Behind TLS: cookies only over https, and how many proxies' X-Forwarded-*
+        # headers to believe (0: none, the app faces clients directly).
+        "SECURE_COOKIES": _flag("SECURE_COOKIES")
+        or os.environ.get("PREFERRED_URL_SCHEME") == "https",
+        "PREFERRED_URL_SCHEME": os.environ.get("PREFERRED_URL_SCHEME", "http"),
+        "PROXY_FIX": int(os.environ.get("PROXY_FIX", 0)),
         # flask-smorest: serve the OpenAPI document at /api/v1/openapi.json
         "API_TITLE": "Inspection collector sync API",
         "API_VERSION": "v1",

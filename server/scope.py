@@ -1,5 +1,8 @@
 """One rule for "this id, in the caller's township": a row of another township, a
 missing row and an id no row can have all answer 404 alike, so nothing leaks."""
+from flask import request
+from werkzeug.routing import IntegerConverter
+
 from .errors import ApiError
 from .extensions import db
 from .models import DeviceToken, Inspection, Photo, Round, User, Village, VillagerGroup
@@ -7,6 +10,32 @@ from .models import DeviceToken, Inspection, Photo, Round, User, Village, Villag
 # The largest id a column of PostgreSQL's INTEGER type holds: a larger one names no row
 # (and must not reach the database, which would refuse it with an error).
 MAX_ID = 2**31 - 1
+
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` in every route: a number above MAX_ID matches no route, so it is the
+    404 of any unknown address (a page, or the API's error shape), never a query."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):
+        super().__init__(map, fixed_digits, min, max, signed)
+
+
+def is_id(text: str) -> bool:
+    """Digits naming an id a row could have."""
+    return text.isdigit() and int(text) <= MAX_ID
+
+
+def id_arg(name: str, what: str | None = None) -> int | None:
+    """A query-string id: None when absent or not a number (no filter); a 404 when it is
+    a number no row can have."""
+    value = request.args.get(name, "")
+    if not value.isdigit():
+        return None
+    if not is_id(value):
+        raise ApiError(404, "not_found", f"no such {what or name}")
+    return int(value)
+
 
 NAMES = {Round: "round", User: "user", DeviceToken: "device", Inspection: "inspection",
          Photo: "photo", Village: "village", VillagerGroup: "group"}

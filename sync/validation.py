@@ -20,6 +20,8 @@ MAX_NOTE_CHARS = 10_000
 MAX_COUNT = 999
 # Ids, revisions and sizes end up in BIGINT columns; larger values would be a 500.
 MAX_INT = 2**63 - 1
+# Revisions and versions live in INTEGER columns (PostgreSQL: 32 bits).
+MAX_REVISION = 2**31 - 1
 MIMES = ("image/jpeg", "image/png", "image/webp")
 SOURCES = ("camera", "gallery")
 
@@ -227,9 +229,11 @@ def _check_header(payload, rubrics, errors) -> dict | None:
     if "id" in payload and not is_uuid(payload["id"]):
         errors.add("id", "not_uuid")
     if "client_rev" in payload:
-        _check_int(payload["client_rev"], "client_rev", errors, minimum=1)
+        _check_int(payload["client_rev"], "client_rev", errors, minimum=1,
+                   maximum=MAX_REVISION)
     if "base_version" in payload:
-        _check_int(payload["base_version"], "base_version", errors, minimum=0, nullable=True)
+        _check_int(payload["base_version"], "base_version", errors, minimum=0,
+                   maximum=MAX_REVISION, nullable=True)
     for key in ("round_id", "group_id"):
         if key in payload:
             _check_int(payload[key], key, errors, minimum=1)

@@ -1,5 +1,6 @@
 """Photos up, resumable and content-addressed (tus-like): check, HEAD, PATCH, GET."""
 
+import sqlalchemy as sa
 from flask import current_app, request, send_file
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
@@ -7,12 +8,13 @@ from marshmallow import Schema, fields, validate
 from sync.ids import SHA256, is_sha256
 
 from ..auth import authenticate, roles_required
-from ..photos.ingest import blobstore, ensure_blob_row, insert_unless_present, publish_partial
+from ..photos.ingest import (blobstore, ensure_blob_row, insert_unless_present, publish_partial,
+                             record_uploader)
 from ..photos.store import AlreadyComplete, ChunkTooLarge, HashMismatch, OffsetMismatch
 from ..errors import ApiError
 from ..extensions import db
 from ..photos.images import ImageRejected
-from ..models import Blob, BlobUpload, Inspection, Photo
+from ..models import Blob, BlobUpload, BlobUploader, Inspection, Photo
 
 blp = Blueprint("api_blobs", __name__, description="Resumable photo uploads")
 
@@ -152,6 +154,7 @@ def patch(sha):
         return "", 204, offset_headers(new_offset, length)
     try:
         publish_partial(sha)
+        record_uploader(sha, authenticate().id)
     except HashMismatch:
         raise ApiError(422, "hash_mismatch",
                        "the bytes do not match the SHA-256 in the URL; upload them again")
@@ -162,10 +165,13 @@ def patch(sha):
 
 
 def may_read(user, sha: str) -> bool:
+    """Reviewers: any photo of their township. Inspectors: only bytes they uploaded
+    themselves that an inspection of theirs references (contract, GET /blobs)."""
     query = db.select(Photo.id).join(Inspection).where(
         Photo.sha256 == sha, Inspection.township_id == user.township_id)
     if not user.can_review:
-        query = query.where(Inspection.inspector_id == user.id)
+        query = query.where(Inspection.inspector_id == user.id, sa.exists().where(
+            BlobUploader.sha256 == sha, BlobUploader.user_id == user.id))
     return db.session.execute(query.limit(1)).first() is not None
 
 

@@ -12,7 +12,7 @@ from PIL import Image, ImageDraw
 
 from sync.rubric import DEFAULT_RUBRIC
 
-from ..photos.ingest import put_verified_file
+from ..photos.ingest import put_verified_file, record_uploader
 from ..extensions import db
 from sync.clock import TOWNSHIP_TZ
 from ..models import Assignment, Round, VillagerGroup
@@ -72,9 +72,16 @@ def add_sample_inspections(round_: Round, groups: list[VillagerGroup], users: di
                 payload = make_inspection(rng, round_, group, started + timedelta(minutes=index),
                                           severity, Path(workdir))
                 by_user.setdefault(user_id, []).append(payload)
+    push_as_their_inspectors(users, by_user)
+
+
+def push_as_their_inspectors(users: dict, by_user: dict) -> None:
+    """Each inspector's inspections pushed, their photos uploaded by them."""
     for user in users.values():
         if user.id in by_user:
             push_inspections(user, DEMO_CLIENT_ID, by_user[user.id])
+            for photo in (p for payload in by_user[user.id] for p in payload["photos"]):
+                record_uploader(photo["sha256"], user.id)
 
 
 def round_and_assignments(round_: Round):
@@ -133,8 +140,6 @@ def add_previous_round(current: Round, groups: list[VillagerGroup], users: dict,
                                   0.15 + rng.random(), None)
         by_user.setdefault(assignment.user_id, []).append(payload)
     db.session.flush()
-    for user in users.values():
-        if user.id in by_user:
-            push_inspections(user, DEMO_CLIENT_ID, by_user[user.id])
+    push_as_their_inspectors(users, by_user)
     publish(previous, users["supervisor1"])
     return previous

@@ -1,5 +1,6 @@
 """The domain model. Import models from here."""
-from .inspections import REVIEW_STATES, Blob, BlobUpload, Inspection, InspectionRevision, Photo
+from .inspections import (REVIEW_STATES, Blob, BlobUpload, BlobUploader, Inspection,
+                          InspectionRevision, Photo)
 from .places import Township, Village, VillagerGroup
 from .review import AuditEntry, Change, Comment, PublishedRanking, RankingCache, SyncCounter
 from .rounds import ROUND_STATES, Assignment, Round, Team, team_members
@@ -13,7 +14,7 @@ __all__ = [
     "RubricVersion", "Criterion", "DeductionItem", "rubric_from_dict",
     "Round", "Team", "team_members", "Assignment",
     "User", "DeviceToken", "hash_token",
-    "Inspection", "InspectionRevision", "Photo", "Blob", "BlobUpload",
+    "Inspection", "InspectionRevision", "Photo", "Blob", "BlobUpload", "BlobUploader",
     "Comment", "AuditEntry", "Change", "SyncCounter", "RankingCache", "PublishedRanking",
     "utcnow",
 ]

@@ -127,6 +127,15 @@ class Blob(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class BlobUploader(db.Model):
+    """Who sent a blob's bytes. An inspector reads back only photos they uploaded
+    themselves: knowing a SHA-256 is no proof of holding the photo."""
+    __tablename__ = "blob_uploaders"
+    sha256: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), primary_key=True)
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class BlobUpload(db.Model):
     """A resumable upload in progress: the total length the client announced."""
     __tablename__ = "blob_uploads"

@@ -15,7 +15,7 @@ from flask import current_app
 
 from sync.ids import SHA256
 
-from ..photos.ingest import put_verified_file
+from ..photos.ingest import put_verified_file, record_uploader
 from ..errors import ApiError
 from ..extensions import db
 from ..photos.images import ImageRejected
@@ -90,14 +90,13 @@ def _read_manifest(archive: zipfile.ZipFile) -> dict:
     return manifest
 
 
-def _store_blobs(archive: zipfile.ZipFile, blobs: dict[str, zipfile.ZipInfo]) -> dict:
-    """Each blob verified (hash and image) and stored; returns sha → what happened."""
+def _store_blobs(archive: zipfile.ZipFile, blobs: dict[str, zipfile.ZipInfo],
+                 owner: User) -> dict:
+    """Each blob verified (hash and image) and stored, the bundle's owner its uploader;
+    returns sha → what happened."""
     outcome = {}
     with tempfile.TemporaryDirectory() as workdir:
         for sha, info in blobs.items():
-            if db.session.get(Blob, sha) is not None:
-                outcome[sha] = "present"
-                continue
             path = Path(workdir) / sha
             digest = hashlib.sha256()
             with archive.open(info) as source, path.open("wb") as target:
@@ -107,11 +106,18 @@ def _store_blobs(archive: zipfile.ZipFile, blobs: dict[str, zipfile.ZipInfo]) ->
             if digest.hexdigest() != sha:
                 outcome[sha] = "hash_mismatch"
                 continue
-            try:
-                put_verified_file(sha, path)
-                outcome[sha] = "stored"
-            except ImageRejected as exc:
-                outcome[sha] = exc.code
+            # Hashed even when present: only bytes shown to match make their sender
+            # an uploader.
+            if db.session.get(Blob, sha) is not None:
+                outcome[sha] = "present"
+            else:
+                try:
+                    put_verified_file(sha, path)
+                    outcome[sha] = "stored"
+                except ImageRejected as exc:
+                    outcome[sha] = exc.code
+                    continue
+            record_uploader(sha, owner.id)
     return outcome
 
 
@@ -134,7 +140,7 @@ def import_bundle(path: Path, caller: User | None = None) -> dict:
         if caller is not None and caller.id != owner.id and not (
                 caller.can_review and caller.township_id == owner.township_id):
             raise BundleError(403, "forbidden", "this bundle belongs to another inspector")
-        blob_outcomes = _store_blobs(archive, blobs)
+        blob_outcomes = _store_blobs(archive, blobs, owner)
     results = push_inspections(owner, manifest["client_id"], manifest["inspections"])
     return {"results": results, "blobs": blob_outcomes, "server_time": utcnow().isoformat()}
 

@@ -14,7 +14,7 @@ from .store import BlobStore, HashMismatch
 from ..phones.evidence import refresh_flags_for_blob
 from ..extensions import db
 from .images import ImageInfo, inspect_image, make_variants
-from ..models import Blob, BlobUpload
+from ..models import Blob, BlobUpload, BlobUploader
 
 
 def blobstore() -> BlobStore:
@@ -67,6 +67,12 @@ def record_blob(sha: str, size: int, info: ImageInfo) -> Blob:
     db.session.flush()
     refresh_flags_for_blob(sha)
     return db.session.get(Blob, sha)
+
+
+def record_uploader(sha: str, user_id: int) -> None:
+    """`user_id` has sent these bytes (all of them, their hash checked)."""
+    if db.session.get(BlobUploader, (sha, user_id)) is None:
+        insert_unless_present(BlobUploader(sha256=sha, user_id=user_id))
 
 
 def insert_unless_present(row) -> None:

@@ -11,7 +11,7 @@ from ..auth import roles_required
 from ..extensions import db
 from ..models import Round
 from ..problems import Problem
-from ..scope import in_township
+from ..scope import in_township, is_id
 from .blueprints import admin as bp
 from .flashes import flash_message, flash_problems
 from .forms import RoundForm, form_problems
@@ -66,10 +66,10 @@ def chosen_assignees() -> dict[int, list[int]] | None:
     an id at all (the domain decides whether an id may be chosen)."""
     chosen = {}
     for raw_group in request.form.getlist("group_ids"):
-        if not raw_group.isdigit():
+        if not is_id(raw_group):
             continue  # not a group the page showed: ignore, as the domain does
         raw_users = [u for u in request.form.getlist(f"group-{raw_group}") if u != ""]
-        if not all(u.isdigit() for u in raw_users):
+        if not all(is_id(u) for u in raw_users):
             return None
         chosen[int(raw_group)] = [int(u) for u in raw_users]
     return chosen

@@ -8,6 +8,7 @@ from ..i18n import current_language
 from ..models import PublishedRanking, Round
 from ..review.rankings import published_ranking
 from ..review.reasons import reason_in
+from ..scope import id_arg
 from .blueprints import board as bp
 
 
@@ -52,8 +53,7 @@ def index():
 def poster(round_id: int):
     """A printable poster (A4 or A3) of a published snapshot, in Chinese."""
     round_ = db.session.get(Round, round_id)
-    version = request.args.get("version", "")
-    result = published_ranking(round_, int(version) if version.isdigit() else None) \
+    result = published_ranking(round_, id_arg("version", "published version")) \
         if round_ else None
     if result is None:
         abort(404)

@@ -21,7 +21,7 @@ from ..models import (REVIEW_STATES, AuditEntry, Blob, Comment, Inspection, Phot
 from ..review.actions import (conflict_choices, duplicate_assessments, resolve_conflict,
                               review_inspection, review_photo)
 from ..review.scoring import rubrics_for, scored
-from ..scope import in_township
+from ..scope import id_arg, in_township
 from .blueprints import review as bp
 
 SUPERVISORS = ("supervisor", "admin")
@@ -36,11 +36,6 @@ def format_time_text(value: str | None) -> str:
     return format_datetime(parsed) if parsed else "—"
 
 
-def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
-
-
 def _json_contains(column, code: str):
     # Flags are short JSON lists of known codes: a text match works on SQLite and PostgreSQL.
     return sa.cast(column, sa.Text).like(f'%"{code}"%')
@@ -49,8 +44,8 @@ def _json_contains(column, code: str):
 def queue_filters() -> dict:
     state = request.args.get("state")
     flag = request.args.get("flag")
-    return {"round": _int_arg("round"), "village": _int_arg("village"),
-            "group": _int_arg("group"), "inspector": _int_arg("inspector"),
+    return {"round": id_arg("round"), "village": id_arg("village"),
+            "group": id_arg("group"), "inspector": id_arg("inspector"),
             "state": state if state in REVIEW_STATES else None,
             "flag": flag if flag in INSPECTION_FLAGS + PHOTO_FLAGS else None}
 
@@ -81,12 +76,15 @@ def filtered(query, filters: dict, with_state: bool = True):
 @roles_required(*SUPERVISORS)
 def queue():
     filters = queue_filters()
-    page = max(1, _int_arg("page") or 1)
+    page = request.args.get("page", "")
     counts = dict(db.session.execute(filtered(
         db.select(Inspection.review_state, sa.func.count()), filters, with_state=False)
         .group_by(Inspection.review_state)).all())
     total = db.session.execute(filtered(db.select(sa.func.count(Inspection.id)),
                                         filters)).scalar()
+    pages = max(1, -(-total // PAGE_SIZE))
+    # A page past the end (however far) shows the last one.
+    page = min(int(page), pages) if page.isdigit() and int(page) > 0 else 1
     inspections = db.session.execute(
         filtered(db.select(Inspection), filters)
         .options(joinedload(Inspection.group).joinedload(VillagerGroup.village),
@@ -113,7 +111,7 @@ def queue():
 
     return render_template(
         "web/review_queue.html", inspections=inspections, filters=filters, counts=counts,
-        total=total, page=page, pages=max(1, -(-total // PAGE_SIZE)), choices=choices,
+        total=total, page=page, pages=pages, choices=choices,
         group=group if group and group.village.township_id == township_id else None,
         queue_url=queue_url)
 
@@ -249,7 +247,7 @@ def blob(sha: str, variant: str):
 @roles_required(*SUPERVISORS)
 def conflicts():
     township_id = current_user.township_id
-    round_id = _int_arg("round")
+    round_id = id_arg("round")
     query = db.select(Inspection).where(Inspection.township_id == township_id,
                                         Inspection.has_conflict.is_(True))
     if round_id:

@@ -1,5 +1,5 @@
 """Supervisor pages: a round's rankings (with trends), publishing, and exports."""
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, send_file, url_for
 from flask_login import current_user
 
 from sync.rubric import score_text
@@ -10,7 +10,7 @@ from ..extensions import db
 from ..i18n import current_language
 from ..models import Round
 from ..review.rankings import live_ranking, publish, published_ranking, published_versions, trend
-from ..scope import in_township
+from ..scope import id_arg, in_township
 from .blueprints import review as bp
 from .review import SUPERVISORS
 SPARK_W, SPARK_H, SPARK_PAD = 120, 28, 3
@@ -81,9 +81,9 @@ def export(round_id: int, kind: str, fmt: str):
         abort(404)
     ranking = None
     if kind == "rankings":
-        version = request.args.get("version", "")
-        ranking = published_ranking(round_, int(version)) if version.isdigit() \
-            else live_ranking(round_)
+        version = id_arg("version", "published version")
+        ranking = live_ranking(round_) if version is None \
+            else published_ranking(round_, version)
         if ranking is None:
             abort(404)
     data, mimetype = EXPORTS[kind](round_, fmt, current_language(), ranking=ranking)

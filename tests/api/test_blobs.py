@@ -7,7 +7,8 @@ from PIL import Image
 
 from server.extensions import db
 from server.models import Blob, Inspection
-from tests.support.factories import big_jpeg, inspection, jpeg_bytes, photo_record, reference, upload
+from tests.support.factories import (big_jpeg, inspection, jpeg_bytes, photo_record, reference,
+                                     upload, with_photos)
 
 OCTETS = "application/offset+octet-stream"
 
@@ -243,3 +244,36 @@ def test_two_phones_finishing_the_same_photo_at_once(app, api):
     assert any(s == 201 for s, _ in statuses)
     with app.app_context():
         assert db.session.execute(db.select(db.func.count()).select_from(Blob)).scalar() == 1
+
+
+def test_a_known_sha256_does_not_read_another_inspectors_photo(api, phone, ref, boss):
+    """B references A's photo by its SHA-256 in an inspection of B's own: B still cannot
+    read the bytes, A can, and supervisors can."""
+    pushed = with_photos(phone, ref, ref["assigned"][0], {"collection": {"bins": 1}})
+    digest = pushed["photos"][0]["sha256"]
+    other = api.as_user("inspector2")
+    theirs = reference(other)
+    stolen = photo_record(b"", sha256=digest, size=pushed["photos"][0]["size"])
+    result = other.push(inspection(theirs["round"]["id"], theirs["assigned"][0],
+                                   deductions={"collection": {"bins": 1}}, photos=[stolen]))
+    assert result.get_json()["results"][0]["outcome"] == "applied"
+    for variant in ("original", "thumb"):
+        refused = other.get(f"/blobs/{digest}?variant={variant}")
+        assert refused.status_code == 404
+        assert refused.get_json()["error"]["code"] == "not_found"
+    assert phone.get(f"/blobs/{digest}").status_code == 200
+    assert boss.get(f"/blobs/{digest}").status_code == 200
+
+
+def test_only_the_inspector_who_sent_the_bytes_reads_them(api, phone, ref):
+    """Both reference the same photo; the second found it on the server and sent nothing."""
+    data = jpeg_bytes(seed=77)
+    other = api.as_user("inspector2")
+    for session in (phone, other):
+        upload(session, data)
+        own = reference(session)
+        session.push(inspection(own["round"]["id"], own["assigned"][0],
+                                deductions={"collection": {"bins": 1}},
+                                photos=[photo_record(data)]))
+    assert phone.get(f"/blobs/{sha(data)}").status_code == 200
+    assert other.get(f"/blobs/{sha(data)}").status_code == 404
