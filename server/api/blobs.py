@@ -94,13 +94,25 @@ def header_int(name: str) -> int:
     return int(value)
 
 
-def announced_length(sha: str, length: int) -> None:
-    """The first chunk fixes the total length; later chunks must agree."""
+def already_complete(sha: str, offset: int):
+    """201 for a chunk that ends where the complete blob does, else 409 with its size."""
+    size = db.session.get(Blob, sha).size
+    if offset == size:
+        return "", 201, offset_headers(size, size)
+    raise ApiError(409, "offset_mismatch", "the blob is complete already",
+                   headers=offset_headers(size, size))
+
+
+def announced_length(sha: str, length: int) -> bool:
+    """The first chunk fixes the total length; later chunks must agree. False when
+    another phone completed the same photo meanwhile (its upload row is gone)."""
     upload = db.session.get(BlobUpload, sha)
     if upload is None:
         insert_unless_present(BlobUpload(sha256=sha, length=length))
         db.session.commit()
         upload = db.session.get(BlobUpload, sha)
+        if upload is None:
+            return False
     if upload.length != length:
         if blobstore().partial_offset(sha):
             raise ApiError(400, "invalid_request", "Upload-Length differs from the one "
@@ -108,6 +120,7 @@ def announced_length(sha: str, length: int) -> None:
                            {"Upload-Length": ["changed during the upload"]})
         upload.length = length
         db.session.commit()
+    return True
 
 
 @blp.route("/blobs/<sha>", methods=["PATCH"])
@@ -128,16 +141,13 @@ def patch(sha):
     if length > config["MAX_BLOB_BYTES"]:
         raise ApiError(413, "too_large", f"a blob is at most {config['MAX_BLOB_BYTES']} bytes")
     if ensure_blob_row(sha):
-        size = db.session.get(Blob, sha).size
-        if offset == size:
-            return "", 201, offset_headers(size, size)
-        raise ApiError(409, "offset_mismatch", "the blob is complete already",
-                       headers=offset_headers(size, size))
+        return already_complete(sha, offset)
     if (request.content_length or 0) > config["MAX_CHUNK_BYTES"]:
         raise ApiError(413, "too_large", f"a chunk is at most {config['MAX_CHUNK_BYTES']} bytes")
     if (request.content_length or 0) > length - offset:
         raise ApiError(400, "invalid_request", "the chunk goes past Upload-Length")
-    announced_length(sha, length)
+    if not announced_length(sha, length) and ensure_blob_row(sha):
+        return already_complete(sha, offset)
     limit = min(config["MAX_CHUNK_BYTES"], length - offset)  # also for chunked bodies
     try:
         new_offset = blobstore().append(sha, offset, request.stream, limit)
