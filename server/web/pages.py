@@ -2,7 +2,9 @@
 from urllib.parse import urlsplit
 
 from flask import make_response, redirect, render_template, request, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_user
+
+from ..auth import sign_out
 
 from ..i18n import LANGUAGES
 from ..sign_in import check_credentials, throttled
@@ -57,7 +59,7 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    logout_user()
+    sign_out(current_user)
     return redirect(url_for("web.index"))
 
 
