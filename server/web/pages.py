@@ -5,7 +5,6 @@ from flask import make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_user
 
 from ..auth import sign_out
-
 from ..i18n import LANGUAGES
 from ..sign_in import check_credentials, throttled
 from .blueprints import pages as bp
