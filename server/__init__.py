@@ -4,7 +4,7 @@ from pathlib import Path
 from flask import Flask
 
 from . import config as default_config
-from .extensions import csrf, db, login_manager, migrate, rest_api
+from .extensions import csrf, db, limiter, login_manager, migrate, rest_api
 from .security import register_security
 
 
@@ -40,6 +40,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
+    limiter.init_app(app)
     rest_api.init_app(app)
     init_blobstore(app)
     from . import i18n

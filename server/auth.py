@@ -6,7 +6,7 @@ from datetime import timedelta
 from functools import wraps
 
 from flask import current_app, g, redirect, request, url_for
-from flask_login import current_user
+from flask_login import current_user, logout_user
 
 from .errors import ApiError, is_api_request
 from .extensions import db, login_manager
@@ -14,8 +14,21 @@ from .models import DeviceToken, User, hash_token, utcnow
 
 
 @login_manager.user_loader
-def load_user(user_id: str):
-    return db.session.get(User, int(user_id))
+def load_user(session_id: str):
+    """The session's user, unless the session was ended since (User.get_id)."""
+    user_id, _, version = session_id.partition(":")
+    if not (user_id.isdigit() and version.isdigit()):
+        return None
+    user = db.session.get(User, int(user_id))
+    return user if user is not None and user.session_version == int(version) else None
+
+
+def sign_out(user) -> None:
+    """Ends the user's web sessions on the server too: a copied cookie stops working."""
+    if user.is_authenticated:
+        user.end_sessions()
+        db.session.commit()
+    logout_user()
 
 
 def device_from_bearer() -> DeviceToken | None:

@@ -56,6 +56,11 @@ def from_environment(instance_path: Path) -> dict:
         or os.environ.get("PREFERRED_URL_SCHEME") == "https",
         "PREFERRED_URL_SCHEME": os.environ.get("PREFERRED_URL_SCHEME", "http"),
         "PROXY_FIX": int(os.environ.get("PROXY_FIX", 0)),
+        # Failed sign-ins allowed per account and per address (server/sign_in.py); the
+        # counts live in one process unless this points at a shared store (redis://...).
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "SIGN_IN_FAILURES_PER_ACCOUNT": "5 per 15 minutes",
+        "SIGN_IN_FAILURES_PER_ADDRESS": "20 per 15 minutes",
         # flask-smorest: serve the OpenAPI document at /api/v1/openapi.json
         "API_TITLE": "Inspection collector sync API",
         "API_VERSION": "v1",

@@ -107,6 +107,8 @@ def register_errorhandlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def handle_http_exception(exc: HTTPException):
+        if exc.response is not None:  # already rendered where it was raised (sign_in.py)
+            return exc.response
         if is_api_request():
             return error_response(_from_http_exception(exc))
         return _page(exc.code or 500, exc.description)

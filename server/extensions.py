@@ -1,4 +1,6 @@
 """Extension instances only; they are bound to the app in create_app."""
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_smorest import Api
@@ -21,3 +23,5 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 rest_api = RestApi()
+# The sign-in throttle (server/sign_in.py). A moving window: no burst at a window's edge.
+limiter = Limiter(get_remote_address, strategy="moving-window")

@@ -82,16 +82,25 @@ def create_user(township_id: int, *, username: str, display_name: str, role: str
 
 
 def set_active(user: User, active: bool, actor: User | None = None) -> bool:
-    """(De)activates the user; False if it already was. An inactive user's devices stop
-    syncing at once. Admins cannot deactivate themselves (nobody could undo it in a
-    township with one admin). Does not commit."""
+    """(De)activates the user; False if it already was. Deactivation ends the user's web
+    sessions and revokes every device token, so reactivating does not bring back a lost
+    phone or a saved cookie. Admins cannot deactivate themselves (nobody could undo it in
+    a township with one admin). Does not commit."""
     if not active and actor is not None and actor.id == user.id:
         raise UserRuleError([Problem("cannot_deactivate_self")])
     if user.active == active:
         return False
     user.active = active
+    detail = {"username": user.username}
+    if not active:
+        user.end_sessions()
+        now = utcnow()
+        revoked = [device for device in user.tokens if device.revoked_at is None]
+        for device in revoked:
+            device.revoked_at = now
+        detail["devices_revoked"] = len(revoked)
     record_audit(("reactivate" if active else "deactivate") + "_user", "user", user.id,
-                 township_id=user.township_id, detail={"username": user.username})
+                 township_id=user.township_id, detail=detail)
     return True
 
 

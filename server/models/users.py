@@ -27,6 +27,8 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(sa.String(12))
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     active: Mapped[bool] = mapped_column(default=True)
+    # Part of every session cookie (get_id): raising it ends the user's web sessions.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     township: Mapped["Township"] = relationship()  # noqa: F821
     tokens: Mapped[list["DeviceToken"]] = relationship(back_populates="user",
@@ -34,6 +36,14 @@ class User(UserMixin, db.Model):
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
+        self.end_sessions()  # a new password signs out whoever knew the old one
+
+    def end_sessions(self) -> None:
+        """Every saved session cookie of this user stops working (they sign in again)."""
+        self.session_version = (self.session_version or 0) + 1
+
+    def get_id(self) -> str:  # Flask-Login stores this in the session
+        return f"{self.id}:{self.session_version}"
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

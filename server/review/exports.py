@@ -3,16 +3,22 @@
 CSV is UTF-8 with a BOM so Excel and WPS open Chinese correctly. Numbers are written
 unrounded, exactly as the JSON rankings carry them. The photo ZIP is written to a
 temporary file, one photo at a time, never held in memory whole.
+
+Every cell goes through `cell()`: text that a spreadsheet would run as a formula is
+written as text (CSV injection). Zip entry names are built from ids and cleaned names
+only, so no place name can climb out of the archive's folder.
 """
 from __future__ import annotations
 
 import csv
 import io
+import re
 import shutil
 import tempfile
 import zipfile
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy.orm import joinedload
 
 from sync.rubric import item_labels
@@ -28,6 +34,25 @@ from .scoring import scored_inspections
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"
 EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
+# What Excel and WPS read as the start of a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+NAME_PART_MAX = 40
+
+
+def cell(value):
+    """The value as an export writes it: text that could start a formula gets a leading
+    quote, so it is shown, never run. Numbers (negative ones too) stay numbers. Control
+    characters no spreadsheet may hold are dropped (openpyxl would refuse the file)."""
+    if not isinstance(value, str):
+        return value
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def name_part(text: str) -> str:
+    """A piece of a zip entry name: letters and digits of any script, '-' and '_';
+    slashes, dots, control characters and the like become '_'."""
+    return re.sub(r"[^\w-]+", "_", text or "").strip("_")[:NAME_PART_MAX]
 
 
 def _place(entry: dict, key: str, lang: str) -> str:
@@ -88,7 +113,7 @@ def to_csv(rows: list[list]) -> io.BytesIO:
     text = io.StringIO()
     writer = csv.writer(text)
     for row in rows:
-        writer.writerow(["" if v is None else repr(v) if isinstance(v, float) else v
+        writer.writerow(["" if v is None else repr(v) if isinstance(v, float) else cell(v)
                          for v in row])
     return io.BytesIO(b"\xef\xbb\xbf" + text.getvalue().encode("utf-8"))
 
@@ -99,7 +124,7 @@ def to_xlsx(sheets: list[tuple[str, list[list]]]) -> io.BytesIO:
     for title, rows in sheets:
         sheet = workbook.create_sheet(title[:31])
         for row in rows:
-            sheet.append(row)
+            sheet.append([cell(v) for v in row])
         sheet.freeze_panes = "A2"
     out = io.BytesIO()
     workbook.save(out)
@@ -146,9 +171,11 @@ def photos_zip(round_, lang: str):
             group = inspection.group
             name = ""
             if mime is not None:
-                name = (f"photos/{group.id:04d}-{group.village.name}-{group.name}/"
-                        f"{inspection.id[:8]}-{photo.criterion}-{photo.item or ''}-"
-                        f"{photo.id[:8]}.{EXTENSIONS.get(mime, 'bin')}")
+                folder = "-".join([f"{group.id:04d}", name_part(group.village.name),
+                                   name_part(group.name)])
+                file = "-".join(name_part(part) for part in (
+                    inspection.id[:8], photo.criterion, photo.item, photo.id[:8]))
+                name = f"photos/{folder}/{file}.{EXTENSIONS.get(mime, 'bin')}"
                 with store.open(photo.sha256) as source, archive.open(name, "w") as target:
                     shutil.copyfileobj(source, target, 256 * 1024)
             gps = photo.gps or {}

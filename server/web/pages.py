@@ -1,12 +1,12 @@
 """Sign-in, sign-out, the language switch and the home page."""
 from urllib.parse import urlsplit
 
-from flask import redirect, render_template, request, url_for
-from flask_login import current_user, login_user, logout_user
+from flask import make_response, redirect, render_template, request, url_for
+from flask_login import current_user, login_user
 
-from ..extensions import db
+from ..auth import sign_out
 from ..i18n import LANGUAGES
-from ..models import User
+from ..sign_in import check_credentials, throttled
 from .blueprints import pages as bp
 from .forms import LoginForm
 
@@ -32,14 +32,20 @@ def index():
     return render_template("web/index.html")
 
 
+def _too_many_failures(seconds: int):
+    # Retry-After tells the seconds; the page says it in words.
+    return make_response(render_template("web/login.html", form=LoginForm(),
+                                         error="login.throttled"))
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@throttled(_too_many_failures)
 def login():
     form = LoginForm()
     error = None
     if form.validate_on_submit():
-        user = db.session.execute(
-            db.select(User).where(User.username == form.username.data)).scalar_one_or_none()
-        if user and user.active and user.check_password(form.password.data):
+        user = check_credentials(form.username.data, form.password.data)
+        if user is not None:
             login_user(user)
             return redirect(safe_next(request.args.get("next"))
                             or url_for(HOME_BY_ROLE[user.role]))
@@ -52,7 +58,7 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    logout_user()
+    sign_out(current_user)
     return redirect(url_for("web.index"))
 
 

@@ -144,7 +144,9 @@ def test_deactivated_users_devices_stop_working(app, api, admin):
     assert admin.post("/api/v1/auth/token", json={
         "username": "inspector1", "password": "demo1234", "device_name": "x"}).status_code == 401
     assert post_form(admin, f"/admin/users/{uid}/reactivate", {}).status_code == 302
-    assert phone.get("/sync/pull").status_code == 200
+    # Deactivation revoked the token: reactivating does not bring back a lost phone.
+    assert phone.get("/sync/pull").status_code == 401
+    assert api.as_user("inspector1").get("/sync/pull").status_code == 200
     assert audit_actions(app) == ["deactivate_user", "reactivate_user"]
 
 

@@ -1,0 +1,83 @@
+"""Sign-in throttling: failures count per account and per address; others sign in."""
+import pytest
+
+import server.sign_in
+from server.i18n import t
+from server.testing import make_app
+from tests.support.web import login
+
+TOKEN = "/api/v1/auth/token"
+FAILURES_PER_ACCOUNT = 5  # the shipped default, which the test app keeps
+
+
+def token(client, username, password="demo1234", address="127.0.0.1"):
+    return client.post(TOKEN, json={"username": username, "password": password,
+                                    "device_name": "Redmi 9A"},
+                       environ_base={"REMOTE_ADDR": address})
+
+
+def assert_retry_after(response):
+    assert response.status_code == 429
+    assert int(response.headers["Retry-After"]) > 0
+
+
+def test_api_throttles_the_account_not_other_users(client):
+    for _ in range(FAILURES_PER_ACCOUNT):
+        assert token(client, "inspector1", "wrong").status_code == 401
+    refused = token(client, "inspector1")  # even the right password waits
+    assert_retry_after(refused)
+    assert refused.get_json()["error"]["code"] == "too_many_requests"
+    assert token(client, "inspector2").status_code == 201
+    assert token(client, "inspector1", address="10.0.0.9").status_code == 429
+
+
+def test_successes_are_not_counted(client):
+    for _ in range(FAILURES_PER_ACCOUNT + 2):
+        assert token(client, "inspector1").status_code == 201
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_page_throttles_the_account_with_a_message(client, lang):
+    client.set_cookie("lang", lang)
+    for _ in range(FAILURES_PER_ACCOUNT):
+        assert login(client, "supervisor1", "wrong").status_code == 401
+    refused = login(client, "supervisor1")
+    assert_retry_after(refused)
+    assert t("login.throttled", lang) in refused.get_data(as_text=True)
+    assert client.get("/review/").status_code == 302  # not signed in
+    assert login(client, "admin").status_code == 302
+
+
+def test_api_and_page_share_the_count(client):
+    for attempt in range(FAILURES_PER_ACCOUNT):
+        failed = (token(client, "admin", "wrong") if attempt % 2
+                  else login(client, "admin", "wrong"))
+        assert failed.status_code == 401
+    assert_retry_after(token(client, "admin"))
+    assert_retry_after(login(client, "admin"))
+
+
+def test_one_address_guessing_many_accounts_is_throttled(tmp_path):
+    app = make_app(tmp_path, seed="bare", SIGN_IN_FAILURES_PER_ADDRESS="3 per 15 minutes")
+    client = app.test_client()
+    for username in ("inspector1", "inspector2", "nobody"):
+        assert token(client, username, "wrong").status_code == 401
+    assert_retry_after(token(client, "admin"))
+    assert token(client, "admin", address="10.0.0.9").status_code == 201
+
+
+def test_unknown_user_costs_a_hash_check_and_gets_the_same_answer(client, monkeypatch):
+    checks = []
+    real_check = server.sign_in.check_password_hash
+
+    def counted_check(pwhash, password):
+        checks.append(pwhash)
+        return real_check(pwhash, password)
+
+    monkeypatch.setattr(server.sign_in, "check_password_hash", counted_check)
+    unknown, wrong = token(client, "nobody", "wrong"), token(client, "inspector1", "wrong")
+    assert unknown.get_json() == wrong.get_json()
+    assert unknown.status_code == wrong.status_code == 401
+    assert len(checks) == 2 and checks[0].split("$")[0] == checks[1].split("$")[0]
+    assert login(client, "nobody", "wrong").status_code == 401
+    assert len(checks) == 3
