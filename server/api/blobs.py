@@ -19,6 +19,18 @@ from ..models import Blob, BlobUpload, BlobUploader, Inspection, Photo
 blp = Blueprint("api_blobs", __name__, description="Resumable photo uploads")
 
 VARIANTS = ("original", "display", "thumb")
+# The document says what the views enforce (sync-protocol.md, "Blobs"), so that a
+# client built from it, or a fuzzer, can make the requests a phone makes.
+SHA_IN_PATH = [{"in": "path", "name": "sha", "required": True,
+                "schema": {"type": "string", "pattern": f"^{SHA256.pattern}$"}}]
+CHUNK = {
+    "parameters": [{"in": "header", "name": name, "required": True,
+                    "schema": {"type": "integer", "minimum": 0}}
+                   for name in ("Upload-Offset", "Upload-Length")],
+    "requestBody": {"required": True, "content": {
+        "application/offset+octet-stream": {"schema": {"type": "string", "format": "binary"}}}},
+}
+OFFSETS = {name: {"schema": {"type": "integer"}} for name in ("Upload-Offset", "Upload-Length")}
 
 
 class BlobRef(Schema):
@@ -71,7 +83,7 @@ def check(body):
     return {"missing": missing}
 
 
-@blp.route("/blobs/<sha>", methods=["HEAD"])
+@blp.route("/blobs/<sha>", methods=["HEAD"], parameters=SHA_IN_PATH)
 @roles_required()
 @blp.response(200)
 def head(sha):
@@ -123,9 +135,12 @@ def announced_length(sha: str, length: int) -> bool:
     return True
 
 
-@blp.route("/blobs/<sha>", methods=["PATCH"])
+@blp.route("/blobs/<sha>", methods=["PATCH"], parameters=SHA_IN_PATH)
 @roles_required()
-@blp.response(204)
+@blp.doc(**CHUNK)
+@blp.response(204, description="the chunk is stored; more bytes are expected", headers=OFFSETS)
+@blp.alt_response(201, description="the last byte arrived: the blob is complete",
+                  headers=OFFSETS)
 def patch(sha):
     sha = checked_sha(sha)
     config = current_app.config
@@ -185,7 +200,7 @@ def may_read(user, sha: str) -> bool:
     return db.session.execute(query.limit(1)).first() is not None
 
 
-@blp.route("/blobs/<sha>", methods=["GET"])
+@blp.route("/blobs/<sha>", methods=["GET"], parameters=SHA_IN_PATH)
 @roles_required()
 @blp.response(200)
 def read(sha):
