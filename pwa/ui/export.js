@@ -24,7 +24,9 @@ async function doExport(panel) {
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 60000);
   toast(t("export.saved"));
-  mount(panel, ...(await panelContent()));
+  // a sync ending meanwhile draws the home screen again: fill the panel that is on screen now
+  const content = await panelContent();
+  mount(document.getElementById("export") || panel, ...content);
 }
 
 async function panelContent() {

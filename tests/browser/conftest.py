@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 
 playwright_api = pytest.importorskip("playwright.sync_api")
+# expect() retries until its state is there; its 5 s default is short on a loaded machine
+playwright_api.expect.set_options(timeout=30000)
 
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -80,13 +82,27 @@ def live_server(tmp_path):
         db.engine.dispose()
 
 
+def new_phone_context(browser, options: dict):
+    """A fresh phone context, sharing nothing (storage, service worker, cookies) with any other."""
+    context = browser.new_context(**options)
+    context.set_default_timeout(30000)
+    return context
+
+
 @pytest.fixture
 def phone(browser, pw):
     """A fresh phone-sized, touch context; yields its first page."""
-    context = browser.new_context(**phone_options(pw))
-    context.set_default_timeout(30000)
-    page = context.new_page()
-    yield page
+    context = new_phone_context(browser, phone_options(pw))
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def phone_without_gps(browser, pw):
+    """The same phone, but the site may not ask for its position."""
+    options = {k: v for k, v in phone_options(pw).items() if k not in ("geolocation", "permissions")}
+    context = new_phone_context(browser, options)
+    yield context.new_page()
     context.close()
 
 

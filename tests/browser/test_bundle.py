@@ -4,6 +4,8 @@ import io
 import json
 import zipfile
 
+from playwright.sync_api import expect
+
 from tests.support import server_state
 from tests.support.phone import (local_blobs, local_inspections, make_jpeg, record_simple_inspection, sign_in,
                     start_inspection, status, sync, wait_synced)
@@ -23,6 +25,10 @@ def test_bundle_holds_exactly_the_unsent_items_and_imports_on_the_server(phone, 
     unsent_blobs = local_blobs(page)
     assert len(unsent_blobs) == 2          # one photo each; the draft has none
 
+    # The last submit's sync (failing offline) must be over before the home screen is drawn:
+    # a sync ending later draws it again, and a panel replaced while the export fills it
+    # never shows what went into the file.
+    wait_synced(page)
     page.goto(page.url.split("#")[0] + "#/")
     page.wait_for_selector("#export-button")
     with page.expect_download() as download:
@@ -41,8 +47,7 @@ def test_bundle_holds_exactly_the_unsent_items_and_imports_on_the_server(phone, 
     session_client = page.evaluate("async () => (await import('/app/store.js')).getMeta('client_id')")
     assert manifest["client_id"] == session_client and manifest["exported_at"]
     # the phone shows what went into the file
-    page.wait_for_selector("#last-export")
-    assert page.locator("#last-export li").count() == 2
+    expect(page.locator("#last-export li")).to_have_count(2)
 
     token = page.evaluate("async () => (await import('/app/store.js')).getMeta('token')")
     client = live_server.app.test_client()

@@ -1,5 +1,7 @@
 """A whole inspection recorded offline survives reloads and a browser restart, then syncs
 byte-for-byte."""
+from playwright.sync_api import expect
+
 from tests.support import server_state
 from tests.support.phone import (add_photo, go_to_criterion, local_blobs, local_inspections, make_jpeg, sha256,
                     sign_in, start_inspection, status, tap_plus, toggle, wait_ready, wait_synced)
@@ -39,15 +41,15 @@ def record_full_inspection(page) -> tuple[str, dict]:
     page.goto(page.url.split("#")[0] + f"#/inspect/{inspection_id}/10")
     page.fill("#note-overall", "总体较好")
     page.click("#submit-button")
-    assert page.locator("#missing li").count() == 1
-    assert page.locator("#toast").is_visible()
+    expect(page.locator("#missing li")).to_have_count(1)
+    expect(page.locator("#toast")).to_be_visible()
     assert local_inspections(page)[0]["local"]["state"] == "draft"
     page.locator("#missing a").click()
     page.wait_for_selector("#criterion[data-criterion='roads']")
     add_photo(page, "roads.road_damaged", photos["road"])
     page.goto(page.url.split("#")[0] + f"#/inspect/{inspection_id}/10")
     page.wait_for_selector("#summary")
-    assert page.locator("#missing").count() == 0
+    expect(page.locator("#missing")).to_have_count(0)
     page.click("#submit-button")
     page.wait_for_selector("#detail")
     return inspection_id, photos
@@ -88,7 +90,7 @@ def test_inspection_offline_survives_reload_and_restart_then_syncs(persistent_ph
     page.wait_for_selector("#status")
     assert local_inspections(page) == [saved] and local_blobs(page) == blobs
     assert (status(page)["inspections"], status(page)["photos"]) == (1, 4)
-    assert page.locator(f"[data-inspection='{inspection_id}'] .badge").get_attribute("data-state") == "waiting"
+    expect(page.locator(f"[data-inspection='{inspection_id}'] .badge")).to_have_attribute("data-state", "waiting")
 
     # back online: the `online` event starts a sync
     context.set_offline(False)

@@ -1,7 +1,9 @@
 """Chinese first, English on request; dates follow the language; thumb-sized targets."""
 import re
 
-from tests.support.phone import go_to_criterion, sign_in, start_inspection, tap_plus, wait_ready
+from playwright.sync_api import expect
+
+from tests.support.phone import go_to_criterion, sign_in, start_inspection, status, tap_plus, wait_ready
 
 
 def test_chinese_by_default_english_switchable_and_kept(phone, live_server):
@@ -13,14 +15,13 @@ def test_chinese_by_default_english_switchable_and_kept(phone, live_server):
 
     page.click("#lang-toggle")
     page.wait_for_selector("html[lang='en']")
-    page.wait_for_function("document.querySelector('#assignment-summary')?.textContent.includes('groups')")
-    assert page.inner_text("#assignment-summary") == "19 groups to visit, 0 done"
+    expect(page.locator("#assignment-summary")).to_have_text("19 groups to visit, 0 done")
     assert re.search(r"\b\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}\b",
                      page.inner_text("#assignments h2"))
     page.reload()
     wait_ready(page)
     assert page.get_attribute("html", "lang") == "en"
-    assert page.inner_text("#status-line") == "Everything is sent: nothing waiting"
+    assert status(page)["line"] == "Everything is sent: nothing waiting"
 
 
 def too_small(page) -> list:
@@ -35,6 +36,7 @@ def test_touch_targets_are_at_least_48_px_on_a_360_px_screen(phone, live_server)
     page = phone
     page.set_viewport_size({"width": 360, "height": 740})
     sign_in(page, live_server.url)
+    status(page)                       # the status card is painted, with its sync button
     assert too_small(page) == []
     inspection_id = start_inspection(page)
     go_to_criterion(page, inspection_id, "collection")

@@ -1,7 +1,8 @@
 """What the server refuses or the supervisor rejects reaches the inspector, and nothing is lost."""
-from tests.support.apiclient import ApiClient
+from playwright.sync_api import expect
 
 from tests.support import server_state
+from tests.support.apiclient import ApiClient
 from tests.support.phone import (add_photo, go_to_criterion, local_inspections, make_jpeg, record_simple_inspection,
                     sign_in, start_inspection, status, sync, tap_plus, wait_synced)
 
@@ -25,8 +26,9 @@ def test_rejected_push_is_shown_with_the_field_error_and_kept(phone, live_server
     assert inspection_id not in server_state.inspections(live_server.app)
 
     page.goto(page.url.split("#")[0] + "#/")
-    assert status(page)["inspections"] == 1
-    assert page.locator("#status .error").count() >= 1              # "1 inspection not accepted…"
+    card = status(page)
+    assert card["inspections"] == 1
+    assert len(card["errors"]) >= 1                                 # "1 inspection not accepted…"
     [kept] = local_inspections(page)
     assert kept["note"] == "长" * 10_001 and kept["local"]["push_error"]["errors"]
 
@@ -83,4 +85,4 @@ def test_supervisor_rejection_and_comment_reach_the_phone_and_reshoot_is_answere
     assert len(on_server["photos"]) == 2
     page.reload()
     page.wait_for_selector("#detail")
-    assert page.locator("#reshoots").count() == 0
+    expect(page.locator("#reshoots")).to_have_count(0)

@@ -3,10 +3,10 @@ publishes, and the poster renders for print."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
-from tests.support.factories import with_photos
 from tests.support.apiclient import ApiClient
-from tests.support.factories import inspection, reference
+from tests.support.factories import inspection, reference, with_photos
 
 
 @pytest.fixture
@@ -14,7 +14,7 @@ def desk(browser):
     """A desktop-sized Chinese browser context."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN",
                                   timezone_id="Asia/Shanghai")
-    context.set_default_timeout(15000)
+    context.set_default_timeout(30000)
     page = context.new_page()
     yield page
     context.close()
@@ -51,8 +51,9 @@ def test_supervisor_reviews_ranks_publishes_and_prints(live_server, desk, round_
 
     page.goto(f"{base}/review/")
     page.click(f"a[href='/review/inspections/{round_data['inspection']['id']}']")
+    page.wait_for_url(f"**/review/inspections/{round_data['inspection']['id']}")
     images = page.locator("figure.photo img")
-    assert images.count() == 2
+    expect(images).to_have_count(2)
     page.wait_for_function(
         "() => [...document.querySelectorAll('figure.photo img')]"
         ".every(img => img.complete && img.naturalWidth > 0)")
@@ -64,11 +65,12 @@ def test_supervisor_reviews_ranks_publishes_and_prints(live_server, desk, round_
     card.locator("input[name=reason]").fill("照片里不是垃圾桶")
     card.locator("button[value=reject]").click()
     page.wait_for_selector("text=照片均被驳回，此项扣分作废")
-    assert page.locator("#total-score").inner_text() == "97.0"
+    expect(page.locator("#total-score")).to_have_text("97.0")
 
     page.fill("#comment", "垃圾桶照片需补拍")
     page.click("button[value=has_issues]")
     page.wait_for_selector("#review-state:has-text('有问题')")
+    page.wait_for_load_state()                # the answer's page, read whole
     assert "垃圾桶照片需补拍" in page.content()
 
     page.goto(f"{base}/review/rounds/{round_data['round_id']}/rankings")
@@ -80,10 +82,12 @@ def test_supervisor_reviews_ranks_publishes_and_prints(live_server, desk, round_
     page.goto(f"{base}/board/")
     assert page.locator("article.board").count() == 1
     page.click("text=打印 A3")
+    page.wait_for_url(re.compile(r"size=a3"))     # and loaded: every count below is of the whole poster
     page.wait_for_selector("h1:has-text('农村人居环境整治红黑榜')")
-    assert page.locator("section.list.red tbody tr").count() >= 1
+    expect(page.locator("section.list.red tbody tr")).not_to_have_count(0)
     assert page.locator("img").count() == 0
+    expect(page.locator("footer .no-print")).to_have_count(1)
     page.emulate_media(media="print")
-    assert page.locator("footer .no-print").is_hidden()
+    expect(page.locator("footer .no-print")).to_be_hidden()
     pdf = page.pdf(prefer_css_page_size=True)
     assert pdf.startswith(b"%PDF")

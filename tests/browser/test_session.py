@@ -1,5 +1,7 @@
 """Storage persistence is asked for and shown; a 401 never costs the phone its data;
 a full disk while saving a photo loses nothing else and says why."""
+from playwright.sync_api import expect
+
 from tests.support import server_state
 from tests.support.phone import (PASSWORD, add_photo, go_to_criterion, local_inspections, make_jpeg, photo_file,
                     record_simple_inspection, sign_in, start_inspection, status, tap_plus,
@@ -11,7 +13,7 @@ def test_storage_persistence_is_requested_and_shown(phone, live_server):
     sign_in(page, live_server.url)
     page.wait_for_selector("#storage-persist")
     granted = page.evaluate("navigator.storage.persisted()")
-    assert page.get_attribute("#storage-persist", "data-persisted") == str(granted).lower()
+    expect(page.locator("#storage-persist")).to_have_attribute("data-persisted", str(granted).lower())
 
 
 def test_revoked_token_keeps_local_data_and_sync_resumes_after_signing_in(phone, live_server):
@@ -26,8 +28,9 @@ def test_revoked_token_keeps_local_data_and_sync_resumes_after_signing_in(phone,
     wait_synced(page)
     page.wait_for_selector("#auth-banner:not([hidden])")
     page.goto(page.url.split("#")[0] + "#/")
-    assert status(page)["inspections"] == 1 and status(page)["photos"] == 1
-    assert status(page)["error"]
+    card = status(page)
+    assert card["inspections"] == 1 and card["photos"] == 1
+    assert card["error"]
     assert [r["id"] for r in local_inspections(page)] == [inspection_id]
 
     page.click("#auth-banner a")
@@ -37,7 +40,7 @@ def test_revoked_token_keeps_local_data_and_sync_resumes_after_signing_in(phone,
     page.click("#signin-button")
     page.wait_for_selector("#assignment-summary")
     wait_synced(page)
-    assert page.locator("#auth-banner").is_hidden()
+    expect(page.locator("#auth-banner")).to_be_hidden()
     assert (status(page)["inspections"], status(page)["photos"]) == (0, 0)
     assert inspection_id in server_state.inspections(live_server.app)
 
@@ -64,35 +67,28 @@ def test_full_storage_while_saving_a_photo_keeps_everything_else(phone, live_ser
     page.locator("li.item[data-item='collection.bins'] input[data-photo-input='camera']").set_input_files(
         photo_file(make_jpeg(1200, 900, seed=42), "big.jpg"))
     page.wait_for_function("document.querySelector('.photo-status')?.textContent.includes('存储已满')")
-    assert page.locator("#toast.error").is_visible()
+    expect(page.locator("#toast.error")).to_be_visible()
     [record] = local_inspections(page)
     assert record["photos"] == []
     assert record["criteria"]["collection"]["deductions"]["bins"] == 2
     assert record["criteria"]["collection"]["note"] == "三个垃圾桶满了"
-    assert page.locator("li.item[data-item='collection.bins'] .need-photo").is_visible()
+    expect(page.locator("li.item[data-item='collection.bins'] .need-photo")).to_be_visible()
 
     page.evaluate(FILL_THE_DISK, False)
     add_photo(page, "collection.bins", make_jpeg(800, 600, seed=43))
     assert len(local_inspections(page)[0]["photos"]) == 1
 
 
-def test_without_gps_nothing_waits_and_photos_are_kept_without_a_position(browser, pw, live_server):
-    from .conftest import phone_options
-    options = {k: v for k, v in phone_options(pw).items() if k not in ("geolocation", "permissions")}
-    context = browser.new_context(**options)
-    context.set_default_timeout(20000)
-    page = context.new_page()
-    try:
-        sign_in(page, live_server.url)
-        position, waited_ms = page.evaluate("""async () => {
-            const { currentPosition } = await import('/app/geo.js');
-            const t0 = performance.now();
-            const position = await currentPosition({ timeoutMs: 300 });
-            return [position, performance.now() - t0];
-        }""")
-        assert position is None and waited_ms < 3000
-        record_simple_inspection(page, make_jpeg(800, 600, seed=51))
-        [record] = local_inspections(page)
-        assert record["gps"] is None and record["photos"][0]["gps"] is None
-    finally:
-        context.close()
+def test_without_gps_nothing_waits_and_photos_are_kept_without_a_position(phone_without_gps, live_server):
+    page = phone_without_gps
+    sign_in(page, live_server.url)
+    position, waited_ms = page.evaluate("""async () => {
+        const { currentPosition } = await import('/app/geo.js');
+        const t0 = performance.now();
+        const position = await currentPosition({ timeoutMs: 300 });
+        return [position, performance.now() - t0];
+    }""")
+    assert position is None and waited_ms < 3000
+    record_simple_inspection(page, make_jpeg(800, 600, seed=51))
+    [record] = local_inspections(page)
+    assert record["gps"] is None and record["photos"][0]["gps"] is None

@@ -5,6 +5,7 @@ import io
 import random
 
 from PIL import Image
+from playwright.sync_api import expect
 
 PASSWORD = "demo1234"
 
@@ -41,7 +42,17 @@ def wait_ready(page):
     page.wait_for_selector("body[data-ready='1']")
 
 
+# the groups assigned to the signed-in inspector in the open round, as the phone holds them
+ASSIGNED_ON_PHONE = """async () => {
+    const store = await import('/app/store.js');
+    const [session, round] = await Promise.all([store.getSession(), store.openRound()]);
+    return session && round ? (await store.myAssignments(round.id, session.user.id)).length : 0;
+}"""
+
+
 def sign_in(page, base_url: str, username: str = "inspector1"):
+    """Sign in and wait for the first sync, the home screen showing what it pulled, and the
+    service worker in control."""
     page.goto(f"{base_url}/app/")
     wait_ready(page)
     page.fill("#username", username)
@@ -49,31 +60,61 @@ def sign_in(page, base_url: str, username: str = "inspector1"):
     page.click("#signin-button")
     page.wait_for_selector("#assignment-summary")
     wait_synced(page)
+    # a home screen drawn while the pull was being stored lists part of it (or no round yet):
+    # wait for one that lists every assignment the phone now holds
+    assigned = page.evaluate(ASSIGNED_ON_PHONE)
+    assert assigned, f"{username} has no assignment in the open round"
+    expect(page.locator("#assignments a.row")).to_have_count(assigned)
     page.wait_for_function("navigator.serviceWorker.controller !== null")
 
 
 def wait_synced(page, timeout=30000):
-    """Wait until no sync is running and the status card shows the result."""
+    """Wait until no sync is running and the status card, if shown, is painted for that."""
     page.wait_for_function("""() => {
         const box = document.querySelector('#status');
         return document.documentElement.dataset.sync !== 'running' && (!box || box.dataset.running === '0');
     }""", timeout=timeout)
 
 
+# Read in one go once no sync runs and the card is painted: read piece by piece, a card
+# repainted in between (a sync starting or ending, the screen drawn again) mixes two moments.
+STATUS = """() => {
+    const box = document.querySelector('#status');
+    if (document.documentElement.dataset.sync === 'running' || box?.dataset.running !== '0') return null;
+    const text = (selector) => box.querySelector(selector)?.innerText ?? '';
+    return { inspections: Number(box.dataset.inspections), photos: Number(box.dataset.photos),
+             line: text('#status-line'), error: text('#sync-error'),
+             errors: [...box.querySelectorAll('.error')].map((el) => el.innerText) };
+}"""
+
+
 def status(page) -> dict:
-    page.wait_for_selector("#status[data-running='0']")
-    box = page.locator("#status")
-    return {"inspections": int(box.get_attribute("data-inspections")),
-            "photos": int(box.get_attribute("data-photos")),
-            "line": page.inner_text("#status-line"),
-            "error": page.inner_text("#sync-error") if page.locator("#sync-error").count() else ""}
+    """The home screen's status card: what waits to be sent, the status line, the last sync's
+    error ('' if none) and every error line shown."""
+    return page.wait_for_function(STATUS).json_value()
+
+
+# how many syncs have begun in this document since the first call (installs the counter)
+SYNCS_BEGUN = """async () => {
+    if (window.__syncsBegun === undefined) {
+        window.__syncsBegun = 0;
+        const { syncEvents } = await import('/app/sync.js');
+        syncEvents.addEventListener('progress', (e) => {
+            if (e.detail.running && e.detail.phase === 'start') window.__syncsBegun += 1;
+        });
+    }
+    return window.__syncsBegun;
+}"""
 
 
 def sync(page):
+    """Tap "sync now" on the home screen and wait until a sync begun after the tap has ended
+    (not an earlier one that happened to be finishing)."""
     page.goto(page.url.split("#")[0] + "#/")
-    page.wait_for_selector("#sync-button:not([disabled])")
-    page.click("#sync-button")
-    page.wait_for_timeout(100)
+    wait_synced(page)
+    begun = page.evaluate(SYNCS_BEGUN)
+    page.click("#sync-button:not([disabled])")
+    page.wait_for_function("(begun) => window.__syncsBegun > begun", arg=begun)
     wait_synced(page)
 
 
