@@ -7,6 +7,7 @@ from server.testing import make_app
 from tests.support.apiclient import ApiClient
 from tests.support.factories import reference
 from tests.support.postgres import Cluster, database_params, pg_bin
+from tests.support.web import login
 
 
 @pytest.fixture(scope="session")
@@ -61,6 +62,14 @@ def phone(api):
 def boss(api):
     """supervisor1, signed in through the API."""
     return api.as_user("supervisor1")
+
+
+@pytest.fixture
+def web(app):
+    """supervisor1, signed in to the pages (session cookie and CSRF, as a browser)."""
+    client = app.test_client()
+    login(client, "supervisor1")
+    return client
 
 
 @pytest.fixture

@@ -132,21 +132,15 @@ def to_xlsx(sheets: list[tuple[str, list[list]]]) -> io.BytesIO:
     return out
 
 
-def export_rankings(round_, fmt: str, lang: str, ranking: dict) -> tuple[io.BytesIO, str]:
-    rows = ranking_table(ranking, lang)
+# The tables a round exports as a spreadsheet (besides the photos).
+TABLES = ("rankings", "scores")
+
+
+def spreadsheet(rows: list[list], fmt: str, sheet: str) -> tuple[io.BytesIO, str]:
+    """Rows as CSV, or as an XLSX of one sheet; with its mimetype."""
     if fmt == "csv":
         return to_csv(rows), CSV
-    return to_xlsx([(t("ex.sheet_rankings", lang), rows)]), XLSX
-
-
-def export_scores(round_, fmt: str, lang: str, ranking=None) -> tuple[io.BytesIO, str]:
-    rows = scores_table(round_, lang)
-    if fmt == "csv":
-        return to_csv(rows), CSV
-    return to_xlsx([(t("ex.sheet_scores", lang), rows)]), XLSX
-
-
-EXPORTS = {"rankings": export_rankings, "scores": export_scores}
+    return to_xlsx([(sheet, rows)]), XLSX
 
 
 def photos_zip(round_, lang: str):

@@ -5,9 +5,9 @@ from flask_login import current_user
 from sync.rubric import score_text
 
 from ..auth import roles_required
-from ..review.exports import EXPORTS, photos_zip
+from ..review.exports import TABLES, photos_zip, ranking_table, scores_table, spreadsheet
 from ..extensions import db
-from ..i18n import current_language
+from ..i18n import current_language, t
 from ..models import Round
 from ..review.rankings import live_ranking, publish, published_ranking, published_versions, trend
 from ..scope import id_arg, in_township
@@ -59,7 +59,7 @@ def rankings(round_id: int):
     return render_template(
         "web/rankings.html", round=round_, ranking=ranking, trends=trends,
         trend_rounds=rounds, rounds=all_rounds, versions=published_versions(round_.id),
-        spark=(SPARK_W, SPARK_H), exports=EXPORTS)
+        spark=(SPARK_W, SPARK_H), exports=TABLES)
 
 
 @bp.route("/rounds/<int:round_id>/publish", methods=["POST"])
@@ -77,16 +77,19 @@ def publish_round(round_id: int):
 def export(round_id: int, kind: str, fmt: str):
     """rankings|scores as csv|xlsx; ?version=n exports a published snapshot's lists."""
     round_ = in_township(Round, round_id, current_user)
-    if kind not in EXPORTS or fmt not in ("csv", "xlsx"):
+    if kind not in TABLES or fmt not in ("csv", "xlsx"):
         abort(404)
-    ranking = None
+    lang = current_language()
     if kind == "rankings":
         version = id_arg("version", "published version")
         ranking = live_ranking(round_) if version is None \
             else published_ranking(round_, version)
         if ranking is None:
             abort(404)
-    data, mimetype = EXPORTS[kind](round_, fmt, current_language(), ranking=ranking)
+        rows = ranking_table(ranking, lang)
+    else:
+        rows = scores_table(round_, lang)
+    data, mimetype = spreadsheet(rows, fmt, t(f"ex.sheet_{kind}", lang))
     return send_file(data, mimetype=mimetype, as_attachment=True,
                      download_name=f"round-{round_.id}-{kind}.{fmt}")
 

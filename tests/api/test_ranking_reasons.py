@@ -8,19 +8,12 @@ import pytest
 
 from tests.support.factories import inspection
 from tests.support.snapshots import OLD_REASON, OLD_REASON_EN, publish_old_snapshot
-from tests.support.web import csrf_token, login
+from tests.support.web import csrf_token
 
 VETO_REASONS = [{"criterion": "collection", "item": "open_burning", "count": 1},
                 {"criterion": "collection", "item": "bins", "count": 2}]
 VETO_REASON = "露天焚烧垃圾 ×1，垃圾桶破损、未加盖或满溢 ×2"
 VETO_REASON_EN = "Garbage burnt in the open ×1, Bin broken, uncovered or overflowing ×2"
-
-
-@pytest.fixture
-def web(app):
-    client = app.test_client()
-    login(client, "supervisor1")
-    return client
 
 
 @pytest.fixture

@@ -19,13 +19,6 @@ def pushed(phone, ref):
                             "at": "2026-11-05T09:00:00+08:00"})
 
 
-@pytest.fixture
-def web(app):
-    client = app.test_client()
-    login(client, "supervisor1")
-    return client
-
-
 def text(response) -> str:
     return response.get_data(as_text=True)
 

@@ -11,13 +11,6 @@ HUGE = "99999999999999999999"
 
 
 @pytest.fixture
-def web(app):
-    client = app.test_client()
-    login(client, "supervisor1")
-    return client
-
-
-@pytest.fixture
 def admin(app):
     client = app.test_client()
     login(client, "admin")
