@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.phone import TEST_CONTEXT
+
 playwright_api = pytest.importorskip("playwright.sync_api")
 # expect() retries until its state is there; its 5 s default is short on a loaded machine
 playwright_api.expect.set_options(timeout=30000)
@@ -84,7 +86,7 @@ def live_server(tmp_path):
 
 def new_phone_context(browser, options: dict):
     """A fresh phone context, sharing nothing (storage, service worker, cookies) with any other."""
-    context = browser.new_context(**options)
+    context = browser.new_context(**options, **TEST_CONTEXT)
     context.set_default_timeout(30000)
     return context
 
@@ -115,7 +117,7 @@ def persistent_phone(pw, chromium_path, tmp_path):
     def open_phone(offline=False):
         context = pw.chromium.launch_persistent_context(
             str(tmp_path / "profile"), executable_path=chromium_path, headless=True, args=ARGS,
-            offline=offline, **phone_options(pw))
+            offline=offline, **phone_options(pw), **TEST_CONTEXT)
         context.set_default_timeout(30000)
         opened.append(context)
         return context

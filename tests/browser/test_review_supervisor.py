@@ -7,12 +7,13 @@ from playwright.sync_api import expect
 
 from tests.support.apiclient import ApiClient
 from tests.support.factories import inspection, reference, with_photos
+from tests.support.phone import TEST_CONTEXT
 
 
 @pytest.fixture
 def desk(browser):
     """A desktop-sized Chinese browser context."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN",
+    context = browser.new_context(**TEST_CONTEXT, viewport={"width": 1280, "height": 900}, locale="zh-CN",
                                   timezone_id="Asia/Shanghai")
     context.set_default_timeout(30000)
     page = context.new_page()

@@ -12,6 +12,7 @@ from tests.support.phone import (add_photo, go_to_criterion, make_jpeg, sign_in,
                                  submit, sync, tap_plus, wait_synced)
 from tests.support.scoring_cases import scoring_cases
 from tests.support.web import login
+from tests.support.phone import TEST_CONTEXT
 
 SCORE_ALL = """async (cases) => {
   const { scoreInspection } = await import('/app/score.js');
@@ -27,7 +28,7 @@ SCORE_ALL = """async (cases) => {
 
 def test_the_phone_scores_every_shared_case_as_the_server_does(browser, live_server):
     cases = scoring_cases()
-    context = browser.new_context()
+    context = browser.new_context(**TEST_CONTEXT)
     try:
         page = context.new_page()
         page.goto(f"{live_server.url}/board/")   # any page of the server: the modules' origin

@@ -7,6 +7,11 @@ import random
 from PIL import Image
 from playwright.sync_api import expect
 
+# Playwright's wait_for_function evaluates its predicate from a string, which the app's
+# Content-Security-Policy rightly forbids ('unsafe-eval'); the tests' contexts bypass it,
+# and test_content_policy.py checks the policy itself in a context that does not.
+TEST_CONTEXT = {"bypass_csp": True}
+
 PASSWORD = "demo1234"
 
 
