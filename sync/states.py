@@ -23,3 +23,13 @@ APPLIED, MERGED, CONFLICT, DUPLICATE, REJECTED_PUSH, RESOLVED = (
 PUSH_OUTCOMES = (APPLIED, MERGED, CONFLICT, DUPLICATE, REJECTED_PUSH)
 # Outcomes that changed the inspection (a new server version).
 CHANGED_OUTCOMES = (APPLIED, MERGED, CONFLICT, RESOLVED)
+
+# A rectification's items (domain.md, "Rectification and re-inspection"): open until a
+# recheck reports it fixed, closed off (销号) when a supervisor accepts that.
+ITEM_OPEN, ITEM_FIXED, ITEM_CLOSED = "open", "fixed", "closed"
+ITEM_STATES = (ITEM_OPEN, ITEM_FIXED, ITEM_CLOSED)
+# A rectification as a whole: closed when every item is, overdue past its deadline.
+RECTIFICATION_OPEN, RECTIFICATION_OVERDUE, RECTIFICATION_CLOSED = "open", "overdue", "closed"
+RECTIFICATION_STATES = (RECTIFICATION_OPEN, RECTIFICATION_OVERDUE, RECTIFICATION_CLOSED)
+# A supervisor's decision on one rechecked item.
+RECHECK_DECISIONS = (ITEM_CLOSED, ITEM_OPEN)

@@ -1,8 +1,11 @@
 """The domain model. Import models from here."""
 from .inspections import (REVIEW_STATES, Blob, BlobUpload, BlobUploader, Inspection,
-                          InspectionRevision, Photo)
+                          InspectionRevision, Photo, PhotoFields)
 from .places import Township, Village, VillagerGroup
-from .review import AuditEntry, Change, Comment, PublishedRanking, RankingCache, SyncCounter
+from .rectifications import (Recheck, RecheckPhoto, RecheckRevision, Rectification,
+                              RectificationItem)
+from .review import (AuditEntry, Change, CombinedResult, Comment, PublishedCombined,
+                     PublishedRanking, RankingCache, SyncCounter)
 from .rounds import ROUND_STATES, Assignment, Round, Team, team_members
 from .rubric import Criterion, DeductionItem, RubricVersion, rubric_from_dict
 from .types import utcnow
@@ -14,7 +17,10 @@ __all__ = [
     "RubricVersion", "Criterion", "DeductionItem", "rubric_from_dict",
     "Round", "Team", "team_members", "Assignment",
     "User", "DeviceToken", "hash_token",
-    "Inspection", "InspectionRevision", "Photo", "Blob", "BlobUpload", "BlobUploader",
+    "Inspection", "InspectionRevision", "Photo", "PhotoFields",
+    "Blob", "BlobUpload", "BlobUploader",
     "Comment", "AuditEntry", "Change", "SyncCounter", "RankingCache", "PublishedRanking",
+    "CombinedResult", "PublishedCombined",
+    "Rectification", "RectificationItem", "Recheck", "RecheckRevision", "RecheckPhoto",
     "utcnow",
 ]

@@ -35,10 +35,15 @@ class Inspection(db.Model):
     review_state: Mapped[str] = mapped_column(sa.String(12), default=RECEIVED)
     flags: Mapped[list] = mapped_column(sa.JSON, default=list)
     has_conflict: Mapped[bool] = mapped_column(default=False)
+    # Pushed for a round already closed or published: stored, but counted only once a
+    # supervisor admits it (domain.md, "Round lifecycle").
+    late: Mapped[bool] = mapped_column(default=False)
+    admitted_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    admitted_by: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id"))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    inspector: Mapped["User"] = relationship()  # noqa: F821
+    inspector: Mapped["User"] = relationship(foreign_keys=[inspector_id])  # noqa: F821
     group: Mapped["VillagerGroup"] = relationship()  # noqa: F821
     round: Mapped["Round"] = relationship()  # noqa: F821
     photos: Mapped[list["Photo"]] = relationship(
@@ -78,11 +83,10 @@ class InspectionRevision(db.Model):
         return self.content if self.content is not None else content_of(self.payload)
 
 
-class Photo(db.Model):
-    """A photo record of an inspection; its bytes are a Blob, shared by content."""
-    __tablename__ = "photos"
+class PhotoFields:
+    """What the phone says about a photo it took (an inspection's or a recheck's); its
+    bytes are a Blob, shared by content."""
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)  # made on the phone
-    inspection_id: Mapped[str] = mapped_column(sa.ForeignKey("inspections.id"), index=True)
     position: Mapped[int] = mapped_column(default=0)
     sha256: Mapped[str] = mapped_column(sa.String(64), index=True)
     size: Mapped[int]
@@ -95,13 +99,6 @@ class Photo(db.Model):
     gps: Mapped[Optional[dict]] = mapped_column(sa.JSON)
     source: Mapped[str] = mapped_column(sa.String(10))
     flags: Mapped[list] = mapped_column(sa.JSON, default=list)
-    # Supervisor's decision: None = not reviewed yet.
-    accepted: Mapped[Optional[bool]]
-    review_reason: Mapped[Optional[str]] = mapped_column(sa.Text)
-    reviewed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    reviewed_by: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id"))
-
-    inspection: Mapped[Inspection] = relationship(back_populates="photos")
 
     def to_record(self) -> dict:
         """The photo as the phone pushed it."""
@@ -111,6 +108,19 @@ class Photo(db.Model):
             "item": self.item, "captured_at": self.captured_at, "gps": self.gps,
             "source": self.source,
         }
+
+
+class Photo(PhotoFields, db.Model):
+    """A photo record of an inspection."""
+    __tablename__ = "photos"
+    inspection_id: Mapped[str] = mapped_column(sa.ForeignKey("inspections.id"), index=True)
+    # Supervisor's decision: None = not reviewed yet.
+    accepted: Mapped[Optional[bool]]
+    review_reason: Mapped[Optional[str]] = mapped_column(sa.Text)
+    reviewed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    reviewed_by: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id"))
+
+    inspection: Mapped[Inspection] = relationship(back_populates="photos")
 
 
 class Blob(db.Model):

@@ -80,3 +80,28 @@ class PublishedRanking(db.Model):
     published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     published_by: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     result: Mapped[dict] = mapped_column(sa.JSON)
+
+
+class CombinedResult(db.Model):
+    """A quarter's or a year's result: a chosen set of published rounds of one township
+    (domain.md, "Combined results"). Publishing it again adds a snapshot version."""
+    __tablename__ = "combined_results"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    township_id: Mapped[int] = mapped_column(sa.ForeignKey("townships.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    name_en: Mapped[Optional[str]] = mapped_column(sa.String(100))
+    # The chosen rounds' ids, ascending.
+    round_ids: Mapped[list] = mapped_column(sa.JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PublishedCombined(db.Model):
+    """A frozen snapshot of a combined result's lists."""
+    __tablename__ = "published_combined"
+    __table_args__ = (sa.UniqueConstraint("combined_id", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    combined_id: Mapped[int] = mapped_column(sa.ForeignKey("combined_results.id"), index=True)
+    version: Mapped[int]
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    published_by: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    result: Mapped[dict] = mapped_column(sa.JSON)

@@ -19,12 +19,15 @@ class Round(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     township_id: Mapped[int] = mapped_column(sa.ForeignKey("townships.id"), index=True)
     name: Mapped[str] = mapped_column(sa.String(100))
+    name_en: Mapped[Optional[str]] = mapped_column(sa.String(100))
     starts_on: Mapped[date]
     ends_on: Mapped[date]
     rubric_id: Mapped[int] = mapped_column(sa.ForeignKey("rubric_versions.id"))
     # None means the default rule of domain.md.
     red_size: Mapped[Optional[int]]
     black_size: Mapped[Optional[int]]
+    # Days from publishing to the rectifications' deadline; None = the default (15).
+    rectification_days: Mapped[Optional[int]]
     state: Mapped[str] = mapped_column(sa.String(10), default=OPEN)
     # Bumped whenever something that feeds this round's ranking changes, so the
     # ranking is recomputed only when needed.
