@@ -54,6 +54,7 @@ _REVIEW = {
     "photo_reason_required": "a reason is required when rejecting a photo",
     "reason_required": "a reason is required",
     "choice_required": "choose the server value or a revision",
+    "not_late": "this inspection is not late: it counts already",
 }
 
 ENGLISH = {**_SHAPE, **_STORED, **_REVIEW}

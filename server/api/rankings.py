@@ -3,9 +3,10 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from ..auth import authenticate, roles_required
-from ..errors import ApiError
+from ..errors import ApiError, RuleRefused
 from ..extensions import db
 from ..models import Round
+from ..review.publishing import PublishRuleError
 from ..review.rankings import live_ranking, publish, published_ranking
 from ..scope import in_township
 
@@ -93,6 +94,9 @@ def published(round_id):
 @roles_required("supervisor", "admin")
 @blp.response(201, RankingOut)
 def publish_round(round_id):
-    result = publish(round_in_scope(round_id), authenticate())
+    try:
+        result = publish(round_in_scope(round_id), authenticate())
+    except PublishRuleError as exc:
+        raise RuleRefused(exc, ("round_not_closed",))
     db.session.commit()
     return result

@@ -1,6 +1,7 @@
 """Pull: the change log turned into the pages a phone applies."""
 from collections import defaultdict
 
+from ..admin.rounds import round_data
 from ..changes import GLOBAL
 from ..extensions import db
 from .content import inspection_data
@@ -32,13 +33,6 @@ def _group(g: VillagerGroup) -> dict:
             "lat": g.lat, "lon": g.lon}
 
 
-def _round(r: Round) -> dict:
-    return {"id": r.id, "name": r.name, "starts_on": r.starts_on.isoformat(),
-            "ends_on": r.ends_on.isoformat(), "state": r.state,
-            "rubric_version": r.rubric.version, "red_size": r.red_size,
-            "black_size": r.black_size}
-
-
 def _assignment(a: Assignment) -> dict:
     return {"id": a.id, "round_id": a.round_id, "group_id": a.group_id, "user_id": a.user_id,
             "team_id": a.team_id}
@@ -61,7 +55,7 @@ ENTITIES = {
     "rubric": (RubricVersion, RubricVersion.version, int, _rubric),
     "village": (Village, Village.id, int, _village),
     "group": (VillagerGroup, VillagerGroup.id, int, _group),
-    "round": (Round, Round.id, int, _round),
+    "round": (Round, Round.id, int, round_data),
     "assignment": (Assignment, Assignment.id, int, _assignment),
     "inspection": (Inspection, Inspection.id, str, inspection_data),
     "comment": (Comment, Comment.id, int, _comment),

@@ -16,7 +16,8 @@ from sqlalchemy.exc import IntegrityError
 
 from sync.merge import CONTENT_FIELDS, content_of, merge_revisions
 from sync.reasons import Reason, as_data, english
-from sync.states import APPLIED, CHANGED_OUTCOMES, CONFLICT, DUPLICATE, MERGED, REJECTED_PUSH
+from sync.states import (APPLIED, CHANGED_OUTCOMES, CONFLICT, DUPLICATE, MERGED, OPEN,
+                         REJECTED_PUSH)
 from sync.validation import inspection_reasons
 
 from ..changes import record_change
@@ -63,7 +64,7 @@ class ReferenceData:
         return FlagContext(group_lat=lat, group_lon=lon, round_start=round_.starts_on,
                            round_end=round_.ends_on, received_at=received_at,
                            assigned=(content["round_id"], content["group_id"]) in self.assigned,
-                           duplicate_shas=set(duplicate_shas), near_shas=set(near_shas))
+                           late=round_.state != OPEN, duplicate_shas=set(duplicate_shas), near_shas=set(near_shas))
 
 
 @dataclass
@@ -203,6 +204,7 @@ def create_in_bulk(ctx: PushContext, payloads: list[dict], results: list[dict],
             **{k: content[k] for k in content if k != "photos"}, "id": payload["id"],
             "township_id": ctx.user.township_id, "inspector_id": ctx.user.id, "version": 1,
             "review_state": "received", "flags": flags, "has_conflict": False,
+            "late": ctx.refs.rounds[payload["round_id"]].state != OPEN,
             "received_at": now, "updated_at": now})
         photos += [{**record, "inspection_id": payload["id"], "position": n, "flags": f}
                    for n, (record, f) in enumerate(zip(content["photos"], photo_flags))]
@@ -307,6 +309,7 @@ def create_inspection(ctx: PushContext, payload: dict) -> tuple[Outcome, Inspect
                             inspector_id=ctx.user.id, version=1, review_state="received",
                             received_at=now, updated_at=now, flags=[])
     apply_content(inspection, content)
+    note_lateness(inspection, ctx.refs.rounds[inspection.round_id])
     db.session.add(inspection)
     db.session.flush()
     add_revision(ctx, inspection, payload, APPLIED, None)
@@ -360,10 +363,19 @@ def update_inspection(ctx: PushContext, inspection: Inspection,
         inspection.has_conflict = True
     if inspection.review_state == "has_issues":
         inspection.review_state = "received"  # the inspector answered the issues
+    note_lateness(inspection, ctx.refs.rounds[inspection.round_id])
     db.session.flush()
     add_revision(ctx, inspection, payload, outcome, merge.merged, merge.conflicts)
     after_change(inspection)
     return Outcome(outcome, inspection.version), inspection
+
+
+def note_lateness(inspection: Inspection, round_: Round) -> None:
+    """Pushed once its round is closed or published: stored, never lost, but counted only
+    after a supervisor admits it (again, if it was admitted before this edit)."""
+    if round_.state != OPEN:
+        inspection.late = True
+        inspection.admitted_at = inspection.admitted_by = None
 
 
 def after_change(inspection: Inspection) -> None:

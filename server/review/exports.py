@@ -97,7 +97,7 @@ def scores_table(round_, lang: str) -> list[list]:
         db.select(VillagerGroup).join(Village).where(Village.township_id == round_.township_id)
         .options(joinedload(VillagerGroup.village))).scalars()}
     names = dict(db.session.execute(db.select(User.id, User.display_name)).all())
-    for s in scored_inspections(round_, include_rejected=True, rubrics=rubrics):
+    for s in scored_inspections(round_, include_uncounted=True, rubrics=rubrics):
         group = groups[s.group_id]
         rows.append([
             s.id, _place({"v": group.village.name, "v_en": group.village.name_en}, "v", lang),

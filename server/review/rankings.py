@@ -23,6 +23,7 @@ from ..audit import record_audit
 from ..changes import record_change
 from ..extensions import db
 from ..models import PublishedRanking, RankingCache, Round, User, Village, VillagerGroup, utcnow
+from .publishing import check_publishable
 from .reasons import spelled
 from .scoring import scored_inspections
 
@@ -219,7 +220,9 @@ def _published_result(round_: Round, version: int | None = None) -> dict | None:
 
 
 def publish(round_: Round, user: User) -> dict:
-    """Freeze the current ranking as a new published version; the caller commits."""
+    """Freeze the current ranking as a new published version; PublishRuleError while the
+    round is open. The caller commits."""
+    check_publishable(round_)
     live = _live_result(round_)
     db.session.execute(db.select(Round).where(Round.id == round_.id).with_for_update())
     last = db.session.execute(

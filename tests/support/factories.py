@@ -128,3 +128,14 @@ def open_conflict(api, phone, ref):
                   criteria={"collection": {"na": False, "deductions": {"bins": 5}, "note": ""}})
     assert api.as_user("inspector1").push(theirs).get_json()["results"][0]["outcome"] == "conflict"
     return payload
+
+
+def close_round(app, round_id: int) -> None:
+    """The round is closed, as an admin would (only a closed round is published)."""
+    from server.admin.rounds import close_round as close
+    from server.extensions import db
+    from server.models import Round
+
+    with app.app_context():
+        close(db.session.get(Round, round_id))
+        db.session.commit()
