@@ -54,14 +54,14 @@ class InputError(ApiError):
 
 
 class RuleRefused(ApiError):
-    """A domain RuleError in the API's shape: a state conflict (one of `conflicts`) is a
-    409 with that code; anything else a 400 with each problem's English per field."""
+    """A domain RuleError in the API's shape: a 400 with each problem's English per field,
+    or, when the input itself is fine and the refusal is about state (a code in
+    `conflicts`), a 409 with that code."""
 
     def __init__(self, exc, conflicts: tuple[str, ...] = (), prefix: str = "admin.err_"):
         problems = exc.problems
-        state = next((p for p in problems if p.code in conflicts), None)
-        if state is not None:
-            super().__init__(409, state.code, describe(state, prefix, "en"))
+        if all(p.code in conflicts for p in problems):
+            super().__init__(409, problems[0].code, describe(problems[0], prefix, "en"))
             return
         fields = {}
         for problem in problems:

@@ -9,6 +9,7 @@ from sync.states import HAS_ISSUES, OPEN, RECEIVED
 from ..extensions import db
 from ..models import Inspection, Round
 from ..problems import Problem, RuleError
+from .scoring import counted_clause
 
 
 class PublishRuleError(RuleError):
@@ -24,7 +25,7 @@ def check_publishable(round_: Round) -> None:
 @dataclass
 class PublishBasis:
     """Counts and groups a supervisor should see before the lists go public."""
-    received: int             # counted, never reviewed
+    received: int             # counted, not reviewed yet
     has_issues: int           # counted, sent back to the inspector
     conflicts: int            # a push conflicted and nobody resolved it
     waiting_admission: int    # late, not counted unless admitted
@@ -42,7 +43,7 @@ def publish_basis(round_: Round, ranking: dict) -> PublishBasis:
     """`ranking`: the round's live ranking (what publishing would freeze)."""
     counts = dict(db.session.execute(
         db.select(Inspection.review_state, sa.func.count())
-        .where(Inspection.round_id == round_.id, Inspection.status == "submitted",
+        .where(Inspection.round_id == round_.id, counted_clause(),
                Inspection.review_state.in_((RECEIVED, HAS_ISSUES)))
         .group_by(Inspection.review_state)).all())
     conflicts, waiting = db.session.execute(
