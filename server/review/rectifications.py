@@ -118,6 +118,13 @@ def rectification_data(rectification: Rectification, today: date | None = None,
     }
 
 
+def names_of(rectification: Rectification) -> dict:
+    """The group's and round's names, as ranking entries carry them (for pages)."""
+    group = rectification.group
+    return {"round_name": rectification.round.name, "village": group.village.name,
+            "village_en": group.village.name_en, "name": group.name, "name_en": group.name_en}
+
+
 def _loaded():
     return db.select(Rectification).options(
         selectinload(Rectification.items),
@@ -162,11 +169,7 @@ def carried_over(round_: Round) -> list[dict]:
         out.append({
             "rectification_id": r.id, "group_id": r.group_id, "round_id": r.round_id,
             "state": state, "deadline": r.deadline.isoformat(),
-            "open_items": len(open_items(r)),
-            # names as the lists carry them, for pages and posters
-            "round_name": r.round.name, "village": r.group.village.name,
-            "village_en": r.group.village.name_en, "name": r.group.name,
-            "name_en": r.group.name_en})
+            "open_items": len(open_items(r)), **names_of(r)})
     return out
 
 

@@ -93,3 +93,111 @@ def test_every_inspector_pulls_them(api, listed):
                            "photo_ids": [photo["id"]],
                            "photos": [{"id": photo["id"], "sha256": photo["sha256"]}],
                            "state": "open"}]
+
+
+def test_inspectors_see_the_before_photos_but_not_their_originals(api, phone, listed):
+    other = api.as_user("inspector2")      # neither took nor uploaded them
+    before = listed["inspections"]["c"]["photos"][0]["sha256"]
+    for variant in ("thumb", "display"):
+        response = other.get(f"/blobs/{before}?variant={variant}")
+        assert response.status_code == 200 and response.mimetype == "image/jpeg"
+    assert other.get(f"/blobs/{before}?variant=original").status_code == 404
+    assert other.get(f"/blobs/{before}").status_code == 404
+    # A is on no Black List: its photo stays its inspector's
+    not_listed = listed["inspections"]["a"]["photos"][0]["sha256"]
+    assert other.get(f"/blobs/{not_listed}?variant=thumb").status_code == 404
+    assert phone.get(f"/blobs/{not_listed}?variant=original").status_code == 200
+
+
+def set_deadline(app, rectification_id, deadline):
+    with app.app_context():
+        db.session.get(Rectification, rectification_id).deadline = deadline
+        db.session.commit()
+
+
+def close_off_items(app, rectification_id):
+    with app.app_context():
+        for item in db.session.get(Rectification, rectification_id).items:
+            item.state = "closed"
+        db.session.commit()
+
+
+def test_list_for_supervisors_filtered_by_round_and_state(app, phone, boss, listed):
+    assert phone.get("/rectifications").status_code == 403
+    body = boss.get("/rectifications").get_json()
+    assert {r["group_id"] for r in body["rectifications"]} == {listed["b"], listed["c"]}
+    c = next(r for r in body["rectifications"] if r["group_id"] == listed["c"])
+    assert {"id", "round_id", "group_id", "deadline", "state", "items", "village",
+            "name"} <= set(c)
+    ids = rectifications_by_group(app)
+    set_deadline(app, ids[listed["c"]]["id"], township_today() - timedelta(days=1))
+    close_off_items(app, ids[listed["b"]]["id"])
+
+    def groups(query):
+        response = boss.get(f"/rectifications?{query}")
+        assert response.status_code == 200, response.get_json()
+        return {r["group_id"]: r["state"] for r in response.get_json()["rectifications"]}
+
+    assert groups(f"round_id={listed['round_id']}") == {listed["b"]: "closed",
+                                                         listed["c"]: "overdue"}
+    assert groups("state=overdue") == {listed["c"]: "overdue"}
+    assert groups("state=closed") == {listed["b"]: "closed"}
+    assert groups("state=open") == {}
+    for bad in ("round_id=abc", "round_id=0", "round_id=99999999999", "round_id=999",
+                "state=late", "state="):
+        response = boss.get(f"/rectifications?{bad}")
+        assert response.status_code == 400, bad
+        assert response.get_json()["error"]["code"] == "invalid_request"
+
+
+def test_overdue_once_the_deadline_has_passed(app, api, listed):
+    c = rectifications_by_group(app)[listed["c"]]["id"]
+    set_deadline(app, c, township_today())
+    other = api.as_user("inspector2")
+
+    def pulled_state():
+        changes, _ = other.pull_all()
+        return next(ch["data"]["state"] for ch in changes
+                    if ch["type"] == "rectification" and ch["data"]["id"] == c)
+
+    assert pulled_state() == "open"         # the deadline day itself is still in time
+    set_deadline(app, c, township_today() - timedelta(days=1))
+    assert pulled_state() == "overdue"
+
+
+def next_round(app, round_id) -> int:
+    """The township's following month, closed and published with no inspections."""
+    with app.app_context():
+        current = db.session.get(Round, round_id)
+        later = Round(township_id=current.township_id, name="下月评比",
+                      starts_on=current.ends_on + timedelta(days=1),
+                      ends_on=current.ends_on + timedelta(days=30),
+                      rubric_id=current.rubric_id, state="open")
+        db.session.add(later)
+        db.session.commit()
+        return later.id
+
+
+def test_carried_over_on_the_next_rounds_published_lists(app, phone, boss, listed):
+    own = phone.get(f"/rounds/{listed['round_id']}/rankings/published").get_json()
+    assert own["carried_over"] == []        # only earlier rounds' are carried over
+    later = next_round(app, listed["round_id"])
+    close(app, later)
+    published = boss.post(f"/rounds/{later}/publish").get_json()
+    ids = rectifications_by_group(app)
+    carried = {c["group_id"]: c for c in published["carried_over"]}
+    assert set(carried) == {listed["b"], listed["c"]}
+    assert carried[listed["b"]] == {
+        **carried[listed["b"]], "rectification_id": ids[listed["b"]]["id"],
+        "round_id": listed["round_id"], "state": "open", "open_items": 2,
+        "deadline": ids[listed["b"]]["deadline"].isoformat()}
+    # read again later: states as of today, closed ones no longer carried
+    close_off_items(app, ids[listed["b"]]["id"])
+    set_deadline(app, ids[listed["c"]]["id"], township_today() - timedelta(days=3))
+    body = phone.get(f"/rounds/{later}/rankings/published").get_json()
+    assert [(c["group_id"], c["state"], c["open_items"]) for c in body["carried_over"]] \
+        == [(listed["c"], "overdue", 1)]
+    assert {"rectification_id", "group_id", "round_id", "state", "deadline",
+            "open_items"} <= set(body["carried_over"][0])
+    # the later round's own empty lists opened nothing
+    assert set(rectifications_by_group(app)) == {listed["b"], listed["c"]}
