@@ -161,16 +161,16 @@ def carried_over(round_: Round) -> list[dict]:
             Round.ends_on < round_.starts_on)
         .order_by(Round.starts_on, Round.id, Rectification.group_id)).scalars().all()
     today = township_today()
-    out = []
-    for r in rows:
-        state = state_of(r, today)
-        if state == RECTIFICATION_CLOSED:
-            continue
-        out.append({
-            "rectification_id": r.id, "group_id": r.group_id, "round_id": r.round_id,
-            "state": state, "deadline": r.deadline.isoformat(),
-            "open_items": len(open_items(r)), **names_of(r)})
-    return out
+    found = [summary(r, state_of(r, today)) for r in rows]
+    return [s for s in found if s["state"] != RECTIFICATION_CLOSED]
+
+
+def summary(rectification: Rectification, state: str) -> dict:
+    """What a list of rectifications shows of each (carried_over, the board)."""
+    return {"rectification_id": rectification.id, "group_id": rectification.group_id,
+            "round_id": rectification.round_id, "state": state,
+            "deadline": rectification.deadline.isoformat(),
+            "open_items": len(open_items(rectification)), **names_of(rectification)}
 
 
 def shows_photo(sha: str, township_id: int) -> bool:
