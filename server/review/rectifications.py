@@ -20,7 +20,8 @@ from sync.states import ITEM_CLOSED, RECTIFICATION_CLOSED
 from ..audit import record_audit
 from ..changes import record_change
 from ..extensions import db
-from ..models import Inspection, Photo, Rectification, RectificationItem, Round, VillagerGroup
+from ..models import (Inspection, Photo, Rectification, RectificationItem, Round, User,
+                      VillagerGroup)
 from .scoring import scored_inspections
 
 
@@ -49,9 +50,10 @@ def open_rectifications(round_: Round, snapshot_result: dict, version: int,
         db.session.add(rectification)
         opened.append(rectification)
     db.session.flush()
+    publisher = db.session.get(User, snapshot_result["published"]["published_by"])
     for rectification in opened:
         record_change(db.session, "rectification", rectification.id, round_.township_id)
-        record_audit("open_rectification", "rectification", rectification.id,
+        record_audit("open_rectification", "rectification", rectification.id, user=publisher,
                      township_id=round_.township_id, detail={
                          "round_id": round_.id, "group_id": rectification.group_id,
                          "version": version, "deadline": deadline.isoformat(),

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from server.extensions import db
-from server.models import AuditEntry, Rectification, Round
+from server.models import AuditEntry, Rectification, Round, User
 from sync.clock import township_today
 from tests.support.factories import close, inspection, published_black_list
 
@@ -42,9 +42,10 @@ def test_publishing_opens_one_per_black_list_group_with_its_deductions_and_photo
     assert found[listed["b"]]["deadline"] == township_today() + timedelta(days=15)
     assert found[listed["b"]]["version"] == 1
     with app.app_context():
-        audited = db.session.execute(db.select(AuditEntry.entity_id).where(
-            AuditEntry.action == "open_rectification")).scalars().all()
-    assert sorted(audited) == sorted(str(r["id"]) for r in found.values())
+        audited = db.session.execute(db.select(AuditEntry.entity_id, User.username).join(
+            User, AuditEntry.user_id == User.id).where(
+            AuditEntry.action == "open_rectification")).all()
+    assert sorted(audited) == sorted((str(r["id"]), "supervisor1") for r in found.values())
 
 
 def test_counted_deductions_summed_and_void_ones_left_out(app, phone, boss, ref):
