@@ -18,6 +18,7 @@ blp = Blueprint("api_rankings", __name__, description="Rankings and publishing")
 class RoundOut(Schema):
     id = fields.Integer()
     name = fields.String()
+    name_en = fields.String(allow_none=True)
     starts_on = fields.String()
     ends_on = fields.String()
     state = fields.String()

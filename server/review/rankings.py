@@ -149,7 +149,8 @@ def _compute_ranking(round_: Round, previous_ranks: dict | None) -> dict:
 
 
 def round_info(round_: Round) -> dict:
-    return {"id": round_.id, "name": round_.name, "starts_on": round_.starts_on.isoformat(),
+    return {"id": round_.id, "name": round_.name, "name_en": round_.name_en,
+            "starts_on": round_.starts_on.isoformat(),
             "ends_on": round_.ends_on.isoformat(), "state": round_.state}
 
 
