@@ -45,3 +45,14 @@ def publish_two_rounds(app, phone, boss, ref) -> dict:
         assert response.status_code == 201
         snapshots[round_id] = {g["group_id"]: g for g in response.get_json()["groups"]}
     return {"a": a, "b": b, "c": c, "first": first, "second": second, "snapshots": snapshots}
+
+
+def a_published_combined(app, boss, round_id: int) -> int:
+    """The id of a published combined result of one new, empty round after `round_id`
+    (which stays as it is)."""
+    other = round_after(app, round_id, "另一轮")
+    close(app, other)
+    assert boss.post(f"/rounds/{other}/publish").status_code == 201
+    response = boss.post("/combined", json={"name": "汇总", "rounds": [other]})
+    assert response.status_code == 201
+    return response.get_json()["id"]
