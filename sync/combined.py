@@ -56,6 +56,8 @@ class _CombinedStats:
 
 
 def _add_reasons(deductions: dict, reasons: Iterable[Mapping], items: Mapping) -> None:
+    """A round's reasons into the group's sums. A snapshot keeps a group's few largest
+    deductions of the round (sync.ranking.MAX_REASON_ITEMS): those are what add up."""
     for reason in reasons:
         key = (reason["criterion"], reason["item"])
         # An item the rubric no longer knows weighs by its count alone.

@@ -1,8 +1,7 @@
 """Combined results of published rounds, and publishing them (contract, "Review and
 rankings": combined results)."""
-from flask import request
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from ..auth import authenticate, roles_required
 from ..errors import ApiError
@@ -10,10 +9,21 @@ from ..extensions import db
 from ..problems import describe
 from ..review.combined import (CombinedRuleError, chosen_rounds, combined_in_scope,
                                live_combined, publish_combined, published_combined)
-from ..scope import id_arg, is_id
+from ..scope import MAX_ID, is_id
 from .rankings import PlaceOut, PublishedOut
 
 blp = Blueprint("api_combined", __name__, description="Combined results (quarters, years)")
+
+
+class CombinedQuery(Schema):
+    rounds = fields.String(required=True, validate=validate.Length(min=1, max=1000),
+                           metadata={"description": "published round ids, comma-separated",
+                                     "example": "1,2,3"})
+
+
+class VersionQuery(Schema):
+    version = fields.Integer(validate=validate.Range(min=1, max=MAX_ID),
+                             metadata={"description": "a published version; the latest without"})
 
 
 class CombinedRequest(Schema):
@@ -79,9 +89,9 @@ def refused(exc: CombinedRuleError) -> ApiError:
     return ApiError(400, "invalid_request", message, texts)
 
 
-def rounds_arg() -> list[int]:
-    """?rounds=1,2,3: ids; a number no row can have is the 404 of any unknown round."""
-    parts = [p.strip() for p in request.args.get("rounds", "").split(",") if p.strip()]
+def round_ids(text: str) -> list[int]:
+    """"1,2,3" → ids; a number no row can have is the 404 of any unknown round."""
+    parts = [p.strip() for p in text.split(",") if p.strip()]
     if not all(p.isascii() and p.isdigit() for p in parts):
         raise ApiError(400, "invalid_request", "rounds: a comma-separated list of round ids",
                        {"rounds": ["a comma-separated list of round ids"]})
@@ -92,10 +102,11 @@ def rounds_arg() -> list[int]:
 
 @blp.route("/combined")
 @roles_required()
+@blp.arguments(CombinedQuery, location="query")
 @blp.response(200, CombinedOut)
-def live():
+def live(args):
     try:
-        return live_combined(chosen_rounds(rounds_arg(), authenticate()))
+        return live_combined(chosen_rounds(round_ids(args["rounds"]), authenticate()))
     except CombinedRuleError as exc:
         raise refused(exc) from None
 
@@ -117,10 +128,11 @@ def publish(body):
 
 @blp.route("/combined/<int:combined_id>")
 @roles_required()
+@blp.arguments(VersionQuery, location="query")
 @blp.response(200, CombinedOut)
-def published(combined_id):
+def published(args, combined_id):
     combined = combined_in_scope(combined_id, authenticate())
-    result = published_combined(combined, id_arg("version", "published version"))
+    result = published_combined(combined, args.get("version"))
     if result is None:
         raise ApiError(404, "not_found", "no such published version")
     return result

@@ -15,7 +15,8 @@ from sync.rubric import VETO, item_index
 from ..admin.rubrics import rubrics_by_version
 from ..audit import record_audit
 from ..extensions import db
-from ..models import CombinedResult, PublishedCombined, PublishedRanking, Round, User, utcnow
+from ..models import (CombinedResult, PublishedCombined, PublishedRanking, Round, Township,
+                      User, utcnow)
 from ..problems import Problem, RuleError, column_size, name_problem
 from ..scope import in_township
 from .rankings import latest_published, township_groups
@@ -110,14 +111,11 @@ def _names(name: str | None, name_en: str | None) -> tuple[str, str | None]:
     return name, name_en
 
 
-def existing_result(township_id: int, round_ids: list[int], *,
-                    lock: bool = False) -> CombinedResult | None:
+def existing_result(township_id: int, round_ids: list[int]) -> CombinedResult | None:
     """The township's combined result of exactly these rounds (in any order), if any."""
     round_ids = sorted(round_ids)
-    query = db.select(CombinedResult).where(CombinedResult.township_id == township_id) \
-        .order_by(CombinedResult.id)
     # Compared in Python: the JSON list is the same on SQLite and PostgreSQL that way.
-    for combined in db.session.execute(query.with_for_update() if lock else query).scalars():
+    for combined in township_combined(township_id):
         if combined.round_ids == round_ids:
             return combined
     return None
@@ -129,7 +127,11 @@ def publish_combined(rounds: list[Round], user: User, name: str | None,
     set of rounds again adds a version to its result (under the new names)."""
     name, name_en = _names(name, name_en)
     round_ids = sorted(r.id for r in rounds)
-    combined = existing_result(user.township_id, round_ids, lock=True)
+    # One publisher of the township at a time: two first publications of the same rounds
+    # must not make two results, nor two publications the same version.
+    db.session.execute(db.select(Township.id).where(Township.id == user.township_id)
+                       .with_for_update())
+    combined = existing_result(user.township_id, round_ids)
     if combined is None:
         combined = CombinedResult(township_id=user.township_id, round_ids=round_ids)
         db.session.add(combined)
