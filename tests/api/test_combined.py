@@ -3,8 +3,9 @@ rounds, published as frozen versions."""
 import pytest
 
 from server.extensions import db
-from server.models import Township, User
+from server.models import Inspection, Township, User
 from tests.support.combined import close, publish_two_rounds, round_after
+from tests.support.snapshots import publish_old_snapshot
 from tests.support.web import audit_actions
 
 FIELDS = {"group_id", "village", "name", "rank", "score", "rounds", "partial", "veto", "list",
@@ -98,7 +99,6 @@ def test_publishing_adds_versions_of_one_frozen_result(app, boss, two):
 
 
 def _reject_group_inspection(app, boss, round_id, group_id) -> int:
-    from server.models import Inspection
     with app.app_context():
         found = db.session.execute(db.select(Inspection.id).where(
             Inspection.round_id == round_id, Inspection.group_id == group_id)).scalar_one()
@@ -188,3 +188,15 @@ def test_unknown_results(boss, two):
         response = boss.get(f"/combined/{created['id']}?version={version}")
         assert response.status_code == 400
         assert response.get_json()["error"]["fields"].keys() == {"version"}
+
+
+def test_a_snapshot_published_before_reasons_were_data_still_combines(app, boss, two):
+    older = round_after(app, two["second"], "旧格式")
+    with app.app_context():
+        publish_old_snapshot(older, two["a"])      # A: 88.0 with a veto, words only
+    body = boss.get(rounds_query(two["first"], older)).get_json()
+    a = by_group(body)[two["a"]]
+    assert a["rounds"] == 2 and a["veto"] and a["list"] == "black"
+    assert a["score"] == pytest.approx((two["snapshots"][two["first"]][two["a"]]["score"] + 88) / 2)
+    # only the round with reasons as data adds to them
+    assert a["reasons"] == [{"criterion": "collection", "item": "bins", "count": 4}]

@@ -4,7 +4,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from tests.support.combined import publish_two_rounds
+from tests.support.combined import publish_two_rounds, round_after
 from tests.support.web import audit_actions, csrf_token, login
 
 
@@ -45,7 +45,6 @@ def test_choose_rounds_and_see_them_combined(web, two):
 
 
 def test_an_unpublished_round_is_named(app, web, two):
-    from tests.support.combined import round_after
     third = round_after(app, two["second"], "第三轮")
     response = web.get(f"/review/combined?{chosen(two)}&rounds={third}")
     assert response.status_code == 409 and "“第三轮”尚未发布" in text(response)
