@@ -1,9 +1,10 @@
 """Combined results (季度汇总 / 年度汇总) from the database: the chosen rounds' latest
 published snapshots in, sync.combined out, and publishing frozen snapshots of it.
 
-A combined result reads only published snapshots, so reviewing a month later changes
-it only once that month is published again and the result is published again. The
-caller commits. Problems use the catalogue keys cb.err_<code>.
+A combined result reads only published snapshots: reviewing a month later changes
+nothing here until that month is published again, and a published combined result
+changes only by publishing it again. The caller commits. Problems use the catalogue
+keys cb.err_<code>.
 """
 from __future__ import annotations
 
