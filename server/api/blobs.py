@@ -15,6 +15,7 @@ from ..errors import ApiError
 from ..extensions import db
 from ..photos.images import ImageRejected
 from ..models import Blob, BlobUpload, BlobUploader, Inspection, Photo
+from ..review.rectifications import shows_photo
 
 blp = Blueprint("api_blobs", __name__, description="Resumable photo uploads")
 
@@ -189,15 +190,18 @@ def patch(sha):
     return "", 201, offset_headers(length, length)
 
 
-def may_read(user, sha: str) -> bool:
+def may_read(user, sha: str, variant: str) -> bool:
     """Reviewers: any photo of their township. Inspectors: only bytes they uploaded
-    themselves that an inspection of theirs references (contract, GET /blobs)."""
+    themselves that an inspection of theirs references, and the derivatives (not the
+    original) of the township's rectification photos (contract, GET /blobs)."""
     query = db.select(Photo.id).join(Inspection).where(
         Photo.sha256 == sha, Inspection.township_id == user.township_id)
     if not user.can_review:
         query = query.where(Inspection.inspector_id == user.id, sa.exists().where(
             BlobUploader.sha256 == sha, BlobUploader.user_id == user.id))
-    return db.session.execute(query.limit(1)).first() is not None
+    if db.session.execute(query.limit(1)).first() is not None:
+        return True
+    return variant != "original" and shows_photo(sha, user.township_id)
 
 
 @blp.route("/blobs/<sha>", methods=["GET"], parameters=SHA_IN_PATH)
@@ -209,7 +213,7 @@ def read(sha):
     if variant not in VARIANTS:
         raise ApiError(400, "invalid_request", f"variant must be one of {', '.join(VARIANTS)}",
                        {"variant": ["unknown variant"]})
-    if not may_read(authenticate(), sha) or not ensure_blob_row(sha):
+    if not may_read(authenticate(), sha, variant) or not ensure_blob_row(sha):
         raise ApiError(404, "not_found", "no such photo for you")
     blob = db.session.get(Blob, sha)
     mime = blob.mime if variant == "original" else "image/jpeg"

@@ -1,6 +1,8 @@
 """Live and published rankings of a round, and publishing (contract, "Review and rankings")."""
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
+
+from sync.states import RECTIFICATION_STATES
 
 from ..auth import authenticate, roles_required
 from ..errors import ApiError
@@ -54,6 +56,16 @@ class RankedGroupOut(PlaceOut):
     change = fields.Integer(allow_none=True)
 
 
+class CarriedOverOut(PlaceOut):
+    """An earlier round's rectification still open or overdue (domain.md, 往期未整改)."""
+    rectification_id = fields.Integer()
+    round_id = fields.Integer()
+    round_name = fields.String()
+    state = fields.String(validate=validate.OneOf(RECTIFICATION_STATES))
+    deadline = fields.String()
+    open_items = fields.Integer()
+
+
 class RankingOut(Schema):
     round = fields.Nested(RoundOut)
     computed_at = fields.String()
@@ -64,6 +76,8 @@ class RankingOut(Schema):
     black_size = fields.Integer()
     groups = fields.List(fields.Nested(RankedGroupOut))
     not_inspected = fields.List(fields.Nested(PlaceOut))
+    # Published snapshots only: computed when read, so the states are today's.
+    carried_over = fields.List(fields.Nested(CarriedOverOut))
 
 
 def round_in_scope(round_id: int) -> Round:

@@ -4,8 +4,9 @@ from collections import defaultdict
 from ..changes import GLOBAL
 from ..extensions import db
 from .content import inspection_data
-from ..models import (Assignment, Change, Comment, Inspection, Photo, Round, RubricVersion,
-                     User, Village, VillagerGroup)
+from ..models import (Assignment, Change, Comment, Inspection, Photo, Rectification, Round,
+                      RubricVersion, User, Village, VillagerGroup)
+from ..review.rectifications import rectification_data
 
 
 def changes_after(user: User, after: int, limit: int) -> tuple[list[Change], bool]:
@@ -66,6 +67,7 @@ ENTITIES = {
     "inspection": (Inspection, Inspection.id, str, inspection_data),
     "comment": (Comment, Comment.id, int, _comment),
     "photo_review": (Photo, Photo.id, str, _photo_review),
+    "rectification": (Rectification, Rectification.id, int, rectification_data),
 }
 
 

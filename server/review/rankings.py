@@ -24,6 +24,7 @@ from ..changes import record_change
 from ..extensions import db
 from ..models import PublishedRanking, RankingCache, Round, User, Village, VillagerGroup, utcnow
 from .reasons import spelled
+from .rectifications import carried_over, open_rectifications
 from .scoring import scored_inspections
 
 TREND_ROUNDS = 6
@@ -202,9 +203,13 @@ def _store_cache(round_id: int, data_version: int, computed_at, result: dict) ->
 
 def published_ranking(round_: Round, version: int | None = None) -> dict | None:
     """A published snapshot (the latest unless `version` is given), as it was frozen,
-    its reasons spelt out."""
+    its reasons spelt out, with the earlier rounds' rectifications still open."""
     result = _published_result(round_, version)
-    return None if result is None else spelled(result)
+    return None if result is None else _as_published(round_, result)
+
+
+def _as_published(round_: Round, result: dict) -> dict:
+    return {**spelled(result), "carried_over": carried_over(round_)}
 
 
 def _published_result(round_: Round, version: int | None = None) -> dict | None:
@@ -238,7 +243,8 @@ def publish(round_: Round, user: User) -> dict:
     record_audit("publish_round", "round", round_.id, user=user,
                  detail={"version": last + 1, "data_version": round_.data_version})
     record_change(db.session, "round", round_.id, round_.township_id)
-    return spelled(result)
+    open_rectifications(round_, result, last + 1, now)
+    return _as_published(round_, result)
 
 
 def published_versions(round_id: int) -> list[PublishedRanking]:
