@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from tests.support import server_state
 from tests.support.apiclient import ApiClient
-from tests.support.factories import reference, with_photos
+from tests.support.factories import close, reference, with_photos
 from tests.support.phone import add_photo, make_jpeg, sha256, sign_in, status, sync, wait_ready, wait_synced
 
 LOCAL_RECHECKS = "async () => (await import('/app/store.js')).listRechecks()"
@@ -19,17 +19,10 @@ BEFORE_PHOTOS = """async () => {
 def publish_black_list(app) -> dict:
     """inspector2 found overflowing bins, with a photo, in one group; the round is closed
     and published, so that group is on its Black List. Answers the inspection pushed."""
-    from server.admin.rounds import close_round
-    from server.extensions import db
-    from server.models import Round
-
     inspector = ApiClient(app.test_client()).as_user("inspector2")
     ref = reference(inspector)
     found = with_photos(inspector, ref, ref["assigned"][0], {"collection": {"bins": 3}})
-    with app.app_context():
-        close_round(db.session.get(Round, ref["round"]["id"]))
-        db.session.commit()
-        db.session.remove()
+    close(app, ref["round"]["id"])
     supervisor = ApiClient(app.test_client()).as_user("supervisor1")
     assert supervisor.post(f"/rounds/{ref['round']['id']}/publish", json={}).status_code == 201
     return found
