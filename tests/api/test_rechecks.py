@@ -1,0 +1,201 @@
+"""Rechecks (复查): pushed like inspections, pulled back, reviewed item by item."""
+import hashlib
+from datetime import date, timedelta
+
+import pytest
+
+from server.extensions import db
+from server.models import Recheck, RecheckPhoto, Rectification
+from server.review.rectifications import state_of
+from tests.support.factories import (jpeg_bytes, make_rectification, photo_record, recheck,
+                                     uploaded)
+
+
+@pytest.fixture
+def rectification(app, phone, ref):
+    return make_rectification(app, phone, ref)
+
+
+def stored(app, recheck_id):
+    with app.app_context():
+        row = db.session.get(Recheck, recheck_id)
+        return row and {
+            "version": row.version, "items": row.items, "note": row.note, "flags": row.flags,
+            "has_conflict": row.has_conflict, "review_state": row.review_state,
+            "photos": [p.id for p in row.photos],
+            "revisions": [(r.client_rev, r.outcome) for r in row.revisions]}
+
+
+def item_states(app, rectification_id):
+    with app.app_context():
+        row = db.session.get(Rectification, rectification_id)
+        return ({f"{i.criterion}.{i.item}": i.state for i in row.items},
+                state_of(row))
+
+
+def after_photo(phone, key, seed=50):
+    criterion, item = key.split(".")
+    return photo_record(uploaded(phone, jpeg_bytes(seed=seed)), criterion=criterion, item=item)
+
+
+# ---- push ----------------------------------------------------------------------------
+
+def test_applied_marks_fixed_items_then_duplicate(app, phone, rectification):
+    first_key, second_key = rectification["keys"]
+    payload = recheck(rectification, photos=[after_photo(phone, first_key)])
+    payload["items"][second_key]["fixed"] = False
+    [result] = phone.push_rechecks(payload)
+    assert (result["outcome"], result["version"], result["missing_blobs"]) == ("applied", 1, [])
+    assert result["id"] == payload["id"]
+    assert item_states(app, rectification["id"]) == (
+        {first_key: "fixed", second_key: "open"}, "open")
+    assert stored(app, payload["id"])["photos"] == [payload["photos"][0]["id"]]
+    [again] = phone.push_rechecks(payload)
+    assert (again["outcome"], again["version"]) == ("duplicate", 1)
+    assert stored(app, payload["id"])["revisions"] == [(1, "applied")]
+
+
+def test_inspections_and_rechecks_in_one_push(phone, ref, rectification):
+    from tests.support.factories import inspection
+
+    body = {"client_id": phone.client_id, "rechecks": [recheck(rectification)],
+            "inspections": [inspection(ref["round"]["id"], ref["assigned"][0])],
+            "device": {"app_version": "1", "unsynced": {"inspections": 0, "photos": 0,
+                                                        "bytes": 0}}}
+    answer = phone.post("/sync/push", json=body).get_json()
+    assert [r["outcome"] for r in answer["results"]] == ["applied"]
+    assert [r["outcome"] for r in answer["recheck_results"]] == ["applied"]
+
+
+def test_merged_when_the_server_moved_on(app, api, phone, rectification):
+    first_key, second_key = rectification["keys"]
+    payload = recheck(rectification, fixed=False)
+    phone.push_rechecks(payload)
+    other_device = api.as_user("inspector1")
+    edited = dict(payload, client_rev=1, base_version=1, note="second phone")
+    assert other_device.push_rechecks(edited)[0]["outcome"] == "applied"
+    mine = dict(payload, client_rev=2, base_version=1,
+                items={**payload["items"], first_key: {"fixed": True, "note": "swept"}})
+    [result] = phone.push_rechecks(mine)
+    assert (result["outcome"], result["version"]) == ("merged", 3)
+    held = stored(app, payload["id"])
+    assert held["note"] == "second phone"
+    assert held["items"][first_key] == {"fixed": True, "note": "swept"}
+    assert item_states(app, rectification["id"])[0][first_key] == "fixed"
+
+
+def test_conflict_keeps_the_server_value_and_flags(app, api, phone, rectification):
+    first_key = rectification["keys"][0]
+    payload = recheck(rectification, fixed=False)
+    phone.push_rechecks(payload)
+    changed = {**payload["items"], first_key: {"fixed": False, "note": "bins still broken"}}
+    assert phone.push_rechecks(dict(payload, client_rev=2, base_version=1,
+                                    items=changed))[0]["outcome"] == "applied"
+    other = {**payload["items"], first_key: {"fixed": False, "note": "bins replaced"}}
+    [result] = api.as_user("inspector1").push_rechecks(
+        dict(payload, base_version=1, items=other))
+    assert result["outcome"] == "conflict"
+    held = stored(app, payload["id"])
+    assert held["items"][first_key]["note"] == "bins still broken"
+    assert held["has_conflict"] and "conflict" in held["flags"]
+    assert [outcome for _, outcome in held["revisions"]] == ["applied", "applied", "conflict"]
+
+
+@pytest.mark.parametrize("change, path, code", [
+    (lambda p: p["items"].update({"toilets.open_pit": {"fixed": True}}),
+     "items.toilets.open_pit", "unknown_item"),
+    (lambda p: p.update(rectification_id=999_999), "rectification_id", "unknown_rectification"),
+    (lambda p: p.update(rectification_id=2**70), "rectification_id", "too_large"),
+    (lambda p: p.update(id="not-a-uuid"), "id", "not_uuid"),
+    (lambda p: p["items"][next(iter(p["items"]))].update(fixed="yes"), None, "not_boolean"),
+    (lambda p: p["photos"].append(photo_record(b"x", criterion="collection", item="litter")),
+     "photos.0.item", "unknown_item"),
+    (lambda p: p["photos"].append(photo_record(b"x", criterion="collection", item=None)),
+     "photos.0.item", "required"),
+])
+def test_rejected_and_nothing_stored(app, phone, rectification, change, path, code):
+    payload = recheck(rectification)
+    change(payload)
+    [result] = phone.push_rechecks(payload)
+    assert result["outcome"] == "rejected"
+    found = {p: [r["code"] for r in reasons] for p, reasons in result["reasons"].items()}
+    assert any(code in codes and (path is None or p == path) for p, codes in found.items()), found
+    assert result["errors"]
+    with app.app_context():
+        assert db.session.execute(db.select(Recheck)).first() is None
+    assert set(item_states(app, rectification["id"])[0].values()) == {"open"}
+
+
+def test_another_townships_rectification_is_unknown(app, api, phone, ref, rectification):
+    with app.app_context():
+        db.session.get(Rectification, rectification["id"]).township_id = _other_township()
+        db.session.commit()
+    [result] = phone.push_rechecks(recheck(rectification))
+    assert result["reasons"]["rectification_id"][0]["code"] == "unknown_rectification"
+
+
+def _other_township() -> int:
+    from server.models import Township
+
+    other = Township(name="另一个乡", name_en="Elsewhere")
+    db.session.add(other)
+    db.session.flush()
+    return other.id
+
+
+def test_recheck_of_a_closed_rectification_is_kept_and_flagged(app, phone, rectification):
+    with app.app_context():
+        for item in db.session.get(Rectification, rectification["id"]).items:
+            item.state = "closed"
+        db.session.commit()
+    payload = recheck(rectification, fixed=False)
+    [result] = phone.push_rechecks(payload)
+    assert result["outcome"] == "applied"
+    assert stored(app, payload["id"])["flags"] == ["rectification_closed"]
+    assert item_states(app, rectification["id"])[1] == "closed"
+
+
+def test_missing_blobs_until_the_bytes_arrive(app, phone, rectification):
+    data = jpeg_bytes(seed=77)
+    photo = photo_record(data, criterion="collection", item="bins")
+    payload = recheck(rectification, photos=[photo])
+    [result] = phone.push_rechecks(payload)
+    assert result["missing_blobs"] == [hashlib.sha256(data).hexdigest()]
+    uploaded(phone, data)
+    assert phone.push_rechecks(payload)[0]["missing_blobs"] == []
+    # The uploader reads the after photo back.
+    response = phone.get(f"/blobs/{photo['sha256']}?variant=thumb")
+    assert response.status_code == 200 and response.mimetype == "image/jpeg"
+    with app.app_context():
+        assert db.session.get(RecheckPhoto, photo["id"]).sha256 == photo["sha256"]
+
+
+def test_another_inspectors_recheck_is_refused(api, phone, rectification):
+    payload = recheck(rectification)
+    phone.push_rechecks(payload)
+    [result] = api.as_user("inspector2").push_rechecks(dict(payload, client_rev=2))
+    assert result["outcome"] == "rejected"
+    assert result["reasons"]["id"][0]["code"] == "not_recheck_owner"
+
+
+# ---- pull ----------------------------------------------------------------------------
+
+def pulled(session, kind):
+    changes, _ = session.pull_all()
+    return {c["id"]: c for c in changes if c["type"] == kind}
+
+
+def test_pull_shows_the_recheck_to_its_inspector_and_supervisors(api, phone, boss,
+                                                                 rectification):
+    payload = recheck(rectification, note="all done")
+    phone.push_rechecks(payload)
+    mine = pulled(phone, "recheck")[payload["id"]]
+    assert mine["version"] == 1 and mine["op"] == "put"
+    data = mine["data"]
+    assert (data["note"], data["items"], data["review_state"], data["item_states"]) == (
+        "all done", payload["items"], "received", {})
+    assert data["rectification_id"] == rectification["id"]
+    assert payload["id"] in pulled(boss, "recheck")
+    assert payload["id"] not in pulled(api.as_user("inspector2"), "recheck")
+    states = pulled(api.as_user("inspector2"), "rectification")[str(rectification["id"])]
+    assert {i["state"] for i in states["data"]["items"]} == {"fixed"}
