@@ -199,3 +199,94 @@ def test_pull_shows_the_recheck_to_its_inspector_and_supervisors(api, phone, bos
     assert payload["id"] not in pulled(api.as_user("inspector2"), "recheck")
     states = pulled(api.as_user("inspector2"), "rectification")[str(rectification["id"])]
     assert {i["state"] for i in states["data"]["items"]} == {"fixed"}
+
+
+# ---- review --------------------------------------------------------------------------
+
+def pushed_recheck(phone, rectification, **kw):
+    payload = recheck(rectification, **kw)
+    assert phone.push_rechecks(payload)[0]["outcome"] == "applied"
+    return payload
+
+
+def review(session, recheck_id, items, comment=None):
+    return session.post(f"/rechecks/{recheck_id}/review",
+                        json={"items": items, "comment": comment})
+
+
+def test_review_closes_items_one_by_one(app, phone, boss, rectification):
+    first_key, second_key = rectification["keys"]
+    payload = pushed_recheck(phone, rectification)
+    response = review(boss, payload["id"], {first_key: "closed"})
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert (body["version"], body["item_states"], body["rectification"]["state"]) == (
+        2, {first_key: "closed"}, "open")
+    assert item_states(app, rectification["id"]) == (
+        {first_key: "closed", second_key: "fixed"}, "open")
+    body = review(boss, payload["id"], {second_key: "closed"}).get_json()
+    assert (body["review_state"], body["rectification"]["state"]) == ("approved", "closed")
+    assert item_states(app, rectification["id"])[1] == "closed"
+    # The inspector's phone pulls the result, every phone the rectification's state.
+    data = pulled(phone, "recheck")[payload["id"]]
+    assert (data["version"], data["data"]["review_state"]) == (3, "approved")
+    assert pulled(phone, "rectification")[str(rectification["id"])]["data"]["state"] == "closed"
+    from tests.support.web import audit_actions
+    assert [a for a, _, _ in audit_actions(app)].count("review_recheck") == 2
+
+
+def test_send_back_reopens_a_closed_item_and_needs_a_comment(app, phone, boss, rectification):
+    first_key, second_key = rectification["keys"]
+    payload = pushed_recheck(phone, rectification)
+    review(boss, payload["id"], {first_key: "closed", second_key: "closed"})
+    assert item_states(app, rectification["id"])[1] == "closed"
+    refused = review(boss, payload["id"], {first_key: "open"})
+    assert refused.status_code == 400
+    assert refused.get_json()["error"]["fields"].keys() == {"comment"}
+    assert item_states(app, rectification["id"])[1] == "closed"
+    body = review(boss, payload["id"], {first_key: "open"}, "the bins are broken again")
+    assert body.status_code == 200
+    assert (body.get_json()["review_state"], body.get_json()["rectification"]["state"]) == (
+        "has_issues", "open")
+    assert item_states(app, rectification["id"])[0] == {first_key: "open",
+                                                        second_key: "closed"}
+    # The inspector answers with a new revision: it is to be reviewed again.
+    again = dict(payload, client_rev=2, base_version=3,
+                 items={**payload["items"], first_key: {"fixed": True, "note": "new bins"}})
+    assert phone.push_rechecks(again)[0]["outcome"] == "applied"
+    assert stored(app, payload["id"])["review_state"] == "received"
+    assert item_states(app, rectification["id"])[0][first_key] == "fixed"
+
+
+def test_overdue_until_closed(app, phone, boss, ref):
+    rectification = make_rectification(app, phone, ref, deductions={"roads": {"road_dirty": 1}},
+                                       deadline=date.today() - timedelta(days=3))
+    assert item_states(app, rectification["id"])[1] == "overdue"
+    payload = pushed_recheck(phone, rectification)
+    review(boss, payload["id"], {"roads.road_dirty": "closed"})
+    assert item_states(app, rectification["id"])[1] == "closed"
+
+
+@pytest.mark.parametrize("items, field", [
+    ({"toilets.open_pit": "closed"}, "items.toilets.open_pit"),
+    ({"collection.bins": "done"}, "items.collection.bins"),
+    ({}, "items"),
+    ("closed", "items"),
+])
+def test_review_input_refused(app, phone, boss, rectification, items, field):
+    payload = pushed_recheck(phone, rectification)
+    response = review(boss, payload["id"], items, "why")
+    assert response.status_code == 400
+    assert field in response.get_json()["error"]["fields"]
+    assert stored(app, payload["id"])["version"] == 1
+
+
+def test_review_is_for_supervisors_of_the_township(app, phone, api, rectification):
+    payload = pushed_recheck(phone, rectification)
+    decision = {rectification["keys"][0]: "closed"}
+    assert review(phone, payload["id"], decision).status_code == 403
+    assert review(api.as_user("admin"), payload["id"], decision).status_code == 200
+    boss = api.as_user("supervisor1")
+    for unknown in ("00000000-0000-4000-8000-000000000000", "x" * 300):
+        response = review(boss, unknown, decision)
+        assert (response.status_code, response.get_json()["error"]["code"]) == (404, "not_found")
