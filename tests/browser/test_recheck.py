@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from tests.support import server_state
 from tests.support.apiclient import ApiClient
-from tests.support.factories import close, reference, with_photos
+from tests.support.factories import close, make_rectification, recheck, reference, with_photos
 from tests.support.phone import add_photo, make_jpeg, sha256, sign_in, status, sync, wait_ready, wait_synced
 
 LOCAL_RECHECKS = "async () => (await import('/app/store.js')).listRechecks()"
@@ -88,3 +88,30 @@ def test_recheck_offline_then_closed_off_by_the_supervisor(phone, live_server):
     expect(page.locator("li.item[data-item='collection.bins'] [data-item-state]")).to_have_attribute(
         "data-item-state", "closed")
     expect(page.locator("#recheck-comment")).to_contain_text("整改到位")
+
+
+def test_a_recheck_sent_back_shows_why_and_the_rectification_stays_to_recheck(phone, live_server):
+    page, app = phone, live_server.app
+    inspector = ApiClient(app.test_client()).as_user("inspector1")
+    rectification = make_rectification(app, inspector, reference(inspector), deductions={"collection": {"bins": 2}})
+    sent = recheck(rectification, fixed=True)             # from another of the inspector's phones
+    [result] = inspector.push_rechecks(sent)
+    assert result["outcome"] == "applied", result
+    supervisor = ApiClient(app.test_client()).as_user("supervisor1")
+    reviewed = supervisor.post(f"/rechecks/{sent['id']}/review",
+                               json={"items": {"collection.bins": "open"}, "comment": "垃圾桶仍然满溢"})
+    assert reviewed.status_code == 200, reviewed.get_json()
+
+    sign_in(page, live_server.url)
+    mine = page.locator(f"[data-recheck='{sent['id']}']")
+    expect(mine.locator(".badge[data-state]")).to_have_attribute("data-state", "has_issues")
+    mine.click()
+    page.wait_for_selector("#recheck-detail[data-state='has_issues']")
+    expect(page.locator("li.item[data-item='collection.bins'] [data-item-state]")).to_have_attribute(
+        "data-item-state", "open")
+    expect(page.locator("#recheck-comment")).to_contain_text("垃圾桶仍然满溢")
+
+    page.goto(page.url.split("#")[0] + "#/")             # the item is open again: a new recheck
+    page.locator(f"#open-rectifications a[data-rectification='{rectification['id']}']").click()
+    expect(page.locator("li.item[data-item='collection.bins']")).to_have_attribute("data-fixed", "null")
+    assert len(page.evaluate(LOCAL_RECHECKS)) == 2
