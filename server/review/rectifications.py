@@ -20,7 +20,8 @@ from sync.states import ITEM_CLOSED, RECTIFICATION_CLOSED
 from ..audit import record_audit
 from ..changes import record_change
 from ..extensions import db
-from ..models import Inspection, Photo, Rectification, RectificationItem, Round, VillagerGroup
+from ..models import (Inspection, Photo, Rectification, RectificationItem, Round, User,
+                      VillagerGroup)
 from .scoring import scored_inspections
 
 
@@ -49,9 +50,10 @@ def open_rectifications(round_: Round, snapshot_result: dict, version: int,
         db.session.add(rectification)
         opened.append(rectification)
     db.session.flush()
+    publisher = db.session.get(User, snapshot_result["published"]["published_by"])
     for rectification in opened:
         record_change(db.session, "rectification", rectification.id, round_.township_id)
-        record_audit("open_rectification", "rectification", rectification.id,
+        record_audit("open_rectification", "rectification", rectification.id, user=publisher,
                      township_id=round_.township_id, detail={
                          "round_id": round_.id, "group_id": rectification.group_id,
                          "version": version, "deadline": deadline.isoformat(),
@@ -161,16 +163,16 @@ def carried_over(round_: Round) -> list[dict]:
             Round.ends_on < round_.starts_on)
         .order_by(Round.starts_on, Round.id, Rectification.group_id)).scalars().all()
     today = township_today()
-    out = []
-    for r in rows:
-        state = state_of(r, today)
-        if state == RECTIFICATION_CLOSED:
-            continue
-        out.append({
-            "rectification_id": r.id, "group_id": r.group_id, "round_id": r.round_id,
-            "state": state, "deadline": r.deadline.isoformat(),
-            "open_items": len(open_items(r)), **names_of(r)})
-    return out
+    found = [summary(r, state_of(r, today)) for r in rows]
+    return [s for s in found if s["state"] != RECTIFICATION_CLOSED]
+
+
+def summary(rectification: Rectification, state: str) -> dict:
+    """What a list of rectifications shows of each (carried_over, the board)."""
+    return {"rectification_id": rectification.id, "group_id": rectification.group_id,
+            "round_id": rectification.round_id, "state": state,
+            "deadline": rectification.deadline.isoformat(),
+            "open_items": len(open_items(rectification)), **names_of(rectification)}
 
 
 def shows_photo(sha: str, township_id: int) -> bool:

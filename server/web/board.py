@@ -8,6 +8,7 @@ from ..i18n import current_language
 from ..models import PublishedRanking, Round
 from ..review.rankings import published_ranking
 from ..review.reasons import reason_in
+from ..review.rectifications import summary, township_rectifications
 from ..scope import id_arg
 from .blueprints import board as bp
 
@@ -45,7 +46,10 @@ def index():
         result = published_ranking(round_)
         boards.append({"round": round_, "result": result, "published_on": datetime.fromisoformat(
                            result["published"]["published_at"]),
-                       "red": listed(result, "red"), "black": listed(result, "black")})
+                       "red": listed(result, "red"), "black": listed(result, "black"),
+                       "rectifications": [summary(r, state) for r, state in
+                                          township_rectifications(round_.township_id,
+                                                                  round_id=round_.id)]})
     return render_template("web/board.html", boards=boards)
 
 

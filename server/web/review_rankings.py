@@ -10,6 +10,7 @@ from ..extensions import db
 from ..i18n import current_language, t
 from ..models import Round
 from ..review.rankings import live_ranking, publish, published_ranking, published_versions, trend
+from ..review.rectifications import carried_over
 from ..scope import id_arg, in_township
 from .blueprints import review as bp
 from .review import SUPERVISORS
@@ -59,7 +60,7 @@ def rankings(round_id: int):
     return render_template(
         "web/rankings.html", round=round_, ranking=ranking, trends=trends,
         trend_rounds=rounds, rounds=all_rounds, versions=published_versions(round_.id),
-        spark=(SPARK_W, SPARK_H), exports=TABLES)
+        spark=(SPARK_W, SPARK_H), exports=TABLES, carried=carried_over(round_))
 
 
 @bp.route("/rounds/<int:round_id>/publish", methods=["POST"])

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from server.extensions import db
-from server.models import AuditEntry, Rectification, Round
+from server.models import AuditEntry, Rectification, Round, User
 from sync.clock import township_today
 from tests.support.factories import close, inspection, published_black_list
 
@@ -42,9 +42,10 @@ def test_publishing_opens_one_per_black_list_group_with_its_deductions_and_photo
     assert found[listed["b"]]["deadline"] == township_today() + timedelta(days=15)
     assert found[listed["b"]]["version"] == 1
     with app.app_context():
-        audited = db.session.execute(db.select(AuditEntry.entity_id).where(
-            AuditEntry.action == "open_rectification")).scalars().all()
-    assert sorted(audited) == sorted(str(r["id"]) for r in found.values())
+        audited = db.session.execute(db.select(AuditEntry.entity_id, User.username).join(
+            User, AuditEntry.user_id == User.id).where(
+            AuditEntry.action == "open_rectification")).all()
+    assert sorted(audited) == sorted((str(r["id"]), "supervisor1") for r in found.values())
 
 
 def test_counted_deductions_summed_and_void_ones_left_out(app, phone, boss, ref):
@@ -201,3 +202,87 @@ def test_carried_over_on_the_next_rounds_published_lists(app, phone, boss, liste
             "open_items"} <= set(body["carried_over"][0])
     # the later round's own empty lists opened nothing
     assert set(rectifications_by_group(app)) == {listed["b"], listed["c"]}
+
+
+def text(response) -> str:
+    assert response.status_code == 200, response.status_code
+    return response.get_data(as_text=True)
+
+
+def test_supervisor_page_by_state_links_each_notice(app, web, listed):
+    ids = rectifications_by_group(app)
+    set_deadline(app, ids[listed["c"]]["id"], township_today() - timedelta(days=1))
+    page = text(web.get("/review/rectifications"))
+    assert 'href="/review/rectifications"' in page          # in the review navigation
+    overdue = page.split('id="rectifications-overdue"')[1].split("</section>")[0]
+    assert 'class="rectification-overdue"' in overdue and "逾期未整改" in overdue
+    assert f"/review/rectifications/{ids[listed['c']]['id']}/notice" in overdue
+    being_done = page.split('id="rectifications-open"')[1].split("</section>")[0]
+    assert f"/review/rectifications/{ids[listed['b']]['id']}/notice" in being_done
+    deadline = ids[listed["b"]]["deadline"]
+    assert f"{deadline.year}年{deadline.month}月{deadline.day}日" in being_done
+    english = text(web.get("/review/rectifications?lang=en"))
+    assert "Overdue" in english and "Rectification notice" in english
+    assert text(web.get(f"/review/rectifications?round={listed['round_id']}")).count(
+        "/notice") == 2
+    assert web.get("/review/rectifications?round=99999999999").status_code == 404
+
+
+def test_notice_is_chinese_a4_with_the_photos_and_the_deadline(app, web, listed):
+    b = rectifications_by_group(app)[listed["b"]]
+    for lang in ("zh", "en"):
+        notice = text(web.get(f"/review/rectifications/{b['id']}/notice?lang={lang}"))
+        assert "整改通知书" in notice and "Rectification notice" not in notice
+        assert "垃圾桶破损、未加盖或满溢" in notice and "路面积水" in notice
+        d = b["deadline"]
+        assert f"整改期限：{d.year}年{d.month}月{d.day}日" in notice
+        for photo in listed["inspections"]["b"]["photos"]:
+            assert f'src="/review/blobs/{photo["sha256"]}/thumb"' in notice
+        assert '<script src="/static/pages.js" defer></script>' in notice
+        assert "onclick=" not in notice
+    assert "size: A4" in text(web.get("/static/notice.css"))
+    image = web.get(f"/review/blobs/{listed['inspections']['b']['photos'][0]['sha256']}/thumb")
+    assert image.status_code == 200 and image.mimetype == "image/jpeg"
+    assert web.get("/review/rectifications/999/notice").status_code == 404
+
+
+def test_pages_need_a_supervisor_and_change_nothing_without_csrf(app, client, web, phone, ref):
+    from tests.support.web import login
+    assert client.get("/review/rectifications").status_code == 302
+    login(client, "inspector1")
+    assert client.get("/review/rectifications").status_code == 403
+    assert client.get("/review/rectifications/1/notice").status_code == 403
+    assert web.post("/review/rectifications").status_code == 405
+    # publishing from the page opens rectifications only with the form's CSRF token
+    phone.push(*(inspection(ref["round"]["id"], g, deductions={"roads": {"road_dirty": n}})
+                 for n, g in enumerate(ref["assigned"][:3])))
+    close(app, ref["round"]["id"])
+    url = f"/review/rounds/{ref['round']['id']}/publish"
+    assert web.post(url).status_code == 400
+    assert rectifications_by_group(app) == {}
+    from tests.support.web import csrf_token
+    token = csrf_token(web.get(f"/review/rounds/{ref['round']['id']}/rankings"))
+    assert web.post(url, data={"csrf_token": token}).status_code == 303
+    assert len(rectifications_by_group(app)) == 2
+
+
+def test_carried_over_on_rankings_page_poster_and_board(app, client, web, boss, listed):
+    later = next_round(app, listed["round_id"])
+    close(app, later)
+    boss.post(f"/rounds/{later}/publish")
+    ids = rectifications_by_group(app)
+    set_deadline(app, ids[listed["c"]]["id"], township_today() - timedelta(days=1))
+    rankings = text(web.get(f"/review/rounds/{later}/rankings"))
+    carried = rankings.split('class="carried-over"')[1].split("</section>")[0]
+    assert "往期黑榜未整改 (2)" in carried and "逾期未整改" in carried
+    assert f"/review/rectifications/{ids[listed['c']]['id']}/notice" in carried
+    poster = text(client.get(f"/board/rounds/{later}/poster"))
+    assert "往期黑榜未整改" in poster and "逾期未整改" in poster and "整改中" in poster
+    board = text(client.get("/board/"))
+    first_round = board.split(f'id="round-{listed["round_id"]}"')[1]
+    assert "黑榜整改情况 (2)" in first_round and "逾期未整改" in first_round
+    next_board = board.split(f'id="round-{later}"')[1].split("</article>")[0]
+    assert "往期黑榜未整改 (2)" in next_board
+    assert "/review/" not in board and "/blobs/" not in board   # no notices, no photos
+    english = text(client.get("/board/?lang=en"))
+    assert "Earlier Black Lists, not yet rectified" in english and "Overdue" in english
