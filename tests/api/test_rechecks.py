@@ -1,5 +1,6 @@
 """Rechecks (复查): pushed like inspections, pulled back, reviewed item by item."""
 import hashlib
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -290,3 +291,61 @@ def test_review_is_for_supervisors_of_the_township(app, phone, api, rectificatio
     for unknown in ("00000000-0000-4000-8000-000000000000", "x" * 300):
         response = review(boss, unknown, decision)
         assert (response.status_code, response.get_json()["error"]["code"]) == (404, "not_found")
+
+
+# ---- pages ---------------------------------------------------------------------------
+
+def page_text(response) -> str:
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_pages_show_before_and_after_and_review_per_item(app, web, phone, rectification):
+    from tests.support.web import csrf_token
+
+    first_key, second_key = rectification["keys"]
+    after = after_photo(phone, first_key)
+    payload = recheck(rectification, photos=[after], note="<b>扫干净了</b>")
+    payload["items"][second_key] = {"fixed": False, "note": "路面仍有垃圾"}
+    phone.push_rechecks(payload)
+    listed = page_text(web.get("/review/rechecks"))
+    assert f"/review/rechecks/{payload['id']}" in listed and "1/2 项已整改" in listed
+    url = f"/review/rechecks/{payload['id']}"
+    page = web.get(url)
+    shown = page_text(page)
+    assert "&lt;b&gt;扫干净了&lt;/b&gt;" in shown and "路面仍有垃圾" in shown
+    thumbs = re.findall(r'src="(/review/blobs/([0-9a-f]{64})/thumb)"', shown)
+    before = rectification["photos"][first_key]["sha256"]
+    assert {sha for _, sha in thumbs} == {before, after["sha256"],
+                                          rectification["photos"][second_key]["sha256"]}
+    for thumb, _ in thumbs:
+        assert web.get(thumb).mimetype == "image/jpeg"
+    token = csrf_token(page)
+    assert web.post(f"{url}/review", data={f"decision:{first_key}": "closed"}).status_code == 400
+    # Sending back without a comment is refused and explained.
+    response = web.post(f"{url}/review", data={"csrf_token": token,
+                                               f"decision:{second_key}": "open"})
+    assert response.status_code == 303
+    assert "退回整改项时必须填写意见" in page_text(web.get(url))
+    response = web.post(f"{url}/review", data={
+        "csrf_token": token, f"decision:{first_key}": "closed", f"decision:{second_key}": "open",
+        "comment": "请清理路面"})
+    assert response.status_code == 303
+    shown = page_text(web.get(url))
+    assert 'id="review-state">有问题<' in shown and "请清理路面" in shown
+    assert item_states(app, rectification["id"])[0] == {first_key: "closed", second_key: "open"}
+    assert payload["id"] in page_text(web.get("/review/rechecks?state=has_issues"))
+    # The same pages in English (the language stays with the session from here on).
+    assert "Rechecks" in page_text(web.get("/review/rechecks?state=all&lang=en"))
+    assert "Before" in page_text(web.get(url)) and "Closed off" in page_text(web.get(url))
+
+
+def test_recheck_pages_need_a_supervisor(app, phone, rectification):
+    from tests.support.web import login
+
+    payload = recheck(rectification)
+    phone.push_rechecks(payload)
+    client = app.test_client()
+    login(client, "inspector1")
+    for path in ("/review/rechecks", f"/review/rechecks/{payload['id']}"):
+        assert client.get(path).status_code == 403, path
