@@ -231,7 +231,7 @@ def blob(sha: str, variant: str):
     the same rule, the photos of inspections and rechecks of their township."""
     if variant not in VARIANTS or len(sha) != 64:
         abort(404)
-    if not may_read(current_user, sha) or not ensure_blob_row(sha):
+    if not may_read(current_user, sha, variant) or not ensure_blob_row(sha):
         abort(404)
     mime = db.session.get(Blob, sha).mime if variant == "original" else "image/jpeg"
     response = send_file(blobstore().open(sha, variant), mimetype=mime,
