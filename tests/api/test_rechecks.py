@@ -349,3 +349,26 @@ def test_recheck_pages_need_a_supervisor(app, phone, rectification):
     login(client, "inspector1")
     for path in ("/review/rechecks", f"/review/rechecks/{payload['id']}"):
         assert client.get(path).status_code == 403, path
+
+
+def test_a_bundle_carries_rechecks(app, phone, rectification):
+    import io
+    import json
+    import zipfile
+
+    data = jpeg_bytes(seed=91)
+    payload = recheck(rectification, photos=[photo_record(data, criterion="roads",
+                                                          item="road_dirty")])
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("manifest.json", json.dumps({
+            "client_id": phone.client_id, "exported_at": "2026-11-20T18:00:00+08:00",
+            "inspections": [], "rechecks": [payload]}))
+        archive.writestr(f"blobs/{hashlib.sha256(data).hexdigest()}", data)
+    for expected in ("applied", "duplicate"):
+        response = phone.post("/sync/bundle", content_type="multipart/form-data",
+                              data={"bundle": (io.BytesIO(out.getvalue()), "bundle.zip")})
+        assert response.status_code == 200, response.get_json()
+        [result] = response.get_json()["recheck_results"]
+        assert (result["outcome"], result["missing_blobs"]) == (expected, [])
+    assert stored(app, payload["id"])["revisions"] == [(1, "applied")]
