@@ -50,8 +50,10 @@ export async function pullPage(cursor, limit = 500) {
   return (await call(`/sync/pull?${q}`)).json();
 }
 
-export async function push(clientId, inspections) {
-  return (await call("/sync/push", { method: "POST", json: { client_id: clientId, inspections } })).json();
+// records: {inspections: [...], rechecks: [...]} (rechecks left out when there are none)
+export async function push(clientId, { inspections, rechecks }) {
+  const json = { client_id: clientId, inspections, ...(rechecks?.length ? { rechecks } : {}) };
+  return (await call("/sync/push", { method: "POST", json })).json();
 }
 
 export async function checkBlobs(blobs) {
@@ -81,4 +83,11 @@ export async function blobThumb(sha256) {
   } catch {
     return null;
   }
+}
+
+// a photo for keeping on the phone (a rectification's "before"): the bytes, not a Blob,
+// since IndexedDB on older Safari cannot store Blobs
+export async function blobDisplay(sha256) {
+  const response = await call(`/blobs/${sha256}?variant=display`, { cache: "default" });
+  return { bytes: await response.arrayBuffer(), type: response.headers.get("Content-Type") || "image/jpeg" };
 }

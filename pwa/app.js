@@ -10,6 +10,7 @@ import { signinScreen } from "./ui/signin.js";
 import { pickScreen } from "./ui/pick.js";
 import { inspectScreen } from "./ui/inspect.js";
 import { detailScreen } from "./ui/detail.js";
+import { startRecheck, recheckScreen, recheckDetailScreen } from "./ui/recheck.js";
 import { currentPosition } from "./geo.js";
 
 const main = document.getElementById("main");
@@ -61,6 +62,9 @@ async function renderRoute() {
   if (name === "start") return startInspection(a);
   if (name === "inspect") return inspectScreen(main, a, Number(b) || 0, go);
   if (name === "view") return detailScreen(main, a, go);
+  if (name === "recheck-new") return startRecheck(a, go);
+  if (name === "recheck") return recheckScreen(main, a, go);
+  if (name === "recheck-view") return recheckDetailScreen(main, a, go);
   return homeScreen(main, session);
 }
 
@@ -101,7 +105,7 @@ async function start() {
   syncEvents.addEventListener("progress", (e) => {
     document.documentElement.dataset.sync = e.detail.running ? "running" : "idle";
     const name = location.hash.split("/")[1];
-    if (!e.detail.running && !["inspect", "signin", "pick"].includes(name)) route();
+    if (!e.detail.running && !["inspect", "recheck", "signin", "pick"].includes(name)) route();
   });
   await route();
   document.body.dataset.ready = "1";

@@ -14,3 +14,8 @@ export function isoLocal(date = new Date()) {
 export function newId() {
   return crypto.randomUUID();
 }
+
+// Today's date in the township (UTC+8, sync/clock.py TOWNSHIP_TZ), as YYYY-MM-DD.
+export function townshipToday(now = new Date()) {
+  return new Date(now.getTime() + 8 * 3600 * 1000).toISOString().slice(0, 10);
+}

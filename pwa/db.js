@@ -12,6 +12,7 @@ function wrapStore(store) {
   return {
     get: (key) => promisify(store.get(key)),
     getAll: (query) => promisify(store.getAll(query)),
+    getAllKeys: (query) => promisify(store.getAllKeys(query)),
     getAllFromIndex: (index, query) => promisify(store.index(index).getAll(query)),
     put: (value, key) => promisify(key === undefined ? store.put(value) : store.put(value, key)),
     delete: (key) => promisify(store.delete(key)),
@@ -40,6 +41,7 @@ class DB {
   }
   get(store, key) { return this.one(store, "readonly", (s) => s.get(key)); }
   getAll(store, query) { return this.one(store, "readonly", (s) => s.getAll(query)); }
+  getAllKeys(store, query) { return this.one(store, "readonly", (s) => s.getAllKeys(query)); }
   getAllFromIndex(store, index, query) { return this.one(store, "readonly", (s) => s.getAllFromIndex(index, query)); }
   count(store, query) { return this.one(store, "readonly", (s) => s.count(query)); }
   put(store, value, key) { return this.one(store, "readwrite", (s) => s.put(value, key)); }
@@ -57,19 +59,25 @@ export function openDB(name, version, { upgrade } = {}) {
 }
 
 // The app's schema. Each migration step only adds, so an update never loses data.
-export const dbReady = openDB("inspection-collector", 1, {
+export const dbReady = openDB("inspection-collector", 2, {
   upgrade(idb, oldVersion) {
     if (oldVersion < 1) {
       idb.createObjectStore("meta");                                   // key → value
       idb.createObjectStore("ref", { keyPath: ["type", "id"] })        // pulled reference data
         .createIndex("type", "type");
       idb.createObjectStore("inspections", { keyPath: "id" });
-      idb.createObjectStore("blobs", { keyPath: "sha256" })            // photo bytes not yet on the server
+      // photo bytes not yet on the server; inspection_id or recheck_id names their record
+      idb.createObjectStore("blobs", { keyPath: "sha256" })
         .createIndex("inspection_id", "inspection_id");
       idb.createObjectStore("comments", { keyPath: "id" })
         .createIndex("inspection_id", "inspection_id");
       idb.createObjectStore("photo_reviews", { keyPath: "photo_id" })
         .createIndex("inspection_id", "inspection_id");
+    }
+    if (oldVersion < 2) {
+      idb.createObjectStore("rechecks", { keyPath: "id" });
+      // "before" photos of open rectifications, downloaded for offline rechecks
+      idb.createObjectStore("before_photos", { keyPath: "sha256" });
     }
   },
 });

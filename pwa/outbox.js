@@ -1,9 +1,13 @@
-// What is still to be sent: submitted inspections the server has not confirmed at
-// their current revision, and photo bytes the server does not have complete.
+// What is still to be sent: submitted inspections and rechecks the server has not
+// confirmed at their current revision, and photo bytes the server does not have complete.
 import { dbReady } from "./db.js";
+import { PHOTO_OWNER } from "./store.js";
 
 const PAYLOAD_KEYS = ["id", "client_rev", "base_version", "round_id", "group_id", "rubric_version",
   "status", "started_at", "finished_at", "gps", "criteria", "note", "photos"];
+
+const RECHECK_KEYS = ["id", "client_rev", "base_version", "rectification_id", "started_at", "finished_at",
+  "gps", "items", "note", "photos"];
 
 const PHOTO_KEYS = ["id", "sha256", "size", "mime", "width", "height", "criterion", "item",
   "captured_at", "gps", "source"];
@@ -18,6 +22,18 @@ export function payloadOf(record) {
   return { ...pick(record, PAYLOAD_KEYS), status: "submitted", photos: (record.photos || []).map(photoPayload) };
 }
 
+export function recheckPayloadOf(record) {
+  const items = Object.fromEntries(Object.entries(record.items || {}).map(([key, i]) =>
+    [key, { fixed: i.fixed === true, note: i.note ?? "" }]));
+  return { ...pick(record, RECHECK_KEYS), items, photos: (record.photos || []).map(photoPayload) };
+}
+
+// a store of records the phone makes → its push field, the payload and the result field
+export const PUSHED = {
+  inspections: { payload: payloadOf, results: "results" },
+  rechecks: { payload: recheckPayloadOf, results: "recheck_results" },
+};
+
 export const isUnsent = (r) => r.local.state === "submitted" && r.local.sent_rev < r.client_rev;
 // a rejected revision is not sent again until the inspector changes it
 export const isPushable = (r) => isUnsent(r) && r.local.push_error?.rev !== r.client_rev;
@@ -26,29 +42,36 @@ export async function unsentInspections() {
   return (await (await dbReady).getAll("inspections")).filter(isUnsent);
 }
 
-// Photo bytes waiting for upload, only for submitted inspections (drafts stay on the phone).
+export async function unsentRechecks() {
+  return (await (await dbReady).getAll("rechecks")).filter(isUnsent);
+}
+
+// Photo bytes waiting for upload, only for submitted records (drafts stay on the phone).
 export async function unsentBlobs() {
   const db = await dbReady;
-  const [blobs, inspections] = await Promise.all([db.getAll("blobs"), db.getAll("inspections")]);
-  const submitted = new Set(inspections.filter((r) => r.local.state !== "draft").map((r) => r.id));
-  return blobs.filter((b) => submitted.has(b.inspection_id));
+  const [blobs, ...records] = await Promise.all([db.getAll("blobs"),
+    ...Object.keys(PHOTO_OWNER).map((kind) => db.getAll(kind))]);
+  const submitted = new Set(records.flat().filter((r) => r.local.state !== "draft").map((r) => r.id));
+  return blobs.filter((b) => Object.values(PHOTO_OWNER).some((owner) => submitted.has(b[owner])));
 }
 
 export async function summary() {
-  const [inspections, blobs] = await Promise.all([unsentInspections(), unsentBlobs()]);
+  const [inspections, rechecks, blobs] = await Promise.all([unsentInspections(), unsentRechecks(), unsentBlobs()]);
   return {
     inspections: inspections.length,
+    rechecks: rechecks.length,
     photos: blobs.length,
     bytes: blobs.reduce((n, b) => n + b.size, 0),
-    rejected: inspections.filter((r) => r.local.push_error?.rev === r.client_rev),
+    rejected: [...inspections, ...rechecks].filter((r) => r.local.push_error?.rev === r.client_rev),
   };
 }
 
 // Record a push result; a record edited meanwhile stays unsent at its newer revision.
-export async function recordPushResult(result, sentRev) {
+// kind: the record's store, "inspections" or "rechecks".
+export async function recordPushResult(kind, result, sentRev) {
   const db = await dbReady;
-  const tx = db.transaction("inspections", "readwrite");
-  const store = tx.objectStore("inspections");
+  const tx = db.transaction(kind, "readwrite");
+  const store = tx.objectStore(kind);
   const record = await store.get(result.id);
   if (record) {
     if (result.outcome === "rejected") {

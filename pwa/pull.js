@@ -3,13 +3,19 @@
 import { dbReady } from "./db.js";
 import { isUnsent } from "./outbox.js";
 
-const STORES = ["meta", "ref", "inspections", "comments", "photo_reviews"];
+const STORES = ["meta", "ref", "inspections", "rechecks", "comments", "photo_reviews"];
 
-function mergeInspection(local, data) {
+// What the server says of a record beside its fields, kept in `local` (with its default).
+const INSPECTION_REVIEW = { review_state: null, flags: [] };
+const RECHECK_REVIEW = { ...INSPECTION_REVIEW, item_states: {}, review_comment: null };
+// pull type → the store of the records the phone makes, and their review fields
+const RECORDS = { inspection: ["inspections", INSPECTION_REVIEW], recheck: ["rechecks", RECHECK_REVIEW] };
+
+function mergeRecord(local, data, reviewFields) {
   const server = { ...data };
-  const review = { server_version: data.version, review_state: data.review_state ?? null,
-                   flags: data.flags || [] };
-  for (const k of ["version", "review_state", "flags"]) delete server[k];
+  const review = { server_version: data.version };
+  for (const [k, fallback] of Object.entries(reviewFields)) review[k] = data[k] ?? fallback;
+  for (const k of ["version", ...Object.keys(reviewFields)]) delete server[k];
   if (!local) {
     return { ...server, client_rev: server.client_rev || 1,
       local: { state: "submitted", sent_rev: server.client_rev || 1, push_error: null,
@@ -27,11 +33,12 @@ function mergeInspection(local, data) {
 
 async function applyChange(tx, change) {
   const { type, id, op, data } = change;
-  if (type === "inspection") {
-    const store = tx.objectStore("inspections");
+  if (RECORDS[type]) {
+    const [name, reviewFields] = RECORDS[type];
+    const store = tx.objectStore(name);
     const local = await store.get(id);
     if (op === "delete") { if (local && !isUnsent(local) && local.local.state === "submitted") await store.delete(id); }
-    else await store.put(mergeInspection(local, data));
+    else await store.put(mergeRecord(local, data, reviewFields));
   } else if (type === "comment") {
     const store = tx.objectStore("comments");
     op === "delete" ? await store.delete(id) : await store.put({ ...data, id: data.id ?? id });

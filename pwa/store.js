@@ -1,7 +1,7 @@
-// The app's local data: session, pulled reference data, inspections and their photos.
-// Every change to an inspection is one transaction, saved at once (drafts included).
+// The app's local data: session, pulled reference data, inspections, rechecks and their
+// photos. Every change to a record is one transaction, saved at once (drafts included).
 import { dbReady } from "./db.js";
-import { isoLocal, newId } from "./clock.js";
+import { isoLocal, newId, townshipToday } from "./clock.js";
 import { currentRound } from "./rounds.js";
 
 export async function getMeta(key) { return (await dbReady).get("meta", key); }
@@ -84,11 +84,14 @@ function bumpRevision(record) {
   record.local.updated_at = isoLocal();
 }
 
-// Apply `change(record)` to the stored inspection and save it as a new local revision.
-export async function updateInspection(id, change) {
+// The records a phone makes (inspections, rechecks) and the field of `blobs` naming one.
+export const PHOTO_OWNER = { inspections: "inspection_id", rechecks: "recheck_id" };
+
+// Apply `change(record)` to a stored record and save it as a new local revision.
+async function changeRecord(kind, id, change) {
   const db = await dbReady;
-  const tx = db.transaction("inspections", "readwrite");
-  const store = tx.objectStore("inspections");
+  const tx = db.transaction(kind, "readwrite");
+  const store = tx.objectStore(kind);
   const record = await store.get(id);
   change(record);
   bumpRevision(record);
@@ -97,33 +100,36 @@ export async function updateInspection(id, change) {
   return record;
 }
 
-// Photo metadata goes into the inspection and the bytes into `blobs`, in one transaction.
-export async function addPhoto(inspectionId, meta, bytes) {
+export const updateInspection = (id, change) => changeRecord("inspections", id, change);
+
+// Photo metadata goes into the record and the bytes into `blobs`, in one transaction.
+// kind: "inspections" or "rechecks".
+export async function addPhoto(kind, recordId, meta, bytes) {
   const db = await dbReady;
-  const tx = db.transaction(["inspections", "blobs"], "readwrite");
+  const tx = db.transaction([kind, "blobs"], "readwrite");
   try {
-    const store = tx.objectStore("inspections");
-    const record = await store.get(inspectionId);
+    const store = tx.objectStore(kind);
+    const record = await store.get(recordId);
     record.photos.push(meta);
     bumpRevision(record);
-    tx.objectStore("blobs").put({ sha256: meta.sha256, inspection_id: inspectionId,
+    tx.objectStore("blobs").put({ sha256: meta.sha256, [PHOTO_OWNER[kind]]: recordId,
                                   bytes, type: meta.mime, size: meta.size });
     store.put(record);
     await tx.done;
     return record;
   } catch (err) {
-    // a full disk (QuotaExceededError) leaves the inspection as it was: no photo without bytes
+    // a full disk (QuotaExceededError) leaves the record as it was: no photo without bytes
     try { tx.abort(); } catch { /* already finished */ }
     throw err;
   }
 }
 
 // Only a photo the server has never seen may be removed (the server keeps a union).
-export async function removePhoto(inspectionId, photoId) {
+export async function removePhoto(kind, recordId, photoId) {
   const db = await dbReady;
-  const tx = db.transaction(["inspections", "blobs"], "readwrite");
-  const store = tx.objectStore("inspections");
-  const record = await store.get(inspectionId);
+  const tx = db.transaction([kind, "blobs"], "readwrite");
+  const store = tx.objectStore(kind);
+  const record = await store.get(recordId);
   const photo = record.photos.find((p) => p.id === photoId);
   if (photo && !record.local.sent_photo_ids?.includes(photoId)) {
     record.photos = record.photos.filter((p) => p.id !== photoId);
@@ -157,4 +163,56 @@ export function openReshoots(inspection, photoReviews) {
   const rejected = inspection.photos.filter((p) => photoReviews.get(p.id)?.accepted === false);
   return rejected.filter((r) => !inspection.photos.some((p) => p.criterion === r.criterion &&
     p.item === r.item && photoReviews.get(p.id)?.accepted !== false));
+}
+
+// ---- rectifications (pulled) and rechecks ----
+export const itemKey = (item) => `${item.criterion}.${item.item}`;
+
+// The pulled state, unless the deadline has passed since (the server computes it from
+// the date too, and sends no change when a day goes by).
+export function rectificationState(rectification, today = townshipToday()) {
+  if (rectification.state === "closed") return "closed";
+  return today > String(rectification.deadline) ? "overdue" : rectification.state;
+}
+
+export async function rectification(id) {
+  return (await refList("rectification")).find((r) => String(r.id) === String(id)) || null;
+}
+
+export async function openRectifications() {
+  const all = (await refList("rectification")).filter((r) => rectificationState(r) !== "closed");
+  return all.sort((a, b) => String(a.deadline).localeCompare(String(b.deadline)));
+}
+
+// the rubric a rectification's items are labelled by: its round's
+export async function rubricOfRound(roundId) {
+  const round = (await refList("round")).find((r) => r.id === roundId);
+  return round ? rubricFor(round.rubric_version) : null;
+}
+
+export async function listRechecks() { return (await dbReady).getAll("rechecks"); }
+export async function getRecheck(id) { return (await dbReady).get("rechecks", id); }
+export const updateRecheck = (id, change) => changeRecord("rechecks", id, change);
+
+// a recheck of the items not yet closed off; "fixed" stays null until the inspector says
+export async function createRecheck(rect) {
+  const items = {};
+  for (const i of rect.items) if (i.state !== "closed") items[itemKey(i)] = { fixed: null, note: "" };
+  const record = {
+    id: newId(), client_rev: 1, base_version: null, rectification_id: rect.id,
+    started_at: isoLocal(), finished_at: null, gps: null, items, note: "", photos: [],
+    local: { state: "draft", sent_rev: 0, server_version: null, review_state: null,
+             item_states: {}, review_comment: null, flags: [], push_error: null, updated_at: isoLocal() },
+  };
+  await (await dbReady).put("rechecks", record);
+  return record;
+}
+
+// "before" photos: sha256 → {bytes, type}, kept while their rectification is open
+export async function beforePhoto(sha256) { return (await dbReady).get("before_photos", sha256); }
+
+export async function neededBeforePhotos() {
+  const shas = new Set();
+  for (const r of await openRectifications()) for (const i of r.items) for (const p of i.photos || []) shas.add(p.sha256);
+  return shas;
 }

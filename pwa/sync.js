@@ -1,9 +1,10 @@
 // Sync with the server: records first (push), then photo bytes (resumable chunks),
-// then pull (reference data and review results). One run at a time.
+// then pull (reference data and review results), then the "before" photos of open
+// rectifications. One run at a time.
 import * as api from "./api.js";
 import { dbReady } from "./db.js";
-import { getMeta, getSession, setMeta } from "./store.js";
-import { blobComplete, isPushable, payloadOf, recordPushResult, unsentBlobs } from "./outbox.js";
+import { getMeta, getSession, neededBeforePhotos, setMeta } from "./store.js";
+import { PUSHED, blobComplete, isPushable, recordPushResult, unsentBlobs } from "./outbox.js";
 import { isoLocal } from "./clock.js";
 import { applyPullPage } from "./pull.js";
 
@@ -20,15 +21,22 @@ function report(change) {
 }
 export const currentProgress = () => progress;
 
+// inspections, then rechecks (a push carries `rechecks` only when there are some)
 async function pushAll(clientId) {
-  const all = (await (await dbReady).getAll("inspections")).filter(isPushable);
-  report({ phase: "push", done: 0, total: all.length });
-  for (let i = 0; i < all.length; i += PUSH_BATCH) {
-    const batch = all.slice(i, i + PUSH_BATCH);
-    const { results } = await api.push(clientId, batch.map(payloadOf));
-    const sentRev = new Map(batch.map((r) => [r.id, r.client_rev]));
-    for (const result of results) await recordPushResult(result, sentRev.get(result.id));
-    report({ done: Math.min(all.length, i + batch.length) });
+  const db = await dbReady;
+  const kinds = Object.keys(PUSHED);
+  const pending = await Promise.all(kinds.map(async (kind) => (await db.getAll(kind)).filter(isPushable)));
+  let done = 0;
+  report({ phase: "push", done, total: pending.flat().length });
+  for (const [k, kind] of kinds.entries()) {
+    const { payload, results } = PUSHED[kind];
+    for (let i = 0; i < pending[k].length; i += PUSH_BATCH) {
+      const batch = pending[k].slice(i, i + PUSH_BATCH);
+      const answer = await api.push(clientId, { inspections: [], [kind]: batch.map(payload) });
+      const sentRev = new Map(batch.map((r) => [r.id, r.client_rev]));
+      for (const result of answer[results] || []) await recordPushResult(kind, result, sentRev.get(result.id));
+      report({ done: (done += batch.length) });
+    }
   }
 }
 
@@ -83,12 +91,33 @@ async function pullAll() {
   }
 }
 
+// Keep the "before" photos of open rectifications (for rechecks offline) and only those:
+// a closed rectification's go. A photo the server will not give is tried again next time.
+async function keepBeforePhotos() {
+  const db = await dbReady;
+  const needed = await neededBeforePhotos();
+  const held = new Set(await db.getAllKeys("before_photos"));
+  for (const sha of held) if (!needed.has(sha)) await db.delete("before_photos", sha);
+  const todo = [...needed].filter((sha) => !held.has(sha));
+  report({ phase: "before", done: 0, total: todo.length });
+  for (const [i, sha] of todo.entries()) {
+    try {
+      const { bytes, type } = await api.blobDisplay(sha);
+      await db.put("before_photos", { sha256: sha, bytes, type });
+    } catch (err) {
+      if (err.status === 0 || err.status === 401) throw err;
+    }
+    report({ done: i + 1 });
+  }
+}
+
 async function run() {
   const session = await getSession();
   if (!session || (await getMeta("auth_needed"))) throw new api.ApiError(401, "unauthorized", "sign in");
   await pushAll(session.client_id);
   await uploadAll();
   await pullAll();
+  await keepBeforePhotos();
 }
 
 let running = null;

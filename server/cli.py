@@ -131,12 +131,14 @@ def import_bundle_command(file: Path):
         db.session.rollback()
         raise click.ClickException(f"{exc.message} {exc.fields or ''}".strip())
     db.session.commit()
-    for item in result["results"]:
+    for item in result["results"] + result["recheck_results"]:
         if item["outcome"] == REJECTED_PUSH:
             click.echo(f"rejected {item['id']}: {json.dumps(item['errors'], ensure_ascii=False)}",
                        err=True)
-    outcomes = Counter(item["outcome"] for item in result["results"])
     blobs = Counter(result["blobs"].values())
-    click.echo("inspections: " + (", ".join(f"{n} {o}" for o, n in sorted(outcomes.items()))
-                                  or "none"))
+    for name in ("results", "recheck_results"):
+        outcomes = Counter(item["outcome"] for item in result[name])
+        if name == "results" or outcomes:  # rechecks only when the bundle had some
+            click.echo(("inspections: " if name == "results" else "rechecks: ") + (
+                ", ".join(f"{n} {o}" for o, n in sorted(outcomes.items())) or "none"))
     click.echo("photos: " + (", ".join(f"{n} {s}" for s, n in sorted(blobs.items())) or "none"))

@@ -39,6 +39,7 @@ _SHAPE = {
     "unknown_rubric_version": "unknown rubric version",
     "unknown_criterion": "unknown criterion",
     "unknown_item": "unknown item",
+    "unknown_rectification": "unknown rectification",
 }
 # What only the server's database knows (server.phones.push):
 _STORED = {
@@ -46,6 +47,8 @@ _STORED = {
     "unknown_group": "unknown group",
     "not_owner": "this inspection belongs to another inspector",
     "photo_id_taken": "used by another inspection",
+    "not_recheck_owner": "this recheck belongs to another inspector",
+    "recheck_photo_id_taken": "used by another recheck",
 }
 # A supervisor's review input (server.review.actions), besides too_long:
 _REVIEW = {
@@ -55,6 +58,8 @@ _REVIEW = {
     "reason_required": "a reason is required",
     "choice_required": "choose the server value or a revision",
     "not_late": "this inspection is not late: it counts already",
+    "decision_required": "decide at least one item",
+    "recheck_comment_required": "a comment is required when an item is sent back",
 }
 
 ENGLISH = {**_SHAPE, **_STORED, **_REVIEW}

@@ -1,7 +1,8 @@
-"""Validation of one pushed inspection (sync-protocol.md, "Push").
+"""Validation of one pushed inspection or recheck (sync-protocol.md, "Push").
 
 Only checks that need no database live here; the server still checks that
-round_id and group_id are known and in the caller's township.
+round_id and group_id are known and in the caller's township, and hands in the
+township's rectifications for a recheck.
 Errors are {dotted.path: [Reason]} (sync.reasons: a code with parameters, and its
 short English text); nothing here ever raises on JSON-shaped input, because bad input
 must become a `rejected` result, never a 500.
@@ -30,6 +31,9 @@ _REQUIRED = ("id", "client_rev", "base_version", "round_id", "group_id",
              "rubric_version", "status", "started_at", "finished_at", "criteria")
 _OPTIONAL = ("gps", "note", "photos")  # absent means null, "" and [] respectively
 _CRITERION_KEYS = ("na", "deductions", "note")
+_RECHECK_REQUIRED = ("id", "client_rev", "base_version", "rectification_id", "started_at",
+                     "finished_at", "items")
+_RECHECK_ITEM_REQUIRED, _RECHECK_ITEM_OPTIONAL = ("fixed",), ("note",)
 _GPS_REQUIRED = ("lat", "lon")
 _GPS_OPTIONAL = ("accuracy_m", "at")
 _PHOTO_REQUIRED = ("id", "sha256", "size", "mime", "width", "height", "criterion", "source")
@@ -224,8 +228,8 @@ def _check_photos(photos, kinds, errors) -> None:
             seen.add(photo_id)
 
 
-def _check_header(payload, rubrics, errors) -> dict | None:
-    """Checks every scalar top-level field; returns the rubric's kinds if it is known."""
+def _check_revision(payload, errors) -> None:
+    """The top-level fields inspections and rechecks share."""
     if "id" in payload and not is_uuid(payload["id"]):
         errors.add("id", "not_uuid")
     if "client_rev" in payload:
@@ -234,11 +238,6 @@ def _check_header(payload, rubrics, errors) -> dict | None:
     if "base_version" in payload:
         _check_int(payload["base_version"], "base_version", errors, minimum=0,
                    maximum=MAX_REVISION, nullable=True)
-    for key in ("round_id", "group_id"):
-        if key in payload:
-            _check_int(payload[key], key, errors, minimum=1)
-    if "status" in payload and payload["status"] != "submitted":
-        errors.add("status", "not_submitted")
     started = _check_time(payload.get("started_at"), "started_at", errors) \
         if "started_at" in payload else None
     finished = _check_time(payload.get("finished_at"), "finished_at", errors) \
@@ -247,6 +246,16 @@ def _check_header(payload, rubrics, errors) -> dict | None:
         errors.add("finished_at", "before_start")
     _check_gps(payload.get("gps"), "gps", errors)
     _check_note(payload.get("note"), "note", errors)
+
+
+def _check_header(payload, rubrics, errors) -> dict | None:
+    """Checks every scalar top-level field; returns the rubric's kinds if it is known."""
+    _check_revision(payload, errors)
+    for key in ("round_id", "group_id"):
+        if key in payload:
+            _check_int(payload[key], key, errors, minimum=1)
+    if "status" in payload and payload["status"] != "submitted":
+        errors.add("status", "not_submitted")
     version = payload.get("rubric_version")
     if "rubric_version" not in payload:
         return None
@@ -270,6 +279,64 @@ def inspection_reasons(payload, rubrics: Mapping) -> dict[str, list[Reason]]:
     if "criteria" in payload:
         _check_criteria(payload["criteria"], kinds, errors)
     _check_photos(payload.get("photos"), kinds, errors)
+    return dict(errors)
+
+
+def _item_targets(item_keys) -> dict:
+    """"criterion.item" keys as {criterion: {item: None}}, the shape photo targets check."""
+    targets = {}
+    for key in item_keys:
+        criterion, _, item = key.partition(".")
+        targets.setdefault(criterion, {})[item] = None
+    return targets
+
+
+def _check_recheck_items(items, item_keys, errors) -> None:
+    if not isinstance(items, dict):
+        errors.add("items", "not_object")
+        return
+    for key, entry in items.items():
+        path = _path("items", key)
+        if item_keys is not None and key not in item_keys:
+            errors.add(path, "unknown_item")
+            continue
+        if not isinstance(entry, dict):
+            errors.add(path, "not_object")
+            continue
+        _check_keys(entry, _RECHECK_ITEM_REQUIRED, _RECHECK_ITEM_OPTIONAL, path, errors)
+        if "fixed" in entry and not isinstance(entry["fixed"], bool):
+            errors.add(f"{path}.fixed", "not_boolean")
+        _check_note(entry.get("note"), f"{path}.note", errors)
+
+
+def recheck_reasons(payload, rectifications: Mapping) -> dict[str, list[Reason]]:
+    """Field errors of one pushed recheck; an empty dict means valid.
+
+    rectifications: the caller's township's, id → its item keys ("criterion.item").
+    Items and photos must name items of the rectification rechecked."""
+    errors = _Errors()
+    if not isinstance(payload, dict):
+        errors.add("recheck", "not_object")
+        return dict(errors)
+    _check_keys(payload, _RECHECK_REQUIRED, _OPTIONAL, "", errors)
+    _check_revision(payload, errors)
+    item_keys = None
+    if "rectification_id" in payload:
+        rectification_id = payload["rectification_id"]
+        _check_int(rectification_id, "rectification_id", errors, minimum=1)
+        if "rectification_id" not in errors:
+            if rectification_id in rectifications:
+                item_keys = set(rectifications[rectification_id])
+            else:
+                errors.add("rectification_id", "unknown_rectification")
+    if "items" in payload:
+        _check_recheck_items(payload["items"], item_keys, errors)
+    photos = payload.get("photos")
+    _check_photos(photos, None if item_keys is None else _item_targets(item_keys), errors)
+    for index, photo in enumerate(photos if isinstance(photos, list) else ()):
+        # An "after" photo shows one item: there is no general photo of a recheck.
+        if isinstance(photo, dict) and "criterion" in photo and photo.get("item") is None:
+            errors.add(f"photos.{index}.item", "required")
     return dict(errors)
 
 

@@ -15,7 +15,7 @@ function reasonTexts(error, field, english) {
     ? tOr(`push.reason.${coded[i].code}`, coded[i].params, text) : text);
 }
 
-function pushErrors(record) {
+export function pushErrors(record) {
   const error = record.local.push_error;
   if (!error || error.rev !== record.client_rev) return null;
   const rows = Object.entries(error.errors || {}).map(([field, english]) =>

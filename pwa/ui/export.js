@@ -11,6 +11,7 @@ async function exportedView(record) {
     h("p", {}, t("export.done", { file: record.file_name, when: formatDateTime(record.at),
       inspections: t("n.inspections", { count: record.inspections.length }),
       photos: t("n.photos", { count: record.photos.length }), size: formatBytes(record.size) })),
+    record.rechecks?.length ? h("p", {}, t("export.rechecks", { rechecks: t("n.rechecks", { count: record.rechecks.length }) })) : null,
     h("ul", { class: "plain" }, record.inspections.map((r) =>
       h("li", {}, placeName(groups.get(r.group_id)), " · ", formatDateTime(r.started_at)))));
 }

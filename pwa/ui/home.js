@@ -1,4 +1,5 @@
-// Home: status, storage, the open round's assignments, my inspections, bundle export.
+// Home: status, storage, the open round's assignments, rectifications to recheck,
+// my inspections, bundle export.
 import { h, mount } from "./dom.js";
 import { t, formatDate, formatDateTime, placeName, formatScore } from "../i18n.js";
 import * as store from "../store.js";
@@ -7,6 +8,7 @@ import { statusCard } from "./status.js";
 import { badge, stateOf } from "./badges.js";
 import { storageNotice } from "./storage.js";
 import { exportPanel } from "./export.js";
+import { rectificationsPanel } from "./rectifications.js";
 
 async function assignmentsView(round, session, inspections, groupsById, villagesById) {
   if (!round) return h("section", { class: "card" }, h("p", {}, t("home.no_round")));
@@ -60,6 +62,7 @@ export async function homeScreen(root, session) {
     statusCard(),
     await storageNotice(),
     await assignmentsView(round, session, inspections, groupsById, villagesById),
+    await rectificationsPanel(groupsById, villagesById),
     inspectionsView(inspections, groupsById, rubrics, photoReviews),
     await exportPanel());
 }

@@ -22,7 +22,8 @@ function progressView(p) {
   const text = p.phase === "push" ? t("sync.pushing", { done: p.done, total })
     : p.phase === "photos" ? t("sync.uploading", { done: p.done, total,
         bytes: formatBytes(p.bytesDone || 0), total_bytes: formatBytes(p.bytesTotal || 0) })
-    : p.phase === "pull" ? t("sync.pulling") : t("sync.starting");
+    : p.phase === "pull" ? t("sync.pulling")
+    : p.phase === "before" ? t("sync.before_photos", { done: p.done, total }) : t("sync.starting");
   const fraction = p.phase === "photos" && p.bytesTotal ? p.bytesDone / p.bytesTotal
     : total ? p.done / total : 0;
   return h("div", { class: "progress" },
@@ -36,12 +37,14 @@ async function fill(box) {
   const p = currentProgress();
   const [s, lastSync, lastError] = await Promise.all([summary(), getMeta("last_sync"), getMeta("last_error")]);
   if (seq !== box.seq) return;
-  const waiting = s.inspections || s.photos;
+  const waiting = s.inspections || s.rechecks || s.photos;
   const parts = [s.inspections && t("n.inspections", { count: s.inspections }),
+    s.rechecks && t("n.rechecks", { count: s.rechecks }),
     s.photos && t("n.photos", { count: s.photos })].filter(Boolean);
-  const what = parts.length === 2 ? t("status.and", { a: parts[0], b: parts[1] }) : parts[0];
+  const what = parts.length ? parts.reduce((a, b) => t("status.and", { a, b })) : "";
   const line = waiting ? t("status.waiting", { what, bytes: formatBytes(s.bytes) }) : t("status.all_sent");
   box.dataset.inspections = s.inspections;
+  box.dataset.rechecks = s.rechecks;
   box.dataset.photos = s.photos;
   box.dataset.running = p.running ? "1" : "0";
   mount(box,

@@ -14,7 +14,7 @@ from ..photos.store import AlreadyComplete, ChunkTooLarge, HashMismatch, OffsetM
 from ..errors import ApiError
 from ..extensions import db
 from ..photos.images import ImageRejected
-from ..models import Blob, BlobUpload, BlobUploader, Inspection, Photo
+from ..models import Blob, BlobUpload, BlobUploader, Inspection, Photo, Recheck, RecheckPhoto
 from ..review.rectifications import shows_photo
 
 blp = Blueprint("api_blobs", __name__, description="Resumable photo uploads")
@@ -190,17 +190,22 @@ def patch(sha):
     return "", 201, offset_headers(length, length)
 
 
+# Photo records and what they belong to: an inspection's, a recheck's ("after").
+PHOTO_RECORDS = ((Photo, Inspection), (RecheckPhoto, Recheck))
+
+
 def may_read(user, sha: str, variant: str) -> bool:
     """Reviewers: any photo of their township. Inspectors: only bytes they uploaded
-    themselves that an inspection of theirs references, and the derivatives (not the
-    original) of the township's rectification photos (contract, GET /blobs)."""
-    query = db.select(Photo.id).join(Inspection).where(
-        Photo.sha256 == sha, Inspection.township_id == user.township_id)
-    if not user.can_review:
-        query = query.where(Inspection.inspector_id == user.id, sa.exists().where(
-            BlobUploader.sha256 == sha, BlobUploader.user_id == user.id))
-    if db.session.execute(query.limit(1)).first() is not None:
-        return True
+    themselves that an inspection or recheck of theirs references, and the derivatives
+    (not the original) of the township's rectification photos (contract, GET /blobs)."""
+    for photo, record in PHOTO_RECORDS:
+        query = db.select(photo.id).join(record).where(
+            photo.sha256 == sha, record.township_id == user.township_id)
+        if not user.can_review:
+            query = query.where(record.inspector_id == user.id, sa.exists().where(
+                BlobUploader.sha256 == sha, BlobUploader.user_id == user.id))
+        if db.session.execute(query.limit(1)).first() is not None:
+            return True
     return variant != "original" and shows_photo(sha, user.township_id)
 
 

@@ -1,4 +1,4 @@
-"""POST /sync/push: inspections up."""
+"""POST /sync/push: inspections and rechecks up."""
 from flask import current_app, g
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
@@ -7,15 +7,29 @@ from ..auth import extend_device_token, roles_required
 from ..errors import ApiError
 from ..extensions import db
 from ..models import utcnow
-from ..phones.push import push_inspections
+from ..phones.push import push_records
 
-blp = Blueprint("api_push", __name__, description="Push inspections")
+blp = Blueprint("api_push", __name__, description="Push inspections and rechecks")
+
+
+class Unsynced(Schema):
+    inspections = fields.Integer(validate=validate.Range(min=0))
+    photos = fields.Integer(validate=validate.Range(min=0))
+    bytes = fields.Integer(validate=validate.Range(min=0))
+
+
+class Device(Schema):
+    """What the phone still holds; accepted and not kept yet (no device list stores it)."""
+    app_version = fields.String(validate=validate.Length(max=40), allow_none=True)
+    unsynced = fields.Nested(Unsynced, allow_none=True)
 
 
 class PushRequest(Schema):
     client_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
     # Each inspection is validated on its own, so one bad one is rejected alone.
     inspections = fields.List(fields.Raw(allow_none=True), required=True)
+    rechecks = fields.List(fields.Raw(allow_none=True), load_default=list)
+    device = fields.Nested(Device, load_default=None, allow_none=True)
 
 
 class PushResult(Schema):
@@ -31,6 +45,7 @@ class PushResult(Schema):
 
 class PushResponse(Schema):
     results = fields.List(fields.Nested(PushResult))
+    recheck_results = fields.List(fields.Nested(PushResult))
     server_time = fields.String()
 
 
@@ -42,9 +57,12 @@ def push(body):
     if body["client_id"] != g.device.client_id:
         raise ApiError(403, "forbidden", "client_id is not the one issued with this token")
     limit = current_app.config["MAX_PUSH_INSPECTIONS"]
-    if len(body["inspections"]) > limit:
-        raise ApiError(413, "too_large", f"at most {limit} inspections per push")
-    results = push_inspections(g.user, body["client_id"], body["inspections"])
+    if len(body["inspections"]) > limit or len(body["rechecks"]) > limit:
+        raise ApiError(413, "too_large", f"at most {limit} inspections and {limit} rechecks "
+                       "per push")
+    results, recheck_results = push_records(g.user, body["client_id"], body["inspections"],
+                                            body["rechecks"])
     extend_device_token()
     db.session.commit()
-    return {"results": results, "server_time": utcnow().isoformat()}
+    return {"results": results, "recheck_results": recheck_results,
+            "server_time": utcnow().isoformat()}

@@ -3,12 +3,13 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from sync.reasons import Reason
-from sync.states import REVIEW_DECISIONS
+from sync.states import RECHECK_DECISIONS, REVIEW_DECISIONS
 
 from ..auth import authenticate, roles_required
 from ..extensions import db
-from ..models import Inspection, Photo
+from ..models import Inspection, Photo, Recheck
 from ..review.actions import MAX_TEXT, resolve_conflict, review_inspection, review_photo
+from ..review.rechecks import review_recheck
 from ..scope import in_township
 
 blp = Blueprint("api_review", __name__, description="Supervisor review")
@@ -107,5 +108,40 @@ def resolve_a_conflict(body, inspection_id):
     user = authenticate()
     inspection = in_township(Inspection, inspection_id, user, lock=True)
     result = resolve_conflict(inspection, user, body["choices"], body["reason"])
+    db.session.commit()
+    return result
+
+
+class RecheckReviewRequest(Schema):
+    # {"<criterion>.<item>": "closed" | "open"}; the keys must be the rectification's
+    # (checked with the values by review_recheck, which names the item refused).
+    items = fields.Dict(keys=fields.String(),
+                        values=fields.String(metadata={"enum": list(RECHECK_DECISIONS)}),
+                        required=True, validate=validate.Length(min=1))
+    comment = fields.String(load_default=None, allow_none=True,
+                            validate=validate.Length(max=MAX_TEXT))
+
+
+class RectificationStateOut(Schema):
+    id = fields.Integer()
+    state = fields.String()
+
+
+class RecheckReviewResponse(Schema):
+    id = fields.String()
+    review_state = fields.String()
+    version = fields.Integer()
+    item_states = fields.Dict(keys=fields.String(), values=fields.String())
+    rectification = fields.Nested(RectificationStateOut)
+
+
+@blp.route("/rechecks/<recheck_id>/review", methods=["POST"])
+@roles_required("supervisor", "admin")
+@blp.arguments(RecheckReviewRequest)
+@blp.response(200, RecheckReviewResponse)
+def review_a_recheck(body, recheck_id):
+    user = authenticate()
+    recheck = in_township(Recheck, recheck_id, user, lock=True)
+    result = review_recheck(recheck, body["items"], body.get("comment"), user)
     db.session.commit()
     return result

@@ -16,8 +16,8 @@ from ..photos.ingest import put_verified_file, record_uploader
 from ..extensions import db
 from sync.clock import TOWNSHIP_TZ
 from ..models import Assignment, Round, VillagerGroup
-from ..phones.push import push_inspections
 from ..admin.rounds import close_round
+from ..phones.push import push_records
 from ..review.rankings import publish
 
 DEMO_CLIENT_ID = "00000000-0000-4000-8000-00000000de70"
@@ -80,7 +80,7 @@ def push_as_their_inspectors(users: dict, by_user: dict) -> None:
     """Each inspector's inspections pushed, their photos uploaded by them."""
     for user in users.values():
         if user.id in by_user:
-            push_inspections(user, DEMO_CLIENT_ID, by_user[user.id])
+            push_records(user, DEMO_CLIENT_ID, by_user[user.id])
             for photo in (p for payload in by_user[user.id] for p in payload["photos"]):
                 record_uploader(photo["sha256"], user.id)
 

@@ -6,7 +6,7 @@ from typing import Optional
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from sync.merge import content_of
+from sync.merge import RECHECK, content_of
 from sync.states import ITEM_OPEN, ITEM_STATES, RECEIVED, REVIEW_STATES
 
 from ..extensions import db
@@ -116,7 +116,7 @@ class RecheckRevision(db.Model):
     recheck: Mapped[Recheck] = relationship(back_populates="revisions")
 
     def resulting_content(self) -> dict:
-        return self.content if self.content is not None else content_of(self.payload)
+        return self.content if self.content is not None else content_of(self.payload, RECHECK)
 
 
 class RecheckPhoto(PhotoFields, db.Model):

@@ -1,6 +1,6 @@
 """Bundles: sync without a network path (a zip carried on a USB stick).
 
-`manifest.json` = {client_id, exported_at, inspections} plus `blobs/<sha256>`.
+`manifest.json` = {client_id, exported_at, inspections, rechecks?} plus `blobs/<sha256>`.
 Importing gives the same results as a push, and importing twice changes nothing.
 """
 import hashlib
@@ -20,10 +20,10 @@ from ..errors import ApiError
 from ..extensions import db
 from ..photos.images import ImageRejected
 from ..models import Blob, DeviceToken, User, utcnow
-from .push import push_inspections
+from .push import push_records
 
 BLOB_NAME = re.compile(rf"blobs/({SHA256.pattern})")
-MANIFEST_KEYS = {"client_id", "exported_at", "inspections"}
+MANIFEST_KEYS = {"client_id", "exported_at", "inspections", "rechecks"}
 MAX_MANIFEST_BYTES = 5 * 1024 * 1024
 
 
@@ -81,12 +81,15 @@ def _read_manifest(archive: zipfile.ZipFile) -> dict:
         fields["client_id"] = ["required string"]
     if not isinstance(manifest.get("inspections"), list):
         fields["inspections"] = ["required list"]
+    if not isinstance(manifest.get("rechecks", []), list):
+        fields["rechecks"] = ["must be a list"]
     if fields:
         raise BundleError(422, "validation_failed", "manifest.json is not a bundle manifest",
                           fields)
     limit = current_app.config["MAX_PUSH_INSPECTIONS"] * 50
-    if len(manifest["inspections"]) > limit:
-        raise BundleError(413, "too_large", f"at most {limit} inspections per bundle")
+    if len(manifest["inspections"]) > limit or len(manifest.get("rechecks", [])) > limit:
+        raise BundleError(413, "too_large", f"at most {limit} inspections and {limit} "
+                          "rechecks per bundle")
     return manifest
 
 
@@ -141,8 +144,10 @@ def import_bundle(path: Path, caller: User | None = None) -> dict:
                 caller.can_review and caller.township_id == owner.township_id):
             raise BundleError(403, "forbidden", "this bundle belongs to another inspector")
         blob_outcomes = _store_blobs(archive, blobs, owner)
-    results = push_inspections(owner, manifest["client_id"], manifest["inspections"])
-    return {"results": results, "blobs": blob_outcomes, "server_time": utcnow().isoformat()}
+    results, recheck_results = push_records(owner, manifest["client_id"],
+                                            manifest["inspections"], manifest.get("rechecks", []))
+    return {"results": results, "recheck_results": recheck_results, "blobs": blob_outcomes,
+            "server_time": utcnow().isoformat()}
 
 
 def save_upload(storage, directory: str) -> Path:

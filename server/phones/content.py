@@ -1,26 +1,26 @@
-"""An inspection's content as plain data (what sync/ merges), and back."""
-from sync.merge import CONTENT_FIELDS
+"""A pushed record's content as plain data (what sync/ merges), and back: inspections
+and rechecks alike, each by its sync.merge.Shape."""
+from sync.merge import INSPECTION, Shape
 
 from ..models import Inspection, Photo
 
-SCALAR_FIELDS = tuple(f for f in CONTENT_FIELDS if f != "photos")
 
-
-def content_from_row(inspection: Inspection) -> dict:
-    content = {name: getattr(inspection, name) for name in SCALAR_FIELDS}
-    content["criteria"] = content["criteria"] or {}
-    content["photos"] = [photo.to_record() for photo in inspection.photos]
+def content_from_row(row, shape: Shape = INSPECTION) -> dict:
+    content = {name: getattr(row, name) for name in shape.fields if name != "photos"}
+    content[shape.entries] = content[shape.entries] or {}
+    content["photos"] = [photo.to_record() for photo in row.photos]
     return content
 
 
-def apply_content(inspection: Inspection, content: dict) -> None:
-    """Sets the inspection's fields; photos are a grow-only set (never lost)."""
-    for name in SCALAR_FIELDS:
-        setattr(inspection, name, content[name])
-    have = {photo.id for photo in inspection.photos}
+def apply_content(row, content: dict, shape: Shape = INSPECTION, photo_model=Photo) -> None:
+    """Sets the row's fields; photos are a grow-only set (never lost)."""
+    for name in shape.fields:
+        if name != "photos":
+            setattr(row, name, content[name])
+    have = {photo.id for photo in row.photos}
     for position, record in enumerate(content["photos"]):
         if record["id"] not in have:
-            inspection.photos.append(Photo(position=position, **record))
+            row.photos.append(photo_model(position=position, **record))
 
 
 def inspection_data(inspection: Inspection) -> dict:

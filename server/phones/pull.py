@@ -5,8 +5,8 @@ from ..admin.rounds import round_data
 from ..changes import GLOBAL
 from ..extensions import db
 from .content import inspection_data
-from ..models import (Assignment, Change, Comment, Inspection, Photo, Rectification, Round,
-                      RubricVersion, User, Village, VillagerGroup)
+from ..models import (Assignment, Change, Comment, Inspection, Photo, Recheck, Rectification,
+                      Round, RubricVersion, User, Village, VillagerGroup)
 from ..review.rectifications import rectification_data
 
 
@@ -51,6 +51,12 @@ def _photo_review(p: Photo) -> dict:
     return photo_review_data(p)
 
 
+def _recheck(r: Recheck) -> dict:
+    from .rechecks import recheck_data
+
+    return recheck_data(r)
+
+
 # type → (model, the column its entity_id names, that column's type, serializer)
 ENTITIES = {
     "rubric": (RubricVersion, RubricVersion.version, int, _rubric),
@@ -62,7 +68,10 @@ ENTITIES = {
     "comment": (Comment, Comment.id, int, _comment),
     "photo_review": (Photo, Photo.id, str, _photo_review),
     "rectification": (Rectification, Rectification.id, int, rectification_data),
+    "recheck": (Recheck, Recheck.id, str, _recheck),
 }
+# Types whose version is their own counter (the one push answers); the rest use the seq.
+OWN_VERSIONS = ("inspection", "recheck")
 
 
 def render_changes(rows: list[Change]) -> list[dict]:
@@ -81,8 +90,7 @@ def render_changes(rows: list[Change]) -> list[dict]:
     for row in rows:
         data = found.get((row.entity_type, row.entity_id))
         op = "put" if row.op == "put" and data is not None else "delete"
-        # An inspection has its own version (the one push answers); the rest use the seq.
-        version = data["version"] if row.entity_type == "inspection" and data else row.seq
+        version = data["version"] if row.entity_type in OWN_VERSIONS and data else row.seq
         out.append({"type": row.entity_type, "id": row.entity_id, "op": op,
                     "version": version, "data": data if op == "put" else None})
     return out

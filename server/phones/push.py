@@ -1,4 +1,5 @@
-"""Applying pushed inspections: the five outcomes of the contract, each atomic.
+"""Applying pushed inspections and rechecks: the five outcomes of the contract, each
+atomic. Both go through the same machinery; a `Kind` says what differs between them.
 
 New inspections (the common case: a phone back from the villages) are written in bulk
 inside one savepoint. Everything else goes one by one, each in its own savepoint: the
@@ -10,14 +11,15 @@ loses such a race, its inspections simply take the one-by-one path.
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Callable
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from sync.merge import CONTENT_FIELDS, content_of, merge_revisions
+from sync.merge import CONTENT_FIELDS, INSPECTION, Shape, content_of, merge_revisions
 from sync.reasons import Reason, as_data, english
-from sync.states import (APPLIED, CHANGED_OUTCOMES, CONFLICT, DUPLICATE, MERGED, OPEN,
-                         REJECTED_PUSH)
+from sync.states import (APPLIED, CHANGED_OUTCOMES, CONFLICT, DUPLICATE, HAS_ISSUES, MERGED,
+                         OPEN, RECEIVED, REJECTED_PUSH)
 from sync.validation import inspection_reasons
 
 from ..changes import record_change
@@ -26,8 +28,8 @@ from .evidence import (FlagContext, compute_flags, refresh_flags, refresh_sharin
 from ..extensions import db
 from .content import apply_content, content_from_row
 from ..admin.rubrics import rubrics_by_version
-from ..models import (Assignment, Blob, Inspection, InspectionRevision, Photo, Round, User,
-                     Village, VillagerGroup, utcnow)
+from ..models import (Assignment, Blob, Inspection, InspectionRevision, Photo, Rectification,
+                     Round, User, Village, VillagerGroup, utcnow)
 
 
 @dataclass
@@ -64,7 +66,8 @@ class ReferenceData:
         return FlagContext(group_lat=lat, group_lon=lon, round_start=round_.starts_on,
                            round_end=round_.ends_on, received_at=received_at,
                            assigned=(content["round_id"], content["group_id"]) in self.assigned,
-                           late=round_.state != OPEN, duplicate_shas=set(duplicate_shas), near_shas=set(near_shas))
+                           late=round_.state != OPEN, duplicate_shas=set(duplicate_shas),
+                           near_shas=set(near_shas))
 
 
 @dataclass
@@ -81,6 +84,32 @@ class PushContext:
     @cached_property
     def refs(self) -> ReferenceData:
         return ReferenceData.load(self.user)
+
+    @cached_property
+    def rectifications(self) -> dict[int, Rectification]:
+        """The township's rectifications, for rechecks: id → Rectification."""
+        return {r.id: r for r in db.session.execute(
+            db.select(Rectification).where(Rectification.township_id == self.user.township_id)
+        ).scalars()}
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What differs between the records a push carries (inspections, rechecks)."""
+    entity: str         # the change type pull sends it as
+    model: type
+    revision: type
+    photo: type
+    parent: str         # the column naming the record in its revisions and photos
+    shape: Shape
+    reasons: Callable   # (ctx, payload) → {path: [Reason]}, validation with the database's facts
+    refresh: Callable   # (ctx, row) after its content changed, inside its savepoint
+    announce: Callable  # (ctx, row) once stored: what phones must pull again
+    not_owner: str      # reason codes
+    photo_taken: str
+
+    def parent_of(self, model):
+        return getattr(model, self.parent)
 
 
 class Rejected(Exception):
@@ -108,37 +137,49 @@ def reject(result: dict, reasons: dict[str, list[Reason]]) -> None:
     result["errors"], result["reasons"] = english(reasons), as_data(reasons)
 
 
-def push_inspections(user: User, client_id: str, payloads: list) -> list[dict]:
-    """Applies each payload; the caller commits. Returns one result per payload."""
+def push_records(user: User, client_id: str, inspections: list,
+                 rechecks: list = ()) -> tuple[list[dict], list[dict]]:
+    """Applies each payload; the caller commits. Returns one result per inspection and
+    one per recheck."""
+    from .rechecks import RECHECKS  # rechecks are built on this module
+
     ctx = PushContext(user=user, client_id=client_id)
+    results = push_batch(ctx, INSPECTIONS, inspections)
+    recheck_results = push_batch(ctx, RECHECKS, list(rechecks))
+    if ctx.touched_rounds:
+        db.session.execute(sa.update(Round).where(Round.id.in_(ctx.touched_rounds))
+                           .values(data_version=Round.data_version + 1))
+    return results, recheck_results
+
+
+def push_batch(ctx: PushContext, kind: Kind, payloads: list) -> list[dict]:
     results = [new_result(p) for p in payloads]
     # A retry is answered before anything else: it was validated when first stored.
     retries = [i for i, p in enumerate(payloads) if isinstance(p, dict)
                and isinstance(p.get("id"), str) and type(p.get("client_rev")) is int]
-    known = answer_duplicates(ctx, retries, payloads, results)
+    known = answer_duplicates(ctx, kind, retries, payloads, results)
     valid = []
     for index, payload in enumerate(payloads):
         if results[index]["outcome"] == DUPLICATE:
             continue
-        reasons = inspection_reasons(payload, ctx.rubrics) or ctx.refs.reasons(payload)
+        reasons = kind.reasons(ctx, payload)
         if reasons:
             reject(results[index], reasons)
         else:
             valid.append(index)
     shas = {i: photo_shas(p) for i, p in enumerate(payloads) if isinstance(p, dict)}
     stored_blobs = blobs_present(set().union(*shas.values()))
-    fresh, others = split_fresh(valid, payloads, known)
-    if fresh and not create_in_bulk(ctx, [payloads[i] for i in fresh],
-                                    [results[i] for i in fresh], stored_blobs):
-        others = sorted(others + fresh)
+    others = valid
+    if kind is INSPECTIONS:  # rechecks are few: one by one is enough
+        fresh, others = split_fresh(valid, payloads, known)
+        if fresh and not create_in_bulk(ctx, [payloads[i] for i in fresh],
+                                        [results[i] for i in fresh], stored_blobs):
+            others = sorted(others + fresh)
     for index in others:
-        push_one(ctx, payloads[index], results[index])
+        push_one(ctx, kind, payloads[index], results[index])
     for index, result in enumerate(results):
         if result["outcome"] != REJECTED_PUSH:
             result["missing_blobs"] = sorted(shas[index] - stored_blobs.keys())
-    if ctx.touched_rounds:
-        db.session.execute(sa.update(Round).where(Round.id.in_(ctx.touched_rounds))
-                           .values(data_version=Round.data_version + 1))
     return results
 
 
@@ -159,22 +200,21 @@ def split_fresh(valid: list[int], payloads: list, known: set[str]) -> tuple[list
     return fresh, others
 
 
-def answer_duplicates(ctx: PushContext, indices: list[int], payloads: list,
+def answer_duplicates(ctx: PushContext, kind: Kind, indices: list[int], payloads: list,
                       results: list[dict]) -> set[str]:
     """Answers retries of revisions already stored, with two queries for the batch;
-    returns the ids of the inspections the server holds."""
+    returns the ids of the records the server holds."""
     ids = {payloads[i]["id"] for i in indices}
     if not ids:
         return set()
+    model, revision = kind.model, kind.revision
     owners = {row.id: row.inspector_id for row in db.session.execute(
-        db.select(Inspection.id, Inspection.inspector_id).where(Inspection.id.in_(ids)))}
-    stored = {}  # inspection id → {client_rev: version} from this device
-    for inspection_id, client_rev, version in db.session.execute(
-            db.select(InspectionRevision.inspection_id, InspectionRevision.client_rev,
-                      InspectionRevision.version)
-            .where(InspectionRevision.inspection_id.in_(ids),
-                   InspectionRevision.client_id == ctx.client_id)):
-        stored.setdefault(inspection_id, {})[client_rev] = version
+        db.select(model.id, model.inspector_id).where(model.id.in_(ids)))}
+    stored = {}  # record id → {client_rev: version} from this device
+    for record_id, client_rev, version in db.session.execute(
+            db.select(kind.parent_of(revision), revision.client_rev, revision.version)
+            .where(kind.parent_of(revision).in_(ids), revision.client_id == ctx.client_id)):
+        stored.setdefault(record_id, {})[client_rev] = version
     for index in indices:
         payload = payloads[index]
         revs = stored.get(payload["id"], {})
@@ -208,7 +248,7 @@ def create_in_bulk(ctx: PushContext, payloads: list[dict], results: list[dict],
             "received_at": now, "updated_at": now})
         photos += [{**record, "inspection_id": payload["id"], "position": n, "flags": f}
                    for n, (record, f) in enumerate(zip(content["photos"], photo_flags))]
-        revisions.append(revision_row(ctx, payload, APPLIED, 1, None, [], now))
+        revisions.append(revision_row(ctx, INSPECTIONS, payload, APPLIED, 1, None, [], now))
     try:
         with db.session.begin_nested():  # Core inserts: the ORM adds nothing here
             db.session.execute(sa.insert(Inspection.__table__), inspections)
@@ -219,9 +259,7 @@ def create_in_bulk(ctx: PushContext, payloads: list[dict], results: list[dict],
         return False
     for payload, result in zip(payloads, results):
         result.update(outcome=APPLIED, version=1)
-        record_change(db.session, "inspection", payload["id"], ctx.user.township_id,
-                      owner_id=ctx.user.id)
-        ctx.touched_rounds.add(payload["round_id"])
+        inspection_stored(ctx, payload["id"], payload["round_id"])
     refresh_sharing_inspections({p["id"] for p in payloads}, shared)
     refresh_where_bytes_arrived_first(payloads, stored_blobs)
     return True
@@ -243,131 +281,125 @@ def content_view(payload: dict) -> dict:
             "criteria": payload.get("criteria") or {}, "photos": payload.get("photos") or []}
 
 
-def push_one(ctx: PushContext, payload: dict, result: dict) -> None:
+def push_one(ctx: PushContext, kind: Kind, payload: dict, result: dict) -> None:
     for attempt in (1, 2):
         try:
             with db.session.begin_nested():
-                outcome, inspection = apply_revision(ctx, payload)
+                outcome, row = apply_revision(ctx, kind, payload)
             break
         except IntegrityError:
-            # Another request inserted this inspection (or photo) first: go again,
-            # now as an update of its row.
+            # Another request inserted this record (or photo) first: go again, now as
+            # an update of its row.
             if attempt == 2:
                 raise
         except Rejected as exc:
             reject(result, exc.reasons)
             return
     if outcome.name != DUPLICATE:
-        record_change(db.session, "inspection", inspection.id, inspection.township_id,
-                      owner_id=inspection.inspector_id)
-        ctx.touched_rounds.add(inspection.round_id)
+        kind.announce(ctx, row)
     result.update(outcome=outcome.name, version=outcome.version)
 
 
-def apply_revision(ctx: PushContext, payload: dict) -> tuple[Outcome, Inspection]:
-    inspection = db.session.execute(
-        db.select(Inspection).where(Inspection.id == payload["id"]).with_for_update()
+def apply_revision(ctx: PushContext, kind: Kind, payload: dict) -> tuple[Outcome, object]:
+    row = db.session.execute(
+        db.select(kind.model).where(kind.model.id == payload["id"]).with_for_update()
     ).scalar_one_or_none()
-    if inspection is None:
-        return create_inspection(ctx, payload)
-    if inspection.inspector_id != ctx.user.id:
-        raise Rejected({"id": [Reason("not_owner")]})
-    earlier = find_earlier_revision(inspection.id, ctx.client_id, payload["client_rev"])
+    if row is None:
+        return create_record(ctx, kind, payload)
+    if row.inspector_id != ctx.user.id:
+        raise Rejected({"id": [Reason(kind.not_owner)]})
+    earlier = find_earlier_revision(kind, row.id, ctx.client_id, payload["client_rev"])
     if earlier is not None:
-        return Outcome(DUPLICATE, earlier.version), inspection
-    return update_inspection(ctx, inspection, payload)
+        return Outcome(DUPLICATE, earlier.version), row
+    return update_record(ctx, kind, row, payload)
 
 
-def find_earlier_revision(inspection_id: str, client_id: str, client_rev: int):
+def find_earlier_revision(kind: Kind, record_id: str, client_id: str, client_rev: int):
     """This revision, or a later one from the same device, if already received."""
+    revision = kind.revision
     return db.session.execute(
-        db.select(InspectionRevision).where(
-            InspectionRevision.inspection_id == inspection_id,
-            InspectionRevision.client_id == client_id,
-            InspectionRevision.client_rev >= client_rev)
-        .order_by((InspectionRevision.client_rev == client_rev).desc(),
-                  InspectionRevision.id.desc())
+        db.select(revision).where(
+            kind.parent_of(revision) == record_id,
+            revision.client_id == client_id,
+            revision.client_rev >= client_rev)
+        .order_by((revision.client_rev == client_rev).desc(), revision.id.desc())
         .limit(1)).scalar_one_or_none()
 
 
-def check_photo_ids(content: dict, inspection_id: str) -> None:
+def check_photo_ids(kind: Kind, content: dict, record_id: str) -> None:
     ids = [p["id"] for p in content["photos"]]
     if not ids:
         return
-    taken = db.session.execute(db.select(Photo.id).where(
-        Photo.id.in_(ids), Photo.inspection_id != inspection_id)).scalars().all()
+    taken = db.session.execute(db.select(kind.photo.id).where(
+        kind.photo.id.in_(ids), kind.parent_of(kind.photo) != record_id)).scalars().all()
     if taken:
-        raise Rejected({f"photos.{ids.index(i)}.id": [Reason("photo_id_taken")]
+        raise Rejected({f"photos.{ids.index(i)}.id": [Reason(kind.photo_taken)]
                         for i in taken})
 
 
-def create_inspection(ctx: PushContext, payload: dict) -> tuple[Outcome, Inspection]:
-    content = content_of(payload)
-    check_photo_ids(content, payload["id"])
+def create_record(ctx: PushContext, kind: Kind, payload: dict) -> tuple[Outcome, object]:
+    content = content_of(payload, kind.shape)
+    check_photo_ids(kind, content, payload["id"])
     now = utcnow()
-    inspection = Inspection(id=payload["id"], township_id=ctx.user.township_id,
-                            inspector_id=ctx.user.id, version=1, review_state="received",
-                            received_at=now, updated_at=now, flags=[])
-    apply_content(inspection, content)
-    note_lateness(inspection, ctx.refs.rounds[inspection.round_id])
-    db.session.add(inspection)
+    row = kind.model(id=payload["id"], township_id=ctx.user.township_id,
+                     inspector_id=ctx.user.id, version=1, review_state=RECEIVED,
+                     received_at=now, updated_at=now, flags=[])
+    apply_content(row, content, kind.shape, kind.photo)
+    db.session.add(row)
     db.session.flush()
-    add_revision(ctx, inspection, payload, APPLIED, None)
-    after_change(inspection)
-    return Outcome(APPLIED, inspection.version), inspection
+    add_revision(ctx, kind, row, payload, APPLIED, None)
+    kind.refresh(ctx, row)
+    return Outcome(APPLIED, row.version), row
 
 
-def base_content(ctx: PushContext, inspection: Inspection, payload: dict) -> dict | None:
+def base_content(ctx: PushContext, kind: Kind, row, payload: dict) -> dict | None:
     """What the phone's edit started from.
 
     Its own latest revision if the phone never saw a later server version (a lost
     reply leaves base_version behind); else the content at base_version.
     """
+    revision = kind.revision
     own = db.session.execute(
-        db.select(InspectionRevision).where(
-            InspectionRevision.inspection_id == inspection.id,
-            InspectionRevision.client_id == ctx.client_id)
-        .order_by(InspectionRevision.client_rev.desc()).limit(1)).scalar_one_or_none()
+        db.select(revision).where(
+            kind.parent_of(revision) == row.id, revision.client_id == ctx.client_id)
+        .order_by(revision.client_rev.desc()).limit(1)).scalar_one_or_none()
     base_version = payload.get("base_version")
     if own is not None and (base_version is None or base_version < own.version):
-        return content_of(own.payload)
+        return content_of(own.payload, kind.shape)
     if base_version is None:
         return None
-    revision = db.session.execute(
-        db.select(InspectionRevision).where(
-            InspectionRevision.inspection_id == inspection.id,
-            InspectionRevision.version <= base_version,
-            InspectionRevision.outcome.in_(CHANGED_OUTCOMES))
-        .order_by(InspectionRevision.version.desc(), InspectionRevision.id.desc()).limit(1)
+    at_base = db.session.execute(
+        db.select(revision).where(
+            kind.parent_of(revision) == row.id, revision.version <= base_version,
+            revision.outcome.in_(CHANGED_OUTCOMES))
+        .order_by(revision.version.desc(), revision.id.desc()).limit(1)
     ).scalar_one_or_none()
-    return revision.resulting_content() if revision else None
+    return at_base.resulting_content() if at_base else None
 
 
-def update_inspection(ctx: PushContext, inspection: Inspection,
-                      payload: dict) -> tuple[Outcome, Inspection]:
-    theirs = content_of(payload)
-    check_photo_ids(theirs, inspection.id)
-    ours = content_from_row(inspection)
-    base = base_content(ctx, inspection, payload)
-    merge = merge_revisions(base, ours, theirs)
+def update_record(ctx: PushContext, kind: Kind, row, payload: dict) -> tuple[Outcome, object]:
+    theirs = content_of(payload, kind.shape)
+    check_photo_ids(kind, theirs, row.id)
+    ours = content_from_row(row, kind.shape)
+    base = base_content(ctx, kind, row, payload)
+    merge = merge_revisions(base, ours, theirs, kind.shape)
     if merge.conflicts:
         outcome = CONFLICT
-    elif base is not None and not merge_revisions(base, base, ours).changed:
+    elif base is not None and not merge_revisions(base, base, ours, kind.shape).changed:
         outcome = APPLIED  # nothing happened on the server since this edit's base
     else:
         outcome = MERGED
-    apply_content(inspection, merge.merged)
-    inspection.version += 1
-    inspection.updated_at = utcnow()
+    apply_content(row, merge.merged, kind.shape, kind.photo)
+    row.version += 1
+    row.updated_at = utcnow()
     if merge.conflicts:
-        inspection.has_conflict = True
-    if inspection.review_state == "has_issues":
-        inspection.review_state = "received"  # the inspector answered the issues
-    note_lateness(inspection, ctx.refs.rounds[inspection.round_id])
+        row.has_conflict = True
+    if row.review_state == HAS_ISSUES:
+        row.review_state = RECEIVED  # the inspector answered the issues
     db.session.flush()
-    add_revision(ctx, inspection, payload, outcome, merge.merged, merge.conflicts)
-    after_change(inspection)
-    return Outcome(outcome, inspection.version), inspection
+    add_revision(ctx, kind, row, payload, outcome, merge.merged, merge.conflicts)
+    kind.refresh(ctx, row)
+    return Outcome(outcome, row.version), row
 
 
 def note_lateness(inspection: Inspection, round_: Round) -> None:
@@ -378,26 +410,43 @@ def note_lateness(inspection: Inspection, round_: Round) -> None:
         inspection.admitted_at = inspection.admitted_by = None
 
 
-def after_change(inspection: Inspection) -> None:
+def refresh_inspection(ctx: PushContext, inspection: Inspection) -> None:
+    note_lateness(inspection, ctx.refs.rounds[inspection.round_id])
     refresh_flags(inspection)
     refresh_sharing_inspections({inspection.id}, {p.sha256 for p in inspection.photos})
 
 
-def revision_row(ctx: PushContext, payload: dict, outcome: str, version: int,
+def inspection_stored(ctx: PushContext, inspection_id: str, round_id: int) -> None:
+    record_change(db.session, "inspection", inspection_id, ctx.user.township_id,
+                  owner_id=ctx.user.id)
+    ctx.touched_rounds.add(round_id)
+
+
+def revision_row(ctx: PushContext, kind: Kind, payload: dict, outcome: str, version: int,
                  content: dict | None, conflicts: list, received_at) -> dict:
-    """content: what the inspection holds after this revision, None if the payload's."""
-    return {"inspection_id": payload["id"], "client_id": ctx.client_id,
+    """content: what the record holds after this revision, None if the payload's."""
+    return {kind.parent: payload["id"], "client_id": ctx.client_id,
             "client_rev": payload["client_rev"], "base_version": payload.get("base_version"),
             "user_id": ctx.user.id, "outcome": outcome, "version": version,
             "payload": payload, "content": content, "conflicts": conflicts,
             "received_at": received_at}
 
 
-def add_revision(ctx: PushContext, inspection: Inspection, payload: dict, outcome: str,
+def add_revision(ctx: PushContext, kind: Kind, row, payload: dict, outcome: str,
                  content: dict | None, conflicts: list | None = None) -> None:
-    db.session.add(InspectionRevision(**revision_row(
-        ctx, payload, outcome, inspection.version, content, conflicts or [], utcnow())))
+    db.session.add(kind.revision(**revision_row(
+        ctx, kind, payload, outcome, row.version, content, conflicts or [], utcnow())))
     db.session.flush()
+
+
+INSPECTIONS = Kind(
+    entity="inspection", model=Inspection, revision=InspectionRevision, photo=Photo,
+    parent="inspection_id", shape=INSPECTION,
+    reasons=lambda ctx, payload: (inspection_reasons(payload, ctx.rubrics)
+                                  or ctx.refs.reasons(payload)),
+    refresh=refresh_inspection,
+    announce=lambda ctx, inspection: inspection_stored(ctx, inspection.id, inspection.round_id),
+    not_owner="not_owner", photo_taken="photo_id_taken")
 
 
 def photo_shas(payload: dict) -> set[str]:

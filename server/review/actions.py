@@ -27,7 +27,7 @@ from .scoring import void_of
 MAX_TEXT = 10_000
 
 
-def _required_text(value, field: str, code: str) -> str:
+def required_text(value, field: str, code: str) -> str:
     """The stripped text; `code` says why when there is none."""
     text = (value or "").strip()
     if not text:
@@ -52,7 +52,7 @@ def review_inspection(inspection: Inspection, user: User, state: str,
     if state == "approved" and not (comment or "").strip():
         comment = None
     else:
-        comment = _required_text(comment, "comment", "comment_required")
+        comment = required_text(comment, "comment", "comment_required")
     previous = inspection.review_state
     inspection.review_state = state
     inspection.version += 1
@@ -77,7 +77,7 @@ def review_inspection(inspection: Inspection, user: User, state: str,
 def admit_inspection(inspection: Inspection, user: User, reason: str | None) -> dict:
     """A late inspection (pushed once its round was closed) is counted from now on: the
     round's live ranking changes, a published snapshot never does. A reason is required."""
-    reason = _required_text(reason, "reason", "reason_required")
+    reason = required_text(reason, "reason", "reason_required")
     if not inspection.late or inspection.admitted_at is not None:
         raise InputError({"id": [Reason("not_late")]})
     inspection.admitted_at, inspection.admitted_by = utcnow(), user.id
@@ -106,7 +106,7 @@ def review_photo(photo: Photo, user: User, accepted: bool, reason: str | None) -
     if accepted:
         reason = (reason or "").strip()[:MAX_TEXT] or None
     else:
-        reason = _required_text(reason, "reason", "photo_reason_required")
+        reason = required_text(reason, "reason", "photo_reason_required")
     inspection = photo.inspection
     photo.accepted, photo.review_reason = bool(accepted), reason
     photo.reviewed_at, photo.reviewed_by = utcnow(), user.id
@@ -186,7 +186,7 @@ def conflict_choices(inspection: Inspection) -> list[dict]:
 def resolve_conflict(inspection: Inspection, user: User, choices: dict, reason: str) -> dict:
     """Pick one option per conflicting leaf ({path: "server" | revision id}), with a
     reason. Stored as a new revision "resolved" from client "server:<user id>"."""
-    reason = _required_text(reason, "reason", "reason_required")
+    reason = required_text(reason, "reason", "reason_required")
     available = conflict_choices(inspection)
     if not available:
         raise ApiError(409, "conflict", "this inspection has no open conflict")

@@ -11,6 +11,7 @@ from sync.flags import INSPECTION_FLAGS, PHOTO_FLAGS
 from sync.geo import distance_m
 from sync.validation import parse_time
 
+from ..api.blobs import may_read
 from ..auth import roles_required
 from ..photos.ingest import blobstore, ensure_blob_row
 from ..errors import ApiError, InputError
@@ -242,13 +243,11 @@ def review_a_photo(photo_id: str):
 @bp.route("/blobs/<sha>/<variant>")
 @roles_required(*SUPERVISORS)
 def blob(sha: str, variant: str):
-    """Photo bytes for signed-in supervisors (the API's GET /blobs takes a bearer token)."""
+    """Photo bytes for signed-in supervisors (the API's GET /blobs takes a bearer token):
+    the same rule, the photos of inspections and rechecks of their township."""
     if variant not in VARIANTS or len(sha) != 64:
         abort(404)
-    shown = db.session.execute(db.select(Photo.id).join(Inspection).where(
-        Photo.sha256 == sha, Inspection.township_id == current_user.township_id)
-        .limit(1)).first()
-    if shown is None or not ensure_blob_row(sha):
+    if not may_read(current_user, sha, variant) or not ensure_blob_row(sha):
         abort(404)
     mime = db.session.get(Blob, sha).mime if variant == "original" else "image/jpeg"
     response = send_file(blobstore().open(sha, variant), mimetype=mime,

@@ -36,7 +36,7 @@ def test_current_round(app_page):
 
 def test_township_today_is_utc_plus_eight(app_page):
     days = app_page.evaluate("""async (moments) => {
-        const { townshipToday } = await import("/app/rounds.js");
+        const { townshipToday } = await import("/app/clock.js");
         return moments.map((m) => townshipToday(new Date(m)));
     }""", ["2026-12-01T15:59:00Z", "2026-12-01T16:00:00Z"])
     assert days == ["2026-12-01", "2026-12-02"]

@@ -41,6 +41,13 @@ class Session:
         return self.post("/sync/push", json={"client_id": client_id or self.client_id,
                                              "inspections": list(inspections)})
 
+    def push_rechecks(self, *rechecks):
+        """A push of rechecks only: their results."""
+        response = self.post("/sync/push", json={"client_id": self.client_id,
+                                                 "inspections": [], "rechecks": list(rechecks)})
+        assert response.status_code == 200, response.get_json()
+        return response.get_json()["recheck_results"]
+
 
 class ApiClient:
     def __init__(self, client):

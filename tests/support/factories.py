@@ -161,3 +161,49 @@ def published_black_list(app, phone, boss, ref, before_publish=None) -> dict:
     assert response.status_code == 201, response.get_data(as_text=True)
     return {"round_id": round_id, "a": a, "b": b, "c": c, "inspections": inspections,
             "published": response.get_json()}
+
+
+def make_rectification(app, phone, ref, deductions=None, group_id=None, deadline=None,
+                       seed=7) -> dict:
+    """A rectification of a group, made directly from the models (as publishing would):
+    `phone` pushes an inspection with one uploaded photo per deduction, and each
+    deduction becomes an item with that photo as its "before" photo. Returns
+    {id, keys: ["criterion.item", ...], photos: {key: photo record}, inspection}."""
+    from server.extensions import db
+    from server.models import Rectification, RectificationItem, Round
+    from sync.clock import TOWNSHIP_TZ
+
+    deductions = deductions or {"collection": {"bins": 2}, "roads": {"road_dirty": 1}}
+    group_id = group_id or ref["assigned"][0]
+    payload = with_photos(phone, ref, group_id, deductions, seed=seed)
+    photos = {f"{p['criterion']}.{p['item']}": p for p in payload["photos"]}
+    with app.app_context():
+        round_ = db.session.get(Round, ref["round"]["id"])
+        rectification = Rectification(
+            township_id=round_.township_id, round_id=round_.id, group_id=group_id,
+            deadline=deadline or datetime.now(TOWNSHIP_TZ).date() + timedelta(days=15),
+            published_version=1)
+        for criterion, items in sorted(deductions.items()):
+            for item, count in sorted(items.items()):
+                rectification.items.append(RectificationItem(
+                    criterion=criterion, item=item, count=count,
+                    photo_ids=[photos[f"{criterion}.{item}"]["id"]]))
+        db.session.add(rectification)
+        db.session.commit()
+        return {"id": rectification.id, "keys": sorted(photos), "photos": photos,
+                "inspection": payload}
+
+
+def recheck(rectification: dict, fixed=True, photos=(), **overrides) -> dict:
+    """A recheck of every item of `rectification` (from make_rectification)."""
+    started = datetime.now(timezone(timedelta(hours=8))).replace(microsecond=0)
+    payload = {
+        "id": str(uuid.uuid4()), "client_rev": 1, "base_version": None,
+        "rectification_id": rectification["id"],
+        "started_at": (started - timedelta(minutes=20)).isoformat(),
+        "finished_at": started.isoformat(), "gps": None,
+        "items": {key: {"fixed": fixed, "note": ""} for key in rectification["keys"]},
+        "note": "", "photos": list(photos),
+    }
+    payload.update(overrides)
+    return payload

@@ -87,15 +87,16 @@ STATUS = """() => {
     const box = document.querySelector('#status');
     if (document.documentElement.dataset.sync === 'running' || box?.dataset.running !== '0') return null;
     const text = (selector) => box.querySelector(selector)?.innerText ?? '';
-    return { inspections: Number(box.dataset.inspections), photos: Number(box.dataset.photos),
+    return { inspections: Number(box.dataset.inspections), rechecks: Number(box.dataset.rechecks),
+             photos: Number(box.dataset.photos),
              line: text('#status-line'), error: text('#sync-error'),
              errors: [...box.querySelectorAll('.error')].map((el) => el.innerText) };
 }"""
 
 
 def status(page) -> dict:
-    """The home screen's status card: what waits to be sent, the status line, the last sync's
-    error ('' if none) and every error line shown."""
+    """The home screen's status card: what waits to be sent (inspections, rechecks, photos),
+    the status line, the last sync's error ('' if none) and every error line shown."""
     return page.wait_for_function(STATUS).json_value()
 
 

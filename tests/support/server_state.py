@@ -13,6 +13,18 @@ def inspections(app) -> dict:
         return out
 
 
+def rechecks(app) -> dict:
+    from server.extensions import db
+    from server.models.rectifications import Recheck
+    with app.app_context():
+        rows = db.session.execute(db.select(Recheck)).scalars().all()
+        out = {r.id: {"rectification_id": r.rectification_id, "items": r.items, "note": r.note,
+                      "review_state": r.review_state, "version": r.version,
+                      "photos": [p.to_record() for p in r.photos]} for r in rows}
+        db.session.remove()
+        return out
+
+
 def blob_bytes(app, sha: str) -> bytes | None:
     store = app.extensions["blobstore"]
     if not store.exists(sha):
