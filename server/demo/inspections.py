@@ -90,28 +90,37 @@ def round_and_assignments(round_: Round):
         Assignment.round_id == round_.id)).scalars()
 
 
+def demo_photo_record(rng, group, criterion: str, item: str, taken, workdir: Path) -> dict:
+    """A demo photo stored as a verified blob, and its record as a phone would push it."""
+    data = demo_photo(rng, f"{criterion}/{item}")
+    sha = hashlib.sha256(data).hexdigest()
+    path = workdir / sha
+    path.write_bytes(data)
+    put_verified_file(sha, path)
+    near = (group.lat + rng.uniform(-0.002, 0.002), group.lon + rng.uniform(-0.002, 0.002))
+    return {
+        "id": new_id(rng), "sha256": sha, "size": len(data), "mime": "image/jpeg",
+        "width": 480, "height": 360, "criterion": criterion, "item": item,
+        "captured_at": taken.isoformat(),
+        "gps": {"lat": near[0], "lon": near[1], "accuracy_m": rng.choice([8, 15, 30]),
+                "at": taken.isoformat()},
+        "source": "camera"}
+
+
+def new_id(rng: random.Random) -> str:
+    """A UUID from the demo's seeded generator: the same demo every time."""
+    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
+
 def make_inspection(rng, round_, group, started, severity, workdir: Path | None) -> dict:
     """With no workdir, no photos (older demo rounds keep the demo quick to load)."""
     criteria = sample_deductions(rng, severity)
-    photos = []
-    for criterion, entry in criteria.items() if workdir else ():
-        for item in entry["deductions"]:
-            data = demo_photo(rng, f"{criterion}/{item}")
-            sha = hashlib.sha256(data).hexdigest()
-            path = workdir / sha
-            path.write_bytes(data)
-            put_verified_file(sha, path)
-            near = (group.lat + rng.uniform(-0.002, 0.002), group.lon + rng.uniform(-0.002, 0.002))
-            photos.append({
-                "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)), "sha256": sha,
-                "size": len(data), "mime": "image/jpeg", "width": 480, "height": 360,
-                "criterion": criterion, "item": item,
-                "captured_at": (started + timedelta(minutes=5)).isoformat(),
-                "gps": {"lat": near[0], "lon": near[1], "accuracy_m": rng.choice([8, 15, 30]),
-                        "at": (started + timedelta(minutes=5)).isoformat()},
-                "source": "camera"})
+    photos = [demo_photo_record(rng, group, criterion, item, started + timedelta(minutes=5),
+                                workdir)
+              for criterion, entry in (criteria.items() if workdir else ())
+              for item in entry["deductions"]]
     return {
-        "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)), "client_rev": 1,
+        "id": new_id(rng), "client_rev": 1,
         "base_version": None, "round_id": round_.id, "group_id": group.id,
         "rubric_version": round_.rubric.version, "status": "submitted",
         "started_at": started.isoformat(),
@@ -121,27 +130,29 @@ def make_inspection(rng, round_, group, started, severity, workdir: Path | None)
     }
 
 
-def add_previous_round(current: Round, groups: list[VillagerGroup], users: dict,
-                       rng: random.Random) -> Round:
-    """Last month's round, inspected and published, so trends and changes show."""
-    ends_on = current.starts_on - timedelta(days=1)
-    previous = Round(township_id=current.township_id, name=f"{ends_on.year}年{ends_on.month}月评比",
-                     starts_on=ends_on.replace(day=1), ends_on=ends_on,
-                     rubric_id=current.rubric_id, state="open")
-    db.session.add(previous)
+def add_earlier_round(later: Round, groups: list[VillagerGroup], users: dict,
+                      rng: random.Random, workdir: Path | None = None) -> Round:
+    """The month before `later`, inspected while open (photos only with a workdir), then
+    closed and published, so trends, changes and rectifications show."""
+    ends_on = later.starts_on - timedelta(days=1)
+    earlier = Round(township_id=later.township_id,
+                    name=f"{ends_on.year}年{ends_on.month}月评比",
+                    name_en=f"{ends_on:%B %Y} round", starts_on=ends_on.replace(day=1),
+                    ends_on=ends_on, rubric_id=later.rubric_id, state="open")
+    db.session.add(earlier)
     db.session.flush()
     by_user = {}
-    started = datetime.combine(previous.starts_on + timedelta(days=14), datetime.min.time(),
+    started = datetime.combine(earlier.starts_on + timedelta(days=14), datetime.min.time(),
                                TOWNSHIP_TZ) + timedelta(hours=9)
-    for index, assignment in enumerate(round_and_assignments(current)):
-        db.session.add(Assignment(round_id=previous.id, group_id=assignment.group_id,
+    for index, assignment in enumerate(round_and_assignments(later)):
+        db.session.add(Assignment(round_id=earlier.id, group_id=assignment.group_id,
                                   user_id=assignment.user_id, team_id=assignment.team_id))
         group = next(g for g in groups if g.id == assignment.group_id)
-        payload = make_inspection(rng, previous, group, started + timedelta(minutes=index),
-                                  0.15 + rng.random(), None)
+        payload = make_inspection(rng, earlier, group, started + timedelta(minutes=index),
+                                  0.15 + rng.random(), workdir)
         by_user.setdefault(assignment.user_id, []).append(payload)
     db.session.flush()
     push_as_their_inspectors(users, by_user)
-    close_round(previous)
-    publish(previous, users["supervisor1"])
-    return previous
+    close_round(earlier)
+    publish(earlier, users["supervisor1"])
+    return earlier

@@ -89,9 +89,10 @@ def seed_demo(bare: bool = False) -> Township:
     db.session.flush()
     _record_reference_changes(township)
     if not bare:
-        from .inspections import add_previous_round, add_sample_inspections
+        from .cycle import add_earlier_rounds
+        from .inspections import add_sample_inspections
 
-        add_previous_round(round_, groups, users, rng)
+        add_earlier_rounds(round_, groups, users, rng)
         add_sample_inspections(round_, groups, users, rng)
     return township
 

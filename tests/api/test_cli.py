@@ -96,15 +96,22 @@ def test_import_places_missing_columns(app, tmp_path):
 
 
 def test_full_demo_has_something_to_review_and_rank(tmp_path):
-    """What `make run` shows: inspections with photos, both lists, last month published."""
+    """What `make run` shows: inspections with photos, both lists, three earlier months
+    published (a quarter to combine), rectifications in every state, rechecks."""
     from server.models import Blob, PublishedRanking, Round
     from server.testing import make_app
     from tests.support.apiclient import ApiClient
 
     app = make_app(tmp_path, seed="demo")
     assert count(app, Inspection) > 30 and count(app, Blob) > 30
-    assert count(app, PublishedRanking) == 1
+    assert count(app, PublishedRanking) == 3
     supervisor = ApiClient(app.test_client()).as_user("supervisor1")
+    rectifications = supervisor.get("/rectifications").get_json()["rectifications"]
+    assert {r["state"] for r in rectifications} == {"open", "overdue", "closed"}
+    assert any(i["state"] == "fixed" for r in rectifications for i in r["items"])
+    published = [r["id"] for r in supervisor.get("/rounds").get_json() if r["state"] == "published"]
+    combined = supervisor.get(f"/combined?rounds={','.join(map(str, published))}")
+    assert combined.status_code == 200 and combined.get_json()["groups"]
     with app.app_context():
         current = db.session.execute(db.select(Round).where(Round.state == "open")).scalar_one()
     ranking = supervisor.get(f"/rounds/{current.id}/rankings").get_json()
