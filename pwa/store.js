@@ -2,6 +2,7 @@
 // Every change to an inspection is one transaction, saved at once (drafts included).
 import { dbReady } from "./db.js";
 import { isoLocal, newId } from "./clock.js";
+import { currentRound } from "./rounds.js";
 
 export async function getMeta(key) { return (await dbReady).get("meta", key); }
 export async function setMeta(key, value) { return (await dbReady).put("meta", value, key); }
@@ -35,9 +36,7 @@ export async function rubricFor(version) {
 }
 
 export async function openRound() {
-  const rounds = (await refList("round")).filter((r) => r.state === "open");
-  rounds.sort((a, b) => String(b.starts_on).localeCompare(String(a.starts_on)));
-  return rounds[0] || null;
+  return currentRound(await refList("round"));
 }
 
 export async function places() {

@@ -9,6 +9,8 @@ from werkzeug.exceptions import HTTPException
 
 from sync.reasons import Reason, english
 
+from .problems import describe
+
 CODES = {
     400: "invalid_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
     405: "method_not_allowed", 409: "conflict", 413: "too_large",
@@ -47,6 +49,23 @@ class InputError(ApiError):
     def __init__(self, reasons: dict[str, list[Reason]]):
         self.reasons = reasons
         fields = english(reasons)
+        super().__init__(400, "invalid_request", "; ".join(
+            f"{path}: {', '.join(texts)}" for path, texts in fields.items()), fields)
+
+
+class RuleRefused(ApiError):
+    """A domain RuleError in the API's shape: a 400 with each problem's English per field,
+    or, when the input itself is fine and the refusal is about state (a code in
+    `conflicts`), a 409 with that code."""
+
+    def __init__(self, exc, conflicts: tuple[str, ...] = (), prefix: str = "admin.err_"):
+        problems = exc.problems
+        if all(p.code in conflicts for p in problems):
+            super().__init__(409, problems[0].code, describe(problems[0], prefix, "en"))
+            return
+        fields = {}
+        for problem in problems:
+            fields.setdefault(problem.field or "_", []).append(describe(problem, prefix, "en"))
         super().__init__(400, "invalid_request", "; ".join(
             f"{path}: {', '.join(texts)}" for path, texts in fields.items()), fields)
 

@@ -39,10 +39,13 @@ def t(key: str, lang: str | None = None, **values) -> str:
     return text.format(**values) if values else text
 
 
-def format_date(value: date | datetime | None, lang: str | None = None) -> str:
-    """2026年11月5日 in Chinese, 5 Nov 2026 in English (township time)."""
+def format_date(value: date | datetime | str | None, lang: str | None = None) -> str:
+    """2026年11月5日 in Chinese, 5 Nov 2026 in English (township time); a string is an
+    ISO date as results carry them (a deadline, say)."""
     if value is None:
         return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
     if isinstance(value, datetime):
         value = value.astimezone(TOWNSHIP_TZ)
     if (lang or current_language()) == "zh":

@@ -5,8 +5,8 @@ from werkzeug.routing import IntegerConverter
 
 from .errors import ApiError
 from .extensions import db
-from .models import (DeviceToken, Inspection, Photo, Recheck, Round, User, Village,
-                     VillagerGroup)
+from .models import (CombinedResult, DeviceToken, Inspection, Photo, Recheck, Rectification,
+                     Round, User, Village, VillagerGroup)
 
 # The largest id a column of PostgreSQL's INTEGER type holds: a larger one names no row
 # (and must not reach the database, which would refuse it with an error).
@@ -23,15 +23,17 @@ class IdConverter(IntegerConverter):
 
 
 def is_id(text: str) -> bool:
-    """Digits naming an id a row could have."""
-    return text.isdigit() and int(text) <= MAX_ID
+    """Digits naming an id a row could have. ASCII only ("²" is a digit to isdigit, not
+    to int), and short enough for int() (which refuses over 4300 digits)."""
+    return text.isascii() and text.isdigit() and len(text) <= len(str(MAX_ID)) \
+        and int(text) <= MAX_ID
 
 
 def id_arg(name: str, what: str | None = None) -> int | None:
     """A query-string id: None when absent or not a number (no filter); a 404 when it is
     a number no row can have."""
     value = request.args.get(name, "")
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):
         return None
     if not is_id(value):
         raise ApiError(404, "not_found", f"no such {what or name}")
@@ -39,7 +41,9 @@ def id_arg(name: str, what: str | None = None) -> int | None:
 
 
 NAMES = {Round: "round", User: "user", DeviceToken: "device", Inspection: "inspection",
-         Photo: "photo", Village: "village", VillagerGroup: "group", Recheck: "recheck"}
+         Photo: "photo", Village: "village", VillagerGroup: "group",
+         Rectification: "rectification", CombinedResult: "combined result",
+         Recheck: "recheck"}
 
 
 def not_found(model) -> ApiError:

@@ -28,10 +28,11 @@ DUPLICATE = "duplicate"            # same SHA-256 in another inspection
 NEAR_DUPLICATE = "near_duplicate"  # perceptual hash within NEAR_DUPLICATE_DISTANCE, other group
 CONFLICT = "conflict"              # a push conflicted; a supervisor must resolve it
 FLAGGED_PHOTO = "photo_flags"      # an inspection with a flagged photo, for review queues
+LATE = "late"                      # pushed once its round was closed: counted only if admitted
 RECTIFICATION_CLOSED = "rectification_closed"  # a recheck of a rectification already closed
 
 # Every code, by what carries it (pages filter and label by these).
-INSPECTION_FLAGS = (NO_EVIDENCE, NOT_ASSIGNED, OUTSIDE_ROUND, CONFLICT, FLAGGED_PHOTO)
+INSPECTION_FLAGS = (NO_EVIDENCE, NOT_ASSIGNED, OUTSIDE_ROUND, CONFLICT, FLAGGED_PHOTO, LATE)
 RECHECK_FLAGS = (CONFLICT, RECTIFICATION_CLOSED)
 PHOTO_FLAGS = (GALLERY, NO_GPS, GPS_INACCURATE, FAR_FROM_GROUP, OUTSIDE_ROUND,
                CLOCK_IMPLAUSIBLE, DUPLICATE, NEAR_DUPLICATE)

@@ -69,12 +69,12 @@ class _GroupStats:
     inspectors: int
     veto_count: int
     tie_subtotal: float     # mean collection + toilets subtotal
-    deductions: dict        # (criterion, item) -> _Lost
+    deductions: dict        # (criterion, item) -> Lost
     weighted: float = 0.0   # WR, set once C is known
 
 
 @dataclass
-class _Lost:
+class Lost:
     """One deduction item summed over a group's counted inspections."""
     count: int = 0
     points: list = field(default_factory=list)   # summed with fsum, like every score
@@ -94,7 +94,7 @@ def _mean(values) -> float:
 
 def _group_stats(ref: GroupRef, inspections: list) -> _GroupStats:
     by_inspector = defaultdict(list)
-    deductions = defaultdict(_Lost)
+    deductions = defaultdict(Lost)
     for inspection in inspections:
         by_inspector[inspection.inspector_id].append(inspection.score.total)
         for d in inspection.score.deductions:
@@ -114,7 +114,7 @@ def _group_stats(ref: GroupRef, inspections: list) -> _GroupStats:
     )
 
 
-def _reasons(deductions: dict) -> list[dict]:
+def largest_deductions(deductions: dict) -> list[dict]:
     """The largest deductions as plain data, a veto item always first. Ties go by key,
     not by label, so every language lists the same deductions in the same order."""
     ordered = sorted(deductions.items(),
@@ -140,8 +140,9 @@ def _clusters(ordered: list, key) -> list:
     return runs
 
 
-def _assign_ranks(stats: list) -> list:
-    """[(stats, rank)] in rank order, competition style (1, 2, 2, 4)."""
+def assign_ranks(stats: list) -> list:
+    """[(stats, rank)] in rank order, competition style (1, 2, 2, 4). A stats entry has
+    `ref`, `weighted` (the score), `veto_count` and `tie_subtotal`, the tie-breaks in order."""
     def by_name(s):
         return (s.ref.name, s.ref.group_id)
     ordered = sorted(stats, key=lambda s: (-s.weighted, by_name(s)))
@@ -166,8 +167,9 @@ def _take_with_ties(candidates: list, size: int) -> list:
     return taken
 
 
-def _lists(placed: list, red_size: int, black_size: int) -> dict:
-    """{group_id: "red" | "black"}; the Black List is drawn first, so never both."""
+def draw_lists(placed: list, red_size: int, black_size: int) -> dict:
+    """{group_id: "red" | "black"} from assign_ranks' pairs; the Black List is drawn
+    first, so never both."""
     black = {s.ref.group_id for s, _ in _take_with_ties(placed[::-1], black_size)}
     black |= {s.ref.group_id for s, _ in placed if s.veto_count}
     eligible = [(s, rank) for s, rank in placed
@@ -203,8 +205,8 @@ def rank_round(groups: Iterable[GroupRef], inspections: Iterable[CountedInspecti
     mean_raw = _mean(s.raw for s in stats)
     for s in stats:
         s.weighted = (s.inspections * s.raw + m * mean_raw) / (s.inspections + m)
-    placed = _assign_ranks(stats)
-    listed = _lists(placed, red_size, black_size)
+    placed = assign_ranks(stats)
+    listed = draw_lists(placed, red_size, black_size)
     previous_ranks = previous_ranks or {}
     ranked = [_ranked_group(s, rank, listed.get(s.ref.group_id), previous_ranks)
               for s, rank in placed]
@@ -217,6 +219,6 @@ def _ranked_group(s: _GroupStats, rank: int, listed, previous_ranks) -> RankedGr
         group_id=s.ref.group_id, village=s.ref.village, name=s.ref.name, rank=rank,
         score=s.weighted, raw_score=s.raw, inspections=s.inspections,
         inspectors=s.inspectors, low_confidence=s.inspections == 1,
-        veto=s.veto_count > 0, list=listed, reasons=_reasons(s.deductions),
+        veto=s.veto_count > 0, list=listed, reasons=largest_deductions(s.deductions),
         change=None if previous is None else previous - rank,
     )

@@ -57,6 +57,7 @@ _REVIEW = {
     "photo_reason_required": "a reason is required when rejecting a photo",
     "reason_required": "a reason is required",
     "choice_required": "choose the server value or a revision",
+    "not_late": "this inspection is not late: it counts already",
     "decision_required": "decide at least one item",
     "recheck_comment_required": "a comment is required when an item is sent back",
 }

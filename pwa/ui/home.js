@@ -27,7 +27,7 @@ async function assignmentsView(round, session, inspections, groupsById, villages
         : draft ? h("span", { class: "badge neutral" }, t("state.draft")) : null));
   });
   return h("section", { class: "card", id: "assignments" },
-    h("h2", {}, round.name, " ", h("span", { class: "muted small" },
+    h("h2", {}, placeName(round), " ", h("span", { class: "muted small" },
       `${formatDate(round.starts_on)} – ${formatDate(round.ends_on)}`)),
     h("p", { id: "assignment-summary", class: "lead" },
       t("home.assignments", { total: mine.length, done })),

@@ -9,21 +9,48 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from sync.states import CLOSED, OPEN, PUBLISHED
+
 from ..audit import record_audit
 from ..changes import record_change
 from ..extensions import db
-from ..models import Assignment, Round, RubricVersion, User, Village, VillagerGroup
+from ..models import Assignment, Round, RubricVersion, Township, User, Village, VillagerGroup
 from ..problems import Problem, RuleError, column_size, name_problem
 
 # A list longer than any township has groups is a typing accident.
 MAX_LIST_SIZE = 10000
+# A deadline more than a year after publishing is a typing accident too.
+MAX_RECTIFICATION_DAYS = 366
 NAME_COLUMN = Round.__table__.c.name
+NAME_EN_COLUMN = Round.__table__.c.name_en
+REASON_MAX = 2000
 # For the form's input hints (the rules below stay the ones that count).
-LIMITS = {"name": column_size(NAME_COLUMN), "list_size": MAX_LIST_SIZE}
+LIMITS = {"name": column_size(NAME_COLUMN), "list_size": MAX_LIST_SIZE,
+          "rectification_days": MAX_RECTIFICATION_DAYS, "reason": REASON_MAX}
 
 
 class RoundRuleError(RuleError):
     """The round or assignment breaks a rule; nothing was written."""
+
+
+def round_data(r: Round) -> dict:
+    """A round as phones pull it and the API answers."""
+    return {"id": r.id, "name": r.name, "name_en": r.name_en,
+            "starts_on": r.starts_on.isoformat(), "ends_on": r.ends_on.isoformat(),
+            "state": r.state, "rubric_version": r.rubric.version, "red_size": r.red_size,
+            "black_size": r.black_size, "rectification_days": r.rectification_days}
+
+
+def township_rounds(township_id: int) -> list[Round]:
+    """Newest first."""
+    return db.session.execute(db.select(Round).where(Round.township_id == township_id)
+                              .order_by(Round.starts_on.desc(), Round.id.desc())).scalars().all()
+
+
+def rubric_id(version: int) -> int | None:
+    """The id of a rubric version (None if there is no such version: create_round says so)."""
+    return db.session.execute(db.select(RubricVersion.id).where(
+        RubricVersion.version == version)).scalar_one_or_none()
 
 
 def rubric_versions() -> list[RubricVersion]:
@@ -32,54 +59,142 @@ def rubric_versions() -> list[RubricVersion]:
         db.select(RubricVersion).order_by(RubricVersion.version.desc())).scalars().all()
 
 
-def _round_problems(name: str, starts_on: date | None, ends_on: date | None,
-                    rubric_id: int | None, sizes: dict[str, int | None]) -> list[Problem]:
+def overlapping_round(township_id: int, starts_on: date, ends_on: date,
+                      except_id: int | None = None) -> Round | None:
+    """A round of the township whose period shares a day with starts_on..ends_on."""
+    query = db.select(Round).where(Round.township_id == township_id,
+                                   Round.starts_on <= ends_on, Round.ends_on >= starts_on)
+    if except_id is not None:
+        query = query.where(Round.id != except_id)
+    return db.session.execute(query.order_by(Round.starts_on).limit(1)).scalar_one_or_none()
+
+
+def lock_township_rounds(township_id: int) -> None:
+    """Two admins saving overlapping rounds at once: the overlap check runs under the
+    township's row lock (PostgreSQL), so the second one sees the first and is refused."""
+    db.session.execute(db.select(Township.id).where(Township.id == township_id)
+                       .with_for_update())
+
+
+def _round_problems(township_id: int, fields: dict, except_id: int | None = None
+                    ) -> list[Problem]:
+    name, name_en = fields["name"], fields["name_en"]
+    starts_on, ends_on = fields["starts_on"], fields["ends_on"]
     problems = [Problem("required", field="name") if not name
                 else name_problem(name, NAME_COLUMN, field="name")]
+    if name_en:
+        problems.append(name_problem(name_en, NAME_EN_COLUMN, field="name_en"))
     problems += [Problem("date", field=field)
                  for field, value in (("starts_on", starts_on), ("ends_on", ends_on))
                  if value is None]
     if starts_on and ends_on and ends_on < starts_on:
         problems.append(Problem("end_before_start", field="ends_on"))
+    elif starts_on and ends_on:
+        other = overlapping_round(township_id, starts_on, ends_on, except_id)
+        if other is not None:
+            problems.append(Problem("overlapping_round", {
+                "name": other.name, "starts_on": other.starts_on.isoformat(),
+                "ends_on": other.ends_on.isoformat()}, field="starts_on"))
     # Compared in Python: an id beyond the column's integer range is simply not one of them.
-    if rubric_id not in set(db.session.execute(db.select(RubricVersion.id)).scalars()):
+    if fields["rubric_id"] not in set(db.session.execute(db.select(RubricVersion.id)).scalars()):
         problems.append(Problem("choice", field="rubric_id"))
     problems += [Problem("list_size", {"max": MAX_LIST_SIZE}, field=field)
-                 for field, size in sizes.items()
-                 if size is not None and not 0 <= size <= MAX_LIST_SIZE]
+                 for field in ("red_size", "black_size")
+                 if fields[field] is not None and not 0 <= fields[field] <= MAX_LIST_SIZE]
+    days = fields["rectification_days"]
+    if days is not None and not 1 <= days <= MAX_RECTIFICATION_DAYS:
+        problems.append(Problem("rectification_days", {"max": MAX_RECTIFICATION_DAYS},
+                                field="rectification_days"))
     return [p for p in problems if p]
+
+
+def _round_fields(name: str, name_en: str | None, starts_on, ends_on, rubric_id, red_size,
+                  black_size, rectification_days) -> dict:
+    return {"name": (name or "").strip(), "name_en": (name_en or "").strip() or None,
+            "starts_on": starts_on, "ends_on": ends_on, "rubric_id": rubric_id,
+            "red_size": red_size, "black_size": black_size,
+            "rectification_days": rectification_days}
+
+
+def _audit_detail(fields: dict) -> dict:
+    return {key: value.isoformat() if isinstance(value, date) else value
+            for key, value in fields.items()}
 
 
 def create_round(township_id: int, *, name: str, starts_on: date | None, ends_on: date | None,
                  rubric_id: int | None, red_size: int | None = None,
-                 black_size: int | None = None) -> Round:
-    """A new open round (list sizes None: the default rule), for the phones and the audit
-    log (create_round). Raises RoundRuleError. Flushes for the id; does not commit."""
-    name = name.strip()
-    problems = _round_problems(name, starts_on, ends_on, rubric_id,
-                               {"red_size": red_size, "black_size": black_size})
+                 black_size: int | None = None, name_en: str | None = None,
+                 rectification_days: int | None = None) -> Round:
+    """A new open round (list sizes and deadline None: the default rules), for the phones
+    and the audit log (create_round). Refused when its period overlaps another round of
+    the township. Raises RoundRuleError. Flushes for the id; does not commit."""
+    fields = _round_fields(name, name_en, starts_on, ends_on, rubric_id, red_size,
+                           black_size, rectification_days)
+    lock_township_rounds(township_id)
+    problems = _round_problems(township_id, fields)
     if problems:
         raise RoundRuleError(problems)
-    round_ = Round(township_id=township_id, name=name, starts_on=starts_on, ends_on=ends_on,
-                   rubric_id=rubric_id, red_size=red_size, black_size=black_size, state="open")
+    round_ = Round(township_id=township_id, state=OPEN, **fields)
     db.session.add(round_)
     db.session.flush()
     record_change(db.session, "round", round_.id, township_id)
-    record_audit("create_round", "round", round_.id, township_id=township_id, detail={
-        "name": name, "starts_on": starts_on.isoformat(), "ends_on": ends_on.isoformat(),
-        "rubric_id": rubric_id, "red_size": red_size, "black_size": black_size})
+    record_audit("create_round", "round", round_.id, township_id=township_id,
+                 detail=_audit_detail(fields))
     return round_
 
 
+def update_round(round_: Round, *, name: str, starts_on: date | None, ends_on: date | None,
+                 rubric_id: int | None, red_size: int | None = None,
+                 black_size: int | None = None, name_en: str | None = None,
+                 rectification_days: int | None = None) -> None:
+    """Edits a round that is not published (a published list rests on what it was).
+    The same rules as creating it; audit entry edit_round. Does not commit."""
+    if round_.state == PUBLISHED:
+        raise RoundRuleError([Problem("round_published")])
+    fields = _round_fields(name, name_en, starts_on, ends_on, rubric_id, red_size,
+                           black_size, rectification_days)
+    lock_township_rounds(round_.township_id)
+    problems = _round_problems(round_.township_id, fields, except_id=round_.id)
+    if problems:
+        raise RoundRuleError(problems)
+    for key, value in fields.items():
+        setattr(round_, key, value)
+    round_.data_version += 1  # list sizes and the period feed the ranking
+    record_change(db.session, "round", round_.id, round_.township_id)
+    record_audit("edit_round", "round", round_.id, township_id=round_.township_id,
+                 detail=_audit_detail(fields))
+
+
 def close_round(round_: Round) -> None:
-    """An open round becomes closed (no more inspections); RoundRuleError if it is not
-    open. Does not commit."""
-    if round_.state != "open":
+    """An open round becomes closed (inspections pushed now are late); RoundRuleError if
+    it is not open. Does not commit."""
+    if round_.state != OPEN:
         raise RoundRuleError([Problem("round_not_open")])
-    round_.state = "closed"
+    round_.state = CLOSED
     record_change(db.session, "round", round_.id, round_.township_id)
     record_audit("close_round", "round", round_.id, township_id=round_.township_id,
                  detail={"name": round_.name})
+
+
+def reopen_round(round_: Round, reason: str) -> None:
+    """A closed round that is not published opens again, with a reason for the audit log
+    (reopen_round). RoundRuleError otherwise. Does not commit."""
+    reason = (reason or "").strip()
+    problems = []
+    if round_.state == PUBLISHED:
+        problems.append(Problem("round_published"))
+    elif round_.state != CLOSED:
+        problems.append(Problem("round_not_closed"))
+    if not reason:
+        problems.append(Problem("reason_required", field="reason"))
+    elif len(reason) > REASON_MAX:
+        problems.append(Problem("too_long", {"max": REASON_MAX}, field="reason"))
+    if problems:
+        raise RoundRuleError(problems)
+    round_.state = OPEN
+    record_change(db.session, "round", round_.id, round_.township_id)
+    record_audit("reopen_round", "round", round_.id, township_id=round_.township_id,
+                 reason=reason, detail={"name": round_.name})
 
 
 def previous_round(round_: Round) -> Round | None:

@@ -15,6 +15,7 @@ from ..errors import ApiError
 from ..extensions import db
 from ..photos.images import ImageRejected
 from ..models import Blob, BlobUpload, BlobUploader, Inspection, Photo, Recheck, RecheckPhoto
+from ..review.rectifications import shows_photo
 
 blp = Blueprint("api_blobs", __name__, description="Resumable photo uploads")
 
@@ -193,9 +194,10 @@ def patch(sha):
 PHOTO_RECORDS = ((Photo, Inspection), (RecheckPhoto, Recheck))
 
 
-def may_read(user, sha: str) -> bool:
+def may_read(user, sha: str, variant: str) -> bool:
     """Reviewers: any photo of their township. Inspectors: only bytes they uploaded
-    themselves that an inspection or recheck of theirs references (contract, GET /blobs)."""
+    themselves that an inspection or recheck of theirs references, and the derivatives
+    (not the original) of the township's rectification photos (contract, GET /blobs)."""
     for photo, record in PHOTO_RECORDS:
         query = db.select(photo.id).join(record).where(
             photo.sha256 == sha, record.township_id == user.township_id)
@@ -204,7 +206,7 @@ def may_read(user, sha: str) -> bool:
                 BlobUploader.sha256 == sha, BlobUploader.user_id == user.id))
         if db.session.execute(query.limit(1)).first() is not None:
             return True
-    return False
+    return variant != "original" and shows_photo(sha, user.township_id)
 
 
 @blp.route("/blobs/<sha>", methods=["GET"], parameters=SHA_IN_PATH)
@@ -216,7 +218,7 @@ def read(sha):
     if variant not in VARIANTS:
         raise ApiError(400, "invalid_request", f"variant must be one of {', '.join(VARIANTS)}",
                        {"variant": ["unknown variant"]})
-    if not may_read(authenticate(), sha) or not ensure_blob_row(sha):
+    if not may_read(authenticate(), sha, variant) or not ensure_blob_row(sha):
         raise ApiError(404, "not_found", "no such photo for you")
     blob = db.session.get(Blob, sha)
     mime = blob.mime if variant == "original" else "image/jpeg"

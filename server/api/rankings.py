@@ -1,11 +1,14 @@
 """Live and published rankings of a round, and publishing (contract, "Review and rankings")."""
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
+
+from sync.states import RECTIFICATION_STATES
 
 from ..auth import authenticate, roles_required
-from ..errors import ApiError
+from ..errors import ApiError, RuleRefused
 from ..extensions import db
 from ..models import Round
+from ..review.publishing import PublishRuleError
 from ..review.rankings import live_ranking, publish, published_ranking
 from ..scope import in_township
 
@@ -15,6 +18,7 @@ blp = Blueprint("api_rankings", __name__, description="Rankings and publishing")
 class RoundOut(Schema):
     id = fields.Integer()
     name = fields.String()
+    name_en = fields.String(allow_none=True)
     starts_on = fields.String()
     ends_on = fields.String()
     state = fields.String()
@@ -54,6 +58,16 @@ class RankedGroupOut(PlaceOut):
     change = fields.Integer(allow_none=True)
 
 
+class CarriedOverOut(PlaceOut):
+    """An earlier round's rectification still open or overdue (domain.md, 往期未整改)."""
+    rectification_id = fields.Integer()
+    round_id = fields.Integer()
+    round_name = fields.String()
+    state = fields.String(validate=validate.OneOf(RECTIFICATION_STATES))
+    deadline = fields.String()
+    open_items = fields.Integer()
+
+
 class RankingOut(Schema):
     round = fields.Nested(RoundOut)
     computed_at = fields.String()
@@ -64,6 +78,8 @@ class RankingOut(Schema):
     black_size = fields.Integer()
     groups = fields.List(fields.Nested(RankedGroupOut))
     not_inspected = fields.List(fields.Nested(PlaceOut))
+    # Published snapshots only: computed when read, so the states are today's.
+    carried_over = fields.List(fields.Nested(CarriedOverOut))
 
 
 def round_in_scope(round_id: int) -> Round:
@@ -93,6 +109,9 @@ def published(round_id):
 @roles_required("supervisor", "admin")
 @blp.response(201, RankingOut)
 def publish_round(round_id):
-    result = publish(round_in_scope(round_id), authenticate())
+    try:
+        result = publish(round_in_scope(round_id), authenticate())
+    except PublishRuleError as exc:
+        raise RuleRefused(exc, ("round_not_closed",))
     db.session.commit()
     return result

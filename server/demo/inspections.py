@@ -17,6 +17,7 @@ from ..extensions import db
 from sync.clock import TOWNSHIP_TZ
 from ..models import Assignment, Round, VillagerGroup
 from ..phones.push import push_records
+from ..admin.rounds import close_round
 from ..review.rankings import publish
 
 DEMO_CLIENT_ID = "00000000-0000-4000-8000-00000000de70"
@@ -126,7 +127,7 @@ def add_previous_round(current: Round, groups: list[VillagerGroup], users: dict,
     ends_on = current.starts_on - timedelta(days=1)
     previous = Round(township_id=current.township_id, name=f"{ends_on.year}年{ends_on.month}月评比",
                      starts_on=ends_on.replace(day=1), ends_on=ends_on,
-                     rubric_id=current.rubric_id, state="closed")
+                     rubric_id=current.rubric_id, state="open")
     db.session.add(previous)
     db.session.flush()
     by_user = {}
@@ -141,5 +142,6 @@ def add_previous_round(current: Round, groups: list[VillagerGroup], users: dict,
         by_user.setdefault(assignment.user_id, []).append(payload)
     db.session.flush()
     push_as_their_inspectors(users, by_user)
+    close_round(previous)
     publish(previous, users["supervisor1"])
     return previous

@@ -22,6 +22,7 @@ class FlagContext:
     round_end: date
     assigned: bool
     received_at: datetime
+    late: bool = False
     duplicate_shas: set = field(default_factory=set)  # also shown by another inspection
     near_shas: set = field(default_factory=set)       # near-duplicate in another group
 
@@ -44,6 +45,8 @@ def compute_flags(content: dict, ctx: FlagContext,
                                    round_start=ctx.round_start, round_end=ctx.round_end)
     if has_conflict:
         flags.append(rules.CONFLICT)
+    if ctx.late:
+        flags.append(rules.LATE)
     if any(photo_flags):
         flags.append(rules.FLAGGED_PHOTO)
     return sorted(set(flags)), photo_flags
@@ -67,6 +70,7 @@ def refresh_flags(inspection: Inspection) -> None:
     ctx = FlagContext(
         group_lat=group.lat, group_lon=group.lon, round_start=round_.starts_on,
         round_end=round_.ends_on, assigned=assigned, received_at=inspection.received_at,
+        late=inspection.late,
         duplicate_shas=shas_shown_elsewhere(shas, {inspection.id}),
         near_shas={sha for sha in shas if is_near_duplicate(sha, inspection)})
     content = {"started_at": inspection.started_at, "finished_at": inspection.finished_at,

@@ -1,11 +1,13 @@
 """Pull: the change log turned into the pages a phone applies."""
 from collections import defaultdict
 
+from ..admin.rounds import round_data
 from ..changes import GLOBAL
 from ..extensions import db
 from .content import inspection_data
 from ..models import (Assignment, Change, Comment, Inspection, Photo, Recheck, Rectification,
-                     Round, RubricVersion, User, Village, VillagerGroup)
+                      Round, RubricVersion, User, Village, VillagerGroup)
+from ..review.rectifications import rectification_data
 
 
 def changes_after(user: User, after: int, limit: int) -> tuple[list[Change], bool]:
@@ -32,13 +34,6 @@ def _group(g: VillagerGroup) -> dict:
             "lat": g.lat, "lon": g.lon}
 
 
-def _round(r: Round) -> dict:
-    return {"id": r.id, "name": r.name, "starts_on": r.starts_on.isoformat(),
-            "ends_on": r.ends_on.isoformat(), "state": r.state,
-            "rubric_version": r.rubric.version, "red_size": r.red_size,
-            "black_size": r.black_size}
-
-
 def _assignment(a: Assignment) -> dict:
     return {"id": a.id, "round_id": a.round_id, "group_id": a.group_id, "user_id": a.user_id,
             "team_id": a.team_id}
@@ -62,23 +57,17 @@ def _recheck(r: Recheck) -> dict:
     return recheck_data(r)
 
 
-def _rectification(r: Rectification) -> dict:
-    from ..review.rechecks import rectification_data
-
-    return rectification_data(r)
-
-
 # type → (model, the column its entity_id names, that column's type, serializer)
 ENTITIES = {
     "rubric": (RubricVersion, RubricVersion.version, int, _rubric),
     "village": (Village, Village.id, int, _village),
     "group": (VillagerGroup, VillagerGroup.id, int, _group),
-    "round": (Round, Round.id, int, _round),
+    "round": (Round, Round.id, int, round_data),
     "assignment": (Assignment, Assignment.id, int, _assignment),
     "inspection": (Inspection, Inspection.id, str, inspection_data),
     "comment": (Comment, Comment.id, int, _comment),
     "photo_review": (Photo, Photo.id, str, _photo_review),
-    "rectification": (Rectification, Rectification.id, int, _rectification),
+    "rectification": (Rectification, Rectification.id, int, rectification_data),
     "recheck": (Recheck, Recheck.id, str, _recheck),
 }
 # Types whose version is their own counter (the one push answers); the rest use the seq.

@@ -20,7 +20,7 @@ from sync.merge import CONTENT_FIELDS, INSPECTION, Shape, content_of, merge_revi
 from sync.reasons import Reason, as_data, english
 from sync.rectification import item_key
 from sync.states import (APPLIED, CHANGED_OUTCOMES, CONFLICT, DUPLICATE, HAS_ISSUES, MERGED,
-                         RECEIVED, REJECTED_PUSH)
+                         OPEN, RECEIVED, REJECTED_PUSH)
 from sync.validation import inspection_reasons
 
 from ..changes import record_change
@@ -67,7 +67,7 @@ class ReferenceData:
         return FlagContext(group_lat=lat, group_lon=lon, round_start=round_.starts_on,
                            round_end=round_.ends_on, received_at=received_at,
                            assigned=(content["round_id"], content["group_id"]) in self.assigned,
-                           duplicate_shas=set(duplicate_shas), near_shas=set(near_shas))
+                           late=round_.state != OPEN, duplicate_shas=set(duplicate_shas), near_shas=set(near_shas))
 
 
 @dataclass
@@ -250,6 +250,7 @@ def create_in_bulk(ctx: PushContext, payloads: list[dict], results: list[dict],
             **{k: content[k] for k in content if k != "photos"}, "id": payload["id"],
             "township_id": ctx.user.township_id, "inspector_id": ctx.user.id, "version": 1,
             "review_state": "received", "flags": flags, "has_conflict": False,
+            "late": ctx.refs.rounds[payload["round_id"]].state != OPEN,
             "received_at": now, "updated_at": now})
         photos += [{**record, "inspection_id": payload["id"], "position": n, "flags": f}
                    for n, (record, f) in enumerate(zip(content["photos"], photo_flags))]
@@ -407,7 +408,16 @@ def update_record(ctx: PushContext, kind: Kind, row, payload: dict) -> tuple[Out
     return Outcome(outcome, row.version), row
 
 
+def note_lateness(inspection: Inspection, round_: Round) -> None:
+    """Pushed once its round is closed or published: stored, never lost, but counted only
+    after a supervisor admits it (again, if it was admitted before this edit)."""
+    if round_.state != OPEN:
+        inspection.late = True
+        inspection.admitted_at = inspection.admitted_by = None
+
+
 def refresh_inspection(ctx: PushContext, inspection: Inspection) -> None:
+    note_lateness(inspection, ctx.refs.rounds[inspection.round_id])
     refresh_flags(inspection)
     refresh_sharing_inspections({inspection.id}, {p.sha256 for p in inspection.photos})
 

@@ -9,7 +9,8 @@ from sync.validation import recheck_reasons
 from ..changes import record_change
 from ..extensions import db
 from ..models import Recheck, RecheckPhoto, RecheckRevision
-from ..review.rechecks import locked_rectification, rectification_state_now
+from ..review.rechecks import locked_rectification
+from ..review.rectifications import state_of
 from .content import content_from_row
 from .push import Kind, PushContext
 
@@ -18,7 +19,7 @@ def refresh_recheck(ctx: PushContext, recheck: Recheck) -> None:
     """Items reported fixed await a supervisor's review; a recheck of a rectification
     closed already changes nothing of it and is flagged (it is kept all the same)."""
     rectification = locked_rectification(recheck.rectification_id)
-    closed = rectification_state_now(rectification) == RECTIFICATION_CLOSED
+    closed = state_of(rectification) == RECTIFICATION_CLOSED
     if not closed:
         for item in rectification.items:
             entry = recheck.items.get(item_key(item.criterion, item.item)) or {}

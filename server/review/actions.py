@@ -74,6 +74,20 @@ def review_inspection(inspection: Inspection, user: User, state: str,
             "comment": comment_data(saved) if saved else None}
 
 
+def admit_inspection(inspection: Inspection, user: User, reason: str | None) -> dict:
+    """A late inspection (pushed once its round was closed) is counted from now on: the
+    round's live ranking changes, a published snapshot never does. A reason is required."""
+    reason = required_text(reason, "reason", "reason_required")
+    if not inspection.late or inspection.admitted_at is not None:
+        raise InputError({"id": [Reason("not_late")]})
+    inspection.admitted_at, inspection.admitted_by = utcnow(), user.id
+    record_audit("admit_inspection", "inspection", inspection.id, reason=reason, user=user,
+                 detail={"round_id": inspection.round_id, "version": inspection.version})
+    bump_data_version(inspection.round_id)
+    return {"id": inspection.id, "late": True,
+            "admitted_at": inspection.admitted_at.isoformat(), "admitted_by": user.id}
+
+
 def deduction_void(photo: Photo) -> bool:
     """True if every photo supporting this photo's deduction has been rejected."""
     return (photo.criterion, photo.item) in void_of(photo.inspection)

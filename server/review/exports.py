@@ -82,6 +82,23 @@ def ranking_table(ranking: dict, lang: str) -> list[list]:
     return rows
 
 
+def combined_table(result: dict, lang: str) -> list[list]:
+    """Header + one row per group of a combined result, then the groups not ranked."""
+    header = [t(f"ex.{c}", lang) for c in (
+        "rank", "village", "group", "score", "rounds", "partial", "list", "veto", "reason")]
+    rows = [header]
+    for g in result["groups"]:
+        rows.append([
+            g["rank"], _place(g, "village", lang), _place(g, "name", lang), g["score"],
+            g["rounds"], _yes(g["partial"], lang),
+            t(f"list.{g['list']}", lang) if g["list"] else "", _yes(g["veto"], lang),
+            reason_in(g, lang)])
+    for g in result["not_ranked"]:
+        rows.append(["", _place(g, "village", lang), _place(g, "name", lang), None, 0, "",
+                     t("cb.not_ranked", lang), "", ""])
+    return rows
+
+
 def scores_table(round_, lang: str) -> list[list]:
     """Every submitted inspection of the round (rejected ones too, marked not counted),
     with its total and each criterion's score as the ranking sees them."""
@@ -97,7 +114,7 @@ def scores_table(round_, lang: str) -> list[list]:
         db.select(VillagerGroup).join(Village).where(Village.township_id == round_.township_id)
         .options(joinedload(VillagerGroup.village))).scalars()}
     names = dict(db.session.execute(db.select(User.id, User.display_name)).all())
-    for s in scored_inspections(round_, include_rejected=True, rubrics=rubrics):
+    for s in scored_inspections(round_, include_uncounted=True, rubrics=rubrics):
         group = groups[s.group_id]
         rows.append([
             s.id, _place({"v": group.village.name, "v_en": group.village.name_en}, "v", lang),

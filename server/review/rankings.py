@@ -23,7 +23,9 @@ from ..audit import record_audit
 from ..changes import record_change
 from ..extensions import db
 from ..models import PublishedRanking, RankingCache, Round, User, Village, VillagerGroup, utcnow
+from .publishing import check_publishable
 from .reasons import spelled
+from .rectifications import carried_over, open_rectifications
 from .scoring import scored_inspections
 
 TREND_ROUNDS = 6
@@ -147,7 +149,8 @@ def _compute_ranking(round_: Round, previous_ranks: dict | None) -> dict:
 
 
 def round_info(round_: Round) -> dict:
-    return {"id": round_.id, "name": round_.name, "starts_on": round_.starts_on.isoformat(),
+    return {"id": round_.id, "name": round_.name, "name_en": round_.name_en,
+            "starts_on": round_.starts_on.isoformat(),
             "ends_on": round_.ends_on.isoformat(), "state": round_.state}
 
 
@@ -202,9 +205,13 @@ def _store_cache(round_id: int, data_version: int, computed_at, result: dict) ->
 
 def published_ranking(round_: Round, version: int | None = None) -> dict | None:
     """A published snapshot (the latest unless `version` is given), as it was frozen,
-    its reasons spelt out."""
+    its reasons spelt out, with the earlier rounds' rectifications still open."""
     result = _published_result(round_, version)
-    return None if result is None else spelled(result)
+    return None if result is None else _as_published(round_, result)
+
+
+def _as_published(round_: Round, result: dict) -> dict:
+    return {**spelled(result), "carried_over": carried_over(round_)}
 
 
 def _published_result(round_: Round, version: int | None = None) -> dict | None:
@@ -219,7 +226,9 @@ def _published_result(round_: Round, version: int | None = None) -> dict | None:
 
 
 def publish(round_: Round, user: User) -> dict:
-    """Freeze the current ranking as a new published version; the caller commits."""
+    """Freeze the current ranking as a new published version; PublishRuleError while the
+    round is open. The caller commits."""
+    check_publishable(round_)
     live = _live_result(round_)
     db.session.execute(db.select(Round).where(Round.id == round_.id).with_for_update())
     last = db.session.execute(
@@ -238,7 +247,8 @@ def publish(round_: Round, user: User) -> dict:
     record_audit("publish_round", "round", round_.id, user=user,
                  detail={"version": last + 1, "data_version": round_.data_version})
     record_change(db.session, "round", round_.id, round_.township_id)
-    return spelled(result)
+    open_rectifications(round_, result, last + 1, now)
+    return _as_published(round_, result)
 
 
 def published_versions(round_id: int) -> list[PublishedRanking]:

@@ -6,11 +6,8 @@ every phone of the township. The caller commits; the API and the pages both call
 """
 from __future__ import annotations
 
-from datetime import datetime
-
-from sync.clock import TOWNSHIP_TZ
 from sync.reasons import Reason
-from sync.rectification import item_key, rectification_state
+from sync.rectification import item_key
 from sync.states import (APPROVED, HAS_ISSUES, ITEM_CLOSED, ITEM_OPEN, RECEIVED,
                          RECHECK_DECISIONS)
 
@@ -20,23 +17,7 @@ from ..errors import InputError
 from ..extensions import db
 from ..models import Recheck, Rectification, RectificationItem, User, utcnow
 from .actions import MAX_TEXT, required_text
-
-
-def rectification_state_now(rectification: Rectification) -> str:
-    """open, overdue or closed, as of today in the township."""
-    return rectification_state([item.state for item in rectification.items],
-                               rectification.deadline, datetime.now(TOWNSHIP_TZ).date())
-
-
-def rectification_data(rectification: Rectification) -> dict:
-    """A rectification as pull sends it (contract, type `rectification`)."""
-    return {"id": rectification.id, "round_id": rectification.round_id,
-            "group_id": rectification.group_id,
-            "deadline": rectification.deadline.isoformat(),
-            "state": rectification_state_now(rectification),
-            "items": [{"criterion": i.criterion, "item": i.item, "count": i.count,
-                       "photo_ids": i.photo_ids, "state": i.state}
-                      for i in rectification.items]}
+from .rectifications import state_of
 
 
 def locked_rectification(rectification_id: int) -> Rectification:
@@ -100,7 +81,7 @@ def review_recheck(recheck: Recheck, decisions, comment: str | None, user: User)
     recheck.version += 1
     recheck.updated_at = now
     db.session.flush()
-    state = rectification_state_now(rectification)
+    state = state_of(rectification)
     record_audit("review_recheck", "recheck", recheck.id, reason=comment, user=user,
                  detail={"items": decisions, "from": previous, "to": recheck.review_state,
                          "version": recheck.version, "rectification_id": rectification.id,

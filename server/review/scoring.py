@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
+import sqlalchemy as sa
 from sync.flags import void_deductions
 from sync.rubric import InspectionScore, score_inspection
 from sync.states import COUNTED_STATES
@@ -17,6 +18,14 @@ from sync.states import COUNTED_STATES
 from ..admin.rubrics import rubrics_by_version
 from ..extensions import db
 from ..models import Inspection, Photo, Round
+
+
+def counted_clause():
+    """What the ranking counts: submitted, not rejected, and not late unless a
+    supervisor admitted it (domain.md, "Merging into rankings" and "Round lifecycle")."""
+    return sa.and_(Inspection.status == "submitted",
+                   Inspection.review_state.in_(COUNTED_STATES),
+                   sa.or_(Inspection.late.is_(False), Inspection.admitted_at.is_not(None)))
 
 
 @dataclass(frozen=True)
@@ -28,10 +37,12 @@ class ScoredInspection:
     review_state: str
     score: InspectionScore
     void: frozenset          # {(criterion, item)} dropped for lack of accepted evidence
+    # Late and not admitted: stored and shown, not counted.
+    waiting_admission: bool = False
 
     @property
     def counted(self) -> bool:
-        return self.review_state in COUNTED_STATES
+        return self.review_state in COUNTED_STATES and not self.waiting_admission
 
 
 def _void(criteria: dict | None, photos: list, rejected: set) -> frozenset:
@@ -60,7 +71,8 @@ def scored(inspection: Inspection, rubrics: dict[int, dict]) -> ScoredInspection
     void = void_of(inspection)
     score = score_inspection(rubrics[inspection.rubric_version], inspection.criteria or {}, void)
     return ScoredInspection(inspection.id, inspection.group_id, inspection.inspector_id,
-                            inspection.review_state, score, void)
+                            inspection.review_state, score, void,
+                            inspection.late and inspection.admitted_at is None)
 
 
 def rejected_photo_support(round_id: int) -> dict[str, dict]:
@@ -83,17 +95,19 @@ def rejected_photo_support(round_id: int) -> dict[str, dict]:
     return out
 
 
-def scored_inspections(round_: Round, *, include_rejected: bool = False,
+def scored_inspections(round_: Round, *, include_uncounted: bool = False,
                        rubrics: dict | None = None) -> list[ScoredInspection]:
-    """The round's submitted inspections (counted ones only unless include_rejected),
+    """The round's submitted inspections (counted ones only unless include_uncounted:
+    then late ones waiting for admission too),
     each scored with its void deductions dropped: a handful of queries for the round."""
     rubrics = rubrics or rubrics_by_version()
     query = db.select(Inspection.id, Inspection.group_id, Inspection.inspector_id,
-                      Inspection.review_state, Inspection.rubric_version,
-                      Inspection.criteria).where(
+                      Inspection.review_state, Inspection.rubric_version, Inspection.criteria,
+                      sa.and_(Inspection.late, Inspection.admitted_at.is_(None))
+                      .label("waiting")).where(
         Inspection.round_id == round_.id, Inspection.status == "submitted")
-    if not include_rejected:
-        query = query.where(Inspection.review_state.in_(COUNTED_STATES))
+    if not include_uncounted:
+        query = query.where(counted_clause())
     support = rejected_photo_support(round_.id)
     fallback = rubrics.get(round_.rubric.version)
     none = {"photos": [], "rejected": set()}
@@ -104,5 +118,5 @@ def scored_inspections(round_: Round, *, include_rejected: bool = False,
         score = score_inspection(rubrics.get(row.rubric_version, fallback), row.criteria or {},
                                  void)
         out.append(ScoredInspection(row.id, row.group_id, row.inspector_id, row.review_state,
-                                    score, void))
+                                    score, void, bool(row.waiting)))
     return out

@@ -7,9 +7,10 @@ from flask import redirect, render_template, url_for
 from flask_login import current_user
 
 from ..admin import users as rules
+from ..admin.rounds import REASON_MAX, township_rounds
 from ..auth import roles_required
 from ..extensions import db
-from ..models import DeviceToken, Round, User, Village
+from ..models import DeviceToken, User, Village
 from ..scope import in_township
 from .blueprints import admin as bp
 from .flashes import flash_message, flash_problems
@@ -24,10 +25,8 @@ def index():
                                .order_by(User.role, User.username)).scalars().all()
     villages = db.session.execute(db.select(Village).where(
         Village.township_id == township_id).order_by(Village.id)).scalars().all()
-    rounds = db.session.execute(db.select(Round).where(
-        Round.township_id == township_id)
-        .order_by(Round.starts_on.desc(), Round.id.desc())).scalars().all()
-    return render_template("web/admin.html", users=users, villages=villages, rounds=rounds)
+    return render_template("web/admin.html", users=users, villages=villages,
+                           rounds=township_rounds(township_id), reason_max=REASON_MAX)
 
 
 @bp.route("/devices/<int:device_id>/revoke", methods=["POST"])

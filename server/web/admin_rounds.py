@@ -17,35 +17,63 @@ from .flashes import flash_message, flash_problems
 from .forms import RoundForm, form_problems
 
 
-@bp.route("/rounds/new", methods=["GET", "POST"])
-@roles_required("admin")
-def new_round():
-    form = RoundForm()
+def round_form(round_: Round | None) -> RoundForm:
+    form = RoundForm(obj=round_) if round_ is not None else RoundForm()
     rubrics = rules.rubric_versions()
     form.rubric_id.choices = [
         SelectChoice(value=r.id, label=f"{r.version}" + (f" · {r.title}" if r.title else ""))
         for r in rubrics]
-    if request.method == "GET" and rubrics:
+    if request.method == "GET" and rubrics and round_ is None:
         form.rubric_id.data = rubrics[0].id
+    return form
+
+
+def round_fields(form: RoundForm) -> dict:
+    return {"name": form.name.data or "", "name_en": form.name_en.data,
+            "starts_on": form.starts_on.data, "ends_on": form.ends_on.data,
+            "rubric_id": form.rubric_id.data, "red_size": form.red_size.data,
+            "black_size": form.black_size.data,
+            "rectification_days": form.rectification_days.data}
+
+
+def round_page(round_: Round | None):
+    """The new-round form, or the edit form of `round_`: one page, the domain's rules."""
+    form = round_form(round_)
     problems = []
     if form.validate_on_submit():
         try:
-            round_ = rules.create_round(
-                current_user.township_id, name=form.name.data or "",
-                starts_on=form.starts_on.data, ends_on=form.ends_on.data,
-                rubric_id=form.rubric_id.data, red_size=form.red_size.data,
-                black_size=form.black_size.data)
+            if round_ is None:
+                saved = rules.create_round(current_user.township_id, **round_fields(form))
+            else:
+                rules.update_round(round_, **round_fields(form))
+                saved = round_
         except rules.RoundRuleError as exc:
+            db.session.rollback()
             problems = exc.problems
         else:
             db.session.commit()
+            if round_ is not None:
+                flash_message("admin.round_saved")
+                return redirect(url_for("admin.index"))
             flash_message("admin.round_created")
-            return redirect(url_for("admin.assignments", round_id=round_.id))
+            return redirect(url_for("admin.assignments", round_id=saved.id))
     elif form.is_submitted():
         problems = form_problems(form)
     return render_template("web/admin_round_form.html", form=form, problems=problems,
-                           limits=rules.LIMITS), \
+                           limits=rules.LIMITS, round=round_), \
         400 if problems else 200
+
+
+@bp.route("/rounds/new", methods=["GET", "POST"])
+@roles_required("admin")
+def new_round():
+    return round_page(None)
+
+
+@bp.route("/rounds/<int:round_id>/edit", methods=["GET", "POST"])
+@roles_required("admin")
+def edit_round(round_id: int):
+    return round_page(in_township(Round, round_id, current_user))
 
 
 @bp.route("/rounds/<int:round_id>/close", methods=["POST"])
@@ -58,6 +86,20 @@ def close_round(round_id: int):
     else:
         db.session.commit()
         flash_message("admin.round_closed")
+    return redirect(url_for("admin.index"))
+
+
+@bp.route("/rounds/<int:round_id>/reopen", methods=["POST"])
+@roles_required("admin")
+def reopen_round(round_id: int):
+    try:
+        rules.reopen_round(in_township(Round, round_id, current_user),
+                           request.form.get("reason", ""))
+    except rules.RoundRuleError as exc:
+        flash_problems(exc.problems, "admin.err_")
+    else:
+        db.session.commit()
+        flash_message("admin.round_reopened")
     return redirect(url_for("admin.index"))
 
 

@@ -5,9 +5,11 @@ from flask import abort, g, render_template, request
 
 from ..extensions import db
 from ..i18n import current_language
-from ..models import PublishedRanking, Round
+from ..models import CombinedResult, PublishedCombined, PublishedRanking, Round
+from ..review.combined import published_combined
 from ..review.rankings import published_ranking
 from ..review.reasons import reason_in
+from ..review.rectifications import summary, township_rectifications
 from ..scope import id_arg
 from .blueprints import board as bp
 
@@ -45,8 +47,26 @@ def index():
         result = published_ranking(round_)
         boards.append({"round": round_, "result": result, "published_on": datetime.fromisoformat(
                            result["published"]["published_at"]),
+                       "red": listed(result, "red"), "black": listed(result, "black"),
+                       "rectifications": [summary(r, state) for r, state in
+                                          township_rectifications(round_.township_id,
+                                                                  round_id=round_.id)]})
+    return render_template("web/board.html", boards=boards, combined=combined_boards())
+
+
+def combined_boards() -> list[dict]:
+    """Every combined result with a published snapshot, newest first, with its lists."""
+    found = db.session.execute(
+        db.select(CombinedResult)
+        .where(CombinedResult.id.in_(db.select(PublishedCombined.combined_id)))
+        .order_by(CombinedResult.id.desc())).scalars().all()
+    boards = []
+    for combined in found:
+        result = published_combined(combined)
+        boards.append({"combined": combined, "result": result, "published_on":
+                       datetime.fromisoformat(result["published"]["published_at"]),
                        "red": listed(result, "red"), "black": listed(result, "black")})
-    return render_template("web/board.html", boards=boards)
+    return boards
 
 
 @bp.route("/rounds/<int:round_id>/poster")
@@ -64,4 +84,23 @@ def poster(round_id: int):
     return render_template(
         "web/poster.html", result=result, size=size if size in POSTER_SIZES else "a4",
         red=listed(result, "red"), black=listed(result, "black"), period=period,
+        published_on=datetime.fromisoformat(result["published"]["published_at"]))
+
+
+@bp.route("/combined/<int:combined_id>/poster")
+def combined_poster(combined_id: int):
+    """The poster of a published combined result, in Chinese, for the whole period."""
+    combined = db.session.get(CombinedResult, combined_id)
+    result = published_combined(combined, id_arg("version", "published version")) \
+        if combined else None
+    if result is None:
+        abort(404)
+    size = request.args.get("size", "a4")
+    g.lang = "zh"
+    period = (min(date.fromisoformat(r["starts_on"]) for r in result["rounds"]),
+              max(date.fromisoformat(r["ends_on"]) for r in result["rounds"]))
+    return render_template(
+        "web/poster.html", result=result, heading=result["combined"]["name"],
+        size=size if size in POSTER_SIZES else "a4", red=listed(result, "red"),
+        black=listed(result, "black"), period=period,
         published_on=datetime.fromisoformat(result["published"]["published_at"]))

@@ -34,11 +34,13 @@ class UserForm(FlaskForm):
 
 class RoundForm(FlaskForm):
     name = StringField("name")
+    name_en = StringField("name_en")
     starts_on = DateField("starts_on", validators=[DataRequired(message="date")])
     ends_on = DateField("ends_on", validators=[DataRequired(message="date")])
     rubric_id = SelectField("rubric_id", coerce=int, validate_choice=False)
     red_size = IntegerField("red_size", validators=[Optional()])
     black_size = IntegerField("black_size", validators=[Optional()])
+    rectification_days = IntegerField("rectification_days", validators=[Optional()])
 
 
 # WTForms' own English messages (bad dates, numbers, choices) as problem codes.

@@ -19,8 +19,8 @@ from ..extensions import db
 from ..i18n import format_datetime, t
 from ..models import (REVIEW_STATES, AuditEntry, Blob, Comment, Inspection, Photo, Round, User,
                       Village, VillagerGroup)
-from ..review.actions import (conflict_choices, duplicate_assessments, resolve_conflict,
-                              review_inspection, review_photo)
+from ..review.actions import (admit_inspection, conflict_choices, duplicate_assessments,
+                              resolve_conflict, review_inspection, review_photo)
 from ..review.scoring import rubrics_for, scored
 from ..scope import id_arg, in_township
 from .blueprints import review as bp
@@ -206,6 +206,22 @@ def review_an_inspection(inspection_id: str):
         "/review/") else url_for("review.inspection", inspection_id=inspection_id), 303)
 
 
+@bp.route("/inspections/<inspection_id>/admit", methods=["POST"])
+@roles_required(*SUPERVISORS)
+def admit(inspection_id: str):
+    """A late inspection counts from now on."""
+    found = in_township(Inspection, inspection_id, current_user, lock=True)
+    try:
+        admit_inspection(found, current_user, request.form.get("reason"))
+    except InputError as exc:
+        db.session.rollback()
+        flash(refusal(exc))
+    else:
+        db.session.commit()
+        flash("rv.admitted_now")
+    return redirect(url_for("review.inspection", inspection_id=inspection_id), 303)
+
+
 @bp.route("/photos/<photo_id>/review", methods=["POST"])
 @roles_required(*SUPERVISORS)
 def review_a_photo(photo_id: str):
@@ -231,7 +247,7 @@ def blob(sha: str, variant: str):
     the same rule, the photos of inspections and rechecks of their township."""
     if variant not in VARIANTS or len(sha) != 64:
         abort(404)
-    if not may_read(current_user, sha) or not ensure_blob_row(sha):
+    if not may_read(current_user, sha, variant) or not ensure_blob_row(sha):
         abort(404)
     mime = db.session.get(Blob, sha).mime if variant == "original" else "image/jpeg"
     response = send_file(blobstore().open(sha, variant), mimetype=mime,

@@ -1,5 +1,5 @@
 """Supervisor pages: a round's rankings (with trends), publishing, and exports."""
-from flask import abort, flash, redirect, render_template, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from sync.rubric import score_text
@@ -9,9 +9,12 @@ from ..review.exports import TABLES, photos_zip, ranking_table, scores_table, sp
 from ..extensions import db
 from ..i18n import current_language, t
 from ..models import Round
+from ..review.publishing import PublishRuleError, publish_basis
 from ..review.rankings import live_ranking, publish, published_ranking, published_versions, trend
+from ..review.rectifications import carried_over
 from ..scope import id_arg, in_township
 from .blueprints import review as bp
+from .flashes import flash_problems
 from .review import SUPERVISORS
 SPARK_W, SPARK_H, SPARK_PAD = 120, 28, 3
 
@@ -59,17 +62,28 @@ def rankings(round_id: int):
     return render_template(
         "web/rankings.html", round=round_, ranking=ranking, trends=trends,
         trend_rounds=rounds, rounds=all_rounds, versions=published_versions(round_.id),
-        spark=(SPARK_W, SPARK_H), exports=TABLES)
+        spark=(SPARK_W, SPARK_H), exports=TABLES, carried=carried_over(round_))
 
 
-@bp.route("/rounds/<int:round_id>/publish", methods=["POST"])
+@bp.route("/rounds/<int:round_id>/publish", methods=["GET", "POST"])
 @roles_required(*SUPERVISORS)
 def publish_round(round_id: int):
+    """GET: what the lists rest on, and the confirm button; POST: publish."""
     round_ = in_township(Round, round_id, current_user)
-    publish(round_, current_user)
-    db.session.commit()
-    flash("rk.published")
-    return redirect(url_for("review.rankings", round_id=round_id), 303)
+    if request.method == "POST":
+        try:
+            publish(round_, current_user)
+        except PublishRuleError as exc:
+            db.session.rollback()
+            flash_problems(exc.problems, "rk.err_")
+        else:
+            db.session.commit()
+            flash("rk.published")
+        return redirect(url_for("review.rankings", round_id=round_id), 303)
+    ranking = live_ranking(round_)
+    return render_template("web/publish_confirm.html", round=round_, ranking=ranking,
+                           basis=publish_basis(round_, ranking),
+                           versions=published_versions(round_.id))
 
 
 @bp.route("/rounds/<int:round_id>/export/<kind>.<fmt>")

@@ -13,7 +13,8 @@ from ..auth import roles_required
 from ..errors import InputError
 from ..extensions import db
 from ..models import Blob, Photo, Recheck, Rectification, VillagerGroup
-from ..review.rechecks import rectification_state_now, review_recheck
+from ..review.rechecks import review_recheck
+from ..review.rectifications import state_of
 from ..scope import in_township
 from .blueprints import review as bp
 from .review import SUPERVISORS, refusal
@@ -65,7 +66,7 @@ def recheck_view(recheck: Recheck) -> dict:
             "after": after.get(key, []), "reported": (recheck.items or {}).get(key),
             "decision": (recheck.item_states or {}).get(key)})
     return {"recheck": recheck, "rectification": rectification, "items": items,
-            "present": present, "rectification_state": rectification_state_now(rectification)}
+            "present": present, "rectification_state": state_of(rectification)}
 
 
 @bp.route("/rechecks/<recheck_id>")

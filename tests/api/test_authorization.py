@@ -9,7 +9,8 @@ import zipfile
 
 import pytest
 
-from tests.support.factories import inspection, jpeg_bytes, photo_record, reference, upload
+from tests.support.factories import (close_round, inspection, jpeg_bytes, photo_record, reference,
+                                     upload)
 
 ROLES = ("anonymous", "inspector_a", "inspector_b", "supervisor", "admin", "revoked")
 USERS = {"inspector_a": "inspector1", "inspector_b": "inspector2",
@@ -106,7 +107,8 @@ def test_authorization_matrix(world, role):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_who_may_publish(world, role):
+def test_who_may_publish(app, world, role):
+    close_round(app, world["ref"]["round"]["id"])
     method, path, kwargs = requests(world, role)["publish"]
     assert call(world, role, method, path, **kwargs).status_code == EXPECTED[role]["publish"]
 

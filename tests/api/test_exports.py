@@ -8,8 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.support.web import login
-from tests.support.factories import with_photos
-from tests.support.factories import inspection, reference
+from tests.support.factories import close_round, inspection, reference, with_photos
 
 
 @pytest.fixture
@@ -74,6 +73,7 @@ def test_scores_and_a_published_version(setup, api):
     assert totals == sorted(float(r[6]) for r in rows[1:])
 
     assert web.get(f"/review/rounds/{round_id}/export/rankings.csv?version=1").status_code == 404
+    close_round(api.client.application, round_id)
     api.as_user("supervisor1").post(f"/rounds/{round_id}/publish")
     rows = read_csv(web.get(f"/review/rounds/{round_id}/export/rankings.csv?version=1").data)
     assert float(rows[1][3]) == setup["ranking"]["groups"][0]["score"]

@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from tests.support.factories import inspection
+from tests.support.factories import close_round, inspection
 from tests.support.snapshots import OLD_REASON, OLD_REASON_EN, publish_old_snapshot
 from tests.support.web import csrf_token
 
@@ -44,6 +44,7 @@ def test_the_api_gives_reasons_as_data_and_in_both_languages(phone, boss, vetoed
     assert live["list"] == "black"
     assert live["reasons"] == VETO_REASONS
     assert (live["reason"], live["reason_en"]) == (VETO_REASON, VETO_REASON_EN)
+    close_round(boss.client.application, round_id)
     published = boss.post(f"/rounds/{round_id}/publish").get_json()
     assert group(published, vetoed["a"]) == live
     frozen = phone.get(f"/rounds/{round_id}/rankings/published").get_json()
@@ -61,6 +62,7 @@ def test_pages_board_poster_and_exports_word_the_reasons_in_their_language(clien
         f"/review/rounds/{round_id}/export/rankings.csv?lang=zh").data)
     assert VETO_REASON_EN in reason_cells(web.get(
         f"/review/rounds/{round_id}/export/rankings.csv?lang=en").data)
+    close_round(web.application, round_id)
     web.post(f"/review/rounds/{round_id}/publish", data={"csrf_token": csrf_token(page)})
     assert VETO_REASON in client.get("/board/?lang=zh").get_data(as_text=True)
     assert VETO_REASON_EN in client.get("/board/?lang=en").get_data(as_text=True)

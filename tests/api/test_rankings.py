@@ -3,8 +3,7 @@ import pytest
 
 from server.extensions import db
 from server.models import AuditEntry, RankingCache, Round
-from tests.support.factories import with_photos
-from tests.support.factories import inspection
+from tests.support.factories import close_round, inspection, with_photos
 
 FIELDS = {"group_id", "village", "name", "rank", "score", "raw_score", "inspections",
           "inspectors", "low_confidence", "veto", "list", "reason", "change"}
@@ -89,6 +88,7 @@ def test_publish_freezes_a_snapshot_and_republishing_adds_a_version(app, phone, 
     round_id = scored_round["round_id"]
     assert phone.get(f"/rounds/{round_id}/rankings/published").status_code == 404
     assert phone.post(f"/rounds/{round_id}/publish").status_code == 403
+    close_round(app, round_id)
     response = boss.post(f"/rounds/{round_id}/publish")
     assert response.status_code == 201
     first = response.get_json()
@@ -124,13 +124,14 @@ def test_change_from_the_previous_round(app, phone, scored_round):
         earlier = Round(township_id=current.township_id, name="上月",
                         starts_on=current.starts_on - timedelta(days=40),
                         ends_on=current.starts_on - timedelta(days=10),
-                        rubric_id=current.rubric_id, state="closed")
+                        rubric_id=current.rubric_id, state="open")
         db.session.add(earlier)
         db.session.commit()
         earlier_id = earlier.id
     # last round: C first, A second; B not inspected
     phone.push(inspection(earlier_id, scored_round["c"]),
                inspection(earlier_id, scored_round["a"], deductions={"roads": {"road_dirty": 1}}))
+    close_round(app, earlier_id)
     groups = by_group(phone.get(f"/rounds/{round_id}/rankings").get_json())
     assert groups[scored_round["c"]]["change"] == 1 - 3
     assert groups[scored_round["a"]]["change"] == 2 - 2

@@ -7,7 +7,7 @@ import pytest
 
 from server.extensions import db
 from server.models import Recheck, RecheckPhoto, Rectification
-from server.review.rechecks import rectification_state_now
+from server.review.rectifications import state_of
 from tests.support.factories import (jpeg_bytes, make_rectification, photo_record, recheck,
                                      uploaded)
 
@@ -31,7 +31,7 @@ def item_states(app, rectification_id):
     with app.app_context():
         row = db.session.get(Rectification, rectification_id)
         return ({f"{i.criterion}.{i.item}": i.state for i in row.items},
-                rectification_state_now(row))
+                state_of(row))
 
 
 def after_photo(phone, key, seed=50):

@@ -6,8 +6,8 @@ import pytest
 from server.extensions import db
 from server.models import Comment, Inspection, Photo
 from tests.support.web import csrf_token, login
-from tests.support.factories import make_conflict, open_conflict, with_photos
-from tests.support.factories import inspection
+from tests.support.factories import (close_round, inspection, make_conflict, open_conflict,
+                                     with_photos)
 
 
 @pytest.fixture
@@ -182,6 +182,7 @@ def test_rankings_page_publish_board_and_poster(app, client, web, phone, ref, pu
     assert ">95.0<" in body    # one group: WR = R
     assert client.get("/board/").status_code == 200 and "还没有发布" in text(client.get("/board/"))
     assert client.get(f"/board/rounds/{round_id}/poster").status_code == 404
+    close_round(app, round_id)
     response = web.post(f"/review/rounds/{round_id}/publish", data={"csrf_token": csrf_token(page)})
     assert response.status_code == 303
     board = text(client.get("/board/"))      # anonymous

@@ -4,7 +4,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from server.scope import MAX_ID
 from server.security import HEADERS
-from tests.support.factories import inspection, with_photos
+from tests.support.factories import close_round, inspection, with_photos
 from tests.support.web import csrf_token, login
 
 HUGE = "99999999999999999999"
@@ -23,6 +23,7 @@ def published(web, phone, ref):
     pushed = with_photos(phone, ref, ref["assigned"][0], {"collection": {"bins": 1}})
     round_id = ref["round"]["id"]
     page = web.get(f"/review/rounds/{round_id}/rankings")
+    close_round(web.application, round_id)
     assert web.post(f"/review/rounds/{round_id}/publish",
                     data={"csrf_token": csrf_token(page)}).status_code == 303
     return {"round_id": round_id, "inspection": pushed}

@@ -155,3 +155,65 @@ def test_copy_assignments_from_the_previous_round():
     assert assignees(created.id) == expected and (added, removed) == (len(expected), 0)
     assert [e.action for e in audit_entries()] == ["create_round", "copy_assignments"]
     assert audit_entries()[1].detail == {"from_round": first.id, "added": added, "removed": 0}
+
+
+# ---- the round lifecycle (domain.md, "Round lifecycle") ------------------------------
+
+def test_a_round_overlapping_another_is_refused_by_a_day():
+    current = the_round()
+    assert refused(starts_on=current.ends_on, ends_on=current.ends_on + timedelta(days=27)) == [
+        ("starts_on", "overlapping_round", {"name": current.name,
+                                            "starts_on": current.starts_on.isoformat(),
+                                            "ends_on": current.ends_on.isoformat()})]
+    # inside, around and before-into the current one: all refused
+    assert refused(starts_on=current.starts_on + timedelta(days=1),
+                   ends_on=current.starts_on + timedelta(days=2))[0][1] == "overlapping_round"
+    assert refused(starts_on=current.starts_on - timedelta(days=5),
+                   ends_on=current.ends_on + timedelta(days=5))[0][1] == "overlapping_round"
+    next_round()   # the day after the current one ends: fine
+    db.session.commit()
+
+
+def test_editing_a_round_keeps_the_rules_and_is_audited():
+    created = next_round()
+    db.session.commit()
+    current = the_round()
+    with pytest.raises(rounds.RoundRuleError) as exc:
+        rounds.update_round(created, name="下月", starts_on=current.ends_on,
+                            ends_on=created.ends_on, rubric_id=rubric_id())
+    assert problems_of(exc.value)[0][1] == "overlapping_round"
+    db.session.rollback()
+    rounds.update_round(created, name="下月评比", name_en="Next month", starts_on=created.starts_on,
+                        ends_on=created.ends_on, rubric_id=rubric_id(), rectification_days=10)
+    db.session.commit()
+    edited = db.session.get(Round, created.id)
+    assert (edited.name_en, edited.rectification_days) == ("Next month", 10)
+    assert [e.action for e in audit_entries()] == ["create_round", "edit_round"]
+
+
+def test_a_deadline_setting_out_of_range_is_a_field_problem():
+    assert refused(rectification_days=0) == [
+        ("rectification_days", "rectification_days", {"max": rounds.MAX_RECTIFICATION_DAYS})]
+
+
+def test_reopen_needs_a_closed_unpublished_round_and_a_reason():
+    current = the_round()
+    with pytest.raises(rounds.RoundRuleError) as exc:
+        rounds.reopen_round(current, "忘记了一个组")
+    assert problems_of(exc.value) == [(None, "round_not_closed", {})]
+    rounds.close_round(current)
+    with pytest.raises(rounds.RoundRuleError) as exc:
+        rounds.reopen_round(current, "  ")
+    assert problems_of(exc.value) == [("reason", "reason_required", {})]
+    rounds.reopen_round(current, "忘记了一个组")
+    db.session.commit()
+    assert db.session.get(Round, current.id).state == "open"
+    entry = audit_entries()[-1]
+    assert (entry.action, entry.reason) == ("reopen_round", "忘记了一个组")
+    current.state = "published"
+    with pytest.raises(rounds.RoundRuleError) as exc:
+        rounds.reopen_round(current, "再改一下")
+    assert problems_of(exc.value) == [(None, "round_published", {})]
+    with pytest.raises(rounds.RoundRuleError):
+        rounds.update_round(current, name="x", starts_on=current.starts_on,
+                            ends_on=current.ends_on, rubric_id=rubric_id())

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from server.admin.rounds import close_round
 from server.extensions import db
 from server.models import (Inspection, Photo, PublishedRanking, RankingCache, Round, User, Village,
                            VillagerGroup)
@@ -143,6 +144,7 @@ def test_publishing_freezes_and_versions(app):
     a, = groups(1)
     add(r, a, {"roads": {"road_dirty": 2}})
     boss = db.session.get(User, user_id("supervisor1"))
+    close_round(r)
     first = rankings.publish(r, boss)
     db.session.commit()
     add(r, a, {"roads": {"road_dirty": 8}}, inspector="inspector2")
@@ -196,6 +198,7 @@ def test_results_hold_reasons_as_data_and_hand_them_out_spelt(app):
                                  "Bin broken, uncovered or overflowing ×1")
     [cached] = db.session.get(RankingCache, r.id).result["groups"]
     assert cached["reasons"] == reasons and "reason" not in cached and "reason_en" not in cached
+    close_round(r)
     published = rankings.publish(r, db.session.get(User, user_id("supervisor1")))
     db.session.commit()
     assert published["groups"][0]["reason"] == live["reason"]

@@ -1,0 +1,138 @@
+"""Combined results of published rounds, and publishing them (contract, "Review and
+rankings": combined results)."""
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from ..auth import authenticate, roles_required
+from ..errors import ApiError
+from ..extensions import db
+from ..problems import describe
+from ..review.combined import (CombinedRuleError, chosen_rounds, combined_in_scope,
+                               live_combined, publish_combined, published_combined)
+from ..scope import MAX_ID, is_id
+from .rankings import PlaceOut, PublishedOut
+
+blp = Blueprint("api_combined", __name__, description="Combined results (quarters, years)")
+
+
+class CombinedQuery(Schema):
+    rounds = fields.String(required=True, validate=validate.Length(min=1, max=1000),
+                           metadata={"description": "published round ids, comma-separated",
+                                     "example": "1,2,3"})
+
+
+class VersionQuery(Schema):
+    version = fields.Integer(validate=validate.Range(min=1, max=MAX_ID),
+                             metadata={"description": "a published version; the latest without"})
+
+
+class CombinedRequest(Schema):
+    name = fields.String(required=True)
+    name_en = fields.String(load_default=None, allow_none=True)
+    rounds = fields.List(fields.Integer(strict=True), required=True,
+                         metadata={"description": "the ids of published rounds"})
+
+
+class CombinedCreated(Schema):
+    id = fields.Integer()
+    version = fields.Integer()
+
+
+class ChosenRoundOut(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    name_en = fields.String(allow_none=True)
+    starts_on = fields.String()
+    ends_on = fields.String()
+    version = fields.Integer(metadata={"description": "the published snapshot used"})
+
+
+class CombinedGroupOut(PlaceOut):
+    rank = fields.Integer()
+    score = fields.Float()          # mean WR over the rounds the group was ranked in
+    rounds = fields.Integer()
+    partial = fields.Boolean()
+    veto = fields.Boolean()
+    list = fields.String(allow_none=True)
+    reason = fields.String()
+    reason_en = fields.String()
+    reasons = fields.Raw(metadata={
+        "description": "[{criterion, item, count}], the largest deductions first"})
+
+
+class CombinedNameOut(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    name_en = fields.String(allow_none=True)
+
+
+class CombinedOut(Schema):
+    combined = fields.Nested(CombinedNameOut, metadata={"description": "published only"})
+    published = fields.Nested(PublishedOut, metadata={"description": "published only"})
+    rounds = fields.List(fields.Nested(ChosenRoundOut))
+    computed_at = fields.String()
+    red_size = fields.Integer()
+    black_size = fields.Integer()
+    groups = fields.List(fields.Nested(CombinedGroupOut))
+    not_ranked = fields.List(fields.Nested(PlaceOut))
+
+
+def refused(exc: CombinedRuleError) -> ApiError:
+    """409 round_not_published, or 400 with each problem in English per field."""
+    texts = {}
+    for problem in exc.problems:
+        texts.setdefault(problem.field or "_schema", []).append(
+            describe(problem, "cb.err_", lang="en"))
+    message = "; ".join(f"{field}: {', '.join(found)}" for field, found in texts.items())
+    if exc.unpublished:
+        return ApiError(409, "round_not_published", message)
+    return ApiError(400, "invalid_request", message, texts)
+
+
+def round_ids(text: str) -> list[int]:
+    """"1,2,3" → ids; a number no row can have is the 404 of any unknown round."""
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    if not all(p.isascii() and p.isdigit() for p in parts):
+        raise ApiError(400, "invalid_request", "rounds: a comma-separated list of round ids",
+                       {"rounds": ["a comma-separated list of round ids"]})
+    if not all(is_id(p) for p in parts):
+        raise ApiError(404, "not_found", "no such round")
+    return [int(p) for p in parts]
+
+
+@blp.route("/combined")
+@roles_required()
+@blp.arguments(CombinedQuery, location="query")
+@blp.response(200, CombinedOut)
+def live(args):
+    try:
+        return live_combined(chosen_rounds(round_ids(args["rounds"]), authenticate()))
+    except CombinedRuleError as exc:
+        raise refused(exc) from None
+
+
+@blp.route("/combined", methods=["POST"])
+@roles_required("supervisor", "admin")
+@blp.arguments(CombinedRequest)
+@blp.response(201, CombinedCreated)
+def publish(body):
+    user = authenticate()
+    try:
+        snapshot = publish_combined(chosen_rounds(body["rounds"], user), user,
+                                    body["name"], body["name_en"])
+    except CombinedRuleError as exc:
+        raise refused(exc) from None
+    db.session.commit()
+    return {"id": snapshot.combined_id, "version": snapshot.version}
+
+
+@blp.route("/combined/<int:combined_id>")
+@roles_required()
+@blp.arguments(VersionQuery, location="query")
+@blp.response(200, CombinedOut)
+def published(args, combined_id):
+    combined = combined_in_scope(combined_id, authenticate())
+    result = published_combined(combined, args.get("version"))
+    if result is None:
+        raise ApiError(404, "not_found", "no such published version")
+    return result

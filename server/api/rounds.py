@@ -1,0 +1,123 @@
+"""Rounds and their lifecycle for admins; admitting late inspections for supervisors
+(contract, "Review and rankings": rounds, admit)."""
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from ..admin import rounds as rules
+from ..auth import authenticate, roles_required
+from ..errors import RuleRefused
+from ..extensions import db
+from ..models import Inspection, Round
+from ..review.actions import MAX_TEXT, admit_inspection
+from ..scope import MAX_ID, in_township
+
+blp = Blueprint("api_rounds", __name__, description="Rounds and their lifecycle")
+
+# Refusals that are about the round's state or its neighbours rather than the input.
+STATE_CODES = ("overlapping_round", "round_not_open", "round_not_closed", "round_published")
+
+
+class RoundIn(Schema):
+    name = fields.String(required=True)
+    name_en = fields.String(load_default=None, allow_none=True)
+    starts_on = fields.Date(required=True)
+    ends_on = fields.Date(required=True)
+    rubric_version = fields.Integer(required=True, strict=True,
+                                    validate=validate.Range(1, MAX_ID))
+    red_size = fields.Integer(load_default=None, allow_none=True, strict=True)
+    black_size = fields.Integer(load_default=None, allow_none=True, strict=True)
+    rectification_days = fields.Integer(load_default=None, allow_none=True, strict=True)
+
+
+class RoundRecord(Schema):
+    """A round as pull sends it."""
+    id = fields.Integer()
+    name = fields.String()
+    name_en = fields.String(allow_none=True)
+    starts_on = fields.String()
+    ends_on = fields.String()
+    state = fields.String()
+    rubric_version = fields.Integer()
+    red_size = fields.Integer(allow_none=True)
+    black_size = fields.Integer(allow_none=True)
+    rectification_days = fields.Integer(allow_none=True)
+
+
+class ReasonIn(Schema):
+    reason = fields.String(required=True, validate=validate.Length(max=MAX_TEXT))
+
+
+class AdmitOut(Schema):
+    id = fields.String()
+    late = fields.Boolean()
+    admitted_at = fields.String()
+    admitted_by = fields.Integer()
+
+
+def refused(exc: rules.RoundRuleError) -> RuleRefused:
+    return RuleRefused(exc, STATE_CODES)
+
+
+@blp.route("/rounds")
+@roles_required()
+@blp.response(200, RoundRecord(many=True))
+def list_rounds():
+    return [rules.round_data(r) for r in rules.township_rounds(authenticate().township_id)]
+
+
+@blp.route("/rounds", methods=["POST"])
+@roles_required("admin")
+@blp.arguments(RoundIn)
+@blp.response(201, RoundRecord)
+def create_round(body):
+    user = authenticate()
+    try:
+        round_ = rules.create_round(
+            user.township_id, name=body["name"], name_en=body["name_en"],
+            starts_on=body["starts_on"], ends_on=body["ends_on"],
+            rubric_id=rules.rubric_id(body["rubric_version"]), red_size=body["red_size"],
+            black_size=body["black_size"], rectification_days=body["rectification_days"])
+    except rules.RoundRuleError as exc:
+        db.session.rollback()
+        raise refused(exc)
+    db.session.commit()
+    return rules.round_data(round_)
+
+
+@blp.route("/rounds/<int:round_id>/close", methods=["POST"])
+@roles_required("admin")
+@blp.response(200, RoundRecord)
+def close_round(round_id):
+    round_ = in_township(Round, round_id, authenticate(), lock=True)
+    try:
+        rules.close_round(round_)
+    except rules.RoundRuleError as exc:
+        raise refused(exc)
+    db.session.commit()
+    return rules.round_data(round_)
+
+
+@blp.route("/rounds/<int:round_id>/reopen", methods=["POST"])
+@roles_required("admin")
+@blp.arguments(ReasonIn)
+@blp.response(200, RoundRecord)
+def reopen_round(body, round_id):
+    round_ = in_township(Round, round_id, authenticate(), lock=True)
+    try:
+        rules.reopen_round(round_, body["reason"])
+    except rules.RoundRuleError as exc:
+        raise refused(exc)
+    db.session.commit()
+    return rules.round_data(round_)
+
+
+@blp.route("/inspections/<inspection_id>/admit", methods=["POST"])
+@roles_required("supervisor", "admin")
+@blp.arguments(ReasonIn)
+@blp.response(200, AdmitOut)
+def admit(body, inspection_id):
+    user = authenticate()
+    inspection = in_township(Inspection, inspection_id, user, lock=True)
+    result = admit_inspection(inspection, user, body["reason"])
+    db.session.commit()
+    return result

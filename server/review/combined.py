@@ -1,0 +1,190 @@
+"""Combined results (季度汇总 / 年度汇总) from the database: the chosen rounds' latest
+published snapshots in, sync.combined out, and publishing frozen snapshots of it.
+
+A combined result reads only published snapshots: reviewing a month later changes
+nothing here until that month is published again, and a published combined result
+changes only by publishing it again. The caller commits. Problems use the catalogue
+keys cb.err_<code>.
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from sync.combined import PublishedRound, combine_rounds
+from sync.rubric import VETO, item_index
+
+from ..admin.rubrics import rubrics_by_version
+from ..audit import record_audit
+from ..extensions import db
+from ..models import (CombinedResult, PublishedCombined, PublishedRanking, Round, Township,
+                      User, utcnow)
+from ..problems import Problem, RuleError, column_size, name_problem
+from ..scope import in_township
+from .rankings import latest_published, township_groups
+from .reasons import spelled
+
+# Twelve months make a year; five years of them is more than any result needs.
+MAX_ROUNDS = 60
+NAME_COLUMNS = {"name": CombinedResult.__table__.c.name,
+                "name_en": CombinedResult.__table__.c.name_en}
+NAME_MAX = column_size(NAME_COLUMNS["name"])
+PLACE_KEYS = ("village", "name", "village_en", "name_en")
+
+
+class CombinedRuleError(RuleError):
+    """The chosen rounds or the names break a rule; nothing was written."""
+
+    @property
+    def unpublished(self) -> bool:
+        return any(p.code == "round_not_published" for p in self.problems)
+
+
+def chosen_rounds(round_ids: list[int], user: User) -> list[Round]:
+    """The rounds of the user's township with these ids, oldest first, each with a
+    published snapshot. A missing or foreign id is the 404 of in_township."""
+    if not round_ids:
+        raise CombinedRuleError([Problem("rounds_required", field="rounds")])
+    if len(round_ids) > MAX_ROUNDS:
+        raise CombinedRuleError([Problem("too_many_rounds", {"max": MAX_ROUNDS}, field="rounds")])
+    if len(set(round_ids)) != len(round_ids):
+        raise CombinedRuleError([Problem("duplicate_round", field="rounds")])
+    rounds = sorted((in_township(Round, round_id, user) for round_id in round_ids),
+                    key=lambda r: (r.starts_on, r.id))
+    unpublished = [Problem("round_not_published", {"round": r.name}, field="rounds")
+                   for r in rounds if latest_published(r.id) is None]
+    if unpublished:
+        raise CombinedRuleError(unpublished)
+    return rounds
+
+
+def _weights(rubric: dict | None) -> dict:
+    """{(criterion, item): (points each, is veto)}: how the rounds' reasons add up."""
+    if rubric is None:
+        return {}
+    return {key: (float(item["points"]), item["kind"] == VETO)
+            for key, item in item_index(rubric).items()}
+
+
+def compute_combined(rounds: list[Round]) -> dict:
+    """The combined result of chosen_rounds' rounds as plain data, reasons as data."""
+    snapshots = [latest_published(r.id) for r in rounds]
+    rubrics = rubrics_by_version({s.result.get("rubric_version") for s in snapshots} - {None})
+    places = {}
+    for snapshot in snapshots:   # oldest first: a group's latest published name wins
+        places.update({g["group_id"]: g for g in snapshot.result["groups"]})
+    combined = combine_rounds(
+        [PublishedRound(s.result["groups"], _weights(rubrics.get(s.result.get("rubric_version"))))
+         for s in snapshots],
+        names={group_id: g["name"] for group_id, g in places.items()})
+    versions = [s.result.get("rubric_version") for s in snapshots]
+    return {
+        "rounds": [{"id": r.id, "name": r.name, "name_en": r.name_en,
+                    "starts_on": r.starts_on.isoformat(), "ends_on": r.ends_on.isoformat(),
+                    "version": s.version} for r, s in zip(rounds, snapshots)],
+        "computed_at": utcnow().isoformat(),
+        "red_size": combined.red_size, "black_size": combined.black_size,
+        # the labels of the reasons' items: the newest round's rubric
+        "rubric_version": next((v for v in reversed(versions) if v is not None), None),
+        "groups": [{
+            "group_id": g.group_id, **{k: places[g.group_id].get(k) for k in PLACE_KEYS},
+            "rank": g.rank, "score": g.score, "rounds": g.rounds, "partial": g.partial,
+            "veto": g.veto, "list": g.list, "reasons": g.reasons,
+        } for g in combined.groups],
+        "not_ranked": [{"group_id": g["id"], **{k: g[k] for k in PLACE_KEYS}}
+                       for g in township_groups(rounds[0].township_id) if g["id"] not in places],
+    }
+
+
+def live_combined(rounds: list[Round]) -> dict:
+    """The combined result as a page or the API shows it, reasons spelt out."""
+    return spelled(compute_combined(rounds))
+
+
+def _names(name: str | None, name_en: str | None) -> tuple[str, str | None]:
+    name, name_en = (name or "").strip(), (name_en or "").strip() or None
+    problems = [Problem("required", field="name") if not name
+                else name_problem(name, NAME_COLUMNS["name"], field="name")]
+    if name_en is not None:
+        problems.append(name_problem(name_en, NAME_COLUMNS["name_en"], field="name_en"))
+    problems = [p for p in problems if p]
+    if problems:
+        raise CombinedRuleError(problems)
+    return name, name_en
+
+
+def existing_result(township_id: int, round_ids: list[int]) -> CombinedResult | None:
+    """The township's combined result of exactly these rounds (in any order), if any."""
+    round_ids = sorted(round_ids)
+    # Compared in Python: the JSON list is the same on SQLite and PostgreSQL that way.
+    for combined in township_combined(township_id):
+        if combined.round_ids == round_ids:
+            return combined
+    return None
+
+
+def publish_combined(rounds: list[Round], user: User, name: str | None,
+                     name_en: str | None) -> PublishedCombined:
+    """Freeze the combined result of chosen_rounds' rounds as a new version; the same
+    set of rounds again adds a version to its result (under the new names)."""
+    name, name_en = _names(name, name_en)
+    round_ids = sorted(r.id for r in rounds)
+    # One publisher of the township at a time: two first publications of the same rounds
+    # must not make two results, nor two publications the same version.
+    db.session.execute(db.select(Township.id).where(Township.id == user.township_id)
+                       .with_for_update())
+    combined = existing_result(user.township_id, round_ids)
+    if combined is None:
+        combined = CombinedResult(township_id=user.township_id, round_ids=round_ids)
+        db.session.add(combined)
+    combined.name, combined.name_en = name, name_en
+    db.session.flush()
+    last = db.session.execute(
+        db.select(sa.func.max(PublishedCombined.version))
+        .where(PublishedCombined.combined_id == combined.id)).scalar() or 0
+    now = utcnow()
+    result = compute_combined(rounds)
+    result["combined"] = {"id": combined.id, "name": name, "name_en": name_en}
+    result["published"] = {"version": last + 1, "published_at": now.isoformat(),
+                           "published_by": user.id}
+    snapshot = PublishedCombined(combined_id=combined.id, version=last + 1, published_at=now,
+                                 published_by=user.id, result=result)
+    db.session.add(snapshot)
+    record_audit("publish_combined", "combined", combined.id, user=user, detail={
+        "version": last + 1, "name": name,
+        "rounds": {str(r["id"]): r["version"] for r in result["rounds"]}})
+    return snapshot
+
+
+def combined_in_scope(combined_id: int, user: User) -> CombinedResult:
+    return in_township(CombinedResult, combined_id, user)
+
+
+def published_combined(combined: CombinedResult, version: int | None = None) -> dict | None:
+    """A published snapshot (the latest unless `version` is given), reasons spelt out."""
+    query = db.select(PublishedCombined).where(PublishedCombined.combined_id == combined.id)
+    if version is not None:
+        query = query.where(PublishedCombined.version == version)
+    snapshot = db.session.execute(
+        query.order_by(PublishedCombined.version.desc()).limit(1)).scalar_one_or_none()
+    return None if snapshot is None else spelled(snapshot.result)
+
+
+def published_versions(combined_id: int) -> list[PublishedCombined]:
+    return db.session.execute(
+        db.select(PublishedCombined).where(PublishedCombined.combined_id == combined_id)
+        .order_by(PublishedCombined.version)).scalars().all()
+
+
+def township_combined(township_id: int) -> list[CombinedResult]:
+    """The township's combined results, newest first."""
+    return db.session.execute(
+        db.select(CombinedResult).where(CombinedResult.township_id == township_id)
+        .order_by(CombinedResult.id.desc())).scalars().all()
+
+
+def published_rounds(township_id: int) -> list[Round]:
+    """The township's rounds that can be combined (published at least once), newest first."""
+    return db.session.execute(
+        db.select(Round).where(Round.township_id == township_id,
+                               Round.id.in_(db.select(PublishedRanking.round_id)))
+        .order_by(Round.starts_on.desc(), Round.id.desc())).scalars().all()

@@ -1,0 +1,194 @@
+"""Rectifications of Black List groups (domain.md, "Rectification and re-inspection").
+
+Publishing a round opens one per Black List group, listing the deductions its counted
+inspections hold and the photos that show them. A rectification's state follows from
+its items and the township's date (sync/rectification.py) and is computed on every
+read, never stored: a passing deadline needs no job to mark anything overdue.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime
+
+from sqlalchemy.orm import selectinload
+
+from sync.clock import TOWNSHIP_TZ, township_today
+from sync.ranking import BLACK
+from sync.rectification import deadline_after, rectification_state
+from sync.states import ITEM_CLOSED, RECTIFICATION_CLOSED
+
+from ..audit import record_audit
+from ..changes import record_change
+from ..extensions import db
+from ..models import (Inspection, Photo, Rectification, RectificationItem, Round, User,
+                      VillagerGroup)
+from .scoring import scored_inspections
+
+
+def open_rectifications(round_: Round, snapshot_result: dict, version: int,
+                        published_at: datetime) -> list[Rectification]:
+    """One rectification for each Black List group of this published snapshot that has
+    none for the round yet (republishing adds only the newly listed groups). Every
+    inspector's phone pulls them; the caller commits."""
+    having = set(db.session.execute(db.select(Rectification.group_id).where(
+        Rectification.round_id == round_.id)).scalars())
+    listed = [g["group_id"] for g in snapshot_result["groups"]
+              if g["list"] == BLACK and g["group_id"] not in having]
+    if not listed:
+        return []
+    deadline = deadline_after(published_at.astimezone(TOWNSHIP_TZ).date(),
+                              round_.rectification_days)
+    problems = _problems(round_, set(listed))
+    opened = []
+    for group_id in listed:
+        rectification = Rectification(
+            township_id=round_.township_id, round_id=round_.id, group_id=group_id,
+            deadline=deadline, published_version=version,
+            items=[RectificationItem(criterion=criterion, item=item, count=count,
+                                     photo_ids=photo_ids)
+                   for (criterion, item), (count, photo_ids) in problems[group_id].items()])
+        db.session.add(rectification)
+        opened.append(rectification)
+    db.session.flush()
+    publisher = db.session.get(User, snapshot_result["published"]["published_by"])
+    for rectification in opened:
+        record_change(db.session, "rectification", rectification.id, round_.township_id)
+        record_audit("open_rectification", "rectification", rectification.id, user=publisher,
+                     township_id=round_.township_id, detail={
+                         "round_id": round_.id, "group_id": rectification.group_id,
+                         "version": version, "deadline": deadline.isoformat(),
+                         "items": len(rectification.items)})
+    return opened
+
+
+def _problems(round_: Round, group_ids: set) -> dict[int, dict]:
+    """{group_id: {(criterion, item): (count, [photo id, ...])}}: each deduction summed
+    over the group's counted inspections, void ones left out as the ranking leaves
+    them, with its photos that were not rejected."""
+    counted = [s for s in scored_inspections(round_) if s.group_id in group_ids]
+    counts = defaultdict(dict)
+    for scored in counted:
+        found = counts[scored.group_id]
+        for d in scored.score.deductions:
+            found[(d.criterion, d.item)] = found.get((d.criterion, d.item), 0) + d.count
+    photos = defaultdict(list)
+    if counted:
+        rows = db.session.execute(
+            db.select(Inspection.group_id, Photo.criterion, Photo.item, Photo.id)
+            .join(Inspection).where(Photo.inspection_id.in_([s.id for s in counted]),
+                                    Photo.accepted.is_not(False))
+            .order_by(Inspection.id, Photo.position, Photo.id)).all()
+        for group_id, criterion, item, photo_id in rows:
+            photos[(group_id, criterion, item)].append(photo_id)
+    return {group_id: {key: (count, photos[(group_id, *key)])
+                       for key, count in counts[group_id].items()}
+            for group_id in group_ids}
+
+
+def state_of(rectification: Rectification, today: date | None = None) -> str:
+    return rectification_state([i.state for i in rectification.items], rectification.deadline,
+                               today or township_today())
+
+
+def open_items(rectification: Rectification) -> list[RectificationItem]:
+    """The items not yet closed off (a recheck's "fixed" is not closed until accepted)."""
+    return [i for i in rectification.items if i.state != ITEM_CLOSED]
+
+
+def photo_shas(rectifications) -> dict[str, str]:
+    """{photo id: sha256} of the "before" photos of these rectifications."""
+    ids = {photo_id for r in rectifications for i in r.items for photo_id in i.photo_ids}
+    if not ids:
+        return {}
+    return dict(db.session.execute(
+        db.select(Photo.id, Photo.sha256).where(Photo.id.in_(ids))).all())
+
+
+def rectification_data(rectification: Rectification, today: date | None = None,
+                       shas: dict | None = None) -> dict:
+    """A rectification as the pull sends it. `photos` names each photo's bytes too, so
+    the phone can fetch the "before" photos while online and show them offline."""
+    shas = photo_shas([rectification]) if shas is None else shas
+    return {
+        "id": rectification.id, "round_id": rectification.round_id,
+        "group_id": rectification.group_id, "deadline": rectification.deadline.isoformat(),
+        "state": state_of(rectification, today),
+        "items": [{"criterion": i.criterion, "item": i.item, "count": i.count,
+                   "photo_ids": list(i.photo_ids),
+                   "photos": [{"id": p, "sha256": shas[p]} for p in i.photo_ids if p in shas],
+                   "state": i.state} for i in rectification.items],
+    }
+
+
+def names_of(rectification: Rectification) -> dict:
+    """The group's and round's names, as ranking entries carry them (for pages)."""
+    group = rectification.group
+    return {"round_name": rectification.round.name, "village": group.village.name,
+            "village_en": group.village.name_en, "name": group.name, "name_en": group.name_en}
+
+
+def _loaded():
+    return db.select(Rectification).options(
+        selectinload(Rectification.items),
+        selectinload(Rectification.group).selectinload(VillagerGroup.village),
+        selectinload(Rectification.round))
+
+
+def township_rectifications(township_id: int, *, round_id: int | None = None,
+                            state: str | None = None) -> list[tuple[Rectification, str]]:
+    """The township's rectifications with their state today, the latest round first,
+    then by group; only those of one round or in one state when asked."""
+    query = _loaded().join(Round, Rectification.round_id == Round.id).where(
+        Rectification.township_id == township_id)
+    if round_id is not None:
+        query = query.where(Rectification.round_id == round_id)
+    rows = db.session.execute(query.order_by(
+        Round.starts_on.desc(), Round.id.desc(), Rectification.group_id)).scalars().all()
+    today = township_today()
+    found = [(r, state_of(r, today)) for r in rows]
+    return [(r, s) for r, s in found if state is None or s == state]
+
+
+def carried_over(round_: Round) -> list[dict]:
+    """The rectifications of the township's earlier rounds (ending before this one
+    starts) still open or overdue, oldest first, for the lists published beside them.
+
+    Computed when a snapshot is read, not frozen at publishing: a problem stays on every
+    later list until it is closed off, so it is never dropped without a supervisor
+    closing it, and the state shown is today's (a deadline that passed since shows as
+    overdue), while the snapshot's own lists stay frozen."""
+    rows = db.session.execute(
+        _loaded().join(Round, Rectification.round_id == Round.id).where(
+            Rectification.township_id == round_.township_id,
+            Round.ends_on < round_.starts_on)
+        .order_by(Round.starts_on, Round.id, Rectification.group_id)).scalars().all()
+    today = township_today()
+    found = [summary(r, state_of(r, today)) for r in rows]
+    return [s for s in found if s["state"] != RECTIFICATION_CLOSED]
+
+
+def summary(rectification: Rectification, state: str) -> dict:
+    """What a list of rectifications shows of each (carried_over, the board)."""
+    return {"rectification_id": rectification.id, "group_id": rectification.group_id,
+            "round_id": rectification.round_id, "state": state,
+            "deadline": rectification.deadline.isoformat(),
+            "open_items": len(open_items(rectification)), **names_of(rectification)}
+
+
+def shows_photo(sha: str, township_id: int) -> bool:
+    """Whether a photo with these bytes is a "before" photo of one of the township's
+    rectifications (every inspector of the township may then see it, not its original)."""
+    photos = db.session.execute(
+        db.select(Photo.id, Photo.criterion, Photo.item, Inspection.round_id,
+                  Inspection.group_id).join(Inspection)
+        .where(Photo.sha256 == sha, Inspection.township_id == township_id)).all()
+    for photo_id, criterion, item, round_id, group_id in photos:
+        named = db.session.execute(
+            db.select(RectificationItem.photo_ids).join(Rectification).where(
+                Rectification.township_id == township_id, Rectification.round_id == round_id,
+                Rectification.group_id == group_id, RectificationItem.criterion == criterion,
+                RectificationItem.item == item)).scalars()
+        if any(photo_id in ids for ids in named):
+            return True
+    return False
+
