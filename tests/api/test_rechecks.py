@@ -372,3 +372,21 @@ def test_a_bundle_carries_rechecks(app, phone, rectification):
         [result] = response.get_json()["recheck_results"]
         assert (result["outcome"], result["missing_blobs"]) == (expected, [])
     assert stored(app, payload["id"])["revisions"] == [(1, "applied")]
+
+
+def test_a_published_black_list_is_rechecked_and_closed_off(app, phone, boss, ref):
+    """The whole cycle: publishing opens the rectification, the phone pulls it, rechecks
+    it with an after photo, and the supervisor closes its item off."""
+    from tests.support.factories import published_black_list
+
+    published = published_black_list(app, phone, boss, ref)
+    [opened] = [c["data"] for c in pulled(phone, "rectification").values()
+                if c["data"]["group_id"] == published["c"]]
+    assert [(i["criterion"], i["item"], i["state"]) for i in opened["items"]] == [
+        ("roads", "road_dirty", "open")]
+    rectification = {"id": opened["id"], "keys": ["roads.road_dirty"]}
+    payload = recheck(rectification, photos=[after_photo(phone, "roads.road_dirty")])
+    assert phone.push_rechecks(payload)[0]["outcome"] == "applied"
+    body = review(boss, payload["id"], {"roads.road_dirty": "closed"}).get_json()
+    assert (body["review_state"], body["rectification"]["state"]) == ("approved", "closed")
+    assert pulled(phone, "rectification")[str(opened["id"])]["data"]["state"] == "closed"
