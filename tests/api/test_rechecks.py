@@ -56,6 +56,34 @@ def test_applied_marks_fixed_items_then_duplicate(app, phone, rectification):
     assert stored(app, payload["id"])["revisions"] == [(1, "applied")]
 
 
+def test_two_requests_push_the_same_recheck_at_once(app, phone, rectification):
+    """Each recheck is applied once and the other request answers duplicate (on
+    PostgreSQL the two really race; a row the other inserted first is an update)."""
+    import threading
+
+    batch = [recheck(rectification, note=str(n)) for n in range(3)]
+    outcomes, errors = [], []
+
+    def push():
+        try:
+            response = app.test_client().post(
+                "/api/v1/sync/push", headers=phone.headers,
+                json={"client_id": phone.client_id, "inspections": [], "rechecks": batch})
+            outcomes.append([r["outcome"] for r in response.get_json()["recheck_results"]])
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=push) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors and len(outcomes) == 2
+    assert all(sorted(pair) == ["applied", "duplicate"] for pair in zip(*outcomes))
+    for payload in batch:
+        assert stored(app, payload["id"])["revisions"] == [(1, "applied")]
+
+
 def test_inspections_and_rechecks_in_one_push(phone, ref, rectification):
     from tests.support.factories import inspection
 
