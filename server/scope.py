@@ -41,8 +41,9 @@ def id_arg(name: str, what: str | None = None) -> int | None:
 
 
 NAMES = {Round: "round", User: "user", DeviceToken: "device", Inspection: "inspection",
-         Photo: "photo", Village: "village", VillagerGroup: "group", Recheck: "recheck",
-         Rectification: "rectification", CombinedResult: "combined result"}
+         Photo: "photo", Village: "village", VillagerGroup: "group",
+         Rectification: "rectification", CombinedResult: "combined result",
+         Recheck: "recheck"}
 
 
 def not_found(model) -> ApiError:

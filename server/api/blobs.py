@@ -1,6 +1,5 @@
 """Photos up, resumable and content-addressed (tus-like): check, HEAD, PATCH, GET."""
 
-import sqlalchemy as sa
 from flask import current_app, request, send_file
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
@@ -14,8 +13,8 @@ from ..photos.store import AlreadyComplete, ChunkTooLarge, HashMismatch, OffsetM
 from ..errors import ApiError
 from ..extensions import db
 from ..photos.images import ImageRejected
-from ..models import Blob, BlobUpload, BlobUploader, Inspection, Photo, Recheck, RecheckPhoto
-from ..review.rectifications import shows_photo
+from ..models import Blob, BlobUpload
+from ..photos.access import may_read
 
 blp = Blueprint("api_blobs", __name__, description="Resumable photo uploads")
 
@@ -188,25 +187,6 @@ def patch(sha):
         raise ApiError(413 if exc.code == "too_large" else 415, exc.code, exc.message)
     db.session.commit()
     return "", 201, offset_headers(length, length)
-
-
-# Photo records and what they belong to: an inspection's, a recheck's ("after").
-PHOTO_RECORDS = ((Photo, Inspection), (RecheckPhoto, Recheck))
-
-
-def may_read(user, sha: str, variant: str) -> bool:
-    """Reviewers: any photo of their township. Inspectors: only bytes they uploaded
-    themselves that an inspection or recheck of theirs references, and the derivatives
-    (not the original) of the township's rectification photos (contract, GET /blobs)."""
-    for photo, record in PHOTO_RECORDS:
-        query = db.select(photo.id).join(record).where(
-            photo.sha256 == sha, record.township_id == user.township_id)
-        if not user.can_review:
-            query = query.where(record.inspector_id == user.id, sa.exists().where(
-                BlobUploader.sha256 == sha, BlobUploader.user_id == user.id))
-        if db.session.execute(query.limit(1)).first() is not None:
-            return True
-    return variant != "original" and shows_photo(sha, user.township_id)
 
 
 @blp.route("/blobs/<sha>", methods=["GET"], parameters=SHA_IN_PATH)

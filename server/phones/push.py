@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from sync.merge import CONTENT_FIELDS, INSPECTION, Shape, content_of, merge_revisions
 from sync.reasons import Reason, as_data, english
+from sync.rectification import item_key
 from sync.states import (APPLIED, CHANGED_OUTCOMES, CONFLICT, DUPLICATE, HAS_ISSUES, MERGED,
                          OPEN, RECEIVED, REJECTED_PUSH)
 from sync.validation import inspection_reasons
@@ -29,7 +30,7 @@ from ..extensions import db
 from .content import apply_content, content_from_row
 from ..admin.rubrics import rubrics_by_version
 from ..models import (Assignment, Blob, Inspection, InspectionRevision, Photo, Rectification,
-                     Round, User, Village, VillagerGroup, utcnow)
+                     RectificationItem, Round, User, Village, VillagerGroup, utcnow)
 
 
 @dataclass
@@ -86,17 +87,23 @@ class PushContext:
         return ReferenceData.load(self.user)
 
     @cached_property
-    def rectifications(self) -> dict[int, Rectification]:
-        """The township's rectifications, for rechecks: id → Rectification."""
-        return {r.id: r for r in db.session.execute(
-            db.select(Rectification).where(Rectification.township_id == self.user.township_id)
-        ).scalars()}
+    def rectification_items(self) -> dict[int, list[str]]:
+        """What rechecks are checked against: the township's rectifications, id → the
+        keys of their items ("criterion.item"), in one query."""
+        found = {}
+        for rectification_id, criterion, item in db.session.execute(
+                db.select(Rectification.id, RectificationItem.criterion, RectificationItem.item)
+                .outerjoin(RectificationItem)
+                .where(Rectification.township_id == self.user.township_id)):
+            keys = found.setdefault(rectification_id, [])
+            if criterion is not None:
+                keys.append(item_key(criterion, item))
+        return found
 
 
 @dataclass(frozen=True)
 class Kind:
     """What differs between the records a push carries (inspections, rechecks)."""
-    entity: str         # the change type pull sends it as
     model: type
     revision: type
     photo: type
@@ -440,7 +447,7 @@ def add_revision(ctx: PushContext, kind: Kind, row, payload: dict, outcome: str,
 
 
 INSPECTIONS = Kind(
-    entity="inspection", model=Inspection, revision=InspectionRevision, photo=Photo,
+    model=Inspection, revision=InspectionRevision, photo=Photo,
     parent="inspection_id", shape=INSPECTION,
     reasons=lambda ctx, payload: (inspection_reasons(payload, ctx.rubrics)
                                   or ctx.refs.reasons(payload)),

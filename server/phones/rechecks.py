@@ -15,11 +15,6 @@ from .content import content_from_row
 from .push import Kind, PushContext
 
 
-def item_keys(ctx: PushContext) -> dict[int, list[str]]:
-    return {r.id: [item_key(i.criterion, i.item) for i in r.items]
-            for r in ctx.rectifications.values()}
-
-
 def refresh_recheck(ctx: PushContext, recheck: Recheck) -> None:
     """Items reported fixed await a supervisor's review; a recheck of a rectification
     closed already changes nothing of it and is flagged (it is kept all the same)."""
@@ -45,9 +40,9 @@ def recheck_stored(ctx: PushContext, recheck: Recheck) -> None:
 
 
 RECHECKS = Kind(
-    entity="recheck", model=Recheck, revision=RecheckRevision, photo=RecheckPhoto,
+    model=Recheck, revision=RecheckRevision, photo=RecheckPhoto,
     parent="recheck_id", shape=RECHECK,
-    reasons=lambda ctx, payload: recheck_reasons(payload, item_keys(ctx)),
+    reasons=lambda ctx, payload: recheck_reasons(payload, ctx.rectification_items),
     refresh=refresh_recheck, announce=recheck_stored,
     not_owner="not_recheck_owner", photo_taken="recheck_photo_id_taken")
 

@@ -11,8 +11,8 @@ from sync.flags import INSPECTION_FLAGS, PHOTO_FLAGS
 from sync.geo import distance_m
 from sync.validation import parse_time
 
-from ..api.blobs import may_read
 from ..auth import roles_required
+from ..photos.access import may_read
 from ..photos.ingest import blobstore, ensure_blob_row
 from ..errors import ApiError, InputError
 from ..extensions import db

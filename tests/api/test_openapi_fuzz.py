@@ -38,16 +38,17 @@ def operations(app):
 
 @pytest.fixture
 def known_ids(app, api, phone, ref) -> dict:
-    """Real path parameters (the round, an inspection with a photo, its blob, a recheck, a
-    combined result): made-up ids only ever reach the 404s, these reach the code behind them."""
+    """Real path parameters (the round, an inspection with a photo, its blob, a combined
+    result, a recheck): made-up ids only ever reach the 404s, these reach the code
+    behind them."""
     payload = with_photos(phone, ref, ref["assigned"][0], {"collection": {"bins": 2}})
     photo = payload["photos"][0]
     rechecked = recheck(make_rectification(app, phone, ref, group_id=ref["assigned"][1]))
     assert phone.push_rechecks(rechecked)[0]["outcome"] == "applied"
     combined = a_published_combined(app, api.as_user("supervisor1"), ref["round"]["id"])
     return {"round_id": ref["round"]["id"], "inspection_id": payload["id"],
-            "photo_id": photo["id"], "sha": photo["sha256"], "recheck_id": rechecked["id"],
-            "combined_id": combined}
+            "photo_id": photo["id"], "sha": photo["sha256"], "combined_id": combined,
+            "recheck_id": rechecked["id"]}
 
 
 def fuzz(operation, mode, session, api, path_parameters=None) -> None:

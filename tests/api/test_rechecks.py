@@ -56,6 +56,34 @@ def test_applied_marks_fixed_items_then_duplicate(app, phone, rectification):
     assert stored(app, payload["id"])["revisions"] == [(1, "applied")]
 
 
+def test_two_requests_push_the_same_recheck_at_once(app, phone, rectification):
+    """Each recheck is applied once and the other request answers duplicate (on
+    PostgreSQL the two really race; a row the other inserted first is an update)."""
+    import threading
+
+    batch = [recheck(rectification, note=str(n)) for n in range(3)]
+    outcomes, errors = [], []
+
+    def push():
+        try:
+            response = app.test_client().post(
+                "/api/v1/sync/push", headers=phone.headers,
+                json={"client_id": phone.client_id, "inspections": [], "rechecks": batch})
+            outcomes.append([r["outcome"] for r in response.get_json()["recheck_results"]])
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=push) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors and len(outcomes) == 2
+    assert all(sorted(pair) == ["applied", "duplicate"] for pair in zip(*outcomes))
+    for payload in batch:
+        assert stored(app, payload["id"])["revisions"] == [(1, "applied")]
+
+
 def test_inspections_and_rechecks_in_one_push(phone, ref, rectification):
     from tests.support.factories import inspection
 
@@ -372,3 +400,21 @@ def test_a_bundle_carries_rechecks(app, phone, rectification):
         [result] = response.get_json()["recheck_results"]
         assert (result["outcome"], result["missing_blobs"]) == (expected, [])
     assert stored(app, payload["id"])["revisions"] == [(1, "applied")]
+
+
+def test_a_published_black_list_is_rechecked_and_closed_off(app, phone, boss, ref):
+    """The whole cycle: publishing opens the rectification, the phone pulls it, rechecks
+    it with an after photo, and the supervisor closes its item off."""
+    from tests.support.factories import published_black_list
+
+    published = published_black_list(app, phone, boss, ref)
+    [opened] = [c["data"] for c in pulled(phone, "rectification").values()
+                if c["data"]["group_id"] == published["c"]]
+    assert [(i["criterion"], i["item"], i["state"]) for i in opened["items"]] == [
+        ("roads", "road_dirty", "open")]
+    rectification = {"id": opened["id"], "keys": ["roads.road_dirty"]}
+    payload = recheck(rectification, photos=[after_photo(phone, "roads.road_dirty")])
+    assert phone.push_rechecks(payload)[0]["outcome"] == "applied"
+    body = review(boss, payload["id"], {"roads.road_dirty": "closed"}).get_json()
+    assert (body["review_state"], body["rectification"]["state"]) == ("approved", "closed")
+    assert pulled(phone, "rectification")[str(opened["id"])]["data"]["state"] == "closed"

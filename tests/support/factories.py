@@ -130,39 +130,6 @@ def open_conflict(api, phone, ref):
     return payload
 
 
-def close_round(app, round_id: int) -> None:
-    """Closes a round as an admin would (publishing needs a closed round)."""
-    from server.admin.rounds import close_round as close
-    from server.extensions import db
-    from server.models import Round
-
-    with app.app_context():
-        close(db.session.get(Round, round_id))
-        db.session.commit()
-
-
-def published_black_list(app, phone, boss, ref, before_publish=None) -> dict:
-    """Three of inspector1's groups inspected with a photo per deduction, the round
-    closed and published: A (99) on no list; B (95: bins ×2, road_dirty ×3) and C (94:
-    road_dirty ×6) on the Black List. `before_publish(inspections)` runs just before
-    publishing (to review photos, say). Returns the groups, inspections and snapshot."""
-    a, b, c = ref["assigned"][:3]
-    inspections = {
-        "a": with_photos(phone, ref, a, {"collection": {"bins": 1}}, seed=11),
-        "b": with_photos(phone, ref, b, {"collection": {"bins": 2}, "roads": {"road_dirty": 3}},
-                         seed=12),
-        "c": with_photos(phone, ref, c, {"roads": {"road_dirty": 6}}, seed=13),
-    }
-    if before_publish:
-        before_publish(inspections)
-    round_id = ref["round"]["id"]
-    close_round(app, round_id)
-    response = boss.post(f"/rounds/{round_id}/publish")
-    assert response.status_code == 201, response.get_data(as_text=True)
-    return {"round_id": round_id, "a": a, "b": b, "c": c, "inspections": inspections,
-            "published": response.get_json()}
-
-
 def make_rectification(app, phone, ref, deductions=None, group_id=None, deadline=None,
                        seed=7) -> dict:
     """A rectification of a group, made directly from the models (as publishing would):
@@ -207,3 +174,34 @@ def recheck(rectification: dict, fixed=True, photos=(), **overrides) -> dict:
     }
     payload.update(overrides)
     return payload
+def close_round(app, round_id: int) -> None:
+    """Closes a round as an admin would (publishing needs a closed round)."""
+    from server.admin.rounds import close_round as close
+    from server.extensions import db
+    from server.models import Round
+
+    with app.app_context():
+        close(db.session.get(Round, round_id))
+        db.session.commit()
+
+
+def published_black_list(app, phone, boss, ref, before_publish=None) -> dict:
+    """Three of inspector1's groups inspected with a photo per deduction, the round
+    closed and published: A (99) on no list; B (95: bins ×2, road_dirty ×3) and C (94:
+    road_dirty ×6) on the Black List. `before_publish(inspections)` runs just before
+    publishing (to review photos, say). Returns the groups, inspections and snapshot."""
+    a, b, c = ref["assigned"][:3]
+    inspections = {
+        "a": with_photos(phone, ref, a, {"collection": {"bins": 1}}, seed=11),
+        "b": with_photos(phone, ref, b, {"collection": {"bins": 2}, "roads": {"road_dirty": 3}},
+                         seed=12),
+        "c": with_photos(phone, ref, c, {"roads": {"road_dirty": 6}}, seed=13),
+    }
+    if before_publish:
+        before_publish(inspections)
+    round_id = ref["round"]["id"]
+    close_round(app, round_id)
+    response = boss.post(f"/rounds/{round_id}/publish")
+    assert response.status_code == 201, response.get_data(as_text=True)
+    return {"round_id": round_id, "a": a, "b": b, "c": c, "inspections": inspections,
+            "published": response.get_json()}
