@@ -43,7 +43,7 @@ def test_one_inspection_scores_as_the_round_does(app):
         add({"roads": {"road_blocked": 3}}, state="rejected"),
     ]
     round_ = db.session.execute(db.select(Round)).scalar_one()
-    in_bulk = {s.id: s for s in scoring.scored_inspections(round_, include_rejected=True)}
+    in_bulk = {s.id: s for s in scoring.scored_inspections(round_, include_uncounted=True)}
     rubrics = scoring.rubrics_for(rows)
     one_by_one = {row.id: scoring.scored(row, rubrics) for row in rows}
     assert one_by_one == in_bulk
