@@ -1,11 +1,11 @@
 """Inspections as the server holds them, every revision received, and their photos."""
 from datetime import datetime
-from typing import Optional
+from typing import ClassVar, Optional
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from sync.merge import content_of
+from sync.merge import INSPECTION, Shape, content_of
 from sync.states import RECEIVED, REVIEW_STATES, SUBMITTED
 
 from ..extensions import db
@@ -52,16 +52,11 @@ class Inspection(db.Model):
         back_populates="inspection", order_by="InspectionRevision.id")
 
 
-class InspectionRevision(db.Model):
-    """Every revision a device pushed, kept in full (conflicting ones included)."""
-    __tablename__ = "inspection_revisions"
-    __table_args__ = (
-        # The idempotency key of a push: a retry finds its first result here.
-        sa.UniqueConstraint("inspection_id", "client_id", "client_rev"),
-    )
+class RevisionFields:
+    """A revision a device pushed (an inspection's or a recheck's), kept in full,
+    conflicting ones included. The subclass names its record's column and `shape`."""
+    shape: ClassVar[Shape] = INSPECTION
     id: Mapped[int] = mapped_column(primary_key=True)
-    # No index of its own: the unique constraint above starts with it.
-    inspection_id: Mapped[str] = mapped_column(sa.ForeignKey("inspections.id"))
     client_id: Mapped[str] = mapped_column(sa.String(36))
     client_rev: Mapped[int]
     base_version: Mapped[Optional[int]]
@@ -70,17 +65,28 @@ class InspectionRevision(db.Model):
     # The server version after this revision was applied (or the one it conflicted with).
     version: Mapped[int]
     payload: Mapped[dict] = mapped_column(sa.JSON)
-    # What the inspection's content was after this revision: the base of later merges.
+    # What the record's content was after this revision: the base of later merges.
     # None when it is exactly the payload's content (most revisions: no need to store
     # the same JSON twice).
     content: Mapped[Optional[dict]] = mapped_column(sa.JSON)
     conflicts: Mapped[list] = mapped_column(sa.JSON, default=list)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    inspection: Mapped[Inspection] = relationship(back_populates="revisions")
-
     def resulting_content(self) -> dict:
-        return self.content if self.content is not None else content_of(self.payload)
+        return self.content if self.content is not None \
+            else content_of(self.payload, self.shape)
+
+
+class InspectionRevision(RevisionFields, db.Model):
+    __tablename__ = "inspection_revisions"
+    __table_args__ = (
+        # The idempotency key of a push: a retry finds its first result here.
+        sa.UniqueConstraint("inspection_id", "client_id", "client_rev"),
+    )
+    # No index of its own: the unique constraint above starts with it.
+    inspection_id: Mapped[str] = mapped_column(sa.ForeignKey("inspections.id"))
+
+    inspection: Mapped[Inspection] = relationship(back_populates="revisions")
 
 
 class PhotoFields:

@@ -6,11 +6,11 @@ from typing import Optional
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from sync.merge import RECHECK, content_of
+from sync.merge import RECHECK
 from sync.states import ITEM_OPEN, ITEM_STATES, RECEIVED, REVIEW_STATES
 
 from ..extensions import db
-from .inspections import PhotoFields
+from .inspections import PhotoFields, RevisionFields
 from .types import UTCDateTime, one_of, utcnow
 
 
@@ -95,28 +95,14 @@ class Recheck(db.Model):
         back_populates="recheck", order_by="RecheckRevision.id")
 
 
-class RecheckRevision(db.Model):
+class RecheckRevision(RevisionFields, db.Model):
     """Every revision of a recheck a device pushed, kept in full (as for inspections)."""
     __tablename__ = "recheck_revisions"
     __table_args__ = (sa.UniqueConstraint("recheck_id", "client_id", "client_rev"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
+    shape = RECHECK
     recheck_id: Mapped[str] = mapped_column(sa.ForeignKey("rechecks.id"))
-    client_id: Mapped[str] = mapped_column(sa.String(36))
-    client_rev: Mapped[int]
-    base_version: Mapped[Optional[int]]
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
-    outcome: Mapped[str] = mapped_column(sa.String(10))
-    version: Mapped[int]
-    payload: Mapped[dict] = mapped_column(sa.JSON)
-    # None when it is exactly the payload's content.
-    content: Mapped[Optional[dict]] = mapped_column(sa.JSON)
-    conflicts: Mapped[list] = mapped_column(sa.JSON, default=list)
-    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     recheck: Mapped[Recheck] = relationship(back_populates="revisions")
-
-    def resulting_content(self) -> dict:
-        return self.content if self.content is not None else content_of(self.payload, RECHECK)
 
 
 class RecheckPhoto(PhotoFields, db.Model):

@@ -69,38 +69,36 @@ def combined_boards() -> list[dict]:
     return boards
 
 
-@bp.route("/rounds/<int:round_id>/poster")
-def poster(round_id: int):
-    """A printable poster (A4 or A3) of a published snapshot, in Chinese."""
-    round_ = db.session.get(Round, round_id)
-    result = published_ranking(round_, id_arg("version", "published version")) \
-        if round_ else None
+def render_poster(result: dict | None, period_of: list[dict], heading: str | None = None):
+    """A printable poster (A4 or A3) of a published result, in Chinese; `period_of`: the
+    rounds whose dates it covers."""
     if result is None:
         abort(404)
     size = request.args.get("size", "a4")
     g.lang = "zh"  # the notice board speaks Chinese whatever the viewer's setting
-    period = (date.fromisoformat(result["round"]["starts_on"]),
-              date.fromisoformat(result["round"]["ends_on"]))
+    period = (min(date.fromisoformat(r["starts_on"]) for r in period_of),
+              max(date.fromisoformat(r["ends_on"]) for r in period_of))
     return render_template(
-        "web/poster.html", result=result, size=size if size in POSTER_SIZES else "a4",
-        red=listed(result, "red"), black=listed(result, "black"), period=period,
+        "web/poster.html", result=result, heading=heading,
+        size=size if size in POSTER_SIZES else "a4", red=listed(result, "red"),
+        black=listed(result, "black"), period=period,
         published_on=datetime.fromisoformat(result["published"]["published_at"]))
+
+
+@bp.route("/rounds/<int:round_id>/poster")
+def poster(round_id: int):
+    """A round's published snapshot (?version=n, else the latest)."""
+    round_ = db.session.get(Round, round_id)
+    result = published_ranking(round_, id_arg("version", "published version")) \
+        if round_ else None
+    return render_poster(result, [result["round"]] if result else [])
 
 
 @bp.route("/combined/<int:combined_id>/poster")
 def combined_poster(combined_id: int):
-    """The poster of a published combined result, in Chinese, for the whole period."""
+    """A published combined result, for the whole period of its rounds."""
     combined = db.session.get(CombinedResult, combined_id)
     result = published_combined(combined, id_arg("version", "published version")) \
         if combined else None
-    if result is None:
-        abort(404)
-    size = request.args.get("size", "a4")
-    g.lang = "zh"
-    period = (min(date.fromisoformat(r["starts_on"]) for r in result["rounds"]),
-              max(date.fromisoformat(r["ends_on"]) for r in result["rounds"]))
-    return render_template(
-        "web/poster.html", result=result, heading=result["combined"]["name"],
-        size=size if size in POSTER_SIZES else "a4", red=listed(result, "red"),
-        black=listed(result, "black"), period=period,
-        published_on=datetime.fromisoformat(result["published"]["published_at"]))
+    return render_poster(result, result["rounds"] if result else [],
+                         heading=result["combined"]["name"] if result else None)

@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from tests.support import server_state
 from tests.support.apiclient import ApiClient
-from tests.support.factories import close, make_rectification, recheck, reference, with_photos
+from tests.support.factories import close_round, make_rectification, recheck, reference, with_photos
 from tests.support.phone import add_photo, make_jpeg, sha256, sign_in, status, sync, wait_ready, wait_synced
 
 LOCAL_RECHECKS = "async () => (await import('/app/store.js')).listRechecks()"
@@ -22,7 +22,7 @@ def publish_black_list(app) -> dict:
     inspector = ApiClient(app.test_client()).as_user("inspector2")
     ref = reference(inspector)
     found = with_photos(inspector, ref, ref["assigned"][0], {"collection": {"bins": 3}})
-    close(app, ref["round"]["id"])
+    close_round(app, ref["round"]["id"])
     supervisor = ApiClient(app.test_client()).as_user("supervisor1")
     assert supervisor.post(f"/rounds/{ref['round']['id']}/publish", json={}).status_code == 201
     return found
