@@ -123,7 +123,7 @@ export async function addPhoto(kind, recordId, meta, bytes, thumb) {
     throw err;
   }
   await keepThumbsWithin();
-  return getRecord(kind, recordId);
+  return db.get(kind, recordId);
 }
 
 // Only a photo the server has never seen may be removed (the server keeps a union).
@@ -156,13 +156,14 @@ export async function restorePhoto(kind, recordId, { photo, blob, thumb }) {
   return addPhoto(kind, recordId, photo, blob.bytes, thumb && { bytes: thumb.bytes, type: thumb.type });
 }
 
-const getRecord = async (kind, id) => (await dbReady).get(kind, id);
-
 // ---- thumbnails kept for offline viewing ----
 export const THUMB_BUDGET = 20 * 1024 * 1024;
 
+// kept_at grows with every thumbnail, so two kept in the same millisecond keep their order
+let lastKept = 0;
 function thumbRow(sha256, bytes, type) {
-  return { sha256, bytes, type: type || "image/jpeg", size: bytes.byteLength, kept_at: Date.now() };
+  lastKept = Math.max(Date.now(), lastKept + 1);
+  return { sha256, bytes, type: type || "image/jpeg", size: bytes.byteLength, kept_at: lastKept };
 }
 
 export async function thumbOf(sha256) { return (await dbReady).get("thumbs", sha256); }
