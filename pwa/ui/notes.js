@@ -12,8 +12,9 @@ export function noteBox(id, value, save, { rows = 3 } = {}) {
   const count = h("p", { class: "note-count", id: `${id}-count`, "aria-live": "polite" });
   const show = (text) => {
     count.hidden = text.length < COUNT_FROM;
-    count.classList.toggle("error", text.length >= MAX_NOTE_CHARS);
-    count.textContent = t("note.count", { used: grouped(text.length), max: grouped(MAX_NOTE_CHARS) });
+    const full = text.length >= MAX_NOTE_CHARS;
+    count.classList.toggle("error", full);
+    count.textContent = t(full ? "note.full" : "note.count", { used: grouped(text.length), max: grouped(MAX_NOTE_CHARS) });
   };
   const box = h("textarea", { id, rows, maxlength: String(MAX_NOTE_CHARS), value: value || "",
     placeholder: t("inspect.note_placeholder"),

@@ -48,11 +48,12 @@ async function largestImage(photo) {
 }
 
 // A photo filling the screen, closed by its button or the phone's back (an entry of its
-// own in the history, with the same address, so the router does not see it).
+// own in the history, with the same address, so the router does not see it). Shown at
+// once, so a second tap meets the open viewer; the picture follows.
 export async function showPhoto(photo) {
+  if (document.getElementById("photo-viewer")) return;
   const dialog = h("dialog", { class: "viewer", id: "photo-viewer" },
-    h("button", { class: "close primary", id: "viewer-close", onclick: () => history.back() }, t("photo.close")),
-    await largestImage(photo));
+    h("button", { class: "close primary", id: "viewer-close", onclick: () => history.back() }, t("photo.close")));
   const closed = () => dialog.open && dialog.close();
   addEventListener("popstate", closed, { once: true });
   dialog.addEventListener("cancel", (e) => { e.preventDefault(); history.back(); });
@@ -60,6 +61,7 @@ export async function showPhoto(photo) {
   history.pushState({ photo: photo.id }, "");
   document.body.append(dialog);
   dialog.showModal();
+  dialog.append(await largestImage(photo));
 }
 
 // a photo to tap for the full screen

@@ -155,7 +155,7 @@ def test_a_note_counts_near_the_limit_stops_there_and_wraps(phone, live_server):
     expect(page.locator(counter)).to_be_hidden()
     page.fill(note, "x" * 10050)               # one unbroken string, longer than the server takes
     assert page.eval_on_selector(note, "(el) => el.value.length") == 10000
-    expect(page.locator(counter)).to_have_text("10,000 / 10,000 字")
+    expect(page.locator(counter)).to_have_text("10,000 / 10,000 字，已到上限")
     assert font_px(page, counter) >= 14
     page.wait_for_function("""async (id) => {
         const r = await (await import('/app/store.js')).getInspection(id);
@@ -165,14 +165,14 @@ def test_a_note_counts_near_the_limit_stops_there_and_wraps(phone, live_server):
 
     switch_to_english(page)
     go_to_criterion(page, inspection_id, "collection")
-    expect(page.locator(counter)).to_have_text("10,000 / 10,000 characters")
+    expect(page.locator(counter)).to_have_text("10,000 / 10,000 characters: the limit")
     page.fill(note, "x" * 9500)
     expect(page.locator(counter)).to_have_text("9,500 / 10,000 characters")
 
     # the overall note too, and it wraps where it is shown after submitting
     page.goto(page.url.split("#")[0] + f"#/inspect/{inspection_id}/99")
     page.fill("#note-overall", "y" * 10050)
-    expect(page.locator("#note-overall-count")).to_have_text("10,000 / 10,000 characters")
+    expect(page.locator("#note-overall-count")).to_have_text("10,000 / 10,000 characters: the limit")
     page.wait_for_function("async (id) => (await (await import('/app/store.js')).getInspection(id)).note.length === 10000",
                            arg=inspection_id)
     page.click("#submit-button")
