@@ -36,15 +36,17 @@ export async function beforeImage(photo) {
   return imageOr(await store.beforePhoto(photo.sha256), photo.sha256, t("recheck.before_missing"));
 }
 
-// as large as there is: the phone's full bytes, the server's display copy, the kept thumbnail
-async function largestImage(photo) {
+// The phone's full bytes; once uploaded, the kept small copy at once and the server's
+// display copy in its place when (and if) it comes.
+async function fillViewer(dialog, photo) {
   const full = await store.photoBytes(photo.sha256);
-  if (full) return picture(full);
+  if (full) return dialog.append(picture(full));
+  const small = await photoImage(photo);
+  dialog.append(small);
   try {
-    return picture(await blobDisplay(photo.sha256));
-  } catch {
-    return photoImage(photo);
-  }
+    const large = picture(await blobDisplay(photo.sha256));
+    if (small.isConnected) small.replaceWith(large);
+  } catch { /* offline: the small copy stays */ }
 }
 
 // A photo filling the screen, closed by its button or the phone's back (an entry of its
@@ -61,7 +63,7 @@ export async function showPhoto(photo) {
   history.pushState({ photo: photo.id }, "");
   document.body.append(dialog);
   dialog.showModal();
-  dialog.append(await largestImage(photo));
+  await fillViewer(dialog, photo);
 }
 
 // a photo to tap for the full screen
