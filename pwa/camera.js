@@ -1,8 +1,11 @@
 // Photo pipeline: decode (honouring EXIF orientation), downscale to ≤ 1600 px,
 // re-encode as JPEG q 0.8, hash with SHA-256. The result is stored as an ArrayBuffer.
+// A ≤ 320 px copy is made too: it stays on the phone after the photo is uploaded.
 
 export const MAX_SIDE = 1600;
 export const QUALITY = 0.8;
+export const THUMB_SIDE = 320;
+const THUMB_QUALITY = 0.7;
 
 function hex(buffer) {
   return [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, "0")).join("");
@@ -17,16 +20,16 @@ function fitWithin(width, height, max) {
   return [Math.max(1, Math.round(width * scale)), Math.max(1, Math.round(height * scale))];
 }
 
-async function encode(bitmap, width, height) {
+async function encode(bitmap, width, height, quality = QUALITY) {
   if (typeof OffscreenCanvas !== "undefined") {
     const canvas = new OffscreenCanvas(width, height);
     canvas.getContext("2d").drawImage(bitmap, 0, 0, width, height);
-    return canvas.convertToBlob({ type: "image/jpeg", quality: QUALITY });
+    return canvas.convertToBlob({ type: "image/jpeg", quality });
   }
   const canvas = document.createElement("canvas");
   Object.assign(canvas, { width, height });
   canvas.getContext("2d").drawImage(bitmap, 0, 0, width, height);
-  return new Promise((resolve) => canvas.toBlob(resolve, "image/jpeg", QUALITY));
+  return new Promise((resolve) => canvas.toBlob(resolve, "image/jpeg", quality));
 }
 
 async function decode(file) {
@@ -58,13 +61,17 @@ async function downscale(image, width, height) {
   }
 }
 
-// file: a File from <input type=file>. Answers {bytes, mime, size, width, height, sha256}.
+// file: a File from <input type=file>. Answers {bytes, mime, size, width, height, sha256,
+// thumb: ArrayBuffer of the small JPEG}.
 export async function processPhoto(file) {
   const full = await decode(file);
   const [width, height] = fitWithin(full.width, full.height, MAX_SIDE);
   const bitmap = await downscale(full, width, height);
   const blob = await encode(bitmap, width, height);
+  const [thumbWidth, thumbHeight] = fitWithin(width, height, THUMB_SIDE);
+  const thumb = await encode(bitmap, thumbWidth, thumbHeight, THUMB_QUALITY);
   bitmap.close?.();
   const bytes = await blob.arrayBuffer();
-  return { bytes, mime: "image/jpeg", size: bytes.byteLength, width, height, sha256: await sha256Hex(bytes) };
+  return { bytes, mime: "image/jpeg", size: bytes.byteLength, width, height, sha256: await sha256Hex(bytes),
+           thumb: await thumb.arrayBuffer() };
 }

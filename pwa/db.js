@@ -18,6 +18,18 @@ function wrapStore(store) {
     delete: (key) => promisify(store.delete(key)),
     count: (query) => promisify(store.count(query)),
     clear: () => promisify(store.clear()),
+    // visit an index's rows one at a time ("prev": from the highest key), without loading
+    // them all; visit(value, cursor) runs inside the transaction, so it may cursor.delete()
+    each: (index, direction, visit) => new Promise((resolve, reject) => {
+      const request = store.index(index).openCursor(null, direction);
+      request.onsuccess = () => {
+        const cursor = request.result;
+        if (!cursor) return resolve();
+        visit(cursor.value, cursor);
+        cursor.continue();
+      };
+      request.onerror = () => reject(request.error);
+    }),
   };
 }
 
@@ -59,7 +71,7 @@ export function openDB(name, version, { upgrade } = {}) {
 }
 
 // The app's schema. Each migration step only adds, so an update never loses data.
-export const dbReady = openDB("inspection-collector", 2, {
+export const dbReady = openDB("inspection-collector", 3, {
   upgrade(idb, oldVersion) {
     if (oldVersion < 1) {
       idb.createObjectStore("meta");                                   // key → value
@@ -78,6 +90,11 @@ export const dbReady = openDB("inspection-collector", 2, {
       idb.createObjectStore("rechecks", { keyPath: "id" });
       // "before" photos of open rectifications, downloaded for offline rechecks
       idb.createObjectStore("before_photos", { keyPath: "sha256" });
+    }
+    if (oldVersion < 3) {
+      // small copies of the phone's photos, kept after upload for viewing offline;
+      // the oldest go first when they outgrow their budget
+      idb.createObjectStore("thumbs", { keyPath: "sha256" }).createIndex("kept_at", "kept_at");
     }
   },
 });

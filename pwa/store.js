@@ -102,11 +102,11 @@ async function changeRecord(kind, id, change) {
 
 export const updateInspection = (id, change) => changeRecord("inspections", id, change);
 
-// Photo metadata goes into the record and the bytes into `blobs`, in one transaction.
-// kind: "inspections" or "rechecks".
-export async function addPhoto(kind, recordId, meta, bytes) {
+// Photo metadata goes into the record, the bytes into `blobs` and the small copy into
+// `thumbs`, in one transaction. kind: "inspections" or "rechecks".
+export async function addPhoto(kind, recordId, meta, bytes, thumb) {
   const db = await dbReady;
-  const tx = db.transaction([kind, "blobs"], "readwrite");
+  const tx = db.transaction([kind, "blobs", "thumbs"], "readwrite");
   try {
     const store = tx.objectStore(kind);
     const record = await store.get(recordId);
@@ -114,31 +114,76 @@ export async function addPhoto(kind, recordId, meta, bytes) {
     bumpRevision(record);
     tx.objectStore("blobs").put({ sha256: meta.sha256, [PHOTO_OWNER[kind]]: recordId,
                                   bytes, type: meta.mime, size: meta.size });
+    if (thumb) tx.objectStore("thumbs").put(thumbRow(meta.sha256, thumb.bytes, thumb.type));
     store.put(record);
     await tx.done;
-    return record;
   } catch (err) {
     // a full disk (QuotaExceededError) leaves the record as it was: no photo without bytes
     try { tx.abort(); } catch { /* already finished */ }
     throw err;
   }
+  await keepThumbsWithin();
+  return db.get(kind, recordId);
 }
 
 // Only a photo the server has never seen may be removed (the server keeps a union).
+// Answers what was removed ({photo, blob, thumb}), for restorePhoto, or null.
 export async function removePhoto(kind, recordId, photoId) {
   const db = await dbReady;
-  const tx = db.transaction([kind, "blobs"], "readwrite");
+  const tx = db.transaction([kind, "blobs", "thumbs"], "readwrite");
   const store = tx.objectStore(kind);
   const record = await store.get(recordId);
   const photo = record.photos.find((p) => p.id === photoId);
+  let removed = null;
   if (photo && !record.local.sent_photo_ids?.includes(photoId)) {
+    const [blob, thumb] = await Promise.all([tx.objectStore("blobs").get(photo.sha256),
+                                             tx.objectStore("thumbs").get(photo.sha256)]);
+    removed = { photo, blob, thumb };
     record.photos = record.photos.filter((p) => p.id !== photoId);
-    if (!record.photos.some((p) => p.sha256 === photo.sha256)) tx.objectStore("blobs").delete(photo.sha256);
+    if (!record.photos.some((p) => p.sha256 === photo.sha256)) {
+      tx.objectStore("blobs").delete(photo.sha256);
+      tx.objectStore("thumbs").delete(photo.sha256);
+    }
     bumpRevision(record);
     store.put(record);
   }
   await tx.done;
-  return record;
+  return removed;
+}
+
+// undo removePhoto: the photo back in its record, with its bytes
+export async function restorePhoto(kind, recordId, { photo, blob, thumb }) {
+  return addPhoto(kind, recordId, photo, blob.bytes, thumb && { bytes: thumb.bytes, type: thumb.type });
+}
+
+// ---- thumbnails kept for offline viewing ----
+export const THUMB_BUDGET = 20 * 1024 * 1024;
+
+// kept_at grows with every thumbnail, so two kept in the same millisecond keep their order
+let lastKept = 0;
+function thumbRow(sha256, bytes, type) {
+  lastKept = Math.max(Date.now(), lastKept + 1);
+  return { sha256, bytes, type: type || "image/jpeg", size: bytes.byteLength, kept_at: lastKept };
+}
+
+export async function thumbOf(sha256) { return (await dbReady).get("thumbs", sha256); }
+
+// a thumbnail the server gave (a photo from before thumbnails were kept), kept like ours
+export async function keepThumb(sha256, bytes, type) {
+  await (await dbReady).put("thumbs", thumbRow(sha256, bytes, type));
+  await keepThumbsWithin();
+}
+
+// drop the oldest thumbnails until the rest fit in `budget` bytes
+export async function keepThumbsWithin(budget = THUMB_BUDGET) {
+  const db = await dbReady;
+  const tx = db.transaction("thumbs", "readwrite");
+  let total = 0;
+  await tx.objectStore("thumbs").each("kept_at", "prev", (row, cursor) => {
+    total += row.size;
+    if (total > budget) cursor.delete();
+  });
+  await tx.done;
 }
 
 export async function photoBytes(sha256) { return (await dbReady).get("blobs", sha256); }

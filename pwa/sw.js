@@ -2,16 +2,16 @@
 // navigations from the cached shell, never touch API calls. VERSION is a digest of the
 // shell files (tests/browser/test_shell.py says the right value after any change), so
 // every change reaches the phones; data lives in IndexedDB, which an update never touches.
-const VERSION = "abd08aec934d";
+const VERSION = "44107bc4b19e";
 const CACHE = `shell-${VERSION}`;
 const SHELL = [
   "./", "index.html", "app.css", "manifest.webmanifest",
   "app.js", "api.js", "bundle.js", "camera.js", "clock.js", "db.js", "geo.js", "i18n.js",
   "outbox.js", "pull.js", "rounds.js", "score.js", "storage.js", "store.js", "sync.js", "zip.js",
   "i18n/zh.json", "i18n/en.json",
-  "ui/badges.js", "ui/detail.js", "ui/dom.js", "ui/export.js", "ui/home.js", "ui/inspect.js",
-  "ui/photos.js", "ui/pick.js", "ui/recheck.js", "ui/rectifications.js", "ui/signin.js",
-  "ui/status.js", "ui/storage.js",
+  "ui/badges.js", "ui/detail.js", "ui/dialogs.js", "ui/dom.js", "ui/export.js", "ui/home.js",
+  "ui/inspect.js", "ui/notes.js", "ui/photos.js", "ui/pick.js", "ui/recheck.js",
+  "ui/rectifications.js", "ui/signin.js", "ui/status.js", "ui/storage.js",
   "icons/icon.svg", "icons/icon-192.png", "icons/icon-512.png",
 ];
 

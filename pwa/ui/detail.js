@@ -5,7 +5,7 @@ import { t, tOr, label, placeName, formatDateTime, formatScore } from "../i18n.j
 import * as store from "../store.js";
 import { scoreInspection } from "../score.js";
 import { badge, stateOf } from "./badges.js";
-import { photoImage } from "./photos.js";
+import { photoButton } from "./photos.js";
 
 // One field's reasons in the chosen language: the English text where the server sent no
 // code (an older server, or a rejection stored by an older app) or one this app lacks.
@@ -64,7 +64,7 @@ export async function detailScreen(root, id, go) {
   const photos = await Promise.all(record.photos.map(async (p) => {
     const review = photoReviews.get(p.id);
     return h("figure", { class: `thumb ${review?.accepted === false ? "rejected" : ""}`, dataset: { photo: p.id } },
-      await photoImage(p),
+      await photoButton(p),
       review ? h("figcaption", { class: review.accepted ? "ok" : "error" },
         review.accepted ? t("photo.accepted") : t("photo.rejected", { reason: review.reason || "" })) : null);
   }));

@@ -4,6 +4,7 @@ import { h, mount, toast, revokeObjectUrls } from "./dom.js";
 import { t, label, placeName, formatScore } from "../i18n.js";
 import * as store from "../store.js";
 import { scoreInspection, missingEvidence } from "../score.js";
+import { noteBox } from "./notes.js";
 import { photoStrip } from "./photos.js";
 import { syncNow } from "../sync.js";
 import { isoLocal } from "../clock.js";
@@ -22,13 +23,6 @@ function counter(count, onSet, key) {
 function toggle(on, onSet, text, key) {
   return h("button", { class: `toggle ${on ? "on" : ""}`, "aria-pressed": String(on), dataset: { item: key },
     onclick: () => onSet(on ? 0 : 1) }, text);
-}
-
-function noteBox(id, value, save) {
-  let queue = Promise.resolve();
-  return h("textarea", { id, rows: 3, value: value || "", placeholder: t("inspect.note_placeholder"),
-    // saves are chained so they land in typing order
-    oninput: (e) => { const text = e.target.value; queue = queue.then(() => save(text)); } });
 }
 
 export async function inspectScreen(root, id, step, go) {

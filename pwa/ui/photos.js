@@ -1,26 +1,34 @@
 // The photos supporting one deduction (or one rechecked item): thumbnails, review marks,
 // camera and gallery. `kind` is the record's store: "inspections" or "rechecks".
 import { h, objectUrl, toast } from "./dom.js";
-import { blobThumb } from "../api.js";
+import { blobDisplay, blobThumb } from "../api.js";
+import { confirmDialog, undoBar } from "./dialogs.js";
 import { t } from "../i18n.js";
 import * as store from "../store.js";
 import { processPhoto } from "../camera.js";
 import { currentPosition } from "../geo.js";
 import { isoLocal, newId } from "../clock.js";
 
+const picture = (stored) => h("img", { src: objectUrl(stored.bytes, stored.type), alt: "" });
+
 // stored bytes as an image, or a placeholder the server's thumbnail replaces when it comes
-function imageOr(stored, sha256, placeholderText) {
-  if (stored) return h("img", { src: objectUrl(stored.bytes, stored.type), alt: "" });
+// (kept, when `keep`, for the next time the phone is offline)
+function imageOr(stored, sha256, placeholderText, { keep = false } = {}) {
+  if (stored) return picture(stored);
   const placeholder = h("div", { class: "uploaded" }, placeholderText);
-  blobThumb(sha256).then((thumb) => {
-    if (thumb && placeholder.isConnected) placeholder.replaceWith(h("img", { src: objectUrl(thumb, thumb.type), alt: "" }));
+  blobThumb(sha256).then(async (thumb) => {
+    if (!thumb) return;
+    if (keep) await store.keepThumb(sha256, await thumb.arrayBuffer(), thumb.type);
+    if (placeholder.isConnected) placeholder.replaceWith(picture({ bytes: thumb, type: thumb.type }));
   });
   return placeholder;
 }
 
-// the photo from the phone's own bytes, or, once they are deleted, the server's thumbnail
+// the photo's small copy kept on the phone, its full bytes not yet uploaded, or the server's
+// thumbnail
 export async function photoImage(photo) {
-  return imageOr(await store.photoBytes(photo.sha256), photo.sha256, t("photo.on_server"));
+  const stored = (await store.thumbOf(photo.sha256)) || (await store.photoBytes(photo.sha256));
+  return imageOr(stored, photo.sha256, t("photo.on_server"), { keep: true });
 }
 
 // a rectification's "before" photo, as downloaded with it
@@ -28,14 +36,60 @@ export async function beforeImage(photo) {
   return imageOr(await store.beforePhoto(photo.sha256), photo.sha256, t("recheck.before_missing"));
 }
 
+// The phone's full bytes; once uploaded, the kept small copy at once and the server's
+// display copy in its place when (and if) it comes.
+async function fillViewer(dialog, photo) {
+  const full = await store.photoBytes(photo.sha256);
+  if (full) return dialog.append(picture(full));
+  const small = await photoImage(photo);
+  dialog.append(small);
+  try {
+    const large = picture(await blobDisplay(photo.sha256));
+    if (small.isConnected) small.replaceWith(large);
+  } catch { /* offline: the small copy stays */ }
+}
+
+// A photo filling the screen, closed by its button or the phone's back (an entry of its
+// own in the history, with the same address, so the router does not see it). Shown at
+// once, so a second tap meets the open viewer; the picture follows.
+export async function showPhoto(photo) {
+  if (document.getElementById("photo-viewer")) return;
+  const dialog = h("dialog", { class: "viewer", id: "photo-viewer" },
+    h("button", { class: "close primary", id: "viewer-close", onclick: () => history.back() }, t("photo.close")));
+  const closed = () => dialog.open && dialog.close();
+  addEventListener("popstate", closed, { once: true });
+  dialog.addEventListener("cancel", (e) => { e.preventDefault(); history.back(); });
+  dialog.addEventListener("close", () => { removeEventListener("popstate", closed); dialog.remove(); });
+  history.pushState({ photo: photo.id }, "");
+  document.body.append(dialog);
+  dialog.showModal();
+  await fillViewer(dialog, photo);
+}
+
+// a photo to tap for the full screen
+export async function photoButton(photo) {
+  return h("button", { class: "enlarge", "aria-label": t("photo.enlarge"), onclick: () => showPhoto(photo) },
+    await photoImage(photo));
+}
+
+// asks first, then offers to take it back for a while
+async function removeAsked(kind, record, photo, onChange) {
+  if (!await confirmDialog(t("photo.remove_confirm"), t("photo.remove"))) return;
+  const removed = await store.removePhoto(kind, record.id, photo.id);
+  await onChange();
+  if (removed?.blob) {
+    undoBar(t("photo.removed"), async () => { await store.restorePhoto(kind, record.id, removed); await onChange(); });
+  }
+}
+
 async function thumbnail(kind, record, photo, review, onChange) {
   const removable = !(record.local.sent_photo_ids || []).includes(photo.id);
   return h("figure", { class: `thumb ${review?.accepted === false ? "rejected" : ""}`, dataset: { photo: photo.id } },
-    await photoImage(photo),
+    await photoButton(photo),
     photo.source === "gallery" ? h("figcaption", { class: "tag" }, t("photo.from_gallery")) : null,
     review?.accepted === false ? h("figcaption", { class: "error" }, t("photo.rejected", { reason: review.reason || "" })) : null,
-    removable ? h("button", { class: "remove", "aria-label": t("photo.remove"),
-      onclick: async () => { await store.removePhoto(kind, record.id, photo.id); onChange(); } }, "×") : null);
+    removable ? h("button", { class: "remove", onclick: () => removeAsked(kind, record, photo, onChange) },
+      t("photo.remove_short")) : null);
 }
 
 async function addPhoto(kind, record, criterion, item, file, source, onChange, status) {
@@ -46,7 +100,7 @@ async function addPhoto(kind, record, criterion, item, file, source, onChange, s
     const meta = { id: newId(), sha256: photo.sha256, size: photo.size, mime: photo.mime,
       width: photo.width, height: photo.height, criterion, item,
       captured_at: isoLocal(captured), gps, source };
-    await store.addPhoto(kind, record.id, meta, photo.bytes);
+    await store.addPhoto(kind, record.id, meta, photo.bytes, { bytes: photo.thumb, type: photo.mime });
     onChange();
   } catch (err) {
     const full = err?.name === "QuotaExceededError" || err?.inner?.name === "QuotaExceededError";

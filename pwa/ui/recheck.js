@@ -7,7 +7,8 @@ import * as store from "../store.js";
 import { syncNow } from "../sync.js";
 import { isoLocal } from "../clock.js";
 import { currentPosition } from "../geo.js";
-import { photoStrip, beforeImage, photoImage } from "./photos.js";
+import { noteBox } from "./notes.js";
+import { photoStrip, beforeImage, photoButton } from "./photos.js";
 import { badge, stateOf } from "./badges.js";
 import { pushErrors } from "./detail.js";
 import { rectificationBadge } from "./rectifications.js";
@@ -66,13 +67,6 @@ function missing(record) {
     (i.fixed && !record.photos.some((p) => `${p.criterion}.${p.item}` === key))).map(([key]) => key);
 }
 
-function noteBox(id, value, save) {
-  let queue = Promise.resolve();
-  return h("textarea", { id, rows: 2, value: value || "", placeholder: t("inspect.note_placeholder"),
-    // saves are chained so they land in typing order
-    oninput: (e) => { const text = e.target.value; queue = queue.then(() => save(text)); } });
-}
-
 export async function recheckScreen(root, id, go) {
   let record = await store.getRecheck(id);
   if (!record) return go("#/");
@@ -94,7 +88,7 @@ export async function recheckScreen(root, id, go) {
       await beforePhotos(item),
       h("div", { class: "pair choice" }, choice(true, t("recheck.fixed")), choice(false, t("recheck.not_fixed"))),
       h("label", { for: `note-${key}` }, t("inspect.note")),
-      noteBox(`note-${key}`, entry.note, (text) => store.updateRecheck(id, (r) => { r.items[key].note = text; })),
+      noteBox(`note-${key}`, entry.note, (text) => store.updateRecheck(id, (r) => { r.items[key].note = text; }), { rows: 2 }),
       h("div", { class: "small muted" }, t("recheck.after")),
       await photoStrip(record, criterion, itemName, NO_REVIEWS, reload,
         { kind: "rechecks", required: entry.fixed === true }));
@@ -123,7 +117,7 @@ export async function recheckScreen(root, id, go) {
         h("h2", {}, t("recheck.title")),
         h("ul", { class: "items" }, await Promise.all(ctx.keys.map(itemView))),
         h("label", { for: "note-overall" }, t("summary.note")),
-        noteBox("note-overall", record.note, (text) => store.updateRecheck(id, (r) => { r.note = text; })),
+        noteBox("note-overall", record.note, (text) => store.updateRecheck(id, (r) => { r.note = text; }), { rows: 2 }),
         open.length ? h("div", { id: "missing", class: "error-box" }, h("p", {}, t("recheck.missing", { count: open.length })),
           h("ul", {}, open.map((key) => h("li", {}, ctx.itemLabel(key))))) : null,
         h("button", { id: "submit-button", class: "big primary", onclick: submit }, t("summary.submit"))),
@@ -162,7 +156,7 @@ export async function recheckDetailScreen(root, id, go) {
       h("div", {}, entry.fixed ? t("recheck.fixed") : t("recheck.not_fixed")),
       entry.note ? h("p", { class: "comment-body" }, entry.note) : null,
       h("div", { class: "thumbs" }, await Promise.all(photos.map(async (p) =>
-        h("figure", { class: "thumb", dataset: { photo: p.id } }, await photoImage(p))))));
+        h("figure", { class: "thumb", dataset: { photo: p.id } }, await photoButton(p))))));
   }));
   const comment = record.local.review_comment;
   mount(root,

@@ -1,15 +1,13 @@
 """Why the server refused an inspection, in the phone's language (the server sends codes)."""
 from tests.support import server_state
-from tests.support.phone import local_inspections, sign_in, start_inspection, wait_synced
+from tests.support.phone import local_inspections, sign_in, start_inspection, store_overall_note, wait_synced
 
 
 def submit_a_too_long_note(page, live_server) -> str:
     """An inspection the server refuses: it allows notes of at most 10,000 characters."""
     sign_in(page, live_server.url)
     inspection_id = start_inspection(page)
-    page.goto(page.url.split("#")[0] + f"#/inspect/{inspection_id}/99")
-    page.wait_for_selector("#summary")
-    page.fill("#note-overall", "长" * 10_001)
+    store_overall_note(page, inspection_id, "长" * 10_001)
     page.click("#submit-button")
     page.wait_for_selector("#detail")
     wait_synced(page)

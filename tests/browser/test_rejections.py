@@ -4,7 +4,7 @@ from playwright.sync_api import expect
 from tests.support import server_state
 from tests.support.apiclient import ApiClient
 from tests.support.phone import (add_photo, go_to_criterion, local_inspections, make_jpeg, record_simple_inspection,
-                    sign_in, start_inspection, status, sync, tap_plus, wait_synced)
+                    sign_in, start_inspection, status, store_overall_note, sync, tap_plus, wait_synced)
 
 
 def test_rejected_push_is_shown_with_the_field_error_and_kept(phone, live_server):
@@ -14,8 +14,7 @@ def test_rejected_push_is_shown_with_the_field_error_and_kept(phone, live_server
     go_to_criterion(page, inspection_id, "roads")
     tap_plus(page, "roads.road_blocked")
     add_photo(page, "roads.road_blocked", make_jpeg(800, 600, seed=11))
-    page.goto(page.url.split("#")[0] + f"#/inspect/{inspection_id}/10")
-    page.fill("#note-overall", "长" * 10_001)       # the server allows at most 10,000 characters
+    store_overall_note(page, inspection_id, "长" * 10_001)   # the server allows at most 10,000 characters
     page.click("#submit-button")
     page.wait_for_selector("#detail")
     wait_synced(page)

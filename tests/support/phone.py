@@ -199,3 +199,14 @@ def record_simple_inspection(page, photo: bytes, assigned_index: int = 0) -> str
     add_photo(page, "collection.bins", photo)
     submit(page, inspection_id)
     return inspection_id
+
+
+def store_overall_note(page, inspection_id: str, text: str):
+    """Save an overall note as it is stored, past the box's limit (an older app let one type
+    any length), and show the summary that holds it."""
+    page.evaluate("""async ([id, text]) => {
+        await (await import('/app/store.js')).updateInspection(id, (r) => { r.note = text; });
+    }""", [inspection_id, text])
+    page.goto(page.url.split("#")[0] + f"#/inspect/{inspection_id}/99")
+    page.reload()
+    page.wait_for_selector("#summary")
