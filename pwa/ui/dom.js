@@ -48,3 +48,29 @@ export function clearStaleToast(maxAgeMs = 1500) {
   const box = document.getElementById("toast");
   if (!box.hidden && Date.now() - Number(box.dataset.shownAt || 0) > maxAgeMs) box.hidden = true;
 }
+
+// An in-app question over the screen (window.confirm cannot be styled or translated):
+// answers true when the inspector taps `yes`, false on `no`.
+export function ask(message, yes, no) {
+  return new Promise((resolve) => {
+    const answer = (value) => { overlay.remove(); resolve(value); };
+    const overlay = h("div", { class: "overlay", id: "confirm" },
+      h("div", { class: "dialog card", role: "alertdialog", "aria-modal": "true" },
+        h("p", { class: "lead" }, message),
+        h("div", { class: "pair" },
+          h("button", { class: "button secondary", id: "confirm-no", onclick: () => answer(false) }, no),
+          h("button", { class: "button danger", id: "confirm-yes", onclick: () => answer(true) }, yes))));
+    document.body.append(overlay);
+    overlay.querySelector("#confirm-no").focus();
+  });
+}
+
+// A bar offering to take back what was just done, for `ms`; it outlives screen changes.
+export function offerUndo(message, undoText, undo, ms = 10000) {
+  document.getElementById("undo-bar")?.remove();
+  const bar = h("div", { class: "undo-bar", id: "undo-bar", role: "status" },
+    h("span", { class: "grow" }, message),
+    h("button", { class: "button", id: "undo-button", onclick: async () => { bar.remove(); await undo(); } }, undoText));
+  document.body.append(bar);
+  setTimeout(() => bar.remove(), ms);
+}

@@ -1,0 +1,166 @@
+"""The home screen and the inspection flow on a 360-px phone: a done group opens its
+inspection, a draft can be deleted (asked first, undone for a while) and is counted,
+what was sent back comes first, the summary is one tap away, and every target and text
+is large enough."""
+import pytest
+from playwright.sync_api import expect
+
+from tests.support import server_state
+from tests.support.apiclient import ApiClient
+from tests.support.phone import (add_photo, go_to_criterion, local_inspections, make_jpeg, record_simple_inspection,
+                                 sign_in, status, sync, toggle, wait_synced)
+
+SMALL_PHONE = {"width": 360, "height": 740}
+
+
+def home(page):
+    page.goto(page.url.split("#")[0] + "#/")
+    page.wait_for_selector("#status")
+
+
+def switch_language(page, lang: str):
+    if page.get_attribute("html", "lang") != {"zh": "zh-CN", "en": "en"}[lang]:
+        page.click("#lang-toggle")
+        page.wait_for_selector(f"html[lang='{'zh-CN' if lang == 'zh' else 'en'}']")
+
+
+def test_a_done_group_opens_its_inspection_and_a_draft_is_counted_deleted_and_undone(phone, live_server):
+    page = phone
+    page.set_viewport_size(SMALL_PHONE)
+    sign_in(page, live_server.url)
+    done_id = record_simple_inspection(page, make_jpeg(800, 600, seed=1))
+    wait_synced(page)
+
+    # the group marked done opens its inspection; a second one is an explicit action there
+    home(page)
+    row = page.locator("#assignments a.row").first
+    expect(row).to_contain_text("已完成")
+    row.click()
+    page.wait_for_selector(f"#detail")
+    assert page.url.endswith(f"#/view/{done_id}")
+    assert len(local_inspections(page)) == 1
+    page.click("#another-inspection")
+    page.wait_for_selector("#criterion")
+    draft_id = page.url.split("#/inspect/")[1].split("/")[0]
+    assert draft_id != done_id
+
+    # the draft, with its photo, is counted on the status card
+    go_to_criterion(page, draft_id, "cleaning")
+    toggle(page, "cleaning.no_cleaner")
+    add_photo(page, "cleaning.no_cleaner", make_jpeg(800, 600, seed=2))
+    home(page)
+    expect(page.locator("#status-drafts")).to_have_text("1 份草稿（含1 张照片）只在这台手机上：提交后才会上传")
+    assert status(page)["line"] == "已提交的都已上传"
+
+    # deleting asks first, in the app; "keep" keeps it
+    page.goto(page.url.split("#")[0] + f"#/inspect/{draft_id}/0")
+    page.click("#summary-button")
+    page.wait_for_selector("#summary")
+    page.click("#delete-draft")
+    expect(page.locator("#confirm")).to_contain_text("删除")
+    page.click("#confirm-no")
+    expect(page.locator("#confirm")).to_have_count(0)
+    assert len(local_inspections(page)) == 2
+
+    # deleted: gone from the phone at once, and back with "undo"
+    page.click("#delete-draft")
+    page.click("#confirm-yes")
+    expect(page.locator("#undo-bar")).to_contain_text("草稿已删除")
+    page.wait_for_selector("#status")
+    assert [r["id"] for r in local_inspections(page)] == [done_id]
+    page.click("#undo-button")
+    expect(page.locator(f"#my-inspections a[data-inspection='{draft_id}']")).to_have_count(1)
+    [restored] = [r for r in local_inspections(page) if r["id"] == draft_id]
+    assert len(restored["photos"]) == 1
+    page.goto(page.url.split("#")[0] + f"#/inspect/{draft_id}/0")
+    page.wait_for_selector(f"li.item[data-item='cleaning.no_cleaner'] figure.thumb img")
+
+    # the same in English; deleted for good, it is never sent
+    switch_language(page, "en")
+    page.click("#summary-button")
+    page.wait_for_selector("#summary")
+    page.click("#delete-draft")
+    expect(page.locator("#confirm-yes")).to_have_text("Delete draft")
+    page.click("#confirm-yes")
+    expect(page.locator("#undo-bar")).to_contain_text("Draft deleted")
+    expect(page.locator("#status-drafts")).to_have_count(0)
+    sync(page)
+    assert set(server_state.inspections(live_server.app)) == {done_id}
+    assert status(page)["line"] == "Everything is sent: nothing waiting"
+
+
+def test_what_the_supervisor_sent_back_is_at_the_top_of_home(phone, live_server):
+    page = phone
+    page.set_viewport_size(SMALL_PHONE)
+    sign_in(page, live_server.url)
+    inspection_id = record_simple_inspection(page, make_jpeg(800, 600, seed=3))
+    wait_synced(page)
+    home(page)
+    expect(page.locator("#attention")).to_have_count(0)
+
+    [photo] = server_state.inspections(live_server.app)[inspection_id]["photos"]
+    supervisor = ApiClient(live_server.app.test_client()).as_user("supervisor1")
+    answer = supervisor.post(f"/photos/{photo['id']}/review", json={"accepted": False, "reason": "模糊"})
+    assert answer.status_code == 200, answer.get_json()
+    sync(page)
+
+    first = page.locator("#main > section").first
+    expect(first).to_have_attribute("id", "attention")
+    expect(first).to_contain_text("有照片被退回：请补拍")
+    switch_language(page, "en")
+    expect(page.locator("#attention h2")).to_have_text("To deal with")
+    expect(page.locator("#attention")).to_contain_text("Photos sent back: take them again")
+    page.click(f"#attention a[data-inspection='{inspection_id}']")
+    page.wait_for_selector("#reshoots")
+    assert page.url.endswith(f"#/view/{inspection_id}")
+
+
+# every visible target, and every piece of text, on the screen now
+MEASURE = """() => {
+    const shown = (el) => el.offsetParent !== null || getComputedStyle(el).position === 'fixed';
+    const small = [...document.querySelectorAll('button, a, label.button, input:not(.hidden-input), textarea')]
+        .filter(shown)
+        .map((el) => [el.textContent.trim().slice(0, 24) || el.id || el.tagName, el.getBoundingClientRect()])
+        .filter(([, r]) => r.height < 47.5 || r.width < 47.5)
+        .map(([text, r]) => `${text} ${Math.round(r.width)}x${Math.round(r.height)}`);
+    const tiny = [...document.querySelectorAll('body *')].filter(shown)
+        .filter((el) => [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim()))
+        .map((el) => [el.textContent.trim().slice(0, 24), parseFloat(getComputedStyle(el).fontSize)])
+        .filter(([, size]) => size < 14)
+        .map(([text, size]) => `${text} ${size}px`);
+    return { small, tiny, wide: document.documentElement.scrollWidth };
+}"""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_target_and_text_on_the_main_screens_is_large_enough(phone, live_server, lang):
+    page = phone
+    page.set_viewport_size(SMALL_PHONE)
+    sign_in(page, live_server.url)
+    switch_language(page, lang)
+    submitted = record_simple_inspection(page, make_jpeg(800, 600, seed=4))
+    wait_synced(page)
+    page.click("#another-inspection")
+    page.wait_for_selector("#criterion")
+    draft = page.url.split("#/inspect/")[1].split("/")[0]
+    go_to_criterion(page, draft, "cleaning")
+    finding = page.locator("button.toggle[data-item='cleaning.no_cleaner']")
+    expect(finding).to_have_text({"zh": "无此问题", "en": "No problem"}[lang])
+    toggle(page, "cleaning.no_cleaner")
+    expect(finding).to_have_text({"zh": "有此问题（已扣分）", "en": "Problem found (deducted)"}[lang])
+    add_photo(page, "cleaning.no_cleaner", make_jpeg(800, 600, seed=5), source="gallery")
+
+    screens = {"criterion": f"#/inspect/{draft}/0", "criterion with a photo": None,
+               "summary": f"#/inspect/{draft}/99", "detail": f"#/view/{submitted}", "home": "#/"}
+    for name, hash_ in screens.items():
+        if hash_:
+            page.goto(page.url.split("#")[0] + hash_)
+        else:
+            go_to_criterion(page, draft, "cleaning")
+        page.wait_for_selector("#criterion, #summary, #detail, #status")
+        if name == "home":
+            status(page)
+        found = page.evaluate(MEASURE)
+        assert found["small"] == [], (name, found["small"])
+        assert found["tiny"] == [], (name, found["tiny"])
+        assert found["wide"] <= SMALL_PHONE["width"], (name, found["wide"])
