@@ -7,8 +7,9 @@ from playwright.sync_api import expect
 
 from tests.support import server_state
 from tests.support.apiclient import ApiClient
+from tests.support.factories import make_rectification, recheck, reference, with_photos
 from tests.support.phone import (add_photo, go_to_criterion, local_inspections, make_jpeg, record_simple_inspection,
-                                 sign_in, status, sync, toggle, wait_synced)
+                                 sign_in, status, sync, tap_plus, toggle, wait_synced)
 
 SMALL_PHONE = {"width": 360, "height": 740}
 
@@ -89,30 +90,53 @@ def test_a_done_group_opens_its_inspection_and_a_draft_is_counted_deleted_and_un
     assert status(page)["line"] == "Everything is sent: nothing waiting"
 
 
-def test_what_the_supervisor_sent_back_is_at_the_top_of_home(phone, live_server):
-    page = phone
+def test_what_the_supervisor_sent_back_is_at_the_top_of_home_until_answered(phone, live_server):
+    page, app = phone, live_server.app
     page.set_viewport_size(SMALL_PHONE)
+    inspector = ApiClient(app.test_client()).as_user("inspector1")
+    supervisor = ApiClient(app.test_client()).as_user("supervisor1")
+    ref = reference(inspector)
+    # a recheck with its item sent back, a photo to re-shoot, an inspection sent back
+    rectification = make_rectification(app, inspector, ref, deductions={"collection": {"bins": 2}})
+    sent = recheck(rectification, fixed=True)
+    assert inspector.push_rechecks(sent)[0]["outcome"] == "applied"
+    assert supervisor.post(f"/rechecks/{sent['id']}/review",
+                           json={"items": {"collection.bins": "open"}, "comment": "仍然满溢"}).status_code == 200
+    blurred = with_photos(inspector, ref, ref["assigned"][1], {"collection": {"bins": 1}}, seed=3)
+    assert supervisor.post(f"/photos/{blurred['photos'][0]['id']}/review",
+                           json={"accepted": False, "reason": "模糊"}).status_code == 200
+    wrong = with_photos(inspector, ref, ref["assigned"][2], {"collection": {"bins": 1}}, seed=4)
+    assert supervisor.post(f"/inspections/{wrong['id']}/review",
+                           json={"state": "rejected", "comment": "请重新检查"}).status_code == 200
+
     sign_in(page, live_server.url)
-    inspection_id = record_simple_inspection(page, make_jpeg(800, 600, seed=3))
-    wait_synced(page)
-    home(page)
-    expect(page.locator("#attention")).to_have_count(0)
-
-    [photo] = server_state.inspections(live_server.app)[inspection_id]["photos"]
-    supervisor = ApiClient(live_server.app.test_client()).as_user("supervisor1")
-    answer = supervisor.post(f"/photos/{photo['id']}/review", json={"accepted": False, "reason": "模糊"})
-    assert answer.status_code == 200, answer.get_json()
-    sync(page)
-
     first = page.locator("#main > section").first
     expect(first).to_have_attribute("id", "attention")
-    expect(first).to_contain_text("有照片被退回：请补拍")
+    expect(first.locator(f"a[data-inspection='{blurred['id']}']")).to_contain_text("有照片被退回：请补拍")
+    expect(first.locator(f"a[data-inspection='{wrong['id']}']")).to_contain_text("检查被退回")
+    expect(first.locator(f"a[data-recheck='{sent['id']}']")).to_contain_text("复查有项目被退回")
     switch_language(page, "en")
     expect(page.locator("#attention h2")).to_have_text("To deal with")
-    expect(page.locator("#attention")).to_contain_text("Photos sent back: take them again")
-    page.click(f"#attention a[data-inspection='{inspection_id}']")
+    expect(page.locator(f"#attention a[data-inspection='{blurred['id']}']")).to_contain_text(
+        "Photos sent back: take them again")
+    expect(page.locator(f"#attention a[data-recheck='{sent['id']}']")).to_contain_text("Recheck items sent back")
+
+    # each links to what it names; once the photo is taken again, it leaves the card
+    page.click(f"#attention a[data-recheck='{sent['id']}']")
+    page.wait_for_selector("#recheck-detail")
+    home(page)
+    page.click(f"#attention a[data-inspection='{blurred['id']}']")
     page.wait_for_selector("#reshoots")
-    assert page.url.endswith(f"#/view/{inspection_id}")
+    assert page.url.endswith(f"#/view/{blurred['id']}")
+    page.locator("#reshoots [data-reshoot]").click()
+    page.wait_for_selector("#criterion[data-criterion='collection']")
+    add_photo(page, "collection.bins", make_jpeg(800, 600, seed=5))
+    page.click("#summary-button")
+    page.click("#submit-button")
+    page.wait_for_selector("#detail")
+    home(page)
+    expect(page.locator(f"#attention a[data-inspection='{wrong['id']}']")).to_have_count(1)
+    expect(page.locator(f"#attention a[data-inspection='{blurred['id']}']")).to_have_count(0)
 
 
 # every visible target, and every piece of text, on the screen now
@@ -149,6 +173,8 @@ def test_every_target_and_text_on_the_main_screens_is_large_enough(phone, live_s
     toggle(page, "cleaning.no_cleaner")
     expect(finding).to_have_text({"zh": "有此问题（已扣分）", "en": "Problem found (deducted)"}[lang])
     add_photo(page, "cleaning.no_cleaner", make_jpeg(800, 600, seed=5), source="gallery")
+    go_to_criterion(page, draft, "collection")
+    tap_plus(page, "collection.bins")              # no photo: the summary links to it
 
     screens = {"criterion": f"#/inspect/{draft}/0", "criterion with a photo": None,
                "summary": f"#/inspect/{draft}/99", "detail": f"#/view/{submitted}", "home": "#/"}
@@ -158,6 +184,8 @@ def test_every_target_and_text_on_the_main_screens_is_large_enough(phone, live_s
         else:
             go_to_criterion(page, draft, "cleaning")
         page.wait_for_selector("#criterion, #summary, #detail, #status")
+        if name == "summary":
+            page.wait_for_selector("#missing a")
         if name == "home":
             status(page)
         found = page.evaluate(MEASURE)
