@@ -91,6 +91,7 @@ def main():
 
         page.goto(f"{url}/app/#/inspect/{inspection}/99")
         page.wait_for_selector("#summary")
+        page.evaluate("scrollTo(0, document.body.scrollHeight)")     # down to the submit button
         shoot(page, "summary")
 
         page.goto(f"{url}/app/#/")

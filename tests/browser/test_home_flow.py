@@ -176,16 +176,18 @@ def test_every_target_and_text_on_the_main_screens_is_large_enough(phone, live_s
     go_to_criterion(page, draft, "collection")
     tap_plus(page, "collection.bins")              # no photo: the summary links to it
 
-    screens = {"criterion": f"#/inspect/{draft}/0", "criterion with a photo": None,
-               "summary": f"#/inspect/{draft}/99", "detail": f"#/view/{submitted}", "home": "#/"}
-    for name, hash_ in screens.items():
-        if hash_:
-            page.goto(page.url.split("#")[0] + hash_)
-        else:
-            go_to_criterion(page, draft, "cleaning")
-        page.wait_for_selector("#criterion, #summary, #detail, #status")
-        if name == "summary":
-            page.wait_for_selector("#missing a")
+    # each screen, and what shows it is drawn
+    screens = {"criterion with counters": (None, "#criterion[data-criterion='collection']"),
+               "criterion with a gallery photo": ("cleaning", "li.item[data-item='cleaning.no_cleaner'] figure.thumb img"),
+               "summary": (f"#/inspect/{draft}/99", "#missing a"),
+               "detail": (f"#/view/{submitted}", f"#detail #another-inspection"),
+               "pick": ("#/pick", "#pick"), "home": ("#/", "#status #sync-button")}
+    for name, (where, drawn) in screens.items():
+        if where and where.startswith("#"):
+            page.goto(page.url.split("#")[0] + where)
+        elif where:
+            go_to_criterion(page, draft, where)
+        page.wait_for_selector(drawn)
         if name == "home":
             status(page)
         found = page.evaluate(MEASURE)
