@@ -52,12 +52,12 @@ async function attentionView(inspections, groupsById, photoReviews) {
   const rows = [
     ...inspections.filter((r) => ["reshoot", "rejected", "has_issues"].includes(stateOf(r, photoReviews)))
       .map((r) => ({ href: `#/view/${r.id}`, group: r.group_id, state: stateOf(r, photoReviews),
-        data: { inspection: r.id } })),
+        data: { attention: r.id } })),
     ...rechecks.filter((r) => latest.get(String(r.rectification_id)) === r && r.local.state === "submitted"
         && Object.values(r.local.item_states || {}).includes("open")
         && store.rectificationState(rectifications.get(String(r.rectification_id)) || { state: "closed" }) !== "closed")
       .map((r) => ({ href: `#/recheck-view/${r.id}`, group: rectifications.get(String(r.rectification_id))?.group_id,
-        state: "recheck_sent_back", data: { recheck: r.id } })),
+        state: "recheck_sent_back", data: { attention: r.id } })),
   ];
   if (!rows.length) return null;
   return h("section", { class: "card attention", id: "attention" }, h("h2", {}, t("home.attention")),

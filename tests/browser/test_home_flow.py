@@ -112,20 +112,20 @@ def test_what_the_supervisor_sent_back_is_at_the_top_of_home_until_answered(phon
     sign_in(page, live_server.url)
     first = page.locator("#main > section").first
     expect(first).to_have_attribute("id", "attention")
-    expect(first.locator(f"a[data-inspection='{blurred['id']}']")).to_contain_text("有照片被退回：请补拍")
-    expect(first.locator(f"a[data-inspection='{wrong['id']}']")).to_contain_text("检查被退回")
-    expect(first.locator(f"a[data-recheck='{sent['id']}']")).to_contain_text("复查有项目被退回")
+    expect(first.locator(f"a[data-attention='{blurred['id']}']")).to_contain_text("有照片被退回：请补拍")
+    expect(first.locator(f"a[data-attention='{wrong['id']}']")).to_contain_text("检查被退回")
+    expect(first.locator(f"a[data-attention='{sent['id']}']")).to_contain_text("复查有项目被退回")
     switch_language(page, "en")
     expect(page.locator("#attention h2")).to_have_text("To deal with")
-    expect(page.locator(f"#attention a[data-inspection='{blurred['id']}']")).to_contain_text(
+    expect(page.locator(f"#attention a[data-attention='{blurred['id']}']")).to_contain_text(
         "Photos sent back: take them again")
-    expect(page.locator(f"#attention a[data-recheck='{sent['id']}']")).to_contain_text("Recheck items sent back")
+    expect(page.locator(f"#attention a[data-attention='{sent['id']}']")).to_contain_text("Recheck items sent back")
 
     # each links to what it names; once the photo is taken again, it leaves the card
-    page.click(f"#attention a[data-recheck='{sent['id']}']")
+    page.click(f"#attention a[data-attention='{sent['id']}']")
     page.wait_for_selector("#recheck-detail")
     home(page)
-    page.click(f"#attention a[data-inspection='{blurred['id']}']")
+    page.click(f"#attention a[data-attention='{blurred['id']}']")
     page.wait_for_selector("#reshoots")
     assert page.url.endswith(f"#/view/{blurred['id']}")
     page.locator("#reshoots [data-reshoot]").click()
@@ -135,8 +135,8 @@ def test_what_the_supervisor_sent_back_is_at_the_top_of_home_until_answered(phon
     page.click("#submit-button")
     page.wait_for_selector("#detail")
     home(page)
-    expect(page.locator(f"#attention a[data-inspection='{wrong['id']}']")).to_have_count(1)
-    expect(page.locator(f"#attention a[data-inspection='{blurred['id']}']")).to_have_count(0)
+    expect(page.locator(f"#attention a[data-attention='{wrong['id']}']")).to_have_count(1)
+    expect(page.locator(f"#attention a[data-attention='{blurred['id']}']")).to_have_count(0)
 
 
 # every visible target, and every piece of text, on the screen now
