@@ -183,6 +183,17 @@ export async function allPhotoReviews() {
   return new Map(rows.map((r) => [r.photo_id, r]));
 }
 
+// A rejection is the supervisor's last word: once the inspector has opened it, at the
+// server version it came with, it has been dealt with (kept apart from the record, which
+// is not changed by reading it).
+export async function markReviewSeen(record) {
+  const seen = (await getMeta("seen_reviews")) || {};
+  seen[record.id] = record.local.server_version;
+  await setMeta("seen_reviews", seen);
+}
+
+export async function seenReviews() { return (await getMeta("seen_reviews")) || {}; }
+
 // rejected photos whose criterion/item has no newer photo that was not rejected
 export function openReshoots(inspection, photoReviews) {
   const rejected = inspection.photos.filter((p) => photoReviews.get(p.id)?.accepted === false);

@@ -60,6 +60,7 @@ export async function detailScreen(root, id, go) {
     await store.updateInspection(id, (r) => { r.local.state = "editing"; });
     go(`#/inspect/${id}/${Math.max(0, step)}`);
   };
+  if (stateOf(record, photoReviews) === "rejected") await store.markReviewSeen(record);
   revokeObjectUrls();
   const photos = await Promise.all(record.photos.map(async (p) => {
     const review = photoReviews.get(p.id);

@@ -49,8 +49,14 @@ async function attentionView(inspections, groupsById, photoReviews) {
   for (const r of [...rechecks].sort((a, b) => String(a.started_at).localeCompare(String(b.started_at)))) {
     latest.set(String(r.rectification_id), r);
   }
+  const seen = await store.seenReviews();
+  const waits = (r) => {
+    const state = stateOf(r, photoReviews);
+    return state === "reshoot" || state === "has_issues"
+      || (state === "rejected" && seen[r.id] !== r.local.server_version);
+  };
   const rows = [
-    ...inspections.filter((r) => ["reshoot", "rejected", "has_issues"].includes(stateOf(r, photoReviews)))
+    ...inspections.filter(waits)
       .map((r) => ({ href: `#/view/${r.id}`, group: r.group_id, state: stateOf(r, photoReviews),
         data: { attention: r.id } })),
     ...rechecks.filter((r) => latest.get(String(r.rectification_id)) === r && r.local.state === "submitted"

@@ -113,7 +113,7 @@ def test_what_the_supervisor_sent_back_is_at_the_top_of_home_until_answered(phon
     first = page.locator("#main > section").first
     expect(first).to_have_attribute("id", "attention")
     expect(first.locator(f"a[data-attention='{blurred['id']}']")).to_contain_text("有照片被退回：请补拍")
-    expect(first.locator(f"a[data-attention='{wrong['id']}']")).to_contain_text("检查被退回")
+    expect(first.locator(f"a[data-attention='{wrong['id']}']")).to_contain_text("检查未通过：请查看审核意见")
     expect(first.locator(f"a[data-attention='{sent['id']}']")).to_contain_text("复查有项目被退回")
     switch_language(page, "en")
     expect(page.locator("#attention h2")).to_have_text("To deal with")
@@ -137,6 +137,12 @@ def test_what_the_supervisor_sent_back_is_at_the_top_of_home_until_answered(phon
     home(page)
     expect(page.locator(f"#attention a[data-attention='{wrong['id']}']")).to_have_count(1)
     expect(page.locator(f"#attention a[data-attention='{blurred['id']}']")).to_have_count(0)
+    # a rejection, the supervisor's last word, is dealt with once read
+    page.click(f"#attention a[data-attention='{wrong['id']}']")
+    expect(page.locator("#comments")).to_contain_text("请重新检查")
+    home(page)
+    expect(page.locator(f"#attention a[data-attention='{sent['id']}']")).to_have_count(1)
+    expect(page.locator(f"#attention a[data-attention='{wrong['id']}']")).to_have_count(0)
 
 
 # every visible target, and every piece of text, on the screen now
