@@ -39,31 +39,32 @@ async function assignmentsView(round, session, inspections, groupsById, villages
     h("a", { class: "big secondary button", href: "#/pick" }, t("home.other_group")));
 }
 
-// What the supervisor sent back, until the inspector has answered it: inspections
-// rejected or with issues, photos to re-shoot, rechecks with items sent back (unless a
-// later recheck of the same rectification is made).
+// What the supervisor sent back, until the inspector has answered it: photos to re-shoot,
+// inspections with issues, a rejection not yet read, and rechecks with items sent back
+// (unless a later recheck of the same rectification is made, or it is closed).
 async function attentionView(inspections, groupsById, photoReviews) {
-  const rechecks = await store.listRechecks();
-  const rectifications = new Map((await store.refList("rectification")).map((r) => [String(r.id), r]));
+  const [rechecks, rectifications, seen] = await Promise.all([
+    store.listRechecks(), store.refList("rectification"), store.seenReviews()]);
+  const rectById = new Map(rectifications.map((r) => [String(r.id), r]));
   const latest = new Map();
   for (const r of [...rechecks].sort((a, b) => String(a.started_at).localeCompare(String(b.started_at)))) {
     latest.set(String(r.rectification_id), r);
   }
-  const seen = await store.seenReviews();
   const waits = (r) => {
     const state = stateOf(r, photoReviews);
     return state === "reshoot" || state === "has_issues"
       || (state === "rejected" && seen[r.id] !== r.local.server_version);
   };
+  const sentBack = (r) => {
+    const rect = rectById.get(String(r.rectification_id));
+    return rect && store.rectificationState(rect) !== "closed" && latest.get(String(r.rectification_id)) === r
+      && r.local.state === "submitted" && Object.values(r.local.item_states || {}).includes("open");
+  };
   const rows = [
-    ...inspections.filter(waits)
-      .map((r) => ({ href: `#/view/${r.id}`, group: r.group_id, state: stateOf(r, photoReviews),
-        data: { attention: r.id } })),
-    ...rechecks.filter((r) => latest.get(String(r.rectification_id)) === r && r.local.state === "submitted"
-        && Object.values(r.local.item_states || {}).includes("open")
-        && store.rectificationState(rectifications.get(String(r.rectification_id)) || { state: "closed" }) !== "closed")
-      .map((r) => ({ href: `#/recheck-view/${r.id}`, group: rectifications.get(String(r.rectification_id))?.group_id,
-        state: "recheck_sent_back", data: { attention: r.id } })),
+    ...inspections.filter(waits).map((r) => ({ href: `#/view/${r.id}`, group: r.group_id,
+      state: stateOf(r, photoReviews), data: { attention: r.id } })),
+    ...rechecks.filter(sentBack).map((r) => ({ href: `#/recheck-view/${r.id}`,
+      group: rectById.get(String(r.rectification_id)).group_id, state: "recheck_sent_back", data: { attention: r.id } })),
   ];
   if (!rows.length) return null;
   return h("section", { class: "card attention", id: "attention" }, h("h2", {}, t("home.attention")),
