@@ -186,6 +186,31 @@ export async function keepThumbsWithin(budget = THUMB_BUDGET) {
   await tx.done;
 }
 
+// A draft the inspector throws away: gone from the phone at once (so never pushed), its
+// record and photo bytes answered so that an undo can put them back.
+export async function deleteDraft(id) {
+  const db = await dbReady;
+  const tx = db.transaction(["inspections", "blobs"], "readwrite");
+  const record = await tx.objectStore("inspections").get(id);
+  if (!record || record.local.state !== "draft") { await tx.done; return null; }
+  const blobs = [];
+  for (const sha256 of new Set(record.photos.map((p) => p.sha256))) {
+    const blob = await tx.objectStore("blobs").get(sha256);
+    if (blob?.inspection_id === id) { blobs.push(blob); tx.objectStore("blobs").delete(sha256); }
+  }
+  tx.objectStore("inspections").delete(id);
+  await tx.done;
+  return { record, blobs };
+}
+
+export async function restoreDraft({ record, blobs }) {
+  const db = await dbReady;
+  const tx = db.transaction(["inspections", "blobs"], "readwrite");
+  tx.objectStore("inspections").put(record);
+  for (const blob of blobs) tx.objectStore("blobs").put(blob);
+  await tx.done;
+}
+
 export async function photoBytes(sha256) { return (await dbReady).get("blobs", sha256); }
 
 export async function reviewsFor(inspectionId) {
@@ -202,6 +227,17 @@ export async function allPhotoReviews() {
   const rows = await (await dbReady).getAll("photo_reviews");
   return new Map(rows.map((r) => [r.photo_id, r]));
 }
+
+// A rejection is the supervisor's last word: once the inspector has opened it, at the
+// server version it came with, it has been dealt with (kept apart from the record, which
+// is not changed by reading it).
+export async function markReviewSeen(record) {
+  const seen = (await getMeta("seen_reviews")) || {};
+  seen[record.id] = record.local.server_version;
+  await setMeta("seen_reviews", seen);
+}
+
+export async function seenReviews() { return (await getMeta("seen_reviews")) || {}; }
 
 // rejected photos whose criterion/item has no newer photo that was not rejected
 export function openReshoots(inspection, photoReviews) {

@@ -49,8 +49,8 @@ function reshootView(record, rubric, reshoots, edit) {
 export async function detailScreen(root, id, go) {
   const record = await store.getInspection(id);
   if (!record) return go("#/");
-  const [rubric, villages, { comments, photoReviews }] = await Promise.all([
-    store.rubricFor(record.rubric_version), store.places(), store.reviewsFor(id)]);
+  const [rubric, villages, { comments, photoReviews }, round] = await Promise.all([
+    store.rubricFor(record.rubric_version), store.places(), store.reviewsFor(id), store.openRound()]);
   const village = villages.find((v) => v.groups.some((g) => g.id === record.group_id));
   const group = village?.groups.find((g) => g.id === record.group_id);
   const reshoots = store.openReshoots(record, photoReviews);
@@ -60,6 +60,7 @@ export async function detailScreen(root, id, go) {
     await store.updateInspection(id, (r) => { r.local.state = "editing"; });
     go(`#/inspect/${id}/${Math.max(0, step)}`);
   };
+  if (stateOf(record, photoReviews) === "rejected") await store.markReviewSeen(record);
   revokeObjectUrls();
   const photos = await Promise.all(record.photos.map(async (p) => {
     const review = photoReviews.get(p.id);
@@ -82,7 +83,10 @@ export async function detailScreen(root, id, go) {
         h("span", { class: "grow" }, label(c)),
         score.criteria[c.key] === null ? t("inspect.na_short") : `${score.criteria[c.key]} / ${c.max}`))),
       record.note ? h("p", { class: "comment-body" }, record.note) : null,
-      h("div", { class: "thumbs" }, photos)),
+      h("div", { class: "thumbs" }, photos),
+      // a second inspection of the group is a deliberate choice, never a tap on a done group
+      round?.id === record.round_id ? h("a", { class: "big secondary button", id: "another-inspection",
+        href: `#/start/${record.group_id}` }, t("detail.another")) : null),
     h("nav", { class: "bottom-bar" },
       h("a", { class: "button secondary", href: "#/" }, t("nav.home")),
       h("button", { class: "button primary", id: "edit-button", onclick: () => edit(0) }, t("detail.edit"))));

@@ -5,13 +5,13 @@ import { t } from "../i18n.js";
 // how long an undo bar offers to take a deletion back
 export const UNDO_MS = 10000;
 
-// an in-app "are you sure?": answers true for `confirm`, false for cancel (or Esc, or back)
-export function confirmDialog(message, confirm) {
+// an in-app "are you sure?": answers true for `confirm`, false for `cancel` (or Esc, or back)
+export function confirmDialog(message, confirm, cancel = t("dialog.cancel")) {
   return new Promise((resolve) => {
     const dialog = h("dialog", { class: "confirm", id: "confirm-dialog" },
       h("p", { class: "lead" }, message),
       h("div", { class: "pair" },
-        h("button", { class: "secondary", id: "confirm-no", onclick: () => dialog.close("no") }, t("dialog.cancel")),
+        h("button", { class: "secondary", id: "confirm-no", onclick: () => dialog.close("no") }, cancel),
         h("button", { class: "danger", id: "confirm-yes", onclick: () => dialog.close("yes") }, confirm)));
     dialog.addEventListener("close", () => { dialog.remove(); resolve(dialog.returnValue === "yes"); });
     document.body.append(dialog);
@@ -19,20 +19,21 @@ export function confirmDialog(message, confirm) {
   });
 }
 
-// "deleted · undo" above the bottom bar, until UNDO_MS pass or the screen changes (an undo
-// then would redraw a screen no longer shown)
-export function undoBar(message, undo) {
+// "deleted · undo" above the bottom bar, until UNDO_MS pass or, unless `acrossScreens`,
+// the screen changes (a photo's undo then would redraw a screen no longer shown; a
+// draft's undo brings back a whole record, whatever the screen)
+export function undoBar(message, undo, { acrossScreens = false, label = t("dialog.undo") } = {}) {
   document.getElementById("undo-bar")?.remove();
   const bar = h("div", { class: "undo-bar", id: "undo-bar", role: "status" },
     h("span", { class: "grow" }, message),
-    h("button", { id: "undo-button", onclick: () => { hide(); undo(); } }, t("dialog.undo")));
+    h("button", { id: "undo-button", onclick: () => { hide(); undo(); } }, label));
   const timer = setTimeout(() => hide(), UNDO_MS);
   function hide() {
     clearTimeout(timer);
     removeEventListener("hashchange", hide);
     bar.remove();
   }
-  addEventListener("hashchange", hide);
+  if (!acrossScreens) addEventListener("hashchange", hide);
   document.body.append(bar);
   return bar;
 }

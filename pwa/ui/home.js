@@ -13,15 +13,17 @@ import { rectificationsPanel } from "./rectifications.js";
 async function assignmentsView(round, session, inspections, groupsById, villagesById) {
   if (!round) return h("section", { class: "card" }, h("p", {}, t("home.no_round")));
   const mine = await store.myAssignments(round.id, session.user.id);
-  const doneGroups = new Set(inspections.filter((r) => r.round_id === round.id && r.local.state !== "draft")
-    .map((r) => r.group_id));
+  // a done group opens its latest inspection; another one is an explicit choice there
+  const doneGroups = new Map(inspections.filter((r) => r.round_id === round.id && r.local.state !== "draft")
+    .sort((a, b) => String(a.started_at).localeCompare(String(b.started_at))).map((r) => [r.group_id, r]));
   const drafts = new Map(inspections.filter((r) => r.round_id === round.id && r.local.state === "draft")
     .map((r) => [r.group_id, r]));
   const done = mine.filter((a) => doneGroups.has(a.group_id)).length;
   const rows = mine.map((a) => {
     const g = groupsById.get(a.group_id);
     const draft = drafts.get(a.group_id);
-    const href = draft ? `#/inspect/${draft.id}/0` : `#/start/${a.group_id}`;
+    const finished = doneGroups.get(a.group_id);
+    const href = draft ? `#/inspect/${draft.id}/0` : finished ? `#/view/${finished.id}` : `#/start/${a.group_id}`;
     return h("li", {}, h("a", { class: "row", href, dataset: { group: a.group_id } },
       h("span", { class: "grow" }, h("b", {}, placeName(g)), " ",
         h("span", { class: "muted" }, placeName(villagesById.get(g?.village_id)))),
@@ -35,6 +37,41 @@ async function assignmentsView(round, session, inspections, groupsById, villages
       t("home.assignments", { total: mine.length, done })),
     h("ul", { class: "list" }, rows),
     h("a", { class: "big secondary button", href: "#/pick" }, t("home.other_group")));
+}
+
+// What the supervisor sent back, until the inspector has answered it: photos to re-shoot,
+// inspections with issues, a rejection not yet read, and rechecks with items sent back
+// (unless a later recheck of the same rectification is made, or it is closed).
+async function attentionView(inspections, groupsById, photoReviews) {
+  const [rechecks, rectifications, seen] = await Promise.all([
+    store.listRechecks(), store.refList("rectification"), store.seenReviews()]);
+  const rectById = new Map(rectifications.map((r) => [String(r.id), r]));
+  const latest = new Map();
+  for (const r of [...rechecks].sort((a, b) => String(a.started_at).localeCompare(String(b.started_at)))) {
+    latest.set(String(r.rectification_id), r);
+  }
+  const waits = (r) => {
+    const state = stateOf(r, photoReviews);
+    return state === "reshoot" || state === "has_issues"
+      || (state === "rejected" && seen[r.id] !== r.local.server_version);
+  };
+  const sentBack = (r) => {
+    const rect = rectById.get(String(r.rectification_id));
+    return rect && store.rectificationState(rect) !== "closed" && latest.get(String(r.rectification_id)) === r
+      && r.local.state === "submitted" && Object.values(r.local.item_states || {}).includes("open");
+  };
+  const rows = [
+    ...inspections.filter(waits).map((r) => ({ href: `#/view/${r.id}`, group: r.group_id,
+      state: stateOf(r, photoReviews), data: { attention: r.id } })),
+    ...rechecks.filter(sentBack).map((r) => ({ href: `#/recheck-view/${r.id}`,
+      group: rectById.get(String(r.rectification_id)).group_id, state: "recheck_sent_back", data: { attention: r.id } })),
+  ];
+  if (!rows.length) return null;
+  return h("section", { class: "card attention", id: "attention" }, h("h2", {}, t("home.attention")),
+    h("ul", { class: "list" }, rows.map((row) => h("li", {}, h("a", { class: "row", href: row.href, dataset: row.data },
+      h("span", { class: "grow" }, h("b", {}, placeName(groupsById.get(row.group))), h("br"),
+        h("span", { class: "small" }, t(`home.attention.${row.state}`))),
+      row.state === "recheck_sent_back" ? null : badge(row.state))))));
 }
 
 function inspectionsView(inspections, groupsById, rubrics, photoReviews) {
@@ -59,6 +96,7 @@ export async function homeScreen(root, session) {
   const groupsById = new Map(groups.map((g) => [g.id, g]));
   const villagesById = new Map(villages.map((v) => [v.id, v]));
   mount(root,
+    await attentionView(inspections, groupsById, photoReviews),
     statusCard(),
     await storageNotice(),
     await assignmentsView(round, session, inspections, groupsById, villagesById),

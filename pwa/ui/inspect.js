@@ -1,6 +1,7 @@
 // Record an inspection: one criterion per screen, then a summary that submits.
 // Every tap and keystroke is saved at once as a new local revision.
 import { h, mount, toast, revokeObjectUrls } from "./dom.js";
+import { confirmDialog, undoBar } from "./dialogs.js";
 import { t, label, placeName, formatScore } from "../i18n.js";
 import * as store from "../store.js";
 import { scoreInspection, missingEvidence } from "../score.js";
@@ -20,8 +21,10 @@ function counter(count, onSet, key) {
     h("button", { class: "round", "aria-label": t("item.plus"), onclick: () => onSet(Math.min(999, count + 1)) }, "+1"));
 }
 
-function toggle(on, onSet, text, key) {
-  return h("button", { class: `toggle ${on ? "on" : ""}`, "aria-pressed": String(on), dataset: { item: key },
+// kind "finding": a deduction found or not, worded as what the inspector saw; "na": the
+// criterion left out, a switch of another look so the two are not taken for each other
+function toggle(on, onSet, text, key, kind = "finding") {
+  return h("button", { class: `toggle ${kind} ${on ? "on" : ""}`, "aria-pressed": String(on), dataset: { item: key },
     onclick: () => onSet(on ? 0 : 1) }, text);
 }
 
@@ -59,7 +62,7 @@ export async function inspectScreen(root, id, step, go) {
       h("h2", {}, label(c), " ", h("span", { class: "muted small" }, t("inspect.max", { max: c.max }))),
       h("p", { class: "lead", id: "subtotal" }, entry.na ? t("inspect.na_on")
         : t("inspect.subtotal", { score: score.criteria[c.key], max: c.max })),
-      toggle(entry.na, (v) => change((r) => { r.criteria[c.key].na = v === 1; }), t("inspect.na"), "na"),
+      toggle(entry.na, (v) => change((r) => { r.criteria[c.key].na = v === 1; }), t("inspect.na"), "na", "na"),
       entry.na ? null : h("ul", { class: "items" }, await Promise.all(c.items.map((i) => itemView(c, i)))),
       h("label", { for: `note-${c.key}` }, t("inspect.note")),
       noteBox(`note-${c.key}`, entry.note, (text) => store.updateInspection(id, (r) => { r.criteria[c.key].note = text; })));
@@ -90,9 +93,23 @@ export async function inspectScreen(root, id, step, go) {
       h("label", { for: "note-overall" }, t("summary.note")),
       noteBox("note-overall", record.note, (text) => store.updateInspection(id, (r) => { r.note = text; })),
       missing.length ? h("div", { id: "missing", class: "error-box" }, h("p", {}, t("submit.missing", { count: missing.length })),
-        h("ul", {}, missing.map((m) => h("li", {}, h("a", { href: `#/inspect/${id}/${rubric.criteria.indexOf(m.criterion)}` },
+        h("ul", { class: "plain" }, missing.map((m) => h("li", {}, h("a", { class: "row", href: `#/inspect/${id}/${rubric.criteria.indexOf(m.criterion)}` },
           `${label(m.criterion)} · ${label(m.item)}`))))) : null,
-      h("button", { id: "submit-button", class: "big primary", onclick: submit }, t("summary.submit")));
+      h("button", { id: "submit-button", class: "big primary", onclick: submit }, t("summary.submit")),
+      record.local.state === "draft" ? h("button", { id: "delete-draft", class: "big danger-outline", onclick: discard },
+        t("draft.delete")) : null);
+  }
+
+  // only a draft, which the server has never seen, can be thrown away
+  async function discard() {
+    if (!await confirmDialog(t("draft.delete_confirm", { group: placeName(group) }), t("draft.delete"),
+      t("draft.keep"))) return;
+    const deleted = await store.deleteDraft(id);
+    go("#/");
+    if (deleted) undoBar(t("draft.deleted"), async () => {
+      await store.restoreDraft(deleted);
+      go("#/");
+    }, { acrossScreens: true, label: t("draft.undo") });
   }
 
   async function draw() {
@@ -111,8 +128,10 @@ export async function inspectScreen(root, id, step, go) {
       h("nav", { class: "bottom-bar" },
         h("a", { class: "button secondary", id: "back-button", href: step > 0 ? `#/inspect/${id}/${step - 1}` : "#/" },
           step > 0 ? t("nav.back") : t("nav.home")),
-        step < n ? h("a", { class: "button primary", id: "next-button", href: `#/inspect/${id}/${step + 1}` },
-          step + 1 < n ? t("nav.next") : t("nav.review")) : null));
+        step < n ? h("a", { class: "button secondary", id: "summary-button", href: `#/inspect/${id}/${n}` },
+          t("nav.review")) : null,
+        step + 1 < n ? h("a", { class: "button primary", id: "next-button", href: `#/inspect/${id}/${step + 1}` },
+          t("nav.next")) : null));
     scrollTo(0, y);
   }
   await draw();

@@ -11,7 +11,7 @@ export async function pickScreen(root, session) {
   const assigned = round ? new Set((await store.myAssignments(round.id, session.user.id)).map((a) => a.group_id)) : new Set();
   const mine = villages.flatMap((v) => v.groups.filter((g) => assigned.has(g.id)).map((g) => groupLink(g, v)));
   mount(root,
-    h("section", { class: "card" }, h("h2", {}, t("pick.assigned")),
+    h("section", { class: "card", id: "pick" }, h("h2", {}, t("pick.assigned")),
       mine.length ? h("ul", { class: "list" }, mine) : h("p", { class: "muted" }, t("pick.none_assigned"))),
     villages.map((v) => h("section", { class: "card" }, h("h2", {}, placeName(v)),
       h("ul", { class: "list" }, v.groups.map((g) => groupLink(g, v))))),

@@ -3,7 +3,7 @@
 import { h, mount } from "./dom.js";
 import { t, formatDateTime, formatBytes } from "../i18n.js";
 import { summary } from "../outbox.js";
-import { getMeta } from "../store.js";
+import { getMeta, listInspections, listRechecks } from "../store.js";
 import { syncEvents, currentProgress, syncNow } from "../sync.js";
 
 export function reasonText(error) {
@@ -31,24 +31,41 @@ function progressView(p) {
     h("progress", { max: 1, value: Math.min(1, fraction) }));
 }
 
+// drafts are not sent until submitted: the card says so, or "all sent" would mislead
+async function drafts() {
+  const records = (await Promise.all([listInspections(), listRechecks()])).flat()
+    .filter((r) => r.local.state === "draft");
+  return { count: records.length, photos: records.reduce((n, r) => n + r.photos.length, 0) };
+}
+
+function draftsLine(d) {
+  if (!d.count) return null;
+  const what = d.photos ? t("status.drafts_photos", { drafts: t("n.drafts", { count: d.count }),
+    photos: t("n.photos", { count: d.photos }) }) : t("n.drafts", { count: d.count });
+  return h("div", { id: "status-drafts", class: "warn" }, t("status.drafts", { what }));
+}
+
 async function fill(box) {
   // fills overlap while a sync reports progress: only the latest one may paint
   const seq = (box.seq = (box.seq || 0) + 1);
   const p = currentProgress();
-  const [s, lastSync, lastError] = await Promise.all([summary(), getMeta("last_sync"), getMeta("last_error")]);
+  const [s, lastSync, lastError, d] = await Promise.all([summary(), getMeta("last_sync"), getMeta("last_error"), drafts()]);
   if (seq !== box.seq) return;
   const waiting = s.inspections || s.rechecks || s.photos;
   const parts = [s.inspections && t("n.inspections", { count: s.inspections }),
     s.rechecks && t("n.rechecks", { count: s.rechecks }),
     s.photos && t("n.photos", { count: s.photos })].filter(Boolean);
   const what = parts.length ? parts.reduce((a, b) => t("status.and", { a, b })) : "";
-  const line = waiting ? t("status.waiting", { what, bytes: formatBytes(s.bytes) }) : t("status.all_sent");
+  const line = waiting ? t("status.waiting", { what, bytes: formatBytes(s.bytes) })
+    : d.count ? t("status.submitted_sent") : t("status.all_sent");
   box.dataset.inspections = s.inspections;
   box.dataset.rechecks = s.rechecks;
   box.dataset.photos = s.photos;
+  box.dataset.drafts = d.count;
   box.dataset.running = p.running ? "1" : "0";
   mount(box,
-    h("div", { id: "status-line", class: waiting ? "waiting" : "clean" }, line),
+    h("div", { id: "status-line", class: waiting || d.count ? "waiting" : "clean" }, line),
+    draftsLine(d),
     h("div", { id: "last-sync", class: "muted" },
       lastSync ? t("status.last_sync", { when: formatDateTime(lastSync) }) : t("status.never_synced")),
     lastError && !p.running ? h("div", { id: "sync-error", class: "error" },
