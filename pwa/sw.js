@@ -10,7 +10,8 @@ const SHELL = [
   "outbox.js", "pull.js", "rounds.js", "score.js", "storage.js", "store.js", "sync.js", "zip.js",
   "i18n/zh.json", "i18n/en.json",
   "ui/badges.js", "ui/detail.js", "ui/dom.js", "ui/export.js", "ui/home.js", "ui/inspect.js",
-  "ui/photos.js", "ui/pick.js", "ui/signin.js", "ui/status.js", "ui/storage.js",
+  "ui/photos.js", "ui/pick.js", "ui/recheck.js", "ui/rectifications.js", "ui/signin.js",
+  "ui/status.js", "ui/storage.js",
   "icons/icon.svg", "icons/icon-192.png", "icons/icon-512.png",
 ];
 
