@@ -5,7 +5,7 @@ import re
 import pytest
 
 from tests.support.apiclient import ApiClient
-from tests.support.factories import inspection, reference
+from tests.support.factories import close_round, inspection, reference
 from tests.support.phone import sign_in
 
 # Runs before any page script; a violation is also reported on the console.
@@ -48,6 +48,7 @@ def published_round(live_server):
     phone.push(inspection(ref["round"]["id"], ref["assigned"][0],
                           deductions={"roads": {"road_dirty": 2}}))
     round_id = ref["round"]["id"]
+    close_round(live_server.app, round_id)          # only a closed round is published
     assert api.as_user("supervisor1").post(f"/rounds/{round_id}/publish").status_code == 201
     return round_id
 

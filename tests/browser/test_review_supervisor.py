@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.support.apiclient import ApiClient
-from tests.support.factories import inspection, reference, with_photos
+from tests.support.factories import close_round, inspection, reference, with_photos
 from tests.support.phone import TEST_CONTEXT
 
 
@@ -77,7 +77,10 @@ def test_supervisor_reviews_ranks_publishes_and_prints(live_server, desk, round_
     page.goto(f"{base}/review/rounds/{round_data['round_id']}/rankings")
     assert group_score(page, round_data["group"]) == "96.7"   # (97 + 2 × 96.5) / 3
     assert page.locator("svg.trend").count() >= 2
+    close_round(live_server.app, round_data["round_id"])   # only a closed round is published
+    page.reload()
     page.click("#publish")
+    page.click("#confirm-publish")                 # publishing asks first, on its own page
     page.wait_for_selector("text=已发布新的红黑榜版本")
 
     page.goto(f"{base}/board/")
