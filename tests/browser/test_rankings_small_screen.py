@@ -42,7 +42,7 @@ def test_rankings_explain_the_weighting_and_label_the_trend(live_server, small_s
     expect(rule).to_contain_text(PLAIN[lang])
     assert "m =" not in rule.inner_text()
 
-    row = page.locator(f"table.rankings").last.locator(f"tr[data-group='{rounds['a']}']")
+    row = page.locator("table.rankings").last.locator(f"tr[data-group='{rounds['a']}']")
     points = row.locator("ol.trend-values li")
     expect(points).to_have_count(2)
     names = round_names(app, (rounds["first"], rounds["second"]), lang)
