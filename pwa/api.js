@@ -38,6 +38,25 @@ export async function call(path, { method = "GET", json, body, headers = {}, ok 
   return response;
 }
 
+// What the admin page calls this phone: its model and browser ("Pixel 7 · Chrome"), so
+// two phones of one user can be told apart. The model comes from the browser's client
+// hints where it gives them, else from the user agent ("Android 14; Pixel 7)").
+export async function deviceName(nav = navigator) {
+  const ua = nav.userAgent || "";
+  let model = "";
+  try {
+    model = (await nav.userAgentData?.getHighEntropyValues?.(["model"]))?.model || "";
+  } catch { /* hints refused: the user agent below */ }
+  model ||= ua.match(/Android[^;)]*;\s*([^;)]+?)(?:\s+Build\/[^;)]*)?[;)]/)?.[1] || "";
+  if (!model || model === "K") {          // "K": a reduced user agent hides the model
+    model = /iPhone|iPad/.exec(ua)?.[0] || nav.userAgentData?.platform || nav.platform || "";
+  }
+  const browser = [["SamsungBrowser", "Samsung Internet"], ["EdgA?/", "Edge"],
+    ["Firefox/|FxiOS", "Firefox"], ["MicroMessenger", "WeChat"], ["Chrome/|CriOS", "Chrome"],
+    ["Safari/", "Safari"]].find(([pattern]) => new RegExp(pattern).test(ua))?.[1];
+  return [model, browser].filter(Boolean).join(" · ").slice(0, 100) || "PWA";
+}
+
 export async function signIn(username, password, deviceName) {
   const response = await call("/auth/token", {
     method: "POST", json: { username, password, device_name: deviceName }, ok: [200, 201] });

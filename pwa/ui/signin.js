@@ -1,7 +1,7 @@
 // Sign in once while online. Signing in again after a 401 keeps everything on the phone.
 import { h, mount } from "./dom.js";
 import { t } from "../i18n.js";
-import { signIn } from "../api.js";
+import { deviceName, signIn } from "../api.js";
 import { saveSession, getMeta } from "../store.js";
 import { requestPersistence } from "../storage.js";
 import { reasonText } from "./status.js";
@@ -20,8 +20,7 @@ export async function signinScreen(root, { onDone }) {
     button.disabled = true;
     error.textContent = "";
     try {
-      const device = `${navigator.userAgentData?.platform || navigator.platform || "phone"} PWA`;
-      const session = await signIn(username.value.trim(), password.value, device);
+      const session = await signIn(username.value.trim(), password.value, await deviceName());
       await saveSession(session);
       await requestPersistence();
       onDone();

@@ -12,10 +12,12 @@ from ..problems import Problem, RuleError, column_size, name_problem
 
 NAME_COLUMNS = {"username": User.__table__.c.username,
                 "display_name": User.__table__.c.display_name}
+DEVICE_NAME = DeviceToken.__table__.c.device_name
 # Shorter is guessed in minutes; longer only costs hashing time and is a typing accident.
 PASSWORD_MIN, PASSWORD_MAX = 8, 200
 # For the form's input hints (the rules above stay the ones that count).
 LIMITS = {**{field: column_size(column) for field, column in NAME_COLUMNS.items()},
+          "device_name": column_size(DEVICE_NAME),
           "password_min": PASSWORD_MIN, "password_max": PASSWORD_MAX}
 
 
@@ -101,6 +103,22 @@ def set_active(user: User, active: bool, actor: User | None = None) -> bool:
         detail["devices_revoked"] = len(revoked)
     record_audit(("reactivate" if active else "deactivate") + "_user", "user", user.id,
                  township_id=user.township_id, detail=detail)
+    return True
+
+
+def rename_device(device: DeviceToken, name: str) -> bool:
+    """Gives a device the name its user knows it by ("Pixel 7 · Chrome" → "李明的工作手机");
+    False if it had it already. Does not commit."""
+    name = (name or "").strip()
+    problem = (Problem("required", field="device_name") if not name
+               else name_problem(name, DEVICE_NAME, field="device_name"))
+    if problem:
+        raise UserRuleError([problem])
+    if name == device.device_name:
+        return False
+    record_audit("rename_device", "device", device.id, township_id=device.township_id,
+                 detail={"user": device.user.username, "from": device.device_name, "to": name})
+    device.device_name = name
     return True
 
 

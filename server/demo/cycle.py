@@ -22,12 +22,12 @@ from .inspections import DEMO_CLIENT_ID, add_earlier_round, demo_photo_record, n
 
 def add_earlier_rounds(current: Round, groups: list[VillagerGroup], users: dict,
                        rng: random.Random) -> list[Round]:
-    """Three published months before `current`, oldest first; the latest with photos
-    (its rectifications' notices and rechecks show them)."""
+    """Three published months before `current`, oldest first, each deduction with its
+    photo (a deduction without one is flagged, and flags must stay the exception)."""
     with tempfile.TemporaryDirectory() as workdir:
         last = add_earlier_round(current, groups, users, rng, Path(workdir))
-        middle = add_earlier_round(last, groups, users, rng)
-        first = add_earlier_round(middle, groups, users, rng)
+        middle = add_earlier_round(last, groups, users, rng, Path(workdir))
+        first = add_earlier_round(middle, groups, users, rng, Path(workdir))
         for round_ in (first, middle, last):
             published_the_day_after(round_)
         for round_, fixed, decide in ((first, True, ITEM_CLOSED), (middle, None, ITEM_OPEN),

@@ -10,13 +10,15 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
+from sync.flags import CLOCK_IMPLAUSIBLE
 from sync.rubric import DEFAULT_RUBRIC
 
 from ..photos.ingest import put_verified_file, record_uploader
 from ..extensions import db
 from sync.clock import TOWNSHIP_TZ
-from ..models import Assignment, Round, VillagerGroup
+from ..models import Assignment, Inspection, Round, VillagerGroup, utcnow
 from ..admin.rounds import close_round
+from ..phones.evidence import refresh_flags
 from ..phones.push import push_records
 from ..review.rankings import publish
 
@@ -58,7 +60,10 @@ def add_sample_inspections(round_: Round, groups: list[VillagerGroup], users: di
     """Most assigned groups get one inspection; some get a second from the other inspector."""
     assignments = {a.group_id: a.user_id for a in round_and_assignments(round_)}
     by_user = {}
-    started = datetime.now(TOWNSHIP_TZ).replace(hour=9, minute=0, second=0, microsecond=0)
+    # this morning's rounds of visits, already over (not later today: a photo taken in the
+    # future is flagged), within the round
+    started = max(datetime.now(TOWNSHIP_TZ).replace(second=0, microsecond=0) - timedelta(hours=3),
+                  datetime.combine(round_.starts_on, datetime.min.time(), TOWNSHIP_TZ))
     with tempfile.TemporaryDirectory() as workdir:
         for index, group in enumerate(groups):
             if index % 7 == 6:
@@ -72,17 +77,36 @@ def add_sample_inspections(round_: Round, groups: list[VillagerGroup], users: di
             for user_id in inspectors:
                 payload = make_inspection(rng, round_, group, started + timedelta(minutes=index),
                                           severity, Path(workdir))
+                if index % 11 == 3:
+                    doubtful(payload)
                 by_user.setdefault(user_id, []).append(payload)
     push_as_their_inspectors(users, by_user)
 
 
+def doubtful(payload: dict) -> None:
+    """A few inspections are flagged on purpose, so a reviewer sees what a flag is for:
+    the first photo picked from the gallery, taken 5 km from the group."""
+    if payload["photos"]:
+        photo = payload["photos"][0]
+        photo["source"] = "gallery"
+        photo["gps"] = {**photo["gps"], "lat": photo["gps"]["lat"] + 0.045}
+
+
 def push_as_their_inspectors(users: dict, by_user: dict) -> None:
-    """Each inspector's inspections pushed, their photos uploaded by them."""
+    """Each inspector's inspections pushed, their photos uploaded by them, each as if it
+    had reached the server soon after the visit (not all today, which would flag every
+    older photo's clock)."""
     for user in users.values():
         if user.id in by_user:
             push_records(user, DEMO_CLIENT_ID, by_user[user.id])
             for photo in (p for payload in by_user[user.id] for p in payload["photos"]):
                 record_uploader(photo["sha256"], user.id)
+            for payload in by_user[user.id]:
+                inspection = db.session.get(Inspection, payload["id"])
+                inspection.received_at = min(
+                    utcnow(), datetime.fromisoformat(payload["finished_at"]) + timedelta(minutes=30))
+                if any(CLOCK_IMPLAUSIBLE in photo.flags for photo in inspection.photos):
+                    refresh_flags(inspection)       # only the clock depends on received_at
 
 
 def round_and_assignments(round_: Round):

@@ -102,12 +102,16 @@ def photo_review_data(photo: Photo) -> dict:
 
 
 def review_photo(photo: Photo, user: User, accepted: bool, reason: str | None) -> dict:
-    """Accept or reject one photo; a reason is required when rejecting."""
+    """Accept or reject one photo; a reason is required when rejecting. The same decision
+    with the same reason again changes nothing and writes no audit entry (a second
+    click, a resent form)."""
     if accepted:
         reason = (reason or "").strip()[:MAX_TEXT] or None
     else:
         reason = required_text(reason, "reason", "photo_reason_required")
     inspection = photo.inspection
+    if photo.accepted is bool(accepted) and photo.review_reason == reason:
+        return photo_review_data(photo)
     photo.accepted, photo.review_reason = bool(accepted), reason
     photo.reviewed_at, photo.reviewed_by = utcnow(), user.id
     db.session.flush()

@@ -12,3 +12,11 @@ for (const form of document.querySelectorAll("form[data-open-selected]")) {
 for (const button of document.querySelectorAll("[data-print]")) {
   button.addEventListener("click", () => window.print());
 }
+
+// A destructive action (revoke a device, deactivate a user, close or reopen a round)
+// asks first; the question is the form's data-confirm, in the page's language.
+for (const form of document.querySelectorAll("form[data-confirm]")) {
+  form.addEventListener("submit", (event) => {
+    if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+  });
+}

@@ -3,7 +3,7 @@
 Places import: admin_places.py; rounds and assignments: admin_rounds.py (same blueprint).
 The rules and audit entries are the domain's (server/admin/users.py).
 """
-from flask import redirect, render_template, url_for
+from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..admin import users as rules
@@ -26,7 +26,8 @@ def index():
     villages = db.session.execute(db.select(Village).where(
         Village.township_id == township_id).order_by(Village.id)).scalars().all()
     return render_template("web/admin.html", users=users, villages=villages,
-                           rounds=township_rounds(township_id), reason_max=REASON_MAX)
+                           rounds=township_rounds(township_id), reason_max=REASON_MAX,
+                           limits=rules.LIMITS)
 
 
 @bp.route("/devices/<int:device_id>/revoke", methods=["POST"])
@@ -35,6 +36,21 @@ def revoke_device(device_id: int):
     if rules.revoke_device(in_township(DeviceToken, device_id, current_user)):
         db.session.commit()
     flash_message("admin.device_revoked")
+    return redirect(url_for("admin.index"))
+
+
+@bp.route("/devices/<int:device_id>/rename", methods=["POST"])
+@roles_required("admin")
+def rename_device(device_id: int):
+    device = in_township(DeviceToken, device_id, current_user)
+    try:
+        renamed = rules.rename_device(device, request.form.get("device_name", ""))
+    except rules.UserRuleError as exc:
+        flash_problems(exc.problems, "admin.err_")
+    else:
+        if renamed:
+            db.session.commit()
+        flash_message("admin.device_renamed")
     return redirect(url_for("admin.index"))
 
 

@@ -22,8 +22,9 @@ SPARK_W, SPARK_H, SPARK_PAD = 120, 28, 3
 def sparkline(scores: list) -> dict:
     """Points of a small inline SVG line chart of one group's scores across rounds."""
     known = [s for s in scores if s is not None]
+    values = ["–" if s is None else score_text(s) for s in scores]
     if not known:
-        return {"points": [], "title": ""}
+        return {"points": [], "title": "", "values": values}
     low, high = min(known), max(known)
     span = (high - low) or 1.0
     step = (SPARK_W - 2 * SPARK_PAD) / max(1, len(scores) - 1)
@@ -34,8 +35,7 @@ def sparkline(scores: list) -> dict:
         y = SPARK_H / 2 if high == low else \
             SPARK_PAD + (high - score) / span * (SPARK_H - 2 * SPARK_PAD)
         points.append((round(SPARK_PAD + n * step, 1), round(y, 1)))
-    title = " → ".join("–" if s is None else score_text(s) for s in scores)
-    return {"points": points, "title": title}
+    return {"points": points, "title": " → ".join(values), "values": values}
 
 
 @bp.route("/rankings")

@@ -150,6 +150,31 @@ def test_deactivated_users_devices_stop_working(app, api, admin):
     assert audit_actions(app) == ["deactivate_user", "reactivate_user"]
 
 
+def test_rename_a_device(app, api, admin):
+    from server.models import DeviceToken
+    api.as_user("inspector1")
+    with app.app_context():
+        device_id = db.session.execute(db.select(DeviceToken.id)).scalar_one()
+
+    def rename(name):
+        """The device's name after the admin renames it, and the page's flash."""
+        post_form(admin, f"/admin/devices/{device_id}/rename", {"device_name": name})
+        shown = text(admin.get("/admin/"))
+        with app.app_context():
+            return db.session.get(DeviceToken, device_id).device_name, shown
+
+    name, shown = rename("  李明的工作手机 ")
+    assert name == "李明的工作手机" and "Device renamed." in shown
+    assert rename("李明的工作手机")[0] == "李明的工作手机"      # unchanged: no second entry
+    name, shown = rename("   ")
+    assert name == "李明的工作手机" and "required" in shown
+    name, shown = rename("机" * 101)
+    assert name == "李明的工作手机" and "longer than 100 characters" in shown
+    assert audit_actions(app) == ["rename_device"]
+    response = post_form(admin, "/admin/devices/99999999999/rename", {"device_name": "x"})
+    assert response.status_code == 404
+
+
 def test_admin_cannot_deactivate_themselves(app, admin):
     uid = user_id(app, "admin")
     post_form(admin, f"/admin/users/{uid}/deactivate", {})

@@ -119,6 +119,11 @@ def test_full_demo_has_something_to_review_and_rank(tmp_path):
     assert {"red", "black"} <= lists
     assert any(g["change"] is not None for g in ranking["groups"])
     assert ranking["not_inspected"]
+    # flags stand out: most inspections carry none, a few are flagged on purpose
+    with app.app_context():
+        flags = [i.flags for i in db.session.execute(db.select(Inspection)).scalars()]
+    flagged = sum(1 for f in flags if f)
+    assert 0 < flagged <= len(flags) // 5, (flagged, len(flags))
 
 
 # ---- the admin rules, as on the admin pages ------------------------------------------------

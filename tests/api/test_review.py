@@ -139,6 +139,24 @@ def test_rejected_photo_reaches_the_phone_as_a_reshoot_request(app, phone, boss,
     assert audit_actions(app) == [("review_photo", bins_photo["id"], "拍的不是垃圾桶")]
 
 
+def test_the_same_photo_decision_twice_is_written_once(app, phone, boss, pushed):
+    photo_id = pushed["photos"][0]["id"]
+    _, cursor = phone.pull_all()
+    first = boss.post(f"/photos/{photo_id}/review", json={"accepted": False, "reason": "模糊"})
+    _, cursor = phone.pull_all(cursor)
+    again = boss.post(f"/photos/{photo_id}/review", json={"accepted": False, "reason": " 模糊 "})
+    assert again.status_code == 200 and again.get_json() == first.get_json()
+    assert audit_actions(app) == [("review_photo", photo_id, "模糊")]
+    assert phone.pull_all(cursor)[0] == []          # nothing new for the phone either
+    # another reason, or the other decision, is a change and is written
+    boss.post(f"/photos/{photo_id}/review", json={"accepted": False, "reason": "不是垃圾桶"})
+    boss.post(f"/photos/{photo_id}/review", json={"accepted": True})
+    boss.post(f"/photos/{photo_id}/review", json={"accepted": True})
+    assert audit_actions(app) == [("review_photo", photo_id, "模糊"),
+                                  ("review_photo", photo_id, "不是垃圾桶"),
+                                  ("review_photo", photo_id, None)]
+
+
 def test_one_rejected_photo_of_two_does_not_void(phone, boss, ref):
     first, second = jpeg_bytes(seed=1), jpeg_bytes(seed=2)
     photos = [photo_record(uploaded(phone, d), criterion="toilets", item="open_pit")

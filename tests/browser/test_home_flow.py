@@ -37,7 +37,7 @@ def test_a_done_group_opens_its_inspection_and_a_draft_is_counted_deleted_and_un
     row = page.locator("#assignments a.row").first
     expect(row).to_contain_text("已完成")
     row.click()
-    page.wait_for_selector(f"#detail")
+    page.wait_for_selector("#detail")
     assert page.url.endswith(f"#/view/{done_id}")
     assert len(local_inspections(page)) == 1
     page.click("#another-inspection")
@@ -74,7 +74,7 @@ def test_a_done_group_opens_its_inspection_and_a_draft_is_counted_deleted_and_un
     [restored] = [r for r in local_inspections(page) if r["id"] == draft_id]
     assert len(restored["photos"]) == 1
     page.goto(page.url.split("#")[0] + f"#/inspect/{draft_id}/0")
-    page.wait_for_selector(f"li.item[data-item='cleaning.no_cleaner'] figure.thumb img")
+    page.wait_for_selector("li.item[data-item='cleaning.no_cleaner'] figure.thumb img")
 
     # the same in English; deleted for good, it is never sent
     switch_language(page, "en")
@@ -186,7 +186,7 @@ def test_every_target_and_text_on_the_main_screens_is_large_enough(phone, live_s
     screens = {"criterion with counters": (None, "#criterion[data-criterion='collection']"),
                "criterion with a gallery photo": ("cleaning", "li.item[data-item='cleaning.no_cleaner'] figure.thumb img"),
                "summary": (f"#/inspect/{draft}/99", "#missing a"),
-               "detail": (f"#/view/{submitted}", f"#detail #another-inspection"),
+               "detail": (f"#/view/{submitted}", "#detail #another-inspection"),
                "pick": ("#/pick", "#pick"), "home": ("#/", "#status #sync-button")}
     for name, (where, drawn) in screens.items():
         if where and where.startswith("#"):

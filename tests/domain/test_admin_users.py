@@ -10,8 +10,8 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from server.admin.users import (NAME_COLUMNS, UserRuleError, check_new_user, create_user,
-                                revoke_device, set_active)
+from server.admin.users import (DEVICE_NAME, NAME_COLUMNS, UserRuleError, check_new_user,
+                                create_user, rename_device, revoke_device, set_active)
 from server.extensions import db
 from server.models import DeviceToken, User
 from server.problems import column_size
@@ -173,3 +173,22 @@ def test_revoke_device_is_audited_once():
     assert (entry.action, entry.entity_id, entry.detail) == (
         "revoke_device", str(device.id), {"user": "inspector1", "device": "Redmi"})
     assert device.revoked_at is not None
+
+
+def test_rename_device_is_audited_when_the_name_changes():
+    device, _ = DeviceToken.issue(user("inspector1"), "Pixel 7 · Chrome", "c-2", timedelta(days=30))
+    db.session.add(device)
+    db.session.flush()
+    longest = "机" * column_size(DEVICE_NAME)
+    assert rename_device(device, " 李明的手机 ") is True
+    assert rename_device(device, "李明的手机") is False
+    for name, code in (("  ", "required"), (longest + "机", "too_long"), ("a\nb", "control_character")):
+        with pytest.raises(UserRuleError) as refused_name:
+            rename_device(device, name)
+        assert [(p.code, p.field) for p in refused_name.value.problems] == [(code, "device_name")]
+    assert rename_device(device, longest) is True
+    db.session.commit()
+    assert [(e.action, e.detail["from"], e.detail["to"]) for e in audit_entries()] == [
+        ("rename_device", "Pixel 7 · Chrome", "李明的手机"),
+        ("rename_device", "李明的手机", longest)]
+    assert db.session.get(DeviceToken, device.id).device_name == longest

@@ -20,3 +20,12 @@ def audit_actions(app):
     with app.app_context():
         return [(a.action, a.entity_id, a.reason) for a in db.session.execute(
             db.select(AuditEntry).order_by(AuditEntry.id)).scalars()]
+
+
+def sign_in_page(page, base_url: str, username: str = "supervisor1"):
+    """Signs a browser page in through the login form and waits for the page it lands on."""
+    page.goto(f"{base_url}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", "demo1234")
+    with page.expect_navigation():
+        page.click("form.login button[type=submit]")
