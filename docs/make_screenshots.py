@@ -1,10 +1,11 @@
-"""Screenshots of the phone's main screens at 360 px, from the demo township.
+"""Screenshots of the phone's main screens and of the poster, from the demo township.
 
     python docs/make_screenshots.py [--chromium /usr/bin/chromium]
 
 Starts the demo app on a free loopback port (in a temporary folder), signs in as
-inspector1 in Chromium and saves home, a criterion, the summary and a recheck as
-docs/screenshots/phone-*.png.
+inspector1 in Chromium and saves home, a criterion, the summary and a recheck at 360 px
+as docs/screenshots/phone-*.png; then the latest published poster, on a 360-px screen
+and as printed on A4, as docs/screenshots/poster-*.png.
 """
 import argparse
 import io
@@ -48,10 +49,24 @@ def idle(page):
     page.wait_for_selector("html[data-sync='idle']", state="attached")
 
 
-def shoot(page, name: str):
+def shoot(page, name: str, full_page: bool = False):
     page.wait_for_timeout(300)          # let the last paint settle (a picture, not a test)
-    page.screenshot(path=str(OUT / f"phone-{name}.png"))
-    print("wrote", OUT / f"phone-{name}.png")
+    page.screenshot(path=str(OUT / f"{name}.png"), full_page=full_page)
+    print("wrote", OUT / f"{name}.png")
+
+
+def shoot_poster(browser, url: str) -> None:
+    """The latest published round's poster: on a phone, and as an A4 sheet prints it."""
+    phone = browser.new_context(**PHONE).new_page()
+    phone.goto(f"{url}/board/")
+    poster = phone.locator("a[href*='/poster'][href*='size=a4']").first.get_attribute("href")
+    phone.goto(f"{url}{poster}")
+    shoot(phone, "poster-360", full_page=True)
+    # A4 at 96 dpi, as the print stylesheet lays it out
+    sheet = browser.new_context(viewport={"width": 794, "height": 1123}).new_page()
+    sheet.goto(f"{url}{poster}")
+    sheet.emulate_media(media="print")
+    shoot(sheet, "poster-a4")
 
 
 def main():
@@ -72,7 +87,7 @@ def main():
         idle(page)
         page.goto(f"{url}/app/#/")
         page.wait_for_selector("#status[data-running='0']")
-        shoot(page, "home")
+        shoot(page, "phone-home")
 
         # a new inspection of an assigned group: one finding with its photo
         page.click("#assignments a.row[href^='#/start/']")
@@ -87,17 +102,18 @@ def main():
             {"name": "photo.jpg", "mimeType": "image/jpeg", "buffer": a_photo()})
         item.locator("figure.thumb img").wait_for()
         page.evaluate("scrollTo(0, 0)")
-        shoot(page, "criterion")
+        shoot(page, "phone-criterion")
 
         page.goto(f"{url}/app/#/inspect/{inspection}/99")
         page.wait_for_selector("#summary")
         page.evaluate("scrollTo(0, document.body.scrollHeight)")     # down to the submit button
-        shoot(page, "summary")
+        shoot(page, "phone-summary")
 
         page.goto(f"{url}/app/#/")
         page.click("#open-rectifications a.row")
         page.wait_for_selector("#recheck")
-        shoot(page, "recheck")
+        shoot(page, "phone-recheck")
+        shoot_poster(browser, url)
         browser.close()
         httpd.shutdown()
 
