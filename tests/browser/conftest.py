@@ -100,6 +100,16 @@ def phone(browser, pw):
 
 
 @pytest.fixture
+def small_screen(browser):
+    """A 360-px-wide browser page (review and admin pages as a phone shows them)."""
+    context = browser.new_context(**TEST_CONTEXT, viewport={"width": 360, "height": 740},
+                                  locale="zh-CN", timezone_id="Asia/Shanghai")
+    context.set_default_timeout(30000)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
 def phone_without_gps(browser, pw):
     """The same phone, but the site may not ask for its position."""
     options = {k: v for k, v in phone_options(pw).items() if k not in ("geolocation", "permissions")}

@@ -4,22 +4,13 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.support.apiclient import ApiClient
-from tests.support.phone import PASSWORD, TEST_CONTEXT, wait_ready
+from tests.support.phone import PASSWORD, wait_ready
 from tests.support.web import audit_actions, sign_in_page
 
 WORDS = {"zh": {"revoke": "停用此设备", "deactivate": "停用", "close": "关闭",
                 "reopen": "重新开放", "rename": "重命名", "asks": "确定"},
          "en": {"revoke": "Revoke", "deactivate": "Deactivate", "close": "Close",
                 "reopen": "Reopen", "rename": "Rename", "asks": "?"}}
-
-
-@pytest.fixture
-def small_screen(browser):
-    context = browser.new_context(**TEST_CONTEXT, viewport={"width": 360, "height": 740},
-                                  locale="zh-CN", timezone_id="Asia/Shanghai")
-    context.set_default_timeout(30000)
-    yield context.new_page()
-    context.close()
 
 
 def devices_of(app, username: str) -> list:

@@ -6,19 +6,9 @@ from playwright.sync_api import expect
 from tests.support.apiclient import ApiClient
 from tests.support.combined import publish_two_rounds
 from tests.support.factories import reference
-from tests.support.phone import TEST_CONTEXT
 from tests.support.web import sign_in_page
 
 PLAIN = {"zh": "检查次数少的村民小组", "en": "a group inspected only a few times"}
-
-
-@pytest.fixture
-def small_screen(browser):
-    context = browser.new_context(**TEST_CONTEXT, viewport={"width": 360, "height": 740},
-                                  locale="zh-CN", timezone_id="Asia/Shanghai")
-    context.set_default_timeout(30000)
-    yield context.new_page()
-    context.close()
 
 
 def round_names(app, ids, lang) -> list[str]:

@@ -5,20 +5,10 @@ from playwright.sync_api import expect
 
 from tests.support.apiclient import ApiClient
 from tests.support.factories import reference, with_photos
-from tests.support.phone import TEST_CONTEXT
 from tests.support.web import audit_actions, sign_in_page
 
 WORDS = {"zh": {"rejected": "照片已驳回", "change": "修改审核结果"},
          "en": {"rejected": "Photo rejected", "change": "Change decision"}}
-
-
-@pytest.fixture
-def small_screen(browser):
-    context = browser.new_context(**TEST_CONTEXT, viewport={"width": 360, "height": 740},
-                                  locale="zh-CN", timezone_id="Asia/Shanghai")
-    context.set_default_timeout(30000)
-    yield context.new_page()
-    context.close()
 
 
 def page_width(page) -> int:
