@@ -7,6 +7,24 @@ from server.models import PublishedRanking, Round, User, VillagerGroup
 
 OLD_REASON = "露天焚烧垃圾 ×1，垃圾桶破损、未加盖或满溢 ×2"
 OLD_REASON_EN = "Garbage burnt in the open ×1, Bin broken, uncovered or overflowing ×2"
+PUBLISHED_AT = datetime(2026, 10, 31, 9, 0, tzinfo=timezone.utc)
+
+
+def store_version_1(round_: Round, username: str, ranking: dict) -> dict:
+    """Stores `ranking` (groups and rule) as the round's published version 1, by
+    `username` at PUBLISHED_AT, with its round and publication info; answers the result."""
+    user = db.session.execute(db.select(User).where(User.username == username)).scalar_one()
+    result = {**ranking,
+              "round": {"id": round_.id, "name": round_.name,
+                        "starts_on": round_.starts_on.isoformat(),
+                        "ends_on": round_.ends_on.isoformat(), "state": "published"},
+              "published": {"version": 1, "published_at": PUBLISHED_AT.isoformat(),
+                            "published_by": user.id}}
+    db.session.add(PublishedRanking(round_id=round_.id, version=1, published_at=PUBLISHED_AT,
+                                    published_by=user.id, result=result))
+    round_.state = "published"
+    db.session.commit()
+    return result
 
 
 def publish_old_snapshot(round_id: int, group_id: int, username: str = "supervisor1") -> dict:
@@ -14,11 +32,9 @@ def publish_old_snapshot(round_id: int, group_id: int, username: str = "supervis
     veto; answers the stored result."""
     round_ = db.session.get(Round, round_id)
     group = db.session.get(VillagerGroup, group_id)
-    user = db.session.execute(db.select(User).where(User.username == username)).scalar_one()
-    published_at = datetime(2026, 10, 31, 9, 0, tzinfo=timezone.utc)
     result = {
         "m": 2.0, "mean_raw_score": 88.0, "red_size": 3, "black_size": 2,
-        "computed_at": published_at.isoformat(),
+        "computed_at": PUBLISHED_AT.isoformat(),
         "groups": [{
             "group_id": group.id, "village": group.village.name, "name": group.name,
             "village_en": group.village.name_en, "name_en": group.name_en,
@@ -26,17 +42,8 @@ def publish_old_snapshot(round_id: int, group_id: int, username: str = "supervis
             "low_confidence": True, "veto": True, "list": "black",
             "reason": OLD_REASON, "reason_en": OLD_REASON_EN, "change": None}],
         "not_inspected": [],
-        "round": {"id": round_.id, "name": round_.name,
-                  "starts_on": round_.starts_on.isoformat(),
-                  "ends_on": round_.ends_on.isoformat(), "state": "published"},
-        "published": {"version": 1, "published_at": published_at.isoformat(),
-                      "published_by": user.id},
     }
-    db.session.add(PublishedRanking(round_id=round_.id, version=1, published_at=published_at,
-                                    published_by=user.id, result=result))
-    round_.state = "published"
-    db.session.commit()
-    return result
+    return store_version_1(round_, username, result)
 
 
 LONG_REASON = "露天焚烧垃圾 ×1，垃圾桶破损、未加盖或满溢 ×2，道路、沟渠有垃圾杂物 ×3"
@@ -75,8 +82,6 @@ def publish_full_round(round_id: int, n_groups: int = 40, red: int = 6, black: i
             deadline=round_.starts_on + timedelta(days=5), published_version=1,
             items=[RectificationItem(criterion="collection", item=item, count=1, photo_ids=[])
                    for item in ("bins", "open_burning")]))
-    user = db.session.execute(db.select(User).where(User.username == username)).scalar_one()
-    published_at = datetime(2026, 10, 31, 9, 0, tzinfo=timezone.utc)
     entries = []
     for rank, group in enumerate(groups, 1):
         which = "red" if rank <= red else "black" if rank > n_groups - black else None
@@ -89,15 +94,6 @@ def publish_full_round(round_id: int, n_groups: int = 40, red: int = 6, black: i
             "reason_en": "", "change": None})
     result = {
         "m": 2.0, "mean_raw_score": 90.0, "red_size": red, "black_size": black,
-        "computed_at": published_at.isoformat(), "groups": entries, "not_inspected": [],
-        "round": {"id": round_.id, "name": round_.name,
-                  "starts_on": round_.starts_on.isoformat(),
-                  "ends_on": round_.ends_on.isoformat(), "state": "published"},
-        "published": {"version": 1, "published_at": published_at.isoformat(),
-                      "published_by": user.id},
+        "computed_at": PUBLISHED_AT.isoformat(), "groups": entries, "not_inspected": [],
     }
-    db.session.add(PublishedRanking(round_id=round_.id, version=1, published_at=published_at,
-                                    published_by=user.id, result=result))
-    round_.state = "published"
-    db.session.commit()
-    return result
+    return store_version_1(round_, username, result)
