@@ -52,6 +52,7 @@ __all__ = [
     "AlreadyComplete",
     "ChunkTooLarge",
     "HashMismatch",
+    "StoreUnavailable",
     "validate_sha",
     "READ_PIECE",
     "HASH_PIECE",
@@ -125,6 +126,15 @@ class HashMismatch(BlobStoreError):
         super().__init__(f"SHA-256 mismatch: expected {expected}, got {actual}.")
         self.expected = expected
         self.actual = actual
+
+
+class StoreUnavailable(BlobStoreError):
+    """The store cannot be reached or refused to work (HTTP 503, try again later).
+
+    Nothing was written by the failed call; the caller keeps what it has.
+    """
+
+    code = "store_unavailable"
 
 
 def validate_sha(sha: str) -> str:
@@ -202,6 +212,18 @@ class BlobStore(abc.ABC):
     ) -> None:
         """Store a complete blob from a file path or bytes; idempotent."""
 
+    @abc.abstractmethod
+    def put_variants(self, sha: str, variants: dict[str, bytes]) -> None:
+        """Store derivatives of a complete blob, each atomically (made after publishing)."""
+
+    @abc.abstractmethod
+    def has_variant(self, sha: str, variant: str) -> bool:
+        """True when the derivative ``variant`` of the blob is stored."""
+
+    @abc.abstractmethod
+    def check(self) -> None:
+        """Raise :class:`StoreUnavailable` when the store cannot serve requests now."""
+
     # -- partial uploads --------------------------------------------------
     @abc.abstractmethod
     def partial_offset(self, sha: str) -> int | None:
@@ -214,6 +236,10 @@ class BlobStore(abc.ABC):
     @abc.abstractmethod
     def partial_path(self, sha: str) -> Path:
         """Local path of the partial, for hashing and image checks (may not exist)."""
+
+    @abc.abstractmethod
+    def open_partial(self, sha: str) -> BinaryIO:
+        """Binary file object reading the partial's bytes; FileNotFoundError if none."""
 
     @abc.abstractmethod
     def hash_partial(self, sha: str) -> str:
@@ -384,6 +410,16 @@ class LocalBlobStore(BlobStore):
             tmp.unlink(missing_ok=True)
         self.discard_partial(sha)
 
+    def put_variants(self, sha: str, variants: dict[str, bytes]) -> None:
+        self._write_variants(validate_sha(sha), _validate_variants(variants))
+
+    def has_variant(self, sha: str, variant: str) -> bool:
+        return self.local_path(sha, variant).is_file()
+
+    def check(self) -> None:
+        if not os.access(self._tmp, os.W_OK):
+            raise StoreUnavailable(f"the photo folder {self.root} is not writable")
+
     def _write_variants(self, sha: str, variants: dict[str, bytes]) -> None:
         for name, data in variants.items():
             self._atomic_write(self._variant_path(sha, name), data)
@@ -412,6 +448,9 @@ class LocalBlobStore(BlobStore):
             return self.partial_path(sha).stat().st_size
         except FileNotFoundError:
             return None
+
+    def open_partial(self, sha: str) -> BinaryIO:
+        return open(self.partial_path(sha), "rb")
 
     def hash_partial(self, sha: str) -> str:
         validate_sha(sha)
