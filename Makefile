@@ -4,6 +4,8 @@ PY      := $(VENV)/bin/python
 FLASK   := $(VENV)/bin/flask --app server
 STAMP   := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 PORT    ?= 5000
+# one test process per core (pytest-xdist); TEST_WORKERS=0 runs them in this process
+TEST_WORKERS ?= auto
 
 .PHONY: run test bench lint setup
 
@@ -23,7 +25,7 @@ run: $(STAMP)
 test: $(STAMP)
 	@scripts/ensure-chromium
 	@scripts/ensure-postgres-note
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	@scripts/ensure-chromium
