@@ -7,10 +7,11 @@ gets its metadata row the next time anyone asks about it (ensure_blob_row).
 import shutil
 import tempfile
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 
 from .store import BlobStore, HashMismatch
 from ..extensions import db
@@ -22,7 +23,7 @@ def blobstore() -> BlobStore:
     return current_app.extensions["blobstore"]
 
 
-def publish_partial(sha: str) -> Blob:
+def publish_partial(sha: str) -> None:
     """The upload is complete: hash, header and ending checked, published, recorded.
     Raises HashMismatch or images.ImageRejected (the partial is discarded either way).
 
@@ -46,44 +47,46 @@ def publish_partial(sha: str) -> Blob:
     # Hashed just above; a partial that holds all of Upload-Length takes no more bytes,
     # so hashing it again inside publish would only double the CPU of every upload.
     store.publish(sha, {}, verify=False)
-    return record_blob(sha, size, header)
+    record_blob(sha, size, header)
 
 
-def put_verified_file(sha: str, path: Path) -> Blob:
+def put_verified_file(sha: str, path: Path) -> None:
     """Bundle import: a whole file already on disk whose hash the caller checked."""
     size = path.stat().st_size
     with path.open("rb") as stream:
         header = read_header(stream, size)
     blobstore().put_complete(sha, path, {})
-    return record_blob(sha, size, header)
+    record_blob(sha, size, header)
 
 
-def record_blob(sha: str, size: int, header: ImageHeader) -> Blob:
+def record_blob(sha: str, size: int, header: ImageHeader) -> None:
     """The blob's row from its header, and its photo work queued (in the caller's
     transaction: the job exists exactly when the row does)."""
-    if db.session.get(Blob, sha) is None:
-        # Two phones may finish uploading the same photo at the same moment.
-        insert_unless_present(Blob(sha256=sha, size=size, mime=header.mime,
-                                   width=header.width, height=header.height))
-        insert_unless_present(PhotoJob(sha256=sha))
+    # Two phones may finish uploading the same photo at the same moment.
+    insert_unless_present(Blob(sha256=sha, size=size, mime=header.mime,
+                               width=header.width, height=header.height))
+    insert_unless_present(PhotoJob(sha256=sha))
     db.session.execute(db.delete(BlobUpload).where(BlobUpload.sha256 == sha))
-    db.session.flush()
-    return db.session.get(Blob, sha)
 
 
 def record_uploader(sha: str, user_id: int) -> None:
     """`user_id` has sent these bytes (all of them, their hash checked)."""
-    if db.session.get(BlobUploader, (sha, user_id)) is None:
-        insert_unless_present(BlobUploader(sha256=sha, user_id=user_id))
+    insert_unless_present(BlobUploader(sha256=sha, user_id=user_id))
 
 
 def insert_unless_present(row) -> None:
-    """Adds a row keyed by content; if another request added it first, keeps theirs."""
-    try:
-        with db.session.begin_nested():
-            db.session.add(row)
-    except IntegrityError:
-        pass  # the savepoint's rollback dropped our row; theirs is the same content
+    """Adds a row keyed by content; if another request added it first, keeps theirs
+    (the same content). One statement: this is on the path of every upload."""
+    table = row.__table__
+    values = {column.key: getattr(row, column.key) for column in table.columns
+              if getattr(row, column.key) is not None}
+    db.session.execute(_insert_or_nothing(db.engine.dialect.name, table), values)
+
+
+@cache
+def _insert_or_nothing(dialect: str, table):
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(table).on_conflict_do_nothing()
 
 
 def ensure_blob_row(sha: str) -> bool:
