@@ -21,12 +21,13 @@ import threading
 from datetime import timedelta
 
 from flask import Flask
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
 
 from sync.flags import UNREADABLE
 
 from ..extensions import db
 from ..models import Blob, PhotoJob, utcnow
+from ..models.types import UTCDateTime
 from ..phones.evidence import refresh_flags_for_blob
 from .images import VARIANT_SIZES, ImageRejected, inspect_image, make_variants
 from .ingest import blobstore, local_copy
@@ -44,7 +45,8 @@ _SQLITE_CLAIM = text(
     " WHERE sha256 = (SELECT sha256 FROM photo_jobs WHERE state = 'pending'"
     " AND run_after <= :now ORDER BY run_after LIMIT 1)"
     " AND state = 'pending' AND run_after <= :now"
-    " RETURNING sha256, attempts")
+    " RETURNING sha256, attempts"
+).bindparams(bindparam("now", type_=UTCDateTime), bindparam("lease_end", type_=UTCDateTime))
 
 
 def worker_name() -> str:
