@@ -20,7 +20,7 @@ run: $(STAMP)
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (phone app: /app/, review: /review/, admin: /admin/, board: /board/)"
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	PHOTO_WORKER=inline $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: $(STAMP)
 	@scripts/ensure-chromium

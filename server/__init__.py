@@ -20,6 +20,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
+    register_photo_worker(app)
     return app
 
 
@@ -65,3 +66,20 @@ def register_commands(app: Flask) -> None:
     from .cli import register_cli
 
     register_cli(app)
+
+
+def register_photo_worker(app: Flask) -> None:
+    """PHOTO_WORKER=inline: the photo work runs in a thread of the serving process, started
+    by its first request (so `flask db upgrade` and other commands start none)."""
+    if app.config["PHOTO_WORKER"] != "inline":
+        return
+    import threading
+
+    from .photos.jobs import start_inline_worker
+
+    started = threading.Lock()
+
+    @app.before_request
+    def start_photo_worker():
+        if started.acquire(blocking=False):
+            start_inline_worker(app)

@@ -1,4 +1,4 @@
-"""Flask CLI commands: seed-demo, create-user, import-places, import-bundle.
+"""Flask CLI commands: seed-demo, create-user, import-places, import-bundle, worker.
 
 The rules are the domain's (server/admin/), as on the admin pages; refusals are printed
 in English from the same catalogue.
@@ -24,7 +24,7 @@ from .problems import Problem, describe
 
 def register_cli(app: Flask) -> None:
     for command in (seed_demo_command, create_user_command, import_places_command,
-                    import_bundle_command):
+                    import_bundle_command, worker_command):
         app.cli.add_command(command)
 
 
@@ -142,3 +142,29 @@ def import_bundle_command(file: Path):
             click.echo(("inspections: " if name == "results" else "rechecks: ") + (
                 ", ".join(f"{n} {o}" for o, n in sorted(outcomes.items())) or "none"))
     click.echo("photos: " + (", ".join(f"{n} {s}" for s, n in sorted(blobs.items())) or "none"))
+
+
+@click.command("worker")
+@with_appcontext
+@click.option("--once", is_flag=True, help="Do the photo work that is due now, then stop.")
+@click.option("--poll", default=2.0, show_default=True,
+              help="Seconds to wait when there is nothing to do.")
+def worker_command(once: bool, poll: float):
+    """Do the photo work after uploads (decode, derivatives, perceptual hash, flags);
+    run one or more beside the web server, on any machine sharing its database."""
+    import signal
+    import threading
+
+    from flask import current_app
+
+    from .photos.jobs import run_pending, work
+
+    app = current_app._get_current_object()
+    if once:
+        click.echo(f"photos done: {run_pending(app)}")
+        return
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())  # finish the photo in hand, then stop
+    click.echo("Photo worker started.")
+    work(app, stop, poll)

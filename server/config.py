@@ -42,6 +42,10 @@ def from_environment(instance_path: Path) -> dict:
         "MAX_BLOB_BYTES": 15 * MIB,
         "MAX_CHUNK_BYTES": 1 * MIB,
         "MAX_BUNDLE_BYTES": 100 * MIB,
+        # Where the photo work after an upload runs (server/photos/jobs.py): "inline", a
+        # thread of each serving process (make run); "off", separate `flask worker`
+        # processes (production, beside gunicorn).
+        "PHOTO_WORKER": os.environ.get("PHOTO_WORKER", "off"),
         # Evidence flags and ranking (domain.md), configurable per deployment.
         "FAR_FROM_GROUP_M": float(os.environ.get("FAR_FROM_GROUP_M", 2000)),
         "RANKING_M": float(os.environ.get("RANKING_M", 2)),

@@ -17,6 +17,7 @@ def make_app(tmp_path: Path, database_url: str | None = None, seed: str | None =
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": database_url or f"sqlite:///{tmp_path / 'test.db'}",
         "BLOB_STORE": f"file://{tmp_path / 'blobs'}",
+        "PHOTO_WORKER": "off",  # tests run the photo work themselves (tests/support/photos.py)
         **config,
     })
     with app.app_context():

@@ -30,12 +30,13 @@ CONFLICT = "conflict"              # a push conflicted; a supervisor must resolv
 FLAGGED_PHOTO = "photo_flags"      # an inspection with a flagged photo, for review queues
 LATE = "late"                      # pushed once its round was closed: counted only if admitted
 RECTIFICATION_CLOSED = "rectification_closed"  # a recheck of a rectification already closed
+UNREADABLE = "unreadable"          # the bytes arrived whole but do not decode as an image
 
 # Every code, by what carries it (pages filter and label by these).
 INSPECTION_FLAGS = (NO_EVIDENCE, NOT_ASSIGNED, OUTSIDE_ROUND, CONFLICT, FLAGGED_PHOTO, LATE)
 RECHECK_FLAGS = (CONFLICT, RECTIFICATION_CLOSED)
 PHOTO_FLAGS = (GALLERY, NO_GPS, GPS_INACCURATE, FAR_FROM_GROUP, OUTSIDE_ROUND,
-               CLOCK_IMPLAUSIBLE, DUPLICATE, NEAR_DUPLICATE)
+               CLOCK_IMPLAUSIBLE, DUPLICATE, NEAR_DUPLICATE, UNREADABLE)
 
 MAX_ACCURACY_M = 100
 _HEX = re.compile(r"[0-9a-fA-F]*")

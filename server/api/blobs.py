@@ -7,8 +7,8 @@ from marshmallow import Schema, fields, validate
 from sync.ids import SHA256, is_sha256
 
 from ..auth import authenticate, roles_required
-from ..photos.ingest import (blobstore, ensure_blob_row, insert_unless_present, publish_partial,
-                             record_uploader)
+from ..photos.ingest import (blobstore, ensure_blob_row, insert_unless_present, open_variant,
+                             publish_partial, record_uploader)
 from ..photos.store import AlreadyComplete, ChunkTooLarge, HashMismatch, OffsetMismatch
 from ..errors import ApiError
 from ..extensions import db
@@ -164,6 +164,10 @@ def patch(sha):
     if not announced_length(sha, length) and ensure_blob_row(sha):
         return already_complete(sha, offset)
     limit = min(config["MAX_CHUNK_BYTES"], length - offset)  # also for chunked bodies
+    user_id = authenticate().id
+    # No transaction while the body streams in and the bytes are hashed: on SQLite every
+    # transaction holds the write lock, and one slow phone would stall every other.
+    db.session.commit()
     try:
         new_offset = blobstore().append(sha, offset, request.stream, limit)
     except AlreadyComplete as exc:
@@ -179,7 +183,7 @@ def patch(sha):
         return "", 204, offset_headers(new_offset, length)
     try:
         publish_partial(sha)
-        record_uploader(sha, authenticate().id)
+        record_uploader(sha, user_id)
     except HashMismatch:
         raise ApiError(422, "hash_mismatch",
                        "the bytes do not match the SHA-256 in the URL; upload them again")
@@ -200,9 +204,14 @@ def read(sha):
                        {"variant": ["unknown variant"]})
     if not may_read(authenticate(), sha, variant) or not ensure_blob_row(sha):
         raise ApiError(404, "not_found", "no such photo for you")
-    blob = db.session.get(Blob, sha)
-    mime = blob.mime if variant == "original" else "image/jpeg"
-    response = send_file(blobstore().open(sha, variant), mimetype=mime, etag=f"{sha}-{variant}",
+    mime = db.session.get(Blob, sha).mime if variant == "original" else "image/jpeg"
+    db.session.commit()  # a derivative not made yet is made now: no lock held meanwhile
+    try:
+        stream = open_variant(sha, variant)
+    except ImageRejected:
+        raise ApiError(404, "not_found", "this photo does not decode: only its original "
+                       "is kept")
+    response = send_file(stream, mimetype=mime, etag=f"{sha}-{variant}",
                          max_age=365 * 86400, conditional=True)
     response.headers["Cache-Control"] = "private, max-age=31536000, immutable"
     return response

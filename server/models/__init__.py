@@ -1,6 +1,6 @@
 """The domain model. Import models from here."""
 from .inspections import (REVIEW_STATES, Blob, BlobUpload, BlobUploader, Inspection,
-                          InspectionRevision, Photo, PhotoFields)
+                          InspectionRevision, Photo, PhotoFields, PhotoJob)
 from .places import Township, Village, VillagerGroup
 from .rectifications import (Recheck, RecheckPhoto, RecheckRevision, Rectification,
                               RectificationItem)
@@ -18,7 +18,7 @@ __all__ = [
     "Round", "Team", "team_members", "Assignment",
     "User", "DeviceToken", "hash_token",
     "Inspection", "InspectionRevision", "Photo", "PhotoFields",
-    "Blob", "BlobUpload", "BlobUploader",
+    "Blob", "BlobUpload", "BlobUploader", "PhotoJob",
     "Comment", "AuditEntry", "Change", "SyncCounter", "RankingCache", "PublishedRanking",
     "CombinedResult", "PublishedCombined",
     "Rectification", "RectificationItem", "Recheck", "RecheckRevision", "RecheckPhoto",

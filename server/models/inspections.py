@@ -140,6 +140,29 @@ class Blob(db.Model):
     exif_captured_at: Mapped[Optional[str]] = mapped_column(sa.String(40))
     exif_gps: Mapped[Optional[dict]] = mapped_column(sa.JSON)
     phash: Mapped[Optional[str]] = mapped_column(sa.String(32), index=True)
+    # The header and the ending were sound, but the full decode later failed.
+    unreadable: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+PHOTO_JOB_STATES = ("pending", "done", "failed")
+
+
+class PhotoJob(db.Model):
+    """The work on a photo after its upload (full decode, derivatives, EXIF, perceptual
+    hash), kept in the database so that a crash loses none of it. A pending job is
+    taken when `run_after` has passed: a claim pushes it one lease ahead, so a claim
+    whose process died is taken again once its lease ran out."""
+    __tablename__ = "photo_jobs"
+    __table_args__ = (one_of("state", PHOTO_JOB_STATES, name="photo_job_state"),
+                      sa.Index("ix_photo_jobs_state_run_after", "state", "run_after"))
+    sha256: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    state: Mapped[str] = mapped_column(sa.String(10), default="pending")
+    attempts: Mapped[int] = mapped_column(default=0)
+    run_after: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    claimed_by: Mapped[Optional[str]] = mapped_column(sa.String(100))
+    claimed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    error: Mapped[Optional[str]] = mapped_column(sa.String(300))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

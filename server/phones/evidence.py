@@ -25,6 +25,7 @@ class FlagContext:
     late: bool = False
     duplicate_shas: set = field(default_factory=set)  # also shown by another inspection
     near_shas: set = field(default_factory=set)       # near-duplicate in another group
+    unreadable_shas: set = field(default_factory=set)  # arrived whole, did not decode
 
 
 def compute_flags(content: dict, ctx: FlagContext,
@@ -40,6 +41,8 @@ def compute_flags(content: dict, ctx: FlagContext,
             flags.append(rules.DUPLICATE)
         if photo["sha256"] in ctx.near_shas:
             flags.append(rules.NEAR_DUPLICATE)
+        if photo["sha256"] in ctx.unreadable_shas:
+            flags.append(rules.UNREADABLE)
         photo_flags.append(sorted(set(flags)))
     flags = rules.inspection_flags(content, assigned=ctx.assigned,
                                    round_start=ctx.round_start, round_end=ctx.round_end)
@@ -72,13 +75,22 @@ def refresh_flags(inspection: Inspection) -> None:
         round_end=round_.ends_on, assigned=assigned, received_at=inspection.received_at,
         late=inspection.late,
         duplicate_shas=shas_shown_elsewhere(shas, {inspection.id}),
-        near_shas={sha for sha in shas if is_near_duplicate(sha, inspection)})
+        near_shas={sha for sha in shas if is_near_duplicate(sha, inspection)},
+        unreadable_shas=unreadable_among(shas))
     content = {"started_at": inspection.started_at, "finished_at": inspection.finished_at,
                "criteria": inspection.criteria,
                "photos": [p.to_record() for p in inspection.photos]}
     inspection.flags, photo_flags = compute_flags(content, ctx, inspection.has_conflict)
     for photo, flags in zip(inspection.photos, photo_flags):
         photo.flags = flags
+
+
+def unreadable_among(shas: set) -> set:
+    """Which of `shas` arrived whole but did not decode (server/photos/jobs.py)."""
+    if not shas:
+        return set()
+    return set(db.session.execute(db.select(Blob.sha256).where(
+        Blob.sha256.in_(shas), Blob.unreadable.is_(True))).scalars())
 
 
 def is_near_duplicate(sha256: str, inspection: Inspection) -> bool:

@@ -25,7 +25,7 @@ from sync.validation import inspection_reasons
 
 from ..changes import record_change
 from .evidence import (FlagContext, compute_flags, refresh_flags, refresh_sharing_inspections,
-                       shas_shown_elsewhere)
+                       shas_shown_elsewhere, unreadable_among)
 from ..extensions import db
 from .content import apply_content, content_from_row
 from ..admin.rubrics import rubrics_by_version
@@ -275,6 +275,7 @@ def create_in_bulk(ctx: PushContext, payloads: list[dict], results: list[dict],
 def refresh_where_bytes_arrived_first(payloads: list[dict], stored_blobs: dict) -> None:
     """Photos uploaded before their record: near-duplicates need the stored hashes."""
     arrived = {sha for sha, phash in stored_blobs.items() if phash}
+    arrived |= unreadable_among(stored_blobs.keys() - arrived)
     ids = [p["id"] for p in payloads
            if any(photo["sha256"] in arrived for photo in p.get("photos") or [])]
     for inspection in db.session.execute(

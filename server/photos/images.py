@@ -1,7 +1,14 @@
 """Photo checks and derivatives (plain library code: no Flask, no database).
 
-Two entry points, both taking a path on disk (Pillow streams the file; nothing
-here reads a whole file into memory as bytes):
+Three entry points:
+
+* :func:`read_header` is what an upload must pass before it is accepted: format and
+  pixel count from the header, and an ending that says the file is whole (JPEG's EOI,
+  PNG's IEND, WebP's RIFF length). It reads the start and the end of a stream and
+  decodes nothing, so it costs well under a millisecond.
+
+The other two take a path on disk (Pillow streams the file; nothing here reads a
+whole file into memory as bytes) and decode it, off the request path:
 
 * :func:`inspect_image` decides whether an uploaded blob is an acceptable photo
   and extracts what the evidence flags need (capture time, GPS, perceptual hash).
@@ -29,6 +36,7 @@ import re
 import warnings
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from typing import BinaryIO
 
 import imagehash
 from PIL import ExifTags, Image, ImageFile, ImageOps
@@ -38,6 +46,8 @@ __all__ = [
     "ALLOWED_MIME",
     "VARIANT_SIZES",
     "ImageInfo",
+    "ImageHeader",
+    "read_header",
     "ImageRejected",
     "UnsupportedImage",
     "ImageTooLarge",
@@ -137,6 +147,15 @@ class ImageInfo:
     captured_at: str | None
     gps: dict | None
     phash: str
+
+
+@dataclass(frozen=True)
+class ImageHeader:
+    """What :func:`read_header` learned: enough for the blob's row at once."""
+
+    mime: str
+    width: int
+    height: int
 
 
 def phash_distance(a: str, b: str) -> int:
@@ -372,6 +391,61 @@ def inspect_image(path: str | os.PathLike) -> ImageInfo:
         )
     finally:
         im.close()
+
+
+# --------------------------------------------------------------------------
+# Header and ending, without decoding
+
+HEAD_BYTES = 256 * 1024  # headers (EXIF, ICC, MPO index) of phone photos fit well within
+TAIL_BYTES = 4096
+_PNG_END = b"\x00\x00\x00\x00IEND\xaeB`\x82"
+
+
+def read_header(stream: BinaryIO, size: int) -> ImageHeader:
+    """Check an upload's type, pixel count and ending from its first and last bytes.
+
+    ``stream`` reads the file from its start (it need not be seekable); ``size`` is
+    its length. Raises :class:`UnsupportedImage` or :class:`ImageTooLarge` like
+    :func:`inspect_image`, but a file damaged in the middle passes: only the full
+    decode (:func:`inspect_image`, later) can tell, and then the photo is flagged.
+    """
+    head = stream.read(min(size, HEAD_BYTES))
+    im = _open_checked(io.BytesIO(head))
+    try:
+        mime, width, height = ALLOWED_MIME[im.format], *im.size
+        header_end = im.fp.tell()  # JPEG: where the scan data starts
+    finally:
+        im.close()
+    tail = head[-TAIL_BYTES:] if len(head) == size else _tail(stream, size - len(head))
+    if not _ends_whole(mime, head, tail, size, header_end):
+        raise UnsupportedImage("The file is incomplete (it does not end as the format says).")
+    return ImageHeader(mime=mime, width=width, height=height)
+
+
+def _tail(stream: BinaryIO, remaining: int) -> bytes:
+    """The last TAIL_BYTES of the stream, ``remaining`` bytes after where it stands."""
+    if remaining > TAIL_BYTES and stream.seekable():
+        stream.seek(remaining - TAIL_BYTES, io.SEEK_CUR)
+        remaining = TAIL_BYTES
+    tail = b""
+    while remaining > 0:
+        piece = stream.read(min(remaining, 1024 * 1024))
+        if not piece:
+            break
+        remaining -= len(piece)
+        tail = (tail + piece)[-TAIL_BYTES:]
+    return tail
+
+
+def _ends_whole(mime: str, head: bytes, tail: bytes, size: int, header_end: int) -> bool:
+    if mime == "image/png":
+        return tail.endswith(_PNG_END)
+    if mime == "image/webp":
+        return int.from_bytes(head[4:8], "little") + 8 <= size
+    # JPEG: the last end-of-image marker lies after the headers (an EXIF thumbnail has
+    # one of its own) and near the end (some cameras append a little after it).
+    position = tail.rfind(b"\xff\xd9")
+    return position >= 0 and size - len(tail) + position >= header_end
 
 
 # --------------------------------------------------------------------------

@@ -13,7 +13,8 @@ from sync.validation import parse_time
 
 from ..auth import roles_required
 from ..photos.access import may_read
-from ..photos.ingest import blobstore, ensure_blob_row
+from ..photos.images import ImageRejected
+from ..photos.ingest import ensure_blob_row, open_variant
 from ..errors import ApiError, InputError
 from ..extensions import db
 from ..i18n import format_datetime, t
@@ -250,7 +251,12 @@ def blob(sha: str, variant: str):
     if not may_read(current_user, sha, variant) or not ensure_blob_row(sha):
         abort(404)
     mime = db.session.get(Blob, sha).mime if variant == "original" else "image/jpeg"
-    response = send_file(blobstore().open(sha, variant), mimetype=mime,
+    db.session.commit()  # a derivative not made yet is made now: no lock held meanwhile
+    try:
+        stream = open_variant(sha, variant)
+    except ImageRejected:
+        abort(404)
+    response = send_file(stream, mimetype=mime,
                          etag=f"{sha}-{variant}", conditional=True, max_age=86400)
     response.headers["Cache-Control"] = "private, max-age=86400, immutable"
     return response
