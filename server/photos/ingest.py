@@ -5,12 +5,13 @@ gets its metadata row the next time anyone asks about it (ensure_blob_row).
 """
 import shutil
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
-from .store import BlobStore, HashMismatch
+from .store import BlobStore, HashMismatch, StoreUnavailable
 from ..phones.evidence import refresh_flags_for_blob
 from ..extensions import db
 from .images import ImageInfo, inspect_image, make_variants
@@ -30,13 +31,16 @@ def publish_partial(sha: str) -> Blob:
     """The upload is complete: verify hash and image, publish, record. Raises
     HashMismatch or images.ImageRejected (the partial is discarded either way)."""
     store = blobstore()
-    path = store.partial_path(sha)
     try:
         actual = store.hash_partial(sha)
         if actual != sha:
             raise HashMismatch(sha, actual)
-        info = inspect_image(path)
-        variants = make_variants(path)
+        with local_copy(store.open_partial(sha)) as path:
+            info = inspect_image(path)
+            variants = make_variants(path)
+            size = path.stat().st_size
+    except StoreUnavailable:
+        raise  # the bytes are still there when the store is back: keep the upload
     except Exception:
         store.discard_partial(sha)
         db.session.execute(db.delete(BlobUpload).where(BlobUpload.sha256 == sha))
@@ -44,7 +48,6 @@ def publish_partial(sha: str) -> Blob:
         # discarded upload's row must go with its bytes.
         db.session.commit()
         raise
-    size = path.stat().st_size
     # Hashed just above; a partial that holds all of Upload-Length takes no more bytes,
     # so hashing it again inside publish would only double the CPU of every upload.
     store.publish(sha, variants, verify=False)
@@ -92,14 +95,22 @@ def ensure_blob_row(sha: str) -> bool:
     store = blobstore()
     if not store.exists(sha):
         return False
-    Path(current_app.instance_path).mkdir(parents=True, exist_ok=True)
-    with store.open(sha) as original, tempfile.NamedTemporaryFile(
-            dir=current_app.instance_path, prefix="repair-", delete=False) as copy:
-        shutil.copyfileobj(original, copy)
-    tmp = Path(copy.name)
-    try:
+    with local_copy(store.open(sha)) as tmp:
         record_blob(sha, tmp.stat().st_size, inspect_image(tmp))
-    finally:
-        tmp.unlink(missing_ok=True)
     db.session.commit()
     return True
+
+
+@contextmanager
+def local_copy(source):
+    """The bytes of an open store file in a temporary file of the instance folder
+    (image checks take a path; the store may be a bucket)."""
+    Path(current_app.instance_path).mkdir(parents=True, exist_ok=True)
+    with source, tempfile.NamedTemporaryFile(
+            dir=current_app.instance_path, prefix="photo-", delete=False) as copy:
+        shutil.copyfileobj(source, copy)
+    tmp = Path(copy.name)
+    try:
+        yield tmp
+    finally:
+        tmp.unlink(missing_ok=True)
