@@ -19,7 +19,9 @@ must be at least 5 MiB), and only then deletes the chunk objects; a crash in
 between leaves chunks that the next publish, put or delete removes.
 
 Every connection failure, timeout, 5xx or refused credential becomes
-:class:`StoreUnavailable`; nothing else this class does hides an error.
+:class:`StoreUnavailable`; nothing else this class does hides an error. The keys need
+GetObject, PutObject, DeleteObject and ListBucket on the bucket (without ListBucket,
+AWS answers 403 rather than 404 for a missing object, which reads as "unavailable").
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ from .store import (ORIGINAL, READ_PIECE, AlreadyComplete, BlobStore, ChunkTooLa
 # Photos are at most a few MiB: they are read into memory up to this, then spill to disk.
 SPOOL_BYTES = 8 * 1024 * 1024
 _OFFSET_DIGITS = 12
-_MISSING = ("404", "NoSuchKey", "NotFound", "NoSuchBucket")
+_NO_SUCH_KEY = ("404", "NoSuchKey", "NotFound")
 
 
 class S3BlobStore(BlobStore):
@@ -68,6 +70,7 @@ class S3BlobStore(BlobStore):
         if addressing not in ("path", "virtual"):
             raise ValueError(f"S3_ADDRESSING must be path or virtual, not {addressing!r}")
         config = Config(
+            signature_version="s3v4",
             s3={"addressing_style": addressing},
             # Newer SDKs send CRC checksums in a chunked encoding that several
             # S3-compatible services refuse; send and check them only when required.
@@ -344,11 +347,11 @@ def _translated(missing: str | None = None):
     except ClientError as exc:
         code = str(exc.response.get("Error", {}).get("Code", ""))
         status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
-        if missing is not None and code in _MISSING[:3]:
+        if missing is not None and code in _NO_SUCH_KEY:
             raise FileNotFoundError(f"no object {missing}") from None
         if status in (401, 403):
             raise StoreUnavailable(f"the photo store refused the credentials ({code})") from exc
-        if code in _MISSING or status == 404:
+        if code == "NoSuchBucket" or status == 404:
             raise StoreUnavailable("the photo store has no such bucket") from exc
         if status >= 500:
             raise StoreUnavailable(f"the photo store failed ({status} {code})") from exc

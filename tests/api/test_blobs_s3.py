@@ -8,6 +8,7 @@ from server.extensions import db
 from server.testing import make_app
 from tests.support.apiclient import ApiClient
 from tests.support.factories import big_jpeg, inspection, jpeg_bytes, photo_record, reference, upload
+from tests.support.web import login
 
 BUCKET = "photos"
 CHUNK = 256 * 1024
@@ -85,6 +86,10 @@ def test_the_store_goes_down_mid_sync_and_comes_back(s3_app, s3_phone, s3_outage
         assert answer.status_code == 503 and "Retry-After" in answer.headers
         if answer.data:  # a HEAD answer has no body
             assert answer.get_json()["error"]["code"] == "store_unavailable"
+    supervisor = s3_app.test_client()
+    login(supervisor, "supervisor1")
+    page = supervisor.get(f"/review/blobs/{sha(done)}/thumb")
+    assert page.status_code == 503 and "Retry-After" in page.headers
     health = client.get("/healthz")
     assert health.status_code == 503
     assert health.get_json() == {"database": "ok", "blob_store": "down"}
