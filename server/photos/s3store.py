@@ -32,7 +32,7 @@ import shutil
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import BinaryIO
 from urllib.parse import urlsplit
 
 import boto3
@@ -151,7 +151,8 @@ class S3BlobStore(BlobStore):
         if self.exists(sha):
             self.discard_partial(sha)
             return
-        with self._concatenated(sha) as (body, actual):
+        body, actual = self._read_partial(sha)
+        with body:
             if verify and actual != sha:
                 raise HashMismatch(sha, actual)
             self._put_complete_body(sha, body, variants)
@@ -246,17 +247,12 @@ class S3BlobStore(BlobStore):
         raise NotImplementedError("an S3 partial upload has no local path; use open_partial")
 
     def open_partial(self, sha: str) -> BinaryIO:
-        with self._concatenated(validate_sha(sha)) as (body, _):
-            copy = _spool()
-            body.seek(0)
-            while piece := body.read(READ_PIECE * 16):
-                copy.write(piece)
-        copy.seek(0)
-        return copy
+        return self._read_partial(validate_sha(sha))[0]
 
     def hash_partial(self, sha: str) -> str:
-        with self._concatenated(validate_sha(sha)) as (_, actual):
-            return actual
+        body, actual = self._read_partial(validate_sha(sha))
+        body.close()
+        return actual
 
     def discard_partial(self, sha: str) -> bool:
         keys = self._list(self._partial_prefix(validate_sha(sha)))
@@ -275,20 +271,24 @@ class S3BlobStore(BlobStore):
                 offset += size
         return chain
 
-    @contextmanager
-    def _concatenated(self, sha: str) -> Iterator[tuple[BinaryIO, str]]:
-        """The partial's bytes in a temporary file, and their SHA-256."""
+    def _read_partial(self, sha: str) -> tuple[BinaryIO, str]:
+        """The partial's bytes in a temporary file at position 0 (the caller closes
+        it), and their SHA-256."""
         chunks = self._chunks(sha)
         if not chunks:
             raise FileNotFoundError(f"no partial upload of {sha}")
-        digest = hashlib.sha256()
-        with _spool() as body:
+        digest, body = hashlib.sha256(), _spool()
+        try:
             for key, _ in chunks:
                 with _translated(missing=key):
                     data = self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
                 digest.update(data)
                 body.write(data)
-            yield body, digest.hexdigest()
+        except BaseException:
+            body.close()
+            raise
+        body.seek(0)
+        return body, digest.hexdigest()
 
     def _variant_names(self) -> list[str]:
         with _translated():

@@ -7,7 +7,8 @@ import pytest
 from server.extensions import db
 from server.testing import make_app
 from tests.support.apiclient import ApiClient
-from tests.support.factories import big_jpeg, inspection, jpeg_bytes, photo_record, reference, upload
+from tests.support.factories import (big_jpeg, inspection, jpeg_bytes, photo_record, reference,
+                                     upload)
 from tests.support.web import login
 
 BUCKET = "photos"
