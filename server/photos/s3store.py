@@ -134,7 +134,7 @@ class S3BlobStore(BlobStore):
 
     def delete(self, sha: str) -> bool:
         validate_sha(sha)
-        keys = [self._complete_key(sha)]  # first: exists() turns False at once
+        keys = [self._complete_key(sha)]
         keys += [self._variant_key(sha, name) for name in self._variant_names()]
         found = [key for key in keys if self._head(key) is not None]
         self._delete_keys(found)

@@ -22,8 +22,8 @@ def sha(data: bytes) -> str:
 @pytest.fixture
 def s3_app(tmp_path, database_url, s3_outage_server):
     s3_outage_server.create_bucket(BUCKET)
-    app = make_app(tmp_path, database_url, seed="bare", BLOB_STORE=f"s3://{BUCKET}/blobs",
-                   **s3_outage_server.settings())
+    app = make_app(tmp_path, database_url, seed="bare",
+                   **s3_outage_server.environment(BUCKET))
     yield app
     with app.app_context():
         db.session.remove()

@@ -102,6 +102,11 @@ class S3Server:
                 # A store that is down answers at once: tests need no retries.
                 "S3_MAX_ATTEMPTS": "1", "S3_TIMEOUT": "5"}
 
+    def environment(self, bucket: str, prefix: str = "blobs") -> dict:
+        """Everything an app process needs to keep its photos in ``bucket`` on this
+        server: pass it as the environment of a process, or as make_app's config."""
+        return {"BLOB_STORE": f"s3://{bucket}/{prefix}", **self.settings()}
+
     def create_bucket(self, bucket: str) -> None:
         self._admin = getattr(self, "_admin", None) or boto3.client(
             "s3", endpoint_url=self.endpoint, aws_access_key_id=KEY,
