@@ -13,7 +13,9 @@ is either all there or not at all. The partial's offset is the sum of the sizes 
 the chunk objects that follow one another from offset 0; a chunk object past a gap
 is ignored. Two processes writing the same offset write the same key (the bytes of
 a photo at an offset are the same whoever sends them; the hash check at the end
-catches anyone else). Publishing reads the chunks in order, checks the SHA-256,
+catches anyone else). A late request may so replace a chunk by a longer or shorter
+one: the offset then moves to where the chunks still follow one another, always a
+true prefix of the photo, and a phone with a stale offset gets 409 and resends. Publishing reads the chunks in order, checks the SHA-256,
 writes the variants and then the original with ONE PUT (no multipart: its parts
 must be at least 5 MiB), and only then deletes the chunk objects; a crash in
 between leaves chunks that the next publish, put or delete removes.

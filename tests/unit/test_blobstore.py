@@ -619,6 +619,21 @@ class TestBucketStore:
         assert store.partial_offset(SHA) == 1000
         assert partial_bytes(store) == DATA[:1000]
 
+    def test_a_late_request_rewriting_an_offset_keeps_the_partial_a_prefix(self, store):
+        """A slow request for offset 0 finishes after the phone, cut off, had resent
+        smaller chunks: its object replaces theirs at 0, and the offset is wherever
+        the chunks still follow one another; the phone resends from there."""
+        upload(store, DATA[:2000], chunk=1000)
+        store.client.put_object(Bucket=store.bucket, Key=f"blobs/partial/{SHA}/{0:012d}",
+                                Body=DATA[:1500])
+        assert store.partial_offset(SHA) == 1500
+        assert partial_bytes(store) == DATA[:1500]
+        assert store.append(SHA, 1500, io.BytesIO(DATA[1500:]), MiB) == len(DATA)
+        store.publish(SHA, {})
+        assert self.keys(store, "partial/") == []
+        with store.open(SHA) as fh:
+            assert fh.read() == DATA
+
     def test_publish_after_a_crash_before_the_chunks_were_deleted(self, store):
         """The original was PUT, then the process died: the next publish (or a retried
         last chunk) finds the blob complete and removes the chunks."""
