@@ -671,6 +671,20 @@ class TestBucketStore:
         with pytest.raises(ValueError):
             S3BlobStore.from_url("s3://bucket/prefix", {"S3_ADDRESSING": "sideways"})
 
+    @pytest.mark.parametrize("addressing, url", [
+        ("virtual", f"https://photos.cos.ap-guangzhou.myqcloud.com/town/complete/{SHA[:2]}/{SHA}"),
+        ("path", f"https://cos.ap-guangzhou.myqcloud.com/photos/town/complete/{SHA[:2]}/{SHA}"),
+    ])
+    def test_addressing_styles(self, addressing, url):
+        """Virtual-host addressing puts the bucket in the host name (Aliyun OSS, Tencent
+        COS); path style puts it in the path (MinIO, Ceph, rclone)."""
+        store = S3BlobStore.from_url("s3://photos/town", {
+            "S3_ENDPOINT_URL": "https://cos.ap-guangzhou.myqcloud.com", "S3_ADDRESSING": addressing,
+            "AWS_REGION": "ap-guangzhou", "AWS_ACCESS_KEY_ID": "k", "AWS_SECRET_ACCESS_KEY": "s"})
+        signed = store.client.generate_presigned_url(
+            "get_object", Params={"Bucket": store.bucket, "Key": store._complete_key(SHA)})
+        assert signed.split("?")[0] == url
+
     def test_a_store_that_went_away_and_came_back(self, s3_outage_server):
         server = s3_outage_server
         server.create_bucket("photos")
