@@ -1,6 +1,7 @@
 """Photos in an S3-compatible bucket (a real rclone server), and a store that goes away:
 inspectors go on syncing records, uploads wait with 503, nothing is half-written."""
 import hashlib
+import io
 
 import pytest
 
@@ -118,5 +119,24 @@ def test_the_store_down_when_the_last_chunk_arrives(s3_app, s3_phone, s3_outage_
     s3_outage_server.restart()
     assert s3_app.extensions["blobstore"].exists(digest) is False
     assert upload(s3_phone, photo, start=last)[-1].status_code == 201
+    with s3_app.extensions["blobstore"].open(digest) as stored:
+        assert stored.read() == photo
+
+
+def test_the_last_chunk_stored_but_the_photo_not_published(s3_app, s3_phone):
+    """The store went away between storing the last chunk and publishing: the phone's
+    retry learns that every byte is there, and an empty chunk at the end publishes."""
+    photo = big_jpeg(seed=15)
+    digest, last = sha(photo), (len(photo) - 1) // CHUNK * CHUNK
+    upload(s3_phone, photo, stop=last)
+    s3_app.extensions["blobstore"].append(digest, last, io.BytesIO(photo[last:]), CHUNK)
+    retried = upload(s3_phone, photo, start=last)
+    assert retried[-1].status_code == 409
+    assert retried[-1].headers["Upload-Offset"] == str(len(photo))
+    done = s3_phone.patch(f"/blobs/{digest}", data=b"", headers={
+        "Upload-Offset": str(len(photo)), "Upload-Length": str(len(photo)),
+        "Content-Type": "application/offset+octet-stream"})
+    assert done.status_code == 201
+    assert s3_phone.head(f"/blobs/{digest}").headers["Upload-Offset"] == str(len(photo))
     with s3_app.extensions["blobstore"].open(digest) as stored:
         assert stored.read() == photo
