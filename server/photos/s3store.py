@@ -153,7 +153,12 @@ class S3BlobStore(BlobStore):
         if self.exists(sha):
             self.discard_partial(sha)
             return
-        body, actual = self._read_partial(sha)
+        try:
+            body, actual = self._read_partial(sha)
+        except FileNotFoundError:
+            if self.exists(sha):  # another process published it (and took the chunks)
+                return
+            raise
         with body:
             if verify and actual != sha:
                 raise HashMismatch(sha, actual)

@@ -202,6 +202,30 @@ def test_publish_is_idempotent(store):
         assert fh.read() == DATA
 
 
+def test_two_processes_publishing_at_once_both_succeed(make_store):
+    """Two phones sent the same photo's last byte to two machines at once."""
+    upload(make_store())
+    stores, errors = [make_store(), make_store()], []
+    barrier = threading.Barrier(2)
+
+    def publish(store):
+        barrier.wait()
+        try:
+            store.publish(SHA, VARIANTS)
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=publish, args=(store,)) for store in stores]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert errors == []
+    with stores[0].open(SHA) as fh:
+        assert fh.read() == DATA
+    assert stores[1].partial_offset(SHA) is None
+
+
 def test_publish_without_any_upload(store):
     with pytest.raises(FileNotFoundError):
         store.publish(SHA, VARIANTS)
