@@ -36,6 +36,16 @@ def from_environment(instance_path: Path) -> dict:
         "SQLALCHEMY_DATABASE_URI": os.environ.get(
             "DATABASE_URL", f"sqlite:///{instance_path / 'inspections.db'}"),
         "BLOB_STORE": blob_store,
+        # BLOB_STORE=s3://bucket/prefix keeps photos in an S3-compatible bucket, shared by
+        # every app process and machine. S3_ENDPOINT_URL: the service (unset for AWS);
+        # S3_ADDRESSING: "path" (MinIO, Ceph, rclone) or "virtual" (Aliyun OSS, Tencent
+        # COS); unset keys fall back to the SDK's own credentials (an instance role).
+        # S3_MAX_ATTEMPTS and S3_TIMEOUT (seconds) bound how long a request waits on a
+        # store that is down before it answers 503.
+        **{name: os.environ.get(name, default) for name, default in (
+            ("S3_ENDPOINT_URL", ""), ("S3_ADDRESSING", "path"), ("AWS_REGION", "us-east-1"),
+            ("AWS_ACCESS_KEY_ID", ""), ("AWS_SECRET_ACCESS_KEY", ""),
+            ("S3_MAX_ATTEMPTS", "3"), ("S3_TIMEOUT", "5"))},
         # The limits of the sync contract ("Conventions").
         "MAX_CONTENT_LENGTH": 5 * MIB,  # a JSON body; views that take more (bundles) raise it
         "MAX_PUSH_INSPECTIONS": 200,

