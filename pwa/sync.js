@@ -11,8 +11,8 @@ import { applyPullPage } from "./pull.js";
 // The server's limit per chunk is 1 MiB. A chunk starts at 256 KiB, doubles while chunks
 // go through quickly and halves after a failure: a cut then re-sends less.
 export const CHUNK = 256 * 1024;
-export const CHUNK_MIN = 64 * 1024;
-export const CHUNK_MAX = 1024 * 1024;
+const CHUNK_MIN = 64 * 1024;
+const CHUNK_MAX = 1024 * 1024;
 const FAST_CHUNK_MS = 1000;
 // photos uploaded at once: while one request waits out the link's latency, the others
 // keep it busy
@@ -30,7 +30,6 @@ function report(change) {
 export const currentProgress = () => progress;
 
 let chunkSize = CHUNK;
-export const currentChunkSize = () => chunkSize;
 // a whole chunk of `size` bytes went through in `ms`
 function chunkWent(size, ms) {
   if (ms < FAST_CHUNK_MS) chunkSize = Math.min(CHUNK_MAX, Math.max(chunkSize, size * 2));
@@ -70,14 +69,15 @@ async function pushAll(clientId) {
 }
 
 // The offset to go on from: none sent yet when the push just said the server lacks the
-// photo; the server's (HEAD) after a cut; else from one check of all the others.
+// photo; after a cut, the server's (null here: the upload asks with HEAD when its turn
+// comes); else from one check of all the others.
 async function startOffsets(blobs, pushed) {
   const offsets = new Map();
   const unknown = [];
   for (const b of blobs) {
     if (pushed.present.has(b.sha256)) offsets.set(b.sha256, b.size);
-    else if (pushed.missing.has(b.sha256) && !b.started) offsets.set(b.sha256, 0);
-    else if (b.started) offsets.set(b.sha256, await api.blobOffset(b.sha256));
+    else if (b.started) offsets.set(b.sha256, null);
+    else if (pushed.missing.has(b.sha256)) offsets.set(b.sha256, 0);
     else unknown.push(b);
   }
   if (unknown.length) {
@@ -101,6 +101,7 @@ async function markStarted(blob) {
 // onBytes(n): n more bytes are on the server. stopped(): another upload failed, stop
 // after this chunk.
 async function uploadOne(blob, offset, onBytes, stopped) {
+  if (offset === null) onBytes(offset = Math.min(await api.blobOffset(blob.sha256), blob.size));
   const bytes = new Uint8Array(blob.bytes);
   let stale = 0;
   while (!stopped()) {
@@ -162,9 +163,9 @@ async function uploadAll(pushed) {
   const offsets = await startOffsets(blobs, pushed);
   // a photo the server holds whole still gets its 201 (a PATCH of no bytes at its end)
   // before the phone's copy goes
-  const todo = blobs.map((b) => ({ blob: b, offset: Math.min(offsets.get(b.sha256), b.size) }));
+  const todo = blobs.map((b) => ({ blob: b, offset: offsets.get(b.sha256) }));
   const bytesTotal = todo.reduce((n, t) => n + t.blob.size, 0);
-  let bytesDone = todo.reduce((n, t) => n + t.offset, 0);
+  let bytesDone = todo.reduce((n, t) => n + (t.offset ?? 0), 0);
   let done = 0;
   let fatal = null;
   let later = null;
