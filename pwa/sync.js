@@ -107,13 +107,13 @@ async function uploadOne(blob, offset, onBytes, stopped) {
   while (!stopped()) {
     const size = chunkSize;
     const end = Math.min(offset + size, blob.size);
-    const started = performance.now();
     await markStarted(blob);
+    const started = performance.now();
     let r;
     try {
       r = await api.patchChunk(blob.sha256, offset, blob.size, bytes.subarray(offset, end));
     } catch (err) {
-      chunkFailed();
+      if (err.status === 0 || err.status >= 500) chunkFailed();   // the link or the server failed
       throw err;
     }
     if (r.status === 201) { onBytes(blob.size - offset); return blobComplete(blob.sha256); }
@@ -160,7 +160,13 @@ async function uploadAll(pushed) {
   if (retryAt && retryAt > Date.now()) return photoStoreDown(retryAt);
   const blobs = (await unsentBlobs()).filter((b) => !PERMANENT_BLOB_ERRORS.includes(b.error?.code));
   if (!blobs.length) return null;
-  const offsets = await startOffsets(blobs, pushed);
+  let offsets;
+  try {
+    offsets = await startOffsets(blobs, pushed);
+  } catch (err) {
+    if (err.status === 503) return photosLater(err);   // the pull still goes
+    throw err;
+  }
   // a photo the server holds whole still gets its 201 (a PATCH of no bytes at its end)
   // before the phone's copy goes
   const todo = blobs.map((b) => ({ blob: b, offset: offsets.get(b.sha256) }));
