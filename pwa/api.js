@@ -14,7 +14,9 @@ async function errorFrom(response) {
   let body = null;
   try { body = await response.json(); } catch { /* not JSON */ }
   const e = body?.error || {};
-  return new ApiError(response.status, e.code || `http_${response.status}`, e.message, e.fields);
+  const error = new ApiError(response.status, e.code || `http_${response.status}`, e.message, e.fields);
+  error.retryAfter = response.headers.get("Retry-After");   // a 503 or 429 says when to come back
+  return error;
 }
 
 // fetch with the session token; a 401 marks the session as needing sign-in (data stays)
@@ -79,7 +81,8 @@ export async function checkBlobs(blobs) {
   return (await call("/blobs/check", { method: "POST", json: { blobs } })).json();
 }
 
-// One chunk; answers {status, offset}. A 409 is not an error: it tells the server's offset.
+// One chunk (no bytes at the blob's end asks for the 201 of a blob the server holds whole);
+// answers {status, offset}. A 409 is not an error: it tells the server's offset.
 export async function patchChunk(sha256, offset, total, chunk) {
   const response = await call(`/blobs/${sha256}`, {
     method: "PATCH", body: chunk, ok: [201, 204, 409],

@@ -8,7 +8,15 @@ import { PUSHED, blobComplete, isPushable, recordPushResult, unsentBlobs } from 
 import { isoLocal } from "./clock.js";
 import { applyPullPage } from "./pull.js";
 
+// The server's limit per chunk is 1 MiB. A chunk starts at 256 KiB, doubles while chunks
+// go through quickly and halves after a failure: a cut then re-sends less.
 export const CHUNK = 256 * 1024;
+const CHUNK_MIN = 64 * 1024;
+const CHUNK_MAX = 1024 * 1024;
+const FAST_CHUNK_MS = 1000;
+// photos uploaded at once: while one request waits out the link's latency, the others
+// keep it busy
+export const PHOTOS_IN_FLIGHT = 3;
 const PUSH_BATCH = 50;
 // blob errors that another try will not fix: the photo is kept and shown, not re-sent
 const PERMANENT_BLOB_ERRORS = ["unsupported_media", "too_large"];
@@ -21,11 +29,23 @@ function report(change) {
 }
 export const currentProgress = () => progress;
 
-// inspections, then rechecks (a push carries `rechecks` only when there are some)
+let chunkSize = CHUNK;
+// a whole chunk of `size` bytes went through in `ms`
+function chunkWent(size, ms) {
+  if (ms < FAST_CHUNK_MS) chunkSize = Math.min(CHUNK_MAX, Math.max(chunkSize, size * 2));
+}
+function chunkFailed() {
+  chunkSize = Math.max(CHUNK_MIN, chunkSize / 2);
+}
+
+// inspections, then rechecks (a push carries `rechecks` only when there are some).
+// Answers what the push results said of the photos: the SHA-256 the server lacks, and
+// those of the accepted records' photos it already has.
 async function pushAll(clientId) {
   const db = await dbReady;
   const kinds = Object.keys(PUSHED);
   const pending = await Promise.all(kinds.map(async (kind) => (await db.getAll(kind)).filter(isPushable)));
+  const blobs = { missing: new Set(), present: new Set() };
   let done = 0;
   report({ phase: "push", done, total: pending.flat().length });
   for (const [k, kind] of kinds.entries()) {
@@ -33,21 +53,78 @@ async function pushAll(clientId) {
     for (let i = 0; i < pending[k].length; i += PUSH_BATCH) {
       const batch = pending[k].slice(i, i + PUSH_BATCH);
       const answer = await api.push(clientId, { inspections: [], [kind]: batch.map(payload) });
-      const sentRev = new Map(batch.map((r) => [r.id, r.client_rev]));
-      for (const result of answer[results] || []) await recordPushResult(kind, result, sentRev.get(result.id));
+      const sent = new Map(batch.map((r) => [r.id, r]));
+      for (const result of answer[results] || []) {
+        const record = sent.get(result.id);
+        await recordPushResult(kind, result, record?.client_rev);
+        if (!record || result.outcome === "rejected") continue;
+        const missing = new Set(result.missing_blobs || []);
+        for (const photo of record.photos || []) blobs[missing.has(photo.sha256) ? "missing" : "present"].add(photo.sha256);
+      }
       report({ done: (done += batch.length) });
     }
   }
+  for (const sha of blobs.missing) blobs.present.delete(sha);
+  return blobs;
 }
 
-async function uploadOne(blob, offset, onBytes) {
+// The offset to go on from: none sent yet when the push just said the server lacks the
+// photo; after a cut, the server's (null here: the upload asks with HEAD when its turn
+// comes); else from one check of all the others.
+async function startOffsets(blobs, pushed) {
+  const offsets = new Map();
+  const unknown = [];
+  for (const b of blobs) {
+    if (pushed.present.has(b.sha256)) offsets.set(b.sha256, b.size);
+    else if (b.started) offsets.set(b.sha256, null);
+    else if (pushed.missing.has(b.sha256)) offsets.set(b.sha256, 0);
+    else unknown.push(b);
+  }
+  if (unknown.length) {
+    const { missing } = await api.checkBlobs(unknown.map((b) => ({ sha256: b.sha256, size: b.size })));
+    const partial = new Map(missing.map((m) => [m.sha256, m.offset || 0]));
+    for (const b of unknown) offsets.set(b.sha256, partial.has(b.sha256) ? partial.get(b.sha256) : b.size);
+  }
+  return offsets;
+}
+
+// the photo has bytes on the server: the next sync asks where they end
+async function markStarted(blob) {
+  if (blob.started) return;
+  blob.started = true;
+  const db = await dbReady;
+  const held = await db.get("blobs", blob.sha256);
+  if (held) await db.put("blobs", { ...held, started: true });
+}
+
+// Sends a photo from `offset` until the server answers 201 (then the phone's copy goes).
+// onBytes(n): n more bytes are on the server. stopped(): another upload failed, stop
+// after this chunk.
+async function uploadOne(blob, offset, onBytes, stopped) {
+  if (offset === null) onBytes(offset = Math.min(await api.blobOffset(blob.sha256), blob.size));
   const bytes = new Uint8Array(blob.bytes);
   let stale = 0;
-  while (true) {
-    const end = Math.min(offset + CHUNK, blob.size);
-    const r = await api.patchChunk(blob.sha256, offset, blob.size, bytes.slice(offset, end));
+  while (!stopped()) {
+    const size = chunkSize;
+    const end = Math.min(offset + size, blob.size);
+    await markStarted(blob);
+    const started = performance.now();
+    let r;
+    try {
+      r = await api.patchChunk(blob.sha256, offset, blob.size, bytes.subarray(offset, end));
+    } catch (err) {
+      if (err.status === 0 || err.status >= 500) chunkFailed();   // the link or the server failed
+      throw err;
+    }
     if (r.status === 201) { onBytes(blob.size - offset); return blobComplete(blob.sha256); }
-    if (r.status === 204) { onBytes((r.offset ?? end) - offset); offset = r.offset ?? end; stale = 0; continue; }
+    if (r.status === 204) {
+      if (end - offset === size) chunkWent(size, performance.now() - started);
+      const next = r.offset ?? end;
+      onBytes(next - offset);
+      offset = next;
+      stale = 0;
+      continue;
+    }
     // 409: someone (an earlier, cut request) got further; carry on from the server's offset
     const next = r.offset ?? await api.blobOffset(blob.sha256);
     if (++stale > 3) throw new api.ApiError(409, "offset_mismatch", "upload offset keeps changing");
@@ -56,26 +133,72 @@ async function uploadOne(blob, offset, onBytes) {
   }
 }
 
-async function uploadAll() {
+// Seconds from a Retry-After header (seconds or an HTTP date); 30 when it says nothing.
+function retryDelay(err) {
+  const value = err.retryAfter;
+  const seconds = /^\d+$/.test(value || "") ? Number(value) : (Date.parse(value) - Date.now()) / 1000;
+  return Number.isFinite(seconds) && seconds > 0 ? seconds : 30;
+}
+
+let retryTimer = null;
+// The photo store said "later": photos wait until then (records still go), and a sync
+// starts by itself at that time.
+async function photosLater(err) {
+  const at = Date.now() + retryDelay(err) * 1000;
+  await setMeta("photos_retry_at", at);
+  clearTimeout(retryTimer);
+  retryTimer = setTimeout(() => syncNow(), at - Date.now() + 50);
+  return photoStoreDown(at);
+}
+const photoStoreDown = (at) => Object.assign(
+  new api.ApiError(503, "store_unavailable", "photo server unavailable, will retry"), { retryAt: at });
+
+// Uploads every waiting photo, PHOTOS_IN_FLIGHT at a time. Answers an error for later
+// (the photo store is down) or null; a lost network or sign-in stops at once.
+async function uploadAll(pushed) {
+  const retryAt = await getMeta("photos_retry_at");
+  if (retryAt && retryAt > Date.now()) return photoStoreDown(retryAt);
   const blobs = (await unsentBlobs()).filter((b) => !PERMANENT_BLOB_ERRORS.includes(b.error?.code));
-  if (!blobs.length) return;
-  const { missing } = await api.checkBlobs(blobs.map((b) => ({ sha256: b.sha256, size: b.size })));
-  const offsets = new Map(missing.map((m) => [m.sha256, m.offset || 0]));
-  for (const b of blobs) if (!offsets.has(b.sha256)) await blobComplete(b.sha256);
-  const todo = blobs.filter((b) => offsets.has(b.sha256));
-  const bytesTotal = todo.reduce((n, b) => n + b.size, 0);
-  let bytesDone = todo.reduce((n, b) => n + offsets.get(b.sha256), 0);
-  report({ phase: "photos", done: 0, total: todo.length, bytesDone, bytesTotal });
-  for (const [i, blob] of todo.entries()) {
-    try {
-      await uploadOne(blob, offsets.get(blob.sha256), (n) => report({ bytesDone: (bytesDone += n) }));
-    } catch (err) {
-      if (err.status === 0 || err.status === 401) throw err;     // network gone or signed out: stop
-      blob.error = { code: err.code, message: err.message };       // keep the photo, show why
-      await (await dbReady).put("blobs", blob);
-    }
-    report({ done: i + 1 });
+  if (!blobs.length) return null;
+  let offsets;
+  try {
+    offsets = await startOffsets(blobs, pushed);
+  } catch (err) {
+    if (err.status === 503) return photosLater(err);   // the pull still goes
+    throw err;
   }
+  // a photo the server holds whole still gets its 201 (a PATCH of no bytes at its end)
+  // before the phone's copy goes
+  const todo = blobs.map((b) => ({ blob: b, offset: offsets.get(b.sha256) }));
+  const bytesTotal = todo.reduce((n, t) => n + t.blob.size, 0);
+  let bytesDone = todo.reduce((n, t) => n + (t.offset ?? 0), 0);
+  let done = 0;
+  let fatal = null;
+  let later = null;
+  report({ phase: "photos", done, total: todo.length, bytesDone, bytesTotal });
+  const queue = [...todo];
+  const stopped = () => Boolean(fatal || later);
+  async function worker() {
+    for (let next = queue.shift(); next && !stopped(); next = queue.shift()) {
+      try {
+        await uploadOne(next.blob, next.offset, (n) => report({ bytesDone: (bytesDone += n) }), stopped);
+        if (!stopped()) report({ done: ++done });
+      } catch (err) {
+        if (err.status === 0 || err.status === 401) fatal ||= err;   // network gone or signed out: stop
+        else if (err.status === 503) later ||= err;                   // the photo store is down: later
+        else {
+          next.blob.error = { code: err.code, message: err.message };   // keep the photo, show why
+          await (await dbReady).put("blobs", next.blob);
+          report({ done: ++done });
+        }
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: PHOTOS_IN_FLIGHT }, worker));
+  if (fatal) throw fatal;
+  if (later) return photosLater(later);
+  await setMeta("photos_retry_at", null);
+  return null;
 }
 
 async function pullAll() {
@@ -114,10 +237,11 @@ async function keepBeforePhotos() {
 async function run() {
   const session = await getSession();
   if (!session || (await getMeta("auth_needed"))) throw new api.ApiError(401, "unauthorized", "sign in");
-  await pushAll(session.client_id);
-  await uploadAll();
+  const pushed = await pushAll(session.client_id);
+  const photosLaterError = await uploadAll(pushed);
   await pullAll();
   await keepBeforePhotos();
+  if (photosLaterError) throw photosLaterError;
 }
 
 let running = null;

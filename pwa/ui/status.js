@@ -12,6 +12,7 @@ export function reasonText(error) {
   if (error.status === 401) return t("error.auth");
   if (error.status === 403) return t("error.forbidden");
   if (error.status === 429) return t("error.throttled");
+  if (error.code === "store_unavailable") return t("error.photo_store");
   if (error.status >= 500) return t("error.server", { status: error.status });
   return error.message || error.code;
 }

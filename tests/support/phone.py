@@ -210,3 +210,65 @@ def store_overall_note(page, inspection_id: str, text: str):
     page.goto(page.url.split("#")[0] + f"#/inspect/{inspection_id}/99")
     page.reload()
     page.wait_for_selector("#summary")
+
+
+# Submitted inspections of the assigned groups, `per_inspection` photos each, made with the
+# app's own modules (each JPEG goes through the camera pipeline, as a photo taken would).
+SUBMITTED_WITH_PHOTOS = """async ({ jpegs, perInspection }) => {
+    const store = await import('/app/store.js');
+    const { processPhoto } = await import('/app/camera.js');
+    const { isoLocal, newId } = await import('/app/clock.js');
+    const round = await store.openRound();
+    const rubric = await store.rubricFor(round.rubric_version);
+    const session = await store.getSession();
+    const groups = (await store.myAssignments(round.id, session.user.id)).map((a) => a.group_id);
+    const allGroups = await store.refList('group');
+    const items = [['collection', 'bins'], ['roads', 'road_dirty'], ['households', 'clutter']];
+    const photos = [];
+    for (let i = 0; i * perInspection < jpegs.length; i++) {
+        const group = allGroups.find((g) => g.id === groups[i % groups.length]);
+        const record = await store.createInspection({ round, group, rubric, gps: null });
+        await store.updateInspection(record.id, (r) => {
+            for (const [c, item] of items) r.criteria[c].deductions[item] = 1 + (i % 3);
+            r.criteria.roads.note = '路面有积水';
+        });
+        for (const b64 of jpegs.slice(i * perInspection, (i + 1) * perInspection)) {
+            const data = Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0));
+            const photo = await processPhoto(new File([data], 'p.jpg', { type: 'image/jpeg' }));
+            const [criterion, item] = items[photos.length % items.length];
+            await store.addPhoto('inspections', record.id, { id: newId(), sha256: photo.sha256,
+                size: photo.size, mime: photo.mime, width: photo.width, height: photo.height, criterion,
+                item, captured_at: isoLocal(), gps: null, source: 'camera' }, photo.bytes,
+                { bytes: photo.thumb, type: photo.mime });
+            photos.push({ sha256: photo.sha256, size: photo.size });
+        }
+        await store.updateInspection(record.id, (r) => { r.local.state = 'submitted'; r.finished_at = isoLocal(); });
+    }
+    return photos;
+}"""
+
+
+def submitted_with_photos(page, jpegs: list[bytes], per_inspection: int = 3) -> list[dict]:
+    """Submitted inspections holding these photos (not yet sent); answers each photo's
+    {sha256, size} as the phone made it."""
+    return page.evaluate(SUBMITTED_WITH_PHOTOS, {
+        "jpegs": [base64.b64encode(j).decode() for j in jpegs], "perInspection": per_inspection})
+
+
+# every photos-phase progress report of the syncs from now on: [bytesDone, bytesTotal, done, total]
+WATCH_PHOTO_PROGRESS = """async () => {
+    window.__photoProgress = [];
+    const { syncEvents } = await import('/app/sync.js');
+    syncEvents.addEventListener('progress', (e) => {
+        const p = e.detail;
+        if (p.phase === 'photos') window.__photoProgress.push([p.bytesDone, p.bytesTotal, p.done, p.total]);
+    });
+}"""
+
+
+def watch_photo_progress(page):
+    page.evaluate(WATCH_PHOTO_PROGRESS)
+
+
+def photo_progress(page) -> list:
+    return page.evaluate("window.__photoProgress")
