@@ -26,8 +26,10 @@ def _too_many_failures(seconds: int):
 @blp.arguments(TokenRequest)
 @blp.response(201, TokenResponse)
 def create_token(body):
-    """A new device registration. After an admin reset the user's password, the temporary
-    password is right but gets no token: 403 `password_change_required`, and the phone
+    """A new device registration.
+
+    After an admin reset the user's password, the temporary password is right but gets
+    no token: 403 `password_change_required`, and the phone
     asks for a new password and sends both to POST /auth/password."""
     user = _signed_in(body["username"], body["password"])
     if user.password_change_required:
@@ -53,8 +55,9 @@ def _signed_in(username: str, password: str):
 @blp.arguments(PasswordChange)
 @blp.response(204)
 def change_password(body):
-    """The user's new password, given their current (or temporary) one: no token needed,
-    so a phone refused with `password_change_required` can send it, then sign in with
+    """A new password, given the current (or temporary) one.
+
+    No token needed, so a phone refused with `password_change_required` can send it, then sign in with
     the new password. Wrong current password → 401 `invalid_credentials` (throttled as
     sign-ins are); a new password that is too short, too long or the same → 400. Ends
     the user's web sessions; their devices stay signed in."""

@@ -117,7 +117,9 @@ def change_user(body, user_id):
 @blp.arguments(PasswordReset)
 @blp.response(200, PasswordResetOut)
 def reset_password(body, user_id):
-    """A temporary password: the user's web sessions end, their phones stay signed in;
+    """A temporary password, shown once.
+
+    The user's web sessions end, their phones stay signed in;
     their next sign-in (page or POST /auth/token) asks for a new password."""
     user = in_township(User, user_id, authenticate())
     try:
@@ -139,7 +141,9 @@ def list_devices():
 @roles_required("admin")
 @blp.response(200, DeviceRecord)
 def revoke_device(device_id):
-    """The device's next call is a 401; what it holds stays on it until its user signs in
+    """A lost phone is cut off.
+
+    The device's next call is a 401; what it holds stays on it until its user signs in
     again, and then syncs."""
     device = in_township(DeviceToken, device_id, authenticate())
     rules.revoke_device(device)
