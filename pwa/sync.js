@@ -95,7 +95,8 @@ export async function appVersion() {
   return shells.length === 1 ? shells[0].slice("shell-".length) : null;
 }
 
-// after the uploads, so the counts are what this sync could not send
+// after the uploads, so the counts are what this sync could not send; also when they
+// failed (a photo store down), which is just when the admins want to know
 async function reportDevice(clientId) {
   const s = await summary();
   const device = { app_version: await appVersion(),
@@ -140,8 +141,11 @@ async function run() {
   const session = await getSession();
   if (!session || (await getMeta("auth_needed"))) throw new api.ApiError(401, "unauthorized", "sign in");
   await pushAll(session.client_id);
-  await uploadAll();
-  await reportDevice(session.client_id);
+  try {
+    await uploadAll();
+  } finally {
+    await reportDevice(session.client_id).catch(() => {});   // offline: the next sync says it
+  }
   await pullAll();
   await keepBeforePhotos();
 }
