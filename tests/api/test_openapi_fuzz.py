@@ -48,7 +48,16 @@ def known_ids(app, api, phone, ref) -> dict:
     combined = a_published_combined(app, api.as_user("supervisor1"), ref["round"]["id"])
     return {"round_id": ref["round"]["id"], "inspection_id": payload["id"],
             "photo_id": photo["id"], "sha": photo["sha256"], "combined_id": combined,
-            "recheck_id": rechecked["id"]}
+            "recheck_id": rechecked["id"], "user_id": phone.user["id"],
+            "device_id": _device_id(app, phone)}
+
+
+def _device_id(app, session) -> int:
+    from server.extensions import db
+    from server.models import DeviceToken
+    with app.app_context():
+        return db.session.execute(db.select(DeviceToken.id).where(
+            DeviceToken.client_id == session.client_id)).scalar_one()
 
 
 def fuzz(operation, mode, session, api, path_parameters=None) -> None:
