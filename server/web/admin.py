@@ -121,13 +121,14 @@ def edit_user(user_id: int):
                 db.session.commit()
             flash_message("admin.user_saved")
             return redirect(url_for("admin.index"))
-    return _user_page(user, form, PasswordResetForm(formdata=None), problems)
+    return _user_page(user, form, PasswordResetForm(formdata=None), problems), \
+        400 if problems else 200
 
 
-def _user_page(user: User, form, reset_form, problems, temporary: str | None = None):
+def _user_page(user: User, form, reset_form, problems, temporary: str | None = None) -> str:
     return render_template("web/admin_user_edit.html", user=user, form=form,
                            reset_form=reset_form, problems=problems, temporary=temporary,
-                           limits=rules.LIMITS), 400 if problems else 200
+                           limits=rules.LIMITS)
 
 
 @bp.route("/users/<int:user_id>/password-reset", methods=["POST"])
@@ -141,8 +142,9 @@ def reset_password(user_id: int):
         temporary = rules.reset_password(user, (reset_form.password.data or "").strip())
     except rules.UserRuleError as exc:
         db.session.rollback()
-        return _user_page(user, UserEditForm(obj=user, formdata=None), reset_form, exc.problems)
+        return _user_page(user, UserEditForm(obj=user, formdata=None), reset_form,
+                          exc.problems), 400
     db.session.commit()
-    response = _user_page(user, UserEditForm(obj=user, formdata=None),
-                          PasswordResetForm(formdata=None), [], temporary)
-    return response[0], 200, {"Cache-Control": "no-store"}
+    return _user_page(user, UserEditForm(obj=user, formdata=None),
+                      PasswordResetForm(formdata=None), [], temporary), \
+        200, {"Cache-Control": "no-store"}

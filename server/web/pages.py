@@ -6,6 +6,7 @@ from flask_login import current_user, login_user
 
 from ..admin import users as rules
 from ..auth import sign_out
+from ..errors import is_api_request
 from ..extensions import db
 from ..i18n import LANGUAGES
 from ..problems import Problem
@@ -69,9 +70,8 @@ UNTIL_PASSWORD_CHANGED = {"web.change_password", "web.logout", "web.switch_langu
 
 @bp.before_app_request
 def require_password_change():
-    if (current_user.is_authenticated and current_user.password_change_required
-            and not request.path.startswith("/api/")
-            and request.blueprint not in ("board", "phone_app")
+    if (not is_api_request() and request.blueprint not in ("board", "phone_app")
+            and current_user.is_authenticated and current_user.password_change_required
             and request.endpoint not in UNTIL_PASSWORD_CHANGED):
         return redirect(url_for("web.change_password", next=request.full_path))
     return None
