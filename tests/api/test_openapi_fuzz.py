@@ -84,6 +84,10 @@ def fuzz(operation, mode, session, api, path_parameters=None) -> None:
 
 def fuzz_all(operations, session, api, subtests, known_ids) -> None:
     assert len(operations) >= 15     # the document lists every operation
+    fuzz_each(operations, session, api, subtests, known_ids)
+
+
+def fuzz_each(operations, session, api, subtests, known_ids) -> None:
     for operation in operations:
         for mode in MODES:
             with subtests.test(operation=operation.label, mode=mode.value):
@@ -113,6 +117,16 @@ def test_every_answer_to_an_inspector_is_documented(operations, phone, api, subt
 def test_every_answer_to_a_supervisor_is_documented(operations, boss, api, subtests,
                                                     known_ids):
     fuzz_all(operations, boss, api, subtests, known_ids)
+
+
+@on_one_database("postgresql")
+def test_every_answer_to_an_admin_about_people_is_documented(operations, api, subtests,
+                                                             known_ids):
+    """The admins' operations on users and devices, which the other roles only see
+    refused."""
+    people = [o for o in operations if o.path.startswith(("/api/v1/users", "/api/v1/devices"))]
+    assert len(people) == 6
+    fuzz_each(people, api.as_user("admin"), api, subtests, known_ids)
 
 
 def test_a_whole_photo_upload_is_answered_as_documented(operations, phone):
