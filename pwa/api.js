@@ -65,15 +65,24 @@ export async function signIn(username, password, deviceName) {
   return response.json();
 }
 
+// After an admin reset the password, signIn answers 403 password_change_required: the
+// temporary password and a new one go here (no token needed), then signIn again.
+export async function changePassword(username, password, newPassword) {
+  await call("/auth/password", {
+    method: "POST", json: { username, password, new_password: newPassword }, ok: [204] });
+}
+
 export async function pullPage(cursor, limit = 500) {
   const q = new URLSearchParams({ limit: String(limit) });
   if (cursor) q.set("cursor", cursor);
   return (await call(`/sync/pull?${q}`)).json();
 }
 
-// records: {inspections: [...], rechecks: [...]} (rechecks left out when there are none)
-export async function push(clientId, { inspections, rechecks }) {
-  const json = { client_id: clientId, inspections, ...(rechecks?.length ? { rechecks } : {}) };
+// records: {inspections: [...], rechecks: [...]} (rechecks left out when there are none);
+// device: what the phone still holds, for the admins' device list (left out when null)
+export async function push(clientId, { inspections, rechecks }, device = null) {
+  const json = { client_id: clientId, inspections, ...(rechecks?.length ? { rechecks } : {}),
+                 ...(device ? { device } : {}) };
   return (await call("/sync/push", { method: "POST", json })).json();
 }
 

@@ -2,7 +2,7 @@
 // navigations from the cached shell, never touch API calls. VERSION is a digest of the
 // shell files (tests/browser/test_shell.py says the right value after any change), so
 // every change reaches the phones; data lives in IndexedDB, which an update never touches.
-const VERSION = "3627295e6f0f";
+const VERSION = "747632b755bc";
 const CACHE = `shell-${VERSION}`;
 const SHELL = [
   "./", "index.html", "app.css", "manifest.webmanifest",
@@ -30,6 +30,7 @@ self.addEventListener("activate", (event) => {
 
 self.addEventListener("message", (event) => {
   if (event.data === "skip-waiting") self.skipWaiting();
+  if (event.data === "version") event.ports[0]?.postMessage(VERSION);  // the device report's
 });
 
 self.addEventListener("fetch", (event) => {

@@ -1,10 +1,10 @@
-// Sync with the server: records first (push), then photo bytes (resumable chunks),
-// then pull (reference data and review results), then the "before" photos of open
+// Sync with the server: records first (push), then photo bytes (resumable chunks), then
+// a report of what is still on the phone (for the admins' device list), then pull (reference data and review results), then the "before" photos of open
 // rectifications. One run at a time.
 import * as api from "./api.js";
 import { dbReady } from "./db.js";
 import { getMeta, getSession, neededBeforePhotos, setMeta } from "./store.js";
-import { PUSHED, blobComplete, isPushable, recordPushResult, unsentBlobs } from "./outbox.js";
+import { PUSHED, blobComplete, isPushable, recordPushResult, summary, unsentBlobs } from "./outbox.js";
 import { isoLocal } from "./clock.js";
 import { applyPullPage } from "./pull.js";
 
@@ -201,6 +201,32 @@ async function uploadAll(pushed) {
   return null;
 }
 
+// The app's version is the service worker's (its VERSION, the digest of the shell): the
+// worker controlling the page says it; before one does, the shell cache's name tells it.
+export async function appVersion() {
+  const worker = navigator.serviceWorker?.controller;
+  if (worker) {
+    const answer = await new Promise((resolve) => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = (event) => resolve(event.data);
+      worker.postMessage("version", [channel.port2]);
+      setTimeout(() => resolve(null), 2000);   // an older worker does not answer
+    });
+    if (answer) return answer;
+  }
+  const shells = ("caches" in self ? await caches.keys() : []).filter((k) => k.startsWith("shell-"));
+  return shells.length === 1 ? shells[0].slice("shell-".length) : null;
+}
+
+// after the uploads, so the counts are what this sync could not send; also when they
+// failed (a photo store down), which is just when the admins want to know
+async function reportDevice(clientId) {
+  const s = await summary();
+  const device = { app_version: await appVersion(),
+    unsynced: { inspections: s.inspections, rechecks: s.rechecks, photos: s.photos, bytes: s.bytes } };
+  await api.push(clientId, { inspections: [] }, device);
+}
+
 async function pullAll() {
   report({ phase: "pull", done: 0, total: null });
   let cursor = await getMeta("cursor");
@@ -238,8 +264,15 @@ async function run() {
   const session = await getSession();
   if (!session || (await getMeta("auth_needed"))) throw new api.ApiError(401, "unauthorized", "sign in");
   const pushed = await pushAll(session.client_id);
-  const photosLaterError = await uploadAll(pushed);
-  await pullAll();
+  let photosLaterError;
+  try {
+    photosLaterError = await uploadAll(pushed);
+  } catch (err) {
+    await reportDevice(session.client_id).catch(() => {});   // offline: the next sync says it
+    throw err;
+  }
+  // the device report goes beside the pull: one round trip of latency, not two
+  await Promise.all([reportDevice(session.client_id).catch(() => {}), pullAll()]);
   await keepBeforePhotos();
   if (photosLaterError) throw photosLaterError;
 }

@@ -1,15 +1,17 @@
-"""POST/DELETE /auth/token: devices sign in once and are revocable."""
+"""POST/DELETE /auth/token: devices sign in once and are revocable. POST /auth/password:
+a user sets a new password, which a reset by an admin requires before signing in."""
 import uuid
 
 from flask import g
 from flask_smorest import Blueprint
 
+from ..admin import users as rules
 from ..auth import roles_required, token_lifetime
-from ..errors import ApiError, error_response
+from ..errors import ApiError, RuleRefused, error_response
 from ..extensions import db
 from ..models import DeviceToken, utcnow
 from ..sign_in import check_credentials, throttled
-from .schemas import TokenRequest, TokenResponse
+from .schemas import PasswordChange, TokenRequest, TokenResponse
 
 blp = Blueprint("api_auth", __name__, description="Device sign-in")
 
@@ -24,15 +26,48 @@ def _too_many_failures(seconds: int):
 @blp.arguments(TokenRequest)
 @blp.response(201, TokenResponse)
 def create_token(body):
-    user = check_credentials(body["username"], body["password"])
-    if user is None:
-        raise ApiError(401, "invalid_credentials", "wrong username or password")
+    """A new device registration.
+
+    After an admin reset the user's password, the temporary password is right but gets
+    no token: 403 `password_change_required`, and the phone
+    asks for a new password and sends both to POST /auth/password."""
+    user = _signed_in(body["username"], body["password"])
+    if user.password_change_required:
+        raise ApiError(403, "password_change_required",
+                       "the password was reset: choose a new one (POST /auth/password)")
     device, token = DeviceToken.issue(user, body["device_name"], str(uuid.uuid4()),
                                       token_lifetime())
     db.session.add(device)
     db.session.commit()
     return {"token": token, "client_id": device.client_id, "user": user,
             "expires_at": device.expires_at}
+
+
+def _signed_in(username: str, password: str):
+    user = check_credentials(username, password)
+    if user is None:
+        raise ApiError(401, "invalid_credentials", "wrong username or password")
+    return user
+
+
+@blp.route("/auth/password", methods=["POST"])
+@throttled(_too_many_failures)
+@blp.arguments(PasswordChange)
+@blp.response(204)
+def change_password(body):
+    """A new password, given the current (or temporary) one.
+
+    No token needed, so a phone refused with `password_change_required` can send it, then sign in with
+    the new password. Wrong current password → 401 `invalid_credentials` (throttled as
+    sign-ins are); a new password that is too short, too long or the same → 400. Ends
+    the user's web sessions; their devices stay signed in."""
+    user = _signed_in(body["username"], body["password"])
+    try:
+        rules.change_password(user, body["new_password"])
+    except rules.UserRuleError as exc:
+        db.session.rollback()
+        raise RuleRefused(exc)
+    db.session.commit()
 
 
 @blp.route("/auth/token", methods=["DELETE"])

@@ -7,19 +7,27 @@ from ..auth import extend_device_token, roles_required
 from ..errors import ApiError
 from ..extensions import db
 from ..models import utcnow
+from ..phones.devices import record_device_report
 from ..phones.push import push_records
+from ..scope import MAX_ID
 
 blp = Blueprint("api_push", __name__, description="Push inspections and rechecks")
 
 
+# The largest count the columns hold (INTEGER, and BIGINT for bytes).
+COUNT = validate.Range(min=0, max=MAX_ID)
+
+
 class Unsynced(Schema):
-    inspections = fields.Integer(validate=validate.Range(min=0))
-    photos = fields.Integer(validate=validate.Range(min=0))
-    bytes = fields.Integer(validate=validate.Range(min=0))
+    inspections = fields.Integer(strict=True, validate=COUNT, allow_none=True)
+    rechecks = fields.Integer(strict=True, validate=COUNT, allow_none=True)
+    photos = fields.Integer(strict=True, validate=COUNT, allow_none=True)
+    bytes = fields.Integer(strict=True, validate=validate.Range(min=0, max=2**63 - 1),
+                           allow_none=True)
 
 
 class Device(Schema):
-    """What the phone still holds; accepted and not kept yet (no device list stores it)."""
+    """What the phone still holds, kept for the admins' device list (GET /devices)."""
     app_version = fields.String(validate=validate.Length(max=40), allow_none=True)
     unsynced = fields.Nested(Unsynced, allow_none=True)
 
@@ -62,6 +70,7 @@ def push(body):
                        "per push")
     results, recheck_results = push_records(g.user, body["client_id"], body["inspections"],
                                             body["rechecks"])
+    record_device_report(g.device, body["device"])
     extend_device_token()
     db.session.commit()
     return {"results": results, "recheck_results": recheck_results,

@@ -8,6 +8,13 @@ class TokenRequest(Schema):
     device_name = fields.String(required=True, validate=validate.Length(min=1, max=100))
 
 
+class PasswordChange(Schema):
+    username = fields.String(required=True, validate=validate.Length(min=1, max=80))
+    password = fields.String(required=True, validate=validate.Length(min=1, max=200),
+                             metadata={"description": "the current or temporary password"})
+    new_password = fields.String(required=True)
+
+
 class UserOut(Schema):
     id = fields.Integer()
     username = fields.String()

@@ -29,6 +29,10 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     # Part of every session cookie (get_id): raising it ends the user's web sessions.
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Set by an admin's password reset: the user must choose a new password before
+    # anything else (the pages redirect, POST /auth/token answers 403).
+    password_change_required: Mapped[bool] = mapped_column(default=False,
+                                                           server_default=sa.false())
 
     township: Mapped["Township"] = relationship()  # noqa: F821
     tokens: Mapped[list["DeviceToken"]] = relationship(back_populates="user",
@@ -74,6 +78,14 @@ class DeviceToken(db.Model):
     last_seen_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    # What the phone said with its last push (contract: push `device`), for the admins'
+    # device list: which app it runs and what it still holds that the server has not.
+    last_sync_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    app_version: Mapped[Optional[str]] = mapped_column(sa.String(40))
+    unsynced_inspections: Mapped[Optional[int]] = mapped_column()
+    unsynced_rechecks: Mapped[Optional[int]] = mapped_column()
+    unsynced_photos: Mapped[Optional[int]] = mapped_column()
+    unsynced_bytes: Mapped[Optional[int]] = mapped_column(sa.BigInteger)
 
     user: Mapped[User] = relationship(back_populates="tokens")
 

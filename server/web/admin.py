@@ -1,4 +1,5 @@
-"""Admin pages: users and their devices (revoke a lost phone), places, rounds.
+"""Admin pages: users (create, edit, reset a password, deactivate) and their devices (what
+each last reported; revoke a lost phone), places, rounds.
 
 Places import: admin_places.py; rounds and assignments: admin_rounds.py (same blueprint).
 The rules and audit entries are the domain's (server/admin/users.py).
@@ -14,15 +15,14 @@ from ..models import DeviceToken, User, Village
 from ..scope import in_township
 from .blueprints import admin as bp
 from .flashes import flash_message, flash_problems
-from .forms import UserForm, form_problems
+from .forms import PasswordResetForm, UserEditForm, UserForm, form_problems
 
 
 @bp.route("/")
 @roles_required("admin")
 def index():
     township_id = current_user.township_id
-    users = db.session.execute(db.select(User).where(User.township_id == township_id)
-                               .order_by(User.role, User.username)).scalars().all()
+    users = rules.township_users(township_id)
     villages = db.session.execute(db.select(Village).where(
         Village.township_id == township_id).order_by(Village.id)).scalars().all()
     return render_template("web/admin.html", users=users, villages=villages,
@@ -36,7 +36,19 @@ def revoke_device(device_id: int):
     if rules.revoke_device(in_township(DeviceToken, device_id, current_user)):
         db.session.commit()
     flash_message("admin.device_revoked")
-    return redirect(url_for("admin.index"))
+    return redirect(_back(url_for("admin.index")))
+
+
+def _back(default: str) -> str:
+    """Back to the page the form was on (the device list or the admin index)."""
+    return {"devices": url_for("admin.devices")}.get(request.form.get("back"), default)
+
+
+@bp.route("/devices")
+@roles_required("admin")
+def devices():
+    return render_template("web/admin_devices.html",
+                           devices=rules.township_devices(current_user.township_id))
 
 
 @bp.route("/devices/<int:device_id>/rename", methods=["POST"])
@@ -89,3 +101,50 @@ def set_user_active(user_id: int, action: str):
     else:
         flash_message("admin.user_" + action + "d")
     return redirect(url_for("admin.index"))
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@roles_required("admin")
+def edit_user(user_id: int):
+    user = in_township(User, user_id, current_user)
+    form = UserEditForm(obj=user)
+    problems = []
+    if form.validate_on_submit():
+        try:
+            changed = rules.change_user(user, role=form.role.data,
+                                        display_name=form.display_name.data or "",
+                                        actor=current_user)
+        except rules.UserRuleError as exc:
+            problems = exc.problems
+        else:
+            if changed:
+                db.session.commit()
+            flash_message("admin.user_saved")
+            return redirect(url_for("admin.index"))
+    return _user_page(user, form, PasswordResetForm(formdata=None), problems), \
+        400 if problems else 200
+
+
+def _user_page(user: User, form, reset_form, problems, temporary: str | None = None) -> str:
+    return render_template("web/admin_user_edit.html", user=user, form=form,
+                           reset_form=reset_form, problems=problems, temporary=temporary,
+                           limits=rules.LIMITS)
+
+
+@bp.route("/users/<int:user_id>/password-reset", methods=["POST"])
+@roles_required("admin")
+def reset_password(user_id: int):
+    """Answers with the page itself, not a redirect: the temporary password is shown this
+    once and never put in a cookie (where a flashed message would wait)."""
+    user = in_township(User, user_id, current_user)
+    reset_form = PasswordResetForm()
+    try:
+        temporary = rules.reset_password(user, (reset_form.password.data or "").strip())
+    except rules.UserRuleError as exc:
+        db.session.rollback()
+        return _user_page(user, UserEditForm(obj=user, formdata=None), reset_form,
+                          exc.problems), 400
+    db.session.commit()
+    return _user_page(user, UserEditForm(obj=user, formdata=None),
+                      PasswordResetForm(formdata=None), [], temporary), \
+        200, {"Cache-Control": "no-store"}

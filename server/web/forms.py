@@ -32,6 +32,21 @@ class UserForm(FlaskForm):
     password = PasswordField("password")
 
 
+class UserEditForm(FlaskForm):
+    display_name = StringField("display_name")
+    role = SelectField("role", choices=list(ROLES), validate_choice=False)
+
+
+class PasswordResetForm(FlaskForm):
+    password = StringField("password")  # empty: one is generated
+
+
+class PasswordChangeForm(FlaskForm):
+    current_password = PasswordField("current_password")
+    new_password = PasswordField("new_password")
+    confirm_password = PasswordField("confirm_password")
+
+
 class RoundForm(FlaskForm):
     name = StringField("name")
     name_en = StringField("name_en")

@@ -4,11 +4,16 @@ from urllib.parse import urlsplit
 from flask import make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_user
 
+from ..admin import users as rules
 from ..auth import sign_out
+from ..errors import is_api_request
+from ..extensions import db
 from ..i18n import LANGUAGES
+from ..problems import Problem
 from ..sign_in import check_credentials, throttled
 from .blueprints import pages as bp
-from .forms import LoginForm
+from .flashes import flash_message
+from .forms import LoginForm, PasswordChangeForm
 
 
 HOME_BY_ROLE = {"inspector": "phone_app.index", "supervisor": "review.queue",
@@ -47,13 +52,67 @@ def login():
         user = check_credentials(form.username.data, form.password.data)
         if user is not None:
             login_user(user)
-            return redirect(safe_next(request.args.get("next"))
-                            or url_for(HOME_BY_ROLE[user.role]))
+            target = safe_next(request.args.get("next"))
+            if user.password_change_required:
+                return redirect(url_for("web.change_password", next=target))
+            return redirect(target or url_for(HOME_BY_ROLE[user.role]))
         error = "login.bad_credentials"
     elif request.method == "POST":
         error = "login.missing_fields"
     status = 401 if error == "login.bad_credentials" else (400 if error else 200)
     return render_template("web/login.html", form=form, error=error), status
+
+
+# Where a user whose password was reset may still go: choosing the new one, leaving, the
+# language, and what needs no session (the public board, the phone app's files).
+UNTIL_PASSWORD_CHANGED = {"web.change_password", "web.logout", "web.switch_language", "static"}
+
+
+@bp.before_app_request
+def require_password_change():
+    if (not is_api_request() and request.blueprint not in ("board", "phone_app")
+            and current_user.is_authenticated and current_user.password_change_required
+            and request.endpoint not in UNTIL_PASSWORD_CHANGED):
+        return redirect(url_for("web.change_password", next=request.full_path))
+    return None
+
+
+@bp.route("/password", methods=["GET", "POST"])
+def change_password():
+    """The signed-in user's new password. After a reset nothing else is open until it is
+    chosen; the current password is asked only otherwise (signing in with the temporary
+    one just proved it)."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("web.login", next=request.full_path))
+    form = PasswordChangeForm()
+    forced = current_user.password_change_required
+    problems = []
+    if form.is_submitted():
+        problems = _password_change_problems(form, forced)
+        if not problems:
+            user = current_user._get_current_object()
+            db.session.commit()
+            login_user(user)  # the change ended every session of the user, this one too
+            flash_message("password.changed")
+            return redirect(safe_next(request.args.get("next"))
+                            or url_for(HOME_BY_ROLE[user.role]))
+    return render_template("web/change_password.html", form=form, problems=problems,
+                           forced=forced, limits=rules.LIMITS), 400 if problems else 200
+
+
+def _password_change_problems(form: PasswordChangeForm, forced: bool) -> list[Problem]:
+    """What stops the change (an empty list: it is made, not committed). The CSRF token
+    was checked before the view (CSRFProtect)."""
+    new = form.new_password.data or ""
+    if not forced and not current_user.check_password(form.current_password.data or ""):
+        return [Problem("wrong_password", field="current_password")]
+    if new != (form.confirm_password.data or ""):
+        return [Problem("password_mismatch", field="confirm_password")]
+    try:
+        rules.change_password(current_user, new)
+    except rules.UserRuleError as exc:
+        return exc.problems
+    return []
 
 
 @bp.route("/logout", methods=["POST"])

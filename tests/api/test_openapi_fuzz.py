@@ -48,7 +48,16 @@ def known_ids(app, api, phone, ref) -> dict:
     combined = a_published_combined(app, api.as_user("supervisor1"), ref["round"]["id"])
     return {"round_id": ref["round"]["id"], "inspection_id": payload["id"],
             "photo_id": photo["id"], "sha": photo["sha256"], "combined_id": combined,
-            "recheck_id": rechecked["id"]}
+            "recheck_id": rechecked["id"], "user_id": phone.user["id"],
+            "device_id": _device_id(app, phone)}
+
+
+def _device_id(app, session) -> int:
+    from server.extensions import db
+    from server.models import DeviceToken
+    with app.app_context():
+        return db.session.execute(db.select(DeviceToken.id).where(
+            DeviceToken.client_id == session.client_id)).scalar_one()
 
 
 def fuzz(operation, mode, session, api, path_parameters=None) -> None:
@@ -75,6 +84,10 @@ def fuzz(operation, mode, session, api, path_parameters=None) -> None:
 
 def fuzz_all(operations, session, api, subtests, known_ids) -> None:
     assert len(operations) >= 15     # the document lists every operation
+    fuzz_each(operations, session, api, subtests, known_ids)
+
+
+def fuzz_each(operations, session, api, subtests, known_ids) -> None:
     for operation in operations:
         for mode in MODES:
             with subtests.test(operation=operation.label, mode=mode.value):
@@ -104,6 +117,16 @@ def test_every_answer_to_an_inspector_is_documented(operations, phone, api, subt
 def test_every_answer_to_a_supervisor_is_documented(operations, boss, api, subtests,
                                                     known_ids):
     fuzz_all(operations, boss, api, subtests, known_ids)
+
+
+@on_one_database("postgresql")
+def test_every_answer_to_an_admin_about_people_is_documented(operations, api, subtests,
+                                                             known_ids):
+    """The admins' operations on users and devices, which the other roles only see
+    refused."""
+    people = [o for o in operations if o.path.startswith(("/api/v1/users", "/api/v1/devices"))]
+    assert len(people) == 6
+    fuzz_each(people, api.as_user("admin"), api, subtests, known_ids)
 
 
 def test_a_whole_photo_upload_is_answered_as_documented(operations, phone):

@@ -192,3 +192,38 @@ def test_rename_device_is_audited_when_the_name_changes():
         ("rename_device", "Pixel 7 · Chrome", "李明的手机"),
         ("rename_device", "李明的手机", longest)]
     assert db.session.get(DeviceToken, device.id).device_name == longest
+
+
+# ---- role and name, password reset and change ---------------------------------------------
+
+def test_a_role_change_is_audited_with_before_and_after():
+    from server.admin.users import change_user
+    admin, target = user("admin"), user("inspector2")
+    assert change_user(target, role="supervisor", display_name=" 检查员 王芳 ", actor=admin)
+    assert not change_user(target, role="supervisor", actor=admin)   # nothing new
+    [entry] = audit_entries()
+    assert entry.detail == {"username": "inspector2",
+                            "role": {"from": "inspector", "to": "supervisor"}}
+    with pytest.raises(UserRuleError) as exc:
+        change_user(admin, role="inspector", actor=admin)
+    assert problems_of(exc.value) == [("role", "cannot_change_own_role", {})]
+
+
+def test_a_reset_ends_web_sessions_keeps_devices_and_asks_for_a_new_password():
+    from server.admin.users import change_password, reset_password
+    target = user("inspector1")
+    device, _ = DeviceToken.issue(target, "phone", "c-1", timedelta(days=30))
+    db.session.add(device)
+    db.session.flush()
+    sessions = target.session_version
+    temporary = reset_password(target)
+    assert len(temporary) == 10 and target.check_password(temporary)
+    assert target.password_change_required and target.session_version > sessions
+    assert device.revoked_at is None
+    with pytest.raises(UserRuleError) as exc:
+        change_password(target, temporary)
+    assert problems_of(exc.value) == [("new_password", "password_unchanged", {})]
+    change_password(target, "chosen-by-me")
+    assert target.check_password("chosen-by-me") and not target.password_change_required
+    assert [e.action for e in audit_entries()] == ["reset_password", "change_password"]
+    assert "chosen-by-me" not in str([e.detail for e in audit_entries()])
