@@ -242,9 +242,9 @@ def _entry_problems(entry: Mapping, where: str, seen: set) -> list[RubricProblem
     key = entry["key"]
     if not (isinstance(key, str) and len(key) <= KEY_MAX and KEY_PATTERN.fullmatch(key)):
         problems.append(RubricProblem("key_invalid", f"{where}.key",
-                                      {"key": str(key), "max": KEY_MAX}))
+                                      {"name": str(key), "max": KEY_MAX}))
     elif key in seen:
-        problems.append(RubricProblem("key_duplicate", f"{where}.key", {"key": key}))
+        problems.append(RubricProblem("key_duplicate", f"{where}.key", {"name": key}))
     seen.add(key)
     for label in ("label_zh", "label_en"):
         text = entry[label]

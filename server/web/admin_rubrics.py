@@ -98,7 +98,8 @@ def where(field: str | None, criteria: list[dict]) -> str:
     if len(parts) < 2 or parts[0] != "criteria" or not parts[1].isdigit():
         return t("rubric.where_rubric")
     n = int(parts[1])
-    text = t("rubric.where_criterion", n=n + 1, key=criteria[n]["key"] if n < len(criteria) else "")
+    text = t("rubric.where_criterion", n=n + 1,
+             name=criteria[n]["key"] if n < len(criteria) else "")
     if len(parts) >= 4 and parts[2] == "items" and parts[3].isdigit():
         text += " · " + t("rubric.where_item", n=int(parts[3]) + 1)
         parts = parts[4:]
