@@ -146,7 +146,8 @@ def rubric_page(found: RubricVersion, criteria: list[dict] | None = None,
 @roles_required("admin")
 def rubric(version: int):
     """A version; a draft as a form whose buttons save, add and remove."""
-    found = rules.township_rubric(current_user.township_id, version, lock=True)
+    found = rules.township_rubric(current_user.township_id, version,
+                                  lock=request.method == "POST")
     if request.method == "GET":
         return rubric_page(found)
     criteria, title = posted_criteria(), request.form.get("title", "")
