@@ -30,13 +30,17 @@ class RubricRuleError(RuleError):
     """The rubric version or the edit breaks a rule; nothing was written."""
 
 
-def rubrics_by_version(versions: Iterable[int] | None = None) -> dict[int, dict]:
-    """Every active rubric version, or only the given ones (three queries, however many).
-    Drafts are left out: no round, inspection or phone may use one."""
+def rubrics_by_version(versions: Iterable[int] | None = None,
+                       township_id: int | None = None) -> dict[int, dict]:
+    """Every active rubric version, or only the given ones, or only those the township may
+    use (three queries, however many). Drafts are left out: no round, inspection or phone
+    may use one."""
     query = db.select(RubricVersion).where(RubricVersion.state == ACTIVE).options(
         selectinload(RubricVersion.criteria).selectinload(Criterion.items))
     if versions is not None:
         query = query.where(RubricVersion.version.in_(set(versions)))
+    if township_id is not None:
+        query = query.where(_visible(township_id))
     return {r.version: r.to_dict() for r in db.session.execute(query).scalars()}
 
 

@@ -128,6 +128,15 @@ def test_a_draft_is_no_rubric_version_to_push_or_start_a_round_with(admin, phone
     assert response.status_code == 400 and "rubric_id" in response.get_json()["error"]["fields"]
 
 
+def test_another_townships_version_is_no_rubric_version_to_push(app, api, phone, ref):
+    with app.app_context():
+        elsewhere = api.as_user(other_township_admin())
+    activated(elsewhere, copied(elsewhere))
+    [result] = phone.push(inspection(ref["round"]["id"], ref["assigned"][0],
+                                     rubric_version=2)).get_json()["results"]
+    assert result["outcome"] == "rejected" and "rubric_version" in result["errors"]
+
+
 ENDPOINTS = [("get", "/rubrics", None), ("get", "/rubrics/{v}", None),
              ("post", "/rubrics/{v}/copy", None), ("put", "/rubrics/{v}", "body"),
              ("post", "/rubrics/{v}/activate", None)]
