@@ -127,3 +127,12 @@ def test_another_townships_admin_does_not_find_our_draft(app, admin):
     assert post(other, "/admin/rubrics/2/copy").status_code == 404
     assert "/admin/rubrics/2" not in text(other.get("/admin/rubrics"))
     assert other.get("/admin/rubrics/1").status_code == 200      # the shared version
+
+
+def test_the_pages_read_in_chinese(app, client):
+    login(client, "admin")
+    listing = text(client.get("/admin/rubrics"))
+    assert "评分细则版本" in listing and "新评比默认使用" in listing
+    post(client, "/admin/rubrics/1/copy")
+    draft = text(client.get("/admin/rubrics/2"))
+    assert "评分项 2（collection）" in draft and "一票否决" in draft and "启用此版本" in draft
