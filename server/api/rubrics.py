@@ -2,6 +2,7 @@
 
 The rules are the domain's (server/admin/rubrics.py); phones get active versions by pull.
 """
+from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
@@ -96,11 +97,31 @@ def list_rubrics():
 
 
 @blp.route("/rubrics/<int:version>")
-@roles_required("admin")
-@blp.response(200, RubricRecord)
-def get_rubric(version):
-    township_id = authenticate().township_id
-    return rules.rubric_data(rules.township_rubric(township_id, version), township_id)
+class Rubric(MethodView):
+    # One route for both methods: an id too large for the converter is then a 404 to
+    # either, not a 405 from the other method's route.
+
+    @roles_required("admin")
+    @blp.response(200, RubricRecord)
+    def get(self, version):
+        township_id = authenticate().township_id
+        return rules.rubric_data(rules.township_rubric(township_id, version), township_id)
+
+    @roles_required("admin")
+    @blp.arguments(RubricIn)
+    @blp.response(200, RubricRecord)
+    def put(self, body, version):
+        """The draft's title, criteria and items become these (400 if a key, label, maximum
+        or points is not valid; 409 rubric_not_draft or rubric_in_use)."""
+        township_id = authenticate().township_id
+        rubric = rules.township_rubric(township_id, version, lock=True)
+        try:
+            rules.save_draft(rubric, title=body["title"], criteria=body["criteria"])
+        except rules.RubricRuleError as exc:
+            db.session.rollback()
+            raise refused(exc)
+        db.session.commit()
+        return rules.rubric_data(rubric, township_id)
 
 
 @blp.route("/rubrics/<int:version>/copy", methods=["POST"])
@@ -111,22 +132,6 @@ def copy_rubric(version):
     draft = rules.copy_rubric(rules.township_rubric(township_id, version), township_id)
     db.session.commit()
     return rules.rubric_data(draft, township_id)
-
-
-@blp.route("/rubrics/<int:version>", methods=["PUT"])
-@roles_required("admin")
-@blp.arguments(RubricIn)
-@blp.response(200, RubricRecord)
-def save_draft(body, version):
-    township_id = authenticate().township_id
-    rubric = rules.township_rubric(township_id, version, lock=True)
-    try:
-        rules.save_draft(rubric, title=body["title"], criteria=body["criteria"])
-    except rules.RubricRuleError as exc:
-        db.session.rollback()
-        raise refused(exc)
-    db.session.commit()
-    return rules.rubric_data(rubric, township_id)
 
 
 @blp.route("/rubrics/<int:version>/activate", methods=["POST"])
