@@ -2,12 +2,19 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Iterable, Mapping
 
 EACH, ONCE, VETO = "each", "once", "veto"
 KINDS = (EACH, ONCE, VETO)
+# The maxima of a rubric add up to this; no criterion and no deduction is worth more.
+TOTAL = 100
+KEY_MAX = 40      # characters of a criterion or item key
+LABEL_MAX = 200   # characters of a label
+# Keys name criteria and items in pushed inspections, exports and "<criterion>.<item>".
+KEY_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
 
 
 def _item(key, points, kind, label_zh, label_en):
@@ -182,3 +189,72 @@ def _score_criterion(criterion: Mapping, counts: Mapping, void: frozenset):
     maximum = float(criterion["max"])
     score = 0.0 if vetoed else maximum - min(maximum, lost)
     return score, found, vetoed
+
+
+@dataclass(frozen=True)
+class RubricProblem:
+    """Why a rubric cannot be used: a code, its parameters, and where
+    (`criteria`, `criteria.<n>.max`, `criteria.<n>.items.<m>.key`, ...)."""
+    code: str
+    field: str
+    params: dict = field(default_factory=dict)
+
+
+def rubric_problems(rubric: Mapping) -> list[RubricProblem]:
+    """Everything that keeps `rubric` from being scored with: keys, labels, maxima,
+    points, kinds, and maxima that do not add up to TOTAL (`max_sum`). None: it can."""
+    problems: list[RubricProblem] = []
+    if not rubric["criteria"]:
+        problems.append(RubricProblem("no_criteria", "criteria"))
+    criterion_keys: set = set()
+    for n, criterion in enumerate(rubric["criteria"]):
+        where = f"criteria.{n}"
+        problems += _entry_problems(criterion, where, criterion_keys)
+        if not _number_in(criterion["max"], 0, TOTAL):
+            problems.append(RubricProblem("criterion_max", f"{where}.max", {"max": TOTAL}))
+        if not criterion["items"]:
+            problems.append(RubricProblem("no_items", f"{where}.items"))
+        item_keys: set = set()
+        for m, item in enumerate(criterion["items"]):
+            problems += _item_problems(item, f"{where}.items.{m}", item_keys)
+    maxima = [c["max"] for c in rubric["criteria"] if _number_in(c["max"], 0, TOTAL)]
+    if len(maxima) == len(rubric["criteria"]) and not math.isclose(
+            math.fsum(maxima), TOTAL, abs_tol=1e-9):
+        problems.append(RubricProblem("max_sum", "criteria", {
+            "sum": f"{math.fsum(maxima):g}", "total": TOTAL}))
+    return problems
+
+
+def _item_problems(item: Mapping, where: str, seen: set) -> list[RubricProblem]:
+    problems = _entry_problems(item, where, seen)
+    if item["kind"] not in KINDS:
+        problems.append(RubricProblem("item_kind", f"{where}.kind"))
+    # A veto zeroes its criterion whatever its points; every other item takes some.
+    elif not _number_in(item["points"], 0, TOTAL) or (
+            item["kind"] != VETO and item["points"] == 0):
+        problems.append(RubricProblem("item_points", f"{where}.points", {"max": TOTAL}))
+    return problems
+
+
+def _entry_problems(entry: Mapping, where: str, seen: set) -> list[RubricProblem]:
+    """The key (valid, not used twice among its siblings) and both labels."""
+    problems = []
+    key = entry["key"]
+    if not (isinstance(key, str) and len(key) <= KEY_MAX and KEY_PATTERN.fullmatch(key)):
+        problems.append(RubricProblem("key_invalid", f"{where}.key",
+                                      {"name": str(key), "max": KEY_MAX}))
+    elif key in seen:
+        problems.append(RubricProblem("key_duplicate", f"{where}.key", {"name": key}))
+    seen.add(key)
+    for label in ("label_zh", "label_en"):
+        text = entry[label]
+        if not (isinstance(text, str) and text.strip()):
+            problems.append(RubricProblem("label_required", f"{where}.{label}"))
+        elif len(text) > LABEL_MAX:
+            problems.append(RubricProblem("too_long", f"{where}.{label}", {"max": LABEL_MAX}))
+    return problems
+
+
+def _number_in(value, low: float, high: float) -> bool:
+    return (isinstance(value, (int, float)) and not isinstance(value, bool)
+            and math.isfinite(value) and low <= value <= high)

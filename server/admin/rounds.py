@@ -14,8 +14,9 @@ from sync.states import CLOSED, OPEN, PUBLISHED
 from ..audit import record_audit
 from ..changes import record_change
 from ..extensions import db
-from ..models import Assignment, Round, RubricVersion, Township, User, Village, VillagerGroup
+from ..models import Assignment, Round, Township, User, Village, VillagerGroup
 from ..problems import Problem, RuleError, column_size, name_problem
+from .rubrics import active_rubrics, current_rubric
 
 # A list longer than any township has groups is a typing accident.
 MAX_LIST_SIZE = 10000
@@ -47,16 +48,13 @@ def township_rounds(township_id: int) -> list[Round]:
                               .order_by(Round.starts_on.desc(), Round.id.desc())).scalars().all()
 
 
-def rubric_id(version: int) -> int | None:
-    """The id of a rubric version (None if there is no such version: create_round says so)."""
-    return db.session.execute(db.select(RubricVersion.id).where(
-        RubricVersion.version == version)).scalar_one_or_none()
-
-
-def rubric_versions() -> list[RubricVersion]:
-    """What a new round may be scored with, newest first."""
-    return db.session.execute(
-        db.select(RubricVersion).order_by(RubricVersion.version.desc())).scalars().all()
+def rubric_id(township_id: int, version: int | None = None) -> int | None:
+    """The id of an active rubric version the township may use, by default its current
+    one (None if there is no such version: create_round says so)."""
+    if version is None:
+        current = current_rubric(township_id)
+        return current.id if current else None
+    return next((r.id for r in active_rubrics(township_id) if r.version == version), None)
 
 
 def overlapping_round(township_id: int, starts_on: date, ends_on: date,
@@ -96,7 +94,7 @@ def _round_problems(township_id: int, fields: dict, except_id: int | None = None
                 "name": other.name, "starts_on": other.starts_on.isoformat(),
                 "ends_on": other.ends_on.isoformat()}, field="starts_on"))
     # Compared in Python: an id beyond the column's integer range is simply not one of them.
-    if fields["rubric_id"] not in set(db.session.execute(db.select(RubricVersion.id)).scalars()):
+    if fields["rubric_id"] not in {r.id for r in active_rubrics(township_id)}:
         problems.append(Problem("choice", field="rubric_id"))
     problems += [Problem("list_size", {"max": MAX_LIST_SIZE}, field=field)
                  for field in ("red_size", "black_size")

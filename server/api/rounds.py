@@ -22,7 +22,8 @@ class RoundIn(Schema):
     name_en = fields.String(load_default=None, allow_none=True)
     starts_on = fields.Date(required=True)
     ends_on = fields.Date(required=True)
-    rubric_version = fields.Integer(required=True, strict=True,
+    # None: the township's current version (server.admin.rubrics.current_rubric)
+    rubric_version = fields.Integer(load_default=None, allow_none=True, strict=True,
                                     validate=validate.Range(1, MAX_ID))
     red_size = fields.Integer(load_default=None, allow_none=True, strict=True)
     black_size = fields.Integer(load_default=None, allow_none=True, strict=True)
@@ -75,7 +76,7 @@ def create_round(body):
         round_ = rules.create_round(
             user.township_id, name=body["name"], name_en=body["name_en"],
             starts_on=body["starts_on"], ends_on=body["ends_on"],
-            rubric_id=rules.rubric_id(body["rubric_version"]), red_size=body["red_size"],
+            rubric_id=rules.rubric_id(user.township_id, body["rubric_version"]), red_size=body["red_size"],
             black_size=body["black_size"], rectification_days=body["rectification_days"])
     except rules.RoundRuleError as exc:
         db.session.rollback()

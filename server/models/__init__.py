@@ -7,14 +7,16 @@ from .rectifications import (Recheck, RecheckPhoto, RecheckRevision, Rectificati
 from .review import (AuditEntry, Change, CombinedResult, Comment, PublishedCombined,
                      PublishedRanking, RankingCache, SyncCounter)
 from .rounds import ROUND_STATES, Assignment, Round, Team, team_members
-from .rubric import Criterion, DeductionItem, RubricVersion, rubric_from_dict
+from .rubric import (ACTIVE, DRAFT, Criterion, DeductionItem, RubricVersion, criteria_from_dict,
+                     rubric_from_dict)
 from .types import utcnow
 from .users import ROLES, DeviceToken, User, hash_token
 
 __all__ = [
     "REVIEW_STATES", "ROUND_STATES", "ROLES",
     "Township", "Village", "VillagerGroup",
-    "RubricVersion", "Criterion", "DeductionItem", "rubric_from_dict",
+    "RubricVersion", "Criterion", "DeductionItem", "rubric_from_dict", "criteria_from_dict",
+    "DRAFT", "ACTIVE",
     "Round", "Team", "team_members", "Assignment",
     "User", "DeviceToken", "hash_token",
     "Inspection", "InspectionRevision", "Photo", "PhotoFields",

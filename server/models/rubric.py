@@ -1,20 +1,39 @@
-"""Rubric versions: criteria with their deduction items (domain.md, "Default rubric")."""
+"""Rubric versions: criteria with their deduction items (domain.md, "Default rubric").
+
+A version is a draft its township's admins edit until it is activated; from then on
+phones get it and it never changes. A version without a township (the seeded default)
+is shared by every township.
+"""
+from datetime import datetime
 from typing import Optional
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from sync.rubric import KINDS
+from sync.rubric import KEY_MAX, KINDS, LABEL_MAX
 
 from ..extensions import db
-from .types import one_of
+from .types import UTCDateTime, one_of
+
+DRAFT, ACTIVE = "draft", "active"
+RUBRIC_STATES = (DRAFT, ACTIVE)
 
 
 class RubricVersion(db.Model):
     __tablename__ = "rubric_versions"
+    __table_args__ = (one_of("state", RUBRIC_STATES, name="rubric_state"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     version: Mapped[int] = mapped_column(unique=True)
     title: Mapped[Optional[str]] = mapped_column(sa.String(200))
+    # None: shared by every township (the seeded default).
+    township_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("townships.id"),
+                                                        index=True)
+    state: Mapped[str] = mapped_column(sa.String(8), default=ACTIVE,
+                                       server_default=ACTIVE)
+    created_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime(timezone=True))
+    created_by: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id"))
+    activated_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime(timezone=True))
+    activated_by: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id"))
 
     criteria: Mapped[list["Criterion"]] = relationship(
         back_populates="rubric", order_by="Criterion.position",
@@ -34,10 +53,10 @@ class Criterion(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     rubric_id: Mapped[int] = mapped_column(sa.ForeignKey("rubric_versions.id"), index=True)
     position: Mapped[int]
-    key: Mapped[str] = mapped_column(sa.String(40))
+    key: Mapped[str] = mapped_column(sa.String(KEY_MAX))
     max_points: Mapped[float]
-    label_zh: Mapped[str] = mapped_column(sa.String(200))
-    label_en: Mapped[str] = mapped_column(sa.String(200))
+    label_zh: Mapped[str] = mapped_column(sa.String(LABEL_MAX))
+    label_en: Mapped[str] = mapped_column(sa.String(LABEL_MAX))
 
     rubric: Mapped[RubricVersion] = relationship(back_populates="criteria")
     items: Mapped[list["DeductionItem"]] = relationship(
@@ -61,11 +80,11 @@ class DeductionItem(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     criterion_id: Mapped[int] = mapped_column(sa.ForeignKey("criteria.id"), index=True)
     position: Mapped[int]
-    key: Mapped[str] = mapped_column(sa.String(40))
+    key: Mapped[str] = mapped_column(sa.String(KEY_MAX))
     points: Mapped[float]
     kind: Mapped[str] = mapped_column(sa.String(8))
-    label_zh: Mapped[str] = mapped_column(sa.String(200))
-    label_en: Mapped[str] = mapped_column(sa.String(200))
+    label_zh: Mapped[str] = mapped_column(sa.String(LABEL_MAX))
+    label_en: Mapped[str] = mapped_column(sa.String(LABEL_MAX))
     photo_required: Mapped[bool] = mapped_column(default=True)
 
     criterion: Mapped[Criterion] = relationship(back_populates="items")
@@ -81,6 +100,13 @@ class DeductionItem(db.Model):
 def rubric_from_dict(data: dict) -> RubricVersion:
     """A new RubricVersion from the plain dict form (the inverse of to_dict)."""
     rubric = RubricVersion(version=data["version"], title=data.get("title"))
+    rubric.criteria.extend(criteria_from_dict(data))
+    return rubric
+
+
+def criteria_from_dict(data: dict) -> list[Criterion]:
+    """The criteria, with their items, of the plain dict form, in its order."""
+    criteria = []
     for c_pos, c in enumerate(data["criteria"]):
         criterion = Criterion(position=c_pos, key=c["key"], max_points=c["max"],
                               label_zh=c["label_zh"], label_en=c["label_en"])
@@ -89,5 +115,5 @@ def rubric_from_dict(data: dict) -> RubricVersion:
                 position=i_pos, key=i["key"], points=i["points"], kind=i["kind"],
                 label_zh=i["label_zh"], label_en=i["label_en"],
                 photo_required=i.get("photo_required", True)))
-        rubric.criteria.append(criterion)
-    return rubric
+        criteria.append(criterion)
+    return criteria

@@ -80,7 +80,7 @@ class PushContext:
     # Loaded only when some inspection is not a retry: a replayed push needs neither.
     @cached_property
     def rubrics(self) -> dict[int, dict]:
-        return rubrics_by_version()
+        return rubrics_by_version(township_id=self.user.township_id)
 
     @cached_property
     def refs(self) -> ReferenceData:

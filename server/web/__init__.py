@@ -4,8 +4,8 @@ from flask import Flask
 
 def register_web(app: Flask) -> None:
     # Importing the route modules puts their routes on the blueprints.
-    from . import (admin, admin_places, admin_rounds, board, health, pages,  # noqa: F401
-                   phone_app, review, review_combined, review_rankings, review_rechecks,
+    from . import (admin, admin_places, admin_rounds, admin_rubrics, board, health,  # noqa: F401
+                   pages, phone_app, review, review_combined, review_rankings, review_rechecks,
                    review_rectifications)
     from . import flashes
     from .blueprints import ALL

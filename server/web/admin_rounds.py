@@ -7,6 +7,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from ..admin import rounds as rules
+from ..admin.rubrics import active_rubrics
 from ..auth import roles_required
 from ..extensions import db
 from ..models import Round
@@ -19,12 +20,11 @@ from .forms import RoundForm, form_problems
 
 def round_form(round_: Round | None) -> RoundForm:
     form = RoundForm(obj=round_) if round_ is not None else RoundForm()
-    rubrics = rules.rubric_versions()
     form.rubric_id.choices = [
         SelectChoice(value=r.id, label=f"{r.version}" + (f" · {r.title}" if r.title else ""))
-        for r in rubrics]
-    if request.method == "GET" and rubrics and round_ is None:
-        form.rubric_id.data = rubrics[0].id
+        for r in active_rubrics(current_user.township_id)]
+    if request.method == "GET" and round_ is None:
+        form.rubric_id.data = rules.rubric_id(current_user.township_id)
     return form
 
 

@@ -49,7 +49,7 @@ def known_ids(app, api, phone, ref) -> dict:
     return {"round_id": ref["round"]["id"], "inspection_id": payload["id"],
             "photo_id": photo["id"], "sha": photo["sha256"], "combined_id": combined,
             "recheck_id": rechecked["id"], "user_id": phone.user["id"],
-            "device_id": _device_id(app, phone)}
+            "device_id": _device_id(app, phone), "version": 1}
 
 
 def _device_id(app, session) -> int:
@@ -142,3 +142,19 @@ def test_a_whole_photo_upload_is_answered_as_documented(operations, phone):
                           media_type="application/offset+octet-stream")
         statuses.append(case.call_and_validate(headers=phone.headers, checks=CHECKS).status_code)
     assert statuses == [204, 201, 201]
+
+
+@on_one_database("sqlite")
+def test_every_rubric_answer_to_an_admin_is_documented(operations, api, subtests):
+    """Drafts are edited by admins only: their operations fuzzed with an admin's token."""
+    admin = api.as_user("admin")
+    assert admin.post("/rubrics/1/copy").status_code == 201
+    mine = [o for o in operations if "/rubrics" in o.path]
+    assert len(mine) == 5
+    for operation in mine:
+        for mode in MODES:
+            with subtests.test(operation=operation.label, mode=mode.value):
+                fuzz(operation, mode, admin, api)
+        if "{version}" in operation.path:
+            with subtests.test(operation=operation.label, mode="the draft"):
+                fuzz(operation, GenerationMode.POSITIVE, admin, api, {"version": 2})
