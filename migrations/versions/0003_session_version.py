@@ -1,7 +1,7 @@
 """Session version on users: signing out ends the session on the server
 
 Revision ID: 0003
-Revises: 0001 (re-pointed to 0002, blob uploaders, when both are merged)
+Revises: 0002
 Create Date: 2026-12-01 18:40:00
 
 """

@@ -1,6 +1,6 @@
 """Photo work after the upload: a durable job per photo, and photos that do not decode
 
-Revision ID: 0005_photo_jobs
+Revision ID: 0005
 Revises: 0004
 Create Date: 2026-12-02 00:30:00.000000
 
@@ -12,7 +12,7 @@ from server.models.types import UTCDateTime
 
 
 # revision identifiers, used by Alembic.
-revision = '0005_photo_jobs'
+revision = '0005'
 down_revision = '0004'
 branch_labels = None
 depends_on = None

@@ -1,8 +1,8 @@
 """What each device last reported (app version, unsynced records and bytes, last sync),
 and the password change a reset asks for
 
-Revision ID: 0005_device_reports
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-02 00:20:00
 
 """
@@ -13,8 +13,8 @@ from server.models.types import UTCDateTime
 
 
 # revision identifiers, used by Alembic.
-revision = '0005_device_reports'
-down_revision = '0004'
+revision = '0006'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 

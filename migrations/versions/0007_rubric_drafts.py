@@ -1,8 +1,8 @@
 """Rubric drafts: a version belongs to a township (none: shared), is a draft until
 activated, and records who made and activated it
 
-Revision ID: 0005_rubric_drafts
-Revises: 0004
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-02 00:20:00
 
 """
@@ -13,8 +13,8 @@ from server.models.types import UTCDateTime
 
 
 # revision identifiers, used by Alembic.
-revision = '0005_rubric_drafts'
-down_revision = '0004'
+revision = '0007'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 
