@@ -1,5 +1,6 @@
 // Sync with the server: records first (push), then photo bytes (resumable chunks), then
-// a report of what is still on the phone (for the admins' device list), then pull (reference data and review results), then the "before" photos of open
+// pull (reference data and review results) with, beside it, a report of what is still on
+// the phone (for the admins' device list), then the "before" photos of open
 // rectifications. One run at a time.
 import * as api from "./api.js";
 import { dbReady } from "./db.js";
