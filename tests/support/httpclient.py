@@ -1,4 +1,5 @@
 """A minimal phone-like HTTP client on the standard library, for live-server tests."""
+import copy
 import hashlib
 import http.client
 import json
@@ -12,6 +13,13 @@ class Phone:
         body = self.request("POST", "/api/v1/auth/token", {
             "username": username, "password": password, "device_name": "live-test"})[1]
         self.token, self.client_id, self.user = body["token"], body["client_id"], body["user"]
+
+    def on(self, base_url: str) -> "Phone":
+        """The same signed-in phone talking to another server (another machine)."""
+        other = copy.copy(self)
+        parts = urlsplit(base_url)
+        other.host, other.port = parts.hostname, parts.port
+        return other
 
     def connection(self, timeout=30) -> http.client.HTTPConnection:
         return http.client.HTTPConnection(self.host, self.port, timeout=timeout)

@@ -19,8 +19,10 @@ def free_port() -> int:
 
 
 class ServerProcess:
-    def __init__(self, workdir: Path, database_url: str | None = None, workers: int = 1):
+    def __init__(self, workdir: Path, database_url: str | None = None, workers: int = 1,
+                 env: dict | None = None):
         self.workdir = Path(workdir)
+        self.workdir.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
         self.workers = workers
         self.env = {
@@ -29,6 +31,7 @@ class ServerProcess:
             "BLOB_STORE": f"file://{self.workdir / 'blobs'}",
             "SECRET_KEY": "live-test-secret",
             "PYTHONPATH": str(ROOT),
+            **(env or {}),
         }
         self.process = None
 
