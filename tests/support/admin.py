@@ -23,3 +23,17 @@ def changes(entity_type: str) -> list[Change]:
 def problems_of(exc) -> list[tuple]:
     """A RuleError's problems as (field or line, code, params) tuples, easy to compare."""
     return [(p.field if p.line is None else p.line, p.code, p.params) for p in exc.problems]
+
+
+def other_township_admin(app, username: str = "admin_elsewhere") -> str:
+    """An admin of a second township (demo password); returns the username."""
+    from server.demo.township import DEMO_PASSWORD
+    from server.models import User
+
+    with app.app_context():
+        other = Township(name="另一个乡", name_en="Elsewhere")
+        user = User(township=other, username=username, display_name="别乡管理员", role="admin")
+        user.set_password(DEMO_PASSWORD)
+        db.session.add_all([other, user])
+        db.session.commit()
+    return username

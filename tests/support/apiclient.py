@@ -18,6 +18,9 @@ class Session:
     def post(self, path, **kw):
         return self.client.post(f"/api/v1{path}", headers=self.headers, **kw)
 
+    def put(self, path, **kw):
+        return self.client.put(f"/api/v1{path}", headers=self.headers, **kw)
+
     def delete(self, path, **kw):
         return self.client.delete(f"/api/v1{path}", headers=self.headers, **kw)
 
