@@ -120,18 +120,18 @@ def delete_team(team: Team) -> int:
     return removed
 
 
-def assign_groups(round_: Round, plans: dict[int, tuple[int | None, list[int]]]
-                  ) -> tuple[int, int]:
-    """Each group in `plans` ({group_id: (team_id or None, [user_id, ...])}) is assigned
-    to exactly that team's members and those persons; other groups are left alone.
-    RoundRuleError (nothing changed) for a team that is not the round's; the rules of
-    save_assignments for the persons. Audit entry assign. Returns (added, removed)."""
+def assign_groups(round_: Round, chosen: dict[int, list[int]],
+                  team_ids: dict[int, int | None]) -> tuple[int, int]:
+    """Each group in `chosen` ({group_id: [user_id, ...]}) is assigned to exactly those
+    persons and, for a group in `team_ids` ({group_id: team_id or None}), its team's
+    members; other groups are left alone. RoundRuleError (nothing changed) for a team
+    that is not the round's; the rules of save_assignments for the persons. Audit entry
+    assign. Returns (added, removed)."""
     teams = {t.id: t for t in round_teams(round_.id)}
-    if any(team_id is not None and team_id not in teams for team_id, _ in plans.values()):
+    if any(team_id is not None and team_id not in teams for team_id in team_ids.values()):
         raise RoundRuleError([Problem("team_choice")])
-    chosen = {group_id: user_ids for group_id, (_, user_ids) in plans.items()}
-    team_of = {group_id: teams.get(team_id) for group_id, (team_id, _) in plans.items()}
-    return save_assignments(round_, chosen, team_of)
+    return save_assignments(round_, chosen, {group_id: teams.get(team_id)
+                                             for group_id, team_id in team_ids.items()})
 
 
 def copy_teams(previous: Round, round_: Round) -> dict[int, int]:

@@ -133,9 +133,10 @@ def assign(body, round_id):
     """Each listed group is assigned to exactly its team's members and its persons;
     groups not listed stay as they are."""
     round_ = in_township(Round, round_id, authenticate(), lock=True)
-    plans = {g["group_id"]: (g["team_id"], g["user_ids"]) for g in body["groups"]}
+    chosen = {g["group_id"]: g["user_ids"] for g in body["groups"]}
+    team_ids = {g["group_id"]: g["team_id"] for g in body["groups"]}
     try:
-        added, removed = rules.assign_groups(round_, plans)
+        added, removed = rules.assign_groups(round_, chosen, team_ids)
     except round_rules.RoundRuleError as exc:
         db.session.rollback()
         raise refused(exc)

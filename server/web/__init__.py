@@ -4,7 +4,7 @@ from flask import Flask
 
 def register_web(app: Flask) -> None:
     # Importing the route modules puts their routes on the blueprints.
-    from . import (admin, admin_places, admin_rounds, board, pages,  # noqa: F401
+    from . import (admin, admin_places, admin_rounds, admin_teams, board, pages,  # noqa: F401
                    phone_app, review, review_combined, review_rankings, review_rechecks,
                    review_rectifications)
     from . import flashes
