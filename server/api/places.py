@@ -2,6 +2,7 @@
 group's reference point (rules: server/admin/places.py, server/admin/references.py)."""
 from flask import request, send_file
 from flask_smorest import Blueprint
+from flask_smorest.fields import Upload
 from marshmallow import Schema, fields
 
 from ..admin import places as rules
@@ -22,6 +23,10 @@ MAX_CSV_BYTES = 2 * 1024 * 1024
 class ImportQuery(Schema):
     dry_run = fields.Boolean(load_default=False, metadata={
         "description": "only say what the import would change"})
+
+
+class ImportFile(Schema):
+    file = Upload(metadata={"description": "the CSV (or send it as the whole body)"})
 
 
 class LineChange(Schema):
@@ -63,9 +68,8 @@ def group_out(group: VillagerGroup, inspections: int | None = None) -> dict:
             "inspections": inspections}
 
 
-def uploaded_csv() -> tuple[bytes, str | None]:
-    """The file of a multipart upload (field `file`), or the raw body as text/csv."""
-    upload = request.files.get("file")
+def uploaded_csv(upload) -> tuple[bytes, str | None]:
+    """The file of a multipart upload (field `file`), or else the raw body."""
     raw = upload.read(MAX_CSV_BYTES + 1) if upload else request.get_data(cache=False)
     if len(raw) > MAX_CSV_BYTES:
         raise ApiError(413, "too_large", f"a places file is at most {MAX_CSV_BYTES} bytes")
@@ -88,12 +92,13 @@ def export_places():
 @blp.route("/places/import", methods=["POST"])
 @roles_required("admin")
 @blp.arguments(ImportQuery, location="query")
+@blp.arguments(ImportFile, location="files")
 @blp.response(200, ImportOut)
-def import_places(query):
+def import_places(query, files):
     """The CSV (multipart `file`, or the body): with dry_run, what it would change;
     without, imported (all lines or nothing)."""
     township_id = authenticate().township_id
-    raw, filename = uploaded_csv()
+    raw, filename = uploaded_csv(files.get("file"))
     try:
         preview = rules.preview_places(township_id, raw)
         if not query["dry_run"]:
