@@ -27,6 +27,7 @@ def upgrade():
     op.execute("DELETE FROM team_members WHERE team_id IN"
                " (SELECT id FROM teams WHERE round_id IS NULL)")
     op.execute("DELETE FROM teams WHERE round_id IS NULL")
+    # SQLite rebuilds the table (its foreign keys are off meanwhile: migrations/env.py).
     with op.batch_alter_table('teams', schema=None) as batch_op:
         batch_op.alter_column('round_id', existing_type=sa.Integer(), nullable=False)
         batch_op.create_index(batch_op.f('ix_teams_round_id'), ['round_id'], unique=False)
