@@ -1,4 +1,5 @@
 """A round's teams and assignments, for admins (rules: server/admin/teams.py)."""
+from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
@@ -69,79 +70,78 @@ def assignments_out(round_: Round, added: int = 0, removed: int = 0) -> dict:
         for group_id, assignments in sorted(round_rules.current_assignments(round_.id).items())]}
 
 
+# One view per address: a second rule on an address with an id would make a huge id a
+# 405 instead of the 404 of any other address no row can have.
 @blp.route("/rounds/<int:round_id>/teams")
-@roles_required("admin")
-@blp.response(200, TeamOut(many=True))
-def list_teams(round_id):
-    round_ = in_township(Round, round_id, authenticate())
-    return [rules.team_data(t) for t in rules.round_teams(round_.id)]
+class RoundTeams(MethodView):
+    @roles_required("admin")
+    @blp.response(200, TeamOut(many=True))
+    def get(self, round_id):
+        round_ = in_township(Round, round_id, authenticate())
+        return [rules.team_data(t) for t in rules.round_teams(round_.id)]
+
+    @roles_required("admin")
+    @blp.arguments(TeamIn)
+    @blp.response(201, TeamOut)
+    def post(self, body, round_id):
+        round_ = in_township(Round, round_id, authenticate())
+        try:
+            team = rules.create_team(round_, body["name"], body["member_ids"])
+        except round_rules.RoundRuleError as exc:
+            db.session.rollback()
+            raise refused(exc)
+        db.session.commit()
+        return rules.team_data(team)
 
 
-@blp.route("/rounds/<int:round_id>/teams", methods=["POST"])
-@roles_required("admin")
-@blp.arguments(TeamIn)
-@blp.response(201, TeamOut)
-def create_team(body, round_id):
-    round_ = in_township(Round, round_id, authenticate())
-    try:
-        team = rules.create_team(round_, body["name"], body["member_ids"])
-    except round_rules.RoundRuleError as exc:
-        db.session.rollback()
-        raise refused(exc)
-    db.session.commit()
-    return rules.team_data(team)
+@blp.route("/teams/<int:team_id>")
+class OneTeam(MethodView):
+    @roles_required("admin")
+    @blp.arguments(TeamIn)
+    @blp.response(200, TeamOut)
+    def put(self, body, team_id):
+        """Renames the team and sets its members; its groups' assignments follow."""
+        team = in_township(Team, team_id, authenticate())
+        try:
+            rules.update_team(team, body["name"], body["member_ids"])
+        except round_rules.RoundRuleError as exc:
+            db.session.rollback()
+            raise refused(exc)
+        db.session.commit()
+        return rules.team_data(team)
 
-
-@blp.route("/teams/<int:team_id>", methods=["PUT"])
-@roles_required("admin")
-@blp.arguments(TeamIn)
-@blp.response(200, TeamOut)
-def update_team(body, team_id):
-    """Renames the team and sets its members; its groups' assignments follow."""
-    team = in_township(Team, team_id, authenticate())
-    try:
-        rules.update_team(team, body["name"], body["member_ids"])
-    except round_rules.RoundRuleError as exc:
-        db.session.rollback()
-        raise refused(exc)
-    db.session.commit()
-    return rules.team_data(team)
-
-
-@blp.route("/teams/<int:team_id>", methods=["DELETE"])
-@roles_required("admin")
-@blp.response(204)
-def delete_team(team_id):
-    """The team and its members' assignments to its groups go."""
-    rules.delete_team(in_township(Team, team_id, authenticate()))
-    db.session.commit()
-    return ""
+    @roles_required("admin")
+    @blp.response(204)
+    def delete(self, team_id):
+        """The team and its members' assignments to its groups go."""
+        rules.delete_team(in_township(Team, team_id, authenticate()))
+        db.session.commit()
+        return ""
 
 
 @blp.route("/rounds/<int:round_id>/assignments")
-@roles_required("admin")
-@blp.response(200, AssignmentsOut)
-def list_assignments(round_id):
-    return assignments_out(in_township(Round, round_id, authenticate()))
+class RoundAssignments(MethodView):
+    @roles_required("admin")
+    @blp.response(200, AssignmentsOut)
+    def get(self, round_id):
+        return assignments_out(in_township(Round, round_id, authenticate()))
 
-
-@blp.route("/rounds/<int:round_id>/assignments", methods=["PUT"])
-@roles_required("admin")
-@blp.arguments(AssignmentsIn)
-@blp.response(200, AssignmentsOut)
-def assign(body, round_id):
-    """Each listed group is assigned to exactly its team's members and its persons;
-    groups not listed stay as they are."""
-    round_ = in_township(Round, round_id, authenticate(), lock=True)
-    chosen = {g["group_id"]: g["user_ids"] for g in body["groups"]}
-    team_ids = {g["group_id"]: g["team_id"] for g in body["groups"]}
-    try:
-        added, removed = rules.assign_groups(round_, chosen, team_ids)
-    except round_rules.RoundRuleError as exc:
-        db.session.rollback()
-        raise refused(exc)
-    db.session.commit()
-    return assignments_out(round_, added, removed)
+    @roles_required("admin")
+    @blp.arguments(AssignmentsIn)
+    @blp.response(200, AssignmentsOut)
+    def put(self, body, round_id):
+        """Each listed group is assigned to exactly its team's members and its persons;
+        groups not listed stay as they are."""
+        round_ = in_township(Round, round_id, authenticate(), lock=True)
+        chosen = {g["group_id"]: g["user_ids"] for g in body["groups"]}
+        team_ids = {g["group_id"]: g["team_id"] for g in body["groups"]}
+        try:
+            added, removed = rules.assign_groups(round_, chosen, team_ids)
+        except round_rules.RoundRuleError as exc:
+            db.session.rollback()
+            raise refused(exc)
+        db.session.commit()
+        return assignments_out(round_, added, removed)
 
 
 @blp.route("/rounds/<int:round_id>/assignments/copy", methods=["POST"])
