@@ -233,7 +233,7 @@ def assignable_users(township_id: int, current: dict[int, list[Assignment]]) -> 
         .order_by(User.display_name, User.username)).scalars().all()
 
 
-def _apply(round_: Round, wanted: dict[int, dict[int, int | None]],
+def apply_assignees(round_: Round, wanted: dict[int, dict[int, int | None]],
            current: dict[int, list[Assignment]]) -> tuple[int, int]:
     """Makes the round's assignees of each group in `wanted` exactly {user_id: team_id};
     groups not in `wanted` are left alone. An assignment that stays with another team is
@@ -289,7 +289,7 @@ def save_assignments(round_: Round, chosen: dict[int, list[int]],
             continue
         kept = {a.user_id: a.team_id for a in current.get(group_id, [])}
         wanted[group_id] = {user_id: kept.get(user_id) for user_id in user_ids}
-    added, removed = _apply(round_, wanted, current)
+    added, removed = apply_assignees(round_, wanted, current)
     if added or removed:
         record_audit("assign", "round", round_.id, township_id=round_.township_id,
                      detail={"added": added, "removed": removed})
@@ -313,7 +313,7 @@ def copy_assignments(round_: Round) -> tuple[int, int]:
             .order_by(Assignment.id)).scalars():
         if a.group_id in wanted:
             wanted[a.group_id][a.user_id] = team_ids.get(a.team_id)
-    added, removed = _apply(round_, wanted, current_assignments(round_.id))
+    added, removed = apply_assignees(round_, wanted, current_assignments(round_.id))
     record_audit("copy_assignments", "round", round_.id, township_id=round_.township_id,
                  detail={"from_round": previous.id, "added": added, "removed": removed,
                          "teams": len(team_ids)})

@@ -9,8 +9,8 @@ from ..audit import record_audit
 from ..extensions import db
 from ..models import Assignment, Round, Team, User
 from ..problems import Problem, name_problem
-from .rounds import (RoundRuleError, _apply, assignable_users, current_assignments,
-                     save_assignments)
+from .rounds import (RoundRuleError, apply_assignees, assignable_users,
+                     current_assignments, save_assignments)
 
 NAME_COLUMN = Team.__table__.c.name
 
@@ -96,7 +96,7 @@ def update_team(team: Team, name: str, member_ids: list[int]) -> tuple[int, int]
         others = {a.user_id: a.team_id for a in current.get(group_id, [])
                   if a.team_id != team.id}
         wanted[group_id] = {**others, **{user_id: team.id for user_id in member_ids}}
-    added, removed = _apply(round_, wanted, current)
+    added, removed = apply_assignees(round_, wanted, current)
     record_audit("edit_team", "team", team.id, township_id=team.township_id,
                  detail={"round_id": round_.id, "name": name, "member_ids": member_ids,
                          "added": added, "removed": removed})
@@ -111,7 +111,7 @@ def delete_team(team: Team) -> int:
     wanted = {group_id: {a.user_id: a.team_id for a in current[group_id]
                          if a.team_id != team.id}
               for group_id in team_group_ids(team)}
-    _, removed = _apply(round_, wanted, current)
+    _, removed = apply_assignees(round_, wanted, current)
     record_audit("delete_team", "team", team.id, township_id=team.township_id,
                  detail={"round_id": round_.id, "name": team.name, "removed": removed})
     team.members = []
