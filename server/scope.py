@@ -6,7 +6,7 @@ from werkzeug.routing import IntegerConverter
 from .errors import ApiError
 from .extensions import db
 from .models import (CombinedResult, DeviceToken, Inspection, Photo, Recheck, Rectification,
-                     Round, User, Village, VillagerGroup)
+                     Round, Team, User, Village, VillagerGroup)
 
 # The largest id a column of PostgreSQL's INTEGER type holds: a larger one names no row
 # (and must not reach the database, which would refuse it with an error).
@@ -43,7 +43,7 @@ def id_arg(name: str, what: str | None = None) -> int | None:
 NAMES = {Round: "round", User: "user", DeviceToken: "device", Inspection: "inspection",
          Photo: "photo", Village: "village", VillagerGroup: "group",
          Rectification: "rectification", CombinedResult: "combined result",
-         Recheck: "recheck"}
+         Recheck: "recheck", Team: "team"}
 
 
 def not_found(model) -> ApiError:

@@ -1,19 +1,23 @@
-"""Villages and villager groups from a UTF-8 CSV: all lines or nothing.
+"""Villages and villager groups from a UTF-8 CSV: all lines or nothing; and the same
+CSV out (the export reads back as "no changes").
 
 Columns (header required): village, village_en, group, group_en, lat, lon.
 Only `village` and `group` must be filled. Every line is checked before anything is
 written, so a refused file leaves the database (and the phones' change log) untouched.
+A preview says what an import would change before anything is written.
 """
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..audit import record_audit
 from ..changes import record_change
 from ..extensions import db
 from ..models import Village, VillagerGroup
 from ..problems import Problem, RuleError, name_problem
+from ..review.exports import FORMULA_STARTS, to_csv
 
+# One line per group, in this order, for the import and the export alike.
 COLUMNS = ("village", "village_en", "group", "group_en", "lat", "lon")
 # Where each name of a line is stored: the columns' sizes are the length rule.
 NAME_COLUMNS = {
@@ -27,6 +31,28 @@ RANGES = {"lat": (-90, 90), "lon": (-180, 180)}
 class ImportResult:
     villages: int = 0
     groups: int = 0
+
+
+@dataclass
+class PlaceChange:
+    """What importing one line does: kind is new_village, new_group, changed or
+    unchanged; `changes` is {column: (stored, imported)} of a changed group."""
+    village: str
+    group: str
+    kind: str
+    changes: dict = field(default_factory=dict)
+
+
+@dataclass
+class Preview:
+    lines: list[PlaceChange]
+
+    def count(self, kind: str) -> int:
+        return sum(1 for line in self.lines if line.kind == kind)
+
+    @property
+    def changes_anything(self) -> bool:
+        return any(line.kind != "unchanged" for line in self.lines)
 
 
 class PlacesImportError(RuleError):
@@ -49,12 +75,38 @@ def _number(row: dict, name: str, line: int, problems: list[Problem]) -> float |
     return value
 
 
+def unquoted(text: str) -> str:
+    """The export's quote before text a spreadsheet would run as a formula, taken off
+    again (server/review/exports.cell), so an exported file reads back unchanged."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
+
+
+def place_row(group: VillagerGroup) -> dict:
+    """A stored group as a parsed line has it (COLUMNS' keys)."""
+    return {"village": group.village.name, "village_en": group.village.name_en,
+            "group": group.name, "group_en": group.name_en, "lat": group.lat, "lon": group.lon}
+
+
+def township_places(township_id: int) -> list[VillagerGroup]:
+    return db.session.execute(
+        db.select(VillagerGroup).join(Village).where(Village.township_id == township_id)
+        .order_by(Village.id, VillagerGroup.id)).scalars().all()
+
+
+def export_places(township_id: int) -> io.BytesIO:
+    """The township's villages and groups as the import reads them (formulas neutralised
+    as in every export)."""
+    rows = [list(COLUMNS)] + [[place_row(g)[c] for c in COLUMNS]
+                              for g in township_places(township_id)]
+    return to_csv(rows)
+
+
 def _row(row: dict, line: int, seen: set, problems: list[Problem]) -> dict | None:
     """One line as the names and numbers to store; its problems go to `problems`."""
     if None in row:
         problems.append(Problem("extra_values", line=line))
         return None
-    names = {name: (row.get(name) or "").strip() for name in NAME_COLUMNS}
+    names = {name: unquoted((row.get(name) or "").strip()) for name in NAME_COLUMNS}
     if not names["village"] or not names["group"]:
         problems.append(Problem("empty", line=line))
         return None
@@ -99,6 +151,42 @@ def parse_places(raw: bytes) -> list[dict]:
     return rows
 
 
+def _stored(township_id: int) -> dict[str, Village]:
+    return {v.name: v for v in db.session.execute(
+        db.select(Village).where(Village.township_id == township_id)).scalars()}
+
+
+def _line_change(village: Village | None, row: dict) -> PlaceChange:
+    change = PlaceChange(row["village"], row["group"], "new_village")
+    if village is None:
+        return change
+    group = next((g for g in village.groups if g.name == row["group"]), None)
+    if group is None:
+        change.kind = "new_group"
+        return change
+    stored = place_row(group)
+    # An empty English village name keeps the stored one (see import_places).
+    wanted = {**row, "village_en": row["village_en"] or stored["village_en"]}
+    change.changes = {c: (stored[c], wanted[c]) for c in COLUMNS if stored[c] != wanted[c]}
+    change.kind = "changed" if change.changes else "unchanged"
+    return change
+
+
+def preview_places(township_id: int, raw: bytes) -> Preview:
+    """What import_places would do with this file, line by line; writes nothing.
+    PlacesImportError as the import would."""
+    rows = parse_places(raw)
+    villages = _stored(township_id)
+    lines, new_villages = [], set()
+    for row in rows:
+        line = _line_change(villages.get(row["village"]), row)
+        if line.kind == "new_village" and row["village"] in new_villages:
+            line.kind = "new_group"  # the village is new with an earlier line
+        new_villages.add(row["village"])
+        lines.append(line)
+    return Preview(lines)
+
+
 def import_places(township_id: int, raw: bytes, filename: str | None = None) -> ImportResult:
     """Adds new villages and groups; existing ones (same name) are updated in place.
 
@@ -106,8 +194,7 @@ def import_places(township_id: int, raw: bytes, filename: str | None = None) -> 
     and the audit entry; does not commit (the caller does)."""
     rows = parse_places(raw)
     result = ImportResult()
-    villages = {v.name: v for v in db.session.execute(
-        db.select(Village).where(Village.township_id == township_id)).scalars()}
+    villages = _stored(township_id)
     for row in rows:
         village = villages.get(row["village"])
         if village is None:

@@ -14,7 +14,7 @@ from sync.states import CLOSED, OPEN, PUBLISHED
 from ..audit import record_audit
 from ..changes import record_change
 from ..extensions import db
-from ..models import Assignment, Round, Township, User, Village, VillagerGroup
+from ..models import Assignment, Round, Team, Township, User, Village, VillagerGroup
 from ..problems import Problem, RuleError, column_size, name_problem
 from .rubrics import active_rubrics, current_rubric
 
@@ -230,10 +230,11 @@ def assignable_users(township_id: int, current: dict[int, list[Assignment]]) -> 
         .order_by(User.display_name, User.username)).scalars().all()
 
 
-def _apply(round_: Round, wanted: dict[int, dict[int, int | None]],
+def apply_assignees(round_: Round, wanted: dict[int, dict[int, int | None]],
            current: dict[int, list[Assignment]]) -> tuple[int, int]:
     """Makes the round's assignees of each group in `wanted` exactly {user_id: team_id};
-    groups not in `wanted` are left alone. Returns (added, removed)."""
+    groups not in `wanted` are left alone. An assignment that stays with another team is
+    changed in place (the phone gets it again). Returns (added, removed)."""
     added = removed = 0
     for group_id, users in wanted.items():
         existing = {a.user_id: a for a in current.get(group_id, [])}
@@ -243,6 +244,10 @@ def _apply(round_: Round, wanted: dict[int, dict[int, int | None]],
                               owner_id=user_id, op="delete")
                 db.session.delete(assignment)
                 removed += 1
+            elif users[user_id] != assignment.team_id:
+                assignment.team_id = users[user_id]
+                record_change(db.session, "assignment", assignment.id, round_.township_id,
+                              owner_id=user_id)
         for user_id, team_id in users.items():
             if user_id not in existing:
                 assignment = Assignment(round_id=round_.id, group_id=group_id,
@@ -255,11 +260,15 @@ def _apply(round_: Round, wanted: dict[int, dict[int, int | None]],
     return added, removed
 
 
-def save_assignments(round_: Round, chosen: dict[int, list[int]]) -> tuple[int, int]:
-    """Each group in `chosen` gets exactly the chosen users (those assigned already keep
-    their team). Groups not of the round's township are ignored (a page shown before they
-    went); a user who may not be assigned is RoundRuleError, and nothing is changed.
-    Audit entry assign when something changed. Returns (added, removed); does not commit."""
+def save_assignments(round_: Round, chosen: dict[int, list[int]],
+                     teams: dict[int, Team | None] | None = None) -> tuple[int, int]:
+    """Each group in `chosen` gets exactly the chosen users; a group in `teams` also every
+    active member of its team there (None: no team), the chosen ones then on their own.
+    Without `teams`, those assigned already keep their team. Groups not of the round's
+    township are ignored (a page shown before they went); a user who may not be assigned
+    is RoundRuleError, and nothing is changed. Audit entry assign when something changed.
+    Returns (added, removed); does not commit."""
+    teams = teams or {}
     groups = {g.id for g in township_groups(round_.township_id)}
     current = current_assignments(round_.id)
     allowed = {u.id for u in assignable_users(round_.township_id, current)}
@@ -269,9 +278,15 @@ def save_assignments(round_: Round, chosen: dict[int, list[int]]) -> tuple[int, 
             continue
         if not allowed.issuperset(user_ids):
             raise RoundRuleError([Problem("assignment_choice")])
-        teams = {a.user_id: a.team_id for a in current.get(group_id, [])}
-        wanted[group_id] = {user_id: teams.get(user_id) for user_id in user_ids}
-    added, removed = _apply(round_, wanted, current)
+        if group_id in teams:
+            team = teams[group_id]
+            wanted[group_id] = {user_id: None for user_id in user_ids}
+            if team is not None:
+                wanted[group_id].update({m.id: team.id for m in team.members if m.active})
+            continue
+        kept = {a.user_id: a.team_id for a in current.get(group_id, [])}
+        wanted[group_id] = {user_id: kept.get(user_id) for user_id in user_ids}
+    added, removed = apply_assignees(round_, wanted, current)
     if added or removed:
         record_audit("assign", "round", round_.id, township_id=round_.township_id,
                      detail={"added": added, "removed": removed})
@@ -279,20 +294,24 @@ def save_assignments(round_: Round, chosen: dict[int, list[int]]) -> tuple[int, 
 
 
 def copy_assignments(round_: Round) -> tuple[int, int]:
-    """The round's assignments become those of the previous round (active users only);
-    RoundRuleError if there is none. Audit entry copy_assignments. Returns (added, removed);
-    does not commit."""
+    """The round's teams and assignments become those of the previous round (active users
+    only; teams by name, see teams.copy_teams); RoundRuleError if there is none. Audit
+    entry copy_assignments. Returns (added, removed); does not commit."""
+    from .teams import copy_teams  # teams.py builds on this module
+
     previous = previous_round(round_)
     if previous is None:
         raise RoundRuleError([Problem("no_previous_round")])
+    team_ids = copy_teams(previous, round_)
     wanted = {g.id: {} for g in township_groups(round_.township_id)}
     for a in db.session.execute(
             db.select(Assignment).join(User, User.id == Assignment.user_id)
             .where(Assignment.round_id == previous.id, User.active.is_(True))
             .order_by(Assignment.id)).scalars():
         if a.group_id in wanted:
-            wanted[a.group_id][a.user_id] = a.team_id
-    added, removed = _apply(round_, wanted, current_assignments(round_.id))
+            wanted[a.group_id][a.user_id] = team_ids.get(a.team_id)
+    added, removed = apply_assignees(round_, wanted, current_assignments(round_.id))
     record_audit("copy_assignments", "round", round_.id, township_id=round_.township_id,
-                 detail={"from_round": previous.id, "added": added, "removed": removed})
+                 detail={"from_round": previous.id, "added": added, "removed": removed,
+                         "teams": len(team_ids)})
     return added, removed

@@ -170,7 +170,7 @@ def add_earlier_round(later: Round, groups: list[VillagerGroup], users: dict,
                                TOWNSHIP_TZ) + timedelta(hours=9)
     for index, assignment in enumerate(round_and_assignments(later)):
         db.session.add(Assignment(round_id=earlier.id, group_id=assignment.group_id,
-                                  user_id=assignment.user_id, team_id=assignment.team_id))
+                                  user_id=assignment.user_id))  # teams are the later round's
         group = next(g for g in groups if g.id == assignment.group_id)
         payload = make_inspection(rng, earlier, group, started + timedelta(minutes=index),
                                   0.15 + rng.random(), workdir)

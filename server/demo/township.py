@@ -74,17 +74,19 @@ def seed_demo(bare: bool = False) -> Township:
     starts_on, ends_on = current_month(datetime.now(TOWNSHIP_TZ).date())
     round_ = Round(township=township, name=f"{starts_on.year}年{starts_on.month}月评比",
                    starts_on=starts_on, ends_on=ends_on, rubric=rubric, state="open")
-    team = Team(township=township, name="第一检查组",
-                members=[users["inspector1"], users["inspector2"]])
-    db.session.add_all([round_, team])
+    db.session.add(round_)
     db.session.flush()
-
-    # inspector1 takes the first three villages, inspector2 the rest.
+    # Two teams of one: inspector1 takes the first three villages, inspector2 the rest.
+    teams = {username: Team(township=township, round_id=round_.id, name=name,
+                            members=[users[username]])
+             for username, name in (("inspector1", "第一检查组"), ("inspector2", "第二检查组"))}
+    db.session.add_all(teams.values())
+    db.session.flush()
     half = sum(n for _, _, n in VILLAGES[:3])
     for index, group in enumerate(groups):
-        inspector = users["inspector1" if index < half else "inspector2"]
+        username = "inspector1" if index < half else "inspector2"
         assignment = Assignment(round_id=round_.id, group_id=group.id,
-                                user_id=inspector.id, team_id=team.id)
+                                user_id=users[username].id, team_id=teams[username].id)
         db.session.add(assignment)
     db.session.flush()
     _record_reference_changes(township)

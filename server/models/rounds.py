@@ -38,9 +38,13 @@ class Round(db.Model):
 
 
 class Team(db.Model):
+    """Inspectors who visit groups together in one round; a group assigned to the team is
+    an assignment (with this team_id) for every member."""
     __tablename__ = "teams"
+    __table_args__ = (sa.UniqueConstraint("round_id", "name"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     township_id: Mapped[int] = mapped_column(sa.ForeignKey("townships.id"), index=True)
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("rounds.id"), index=True)
     name: Mapped[str] = mapped_column(sa.String(100))
 
     township: Mapped["Township"] = relationship()  # noqa: F821

@@ -7,6 +7,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from ..admin import rounds as rules
+from ..admin import teams as team_rules
 from ..admin.rubrics import active_rubrics
 from ..auth import roles_required
 from ..extensions import db
@@ -103,26 +104,31 @@ def reopen_round(round_id: int):
     return redirect(url_for("admin.index"))
 
 
-def chosen_assignees() -> dict[int, list[int]] | None:
-    """{group_id: [user_id, ...]} for the groups the page showed; None if a choice is not
-    an id at all (the domain decides whether an id may be chosen)."""
-    chosen = {}
+def chosen_assignees() -> tuple[dict[int, list[int]], dict[int, int | None]] | None:
+    """({group_id: [user_id, ...]}, {group_id: team_id or None}) for the groups the page
+    showed (a group without a team field keeps its assignees' teams); None if a choice is
+    not an id at all (the domain decides whether an id may be chosen)."""
+    chosen, team_ids = {}, {}
     for raw_group in request.form.getlist("group_ids"):
         if not is_id(raw_group):
             continue  # not a group the page showed: ignore, as the domain does
         raw_users = [u for u in request.form.getlist(f"group-{raw_group}") if u != ""]
-        if not all(is_id(u) for u in raw_users):
+        raw_team = request.form.get(f"team-{raw_group}")
+        if not all(is_id(u) for u in raw_users) or raw_team not in (None, "") \
+                and not is_id(raw_team):
             return None
         chosen[int(raw_group)] = [int(u) for u in raw_users]
-    return chosen
+        if raw_team is not None:
+            team_ids[int(raw_group)] = int(raw_team) if raw_team else None
+    return chosen, team_ids
 
 
 def save_assignments(round_: Round) -> list[Problem]:
-    chosen = chosen_assignees()
-    if chosen is None:
+    posted = chosen_assignees()
+    if posted is None:
         return [Problem("assignment_choice")]
     try:
-        rules.save_assignments(round_, chosen)
+        team_rules.assign_groups(round_, *posted)
     except rules.RoundRuleError as exc:
         return exc.problems
     return []
@@ -144,7 +150,10 @@ def assignments(round_id: int):
         "web/admin_assignments.html", round=round_,
         groups=rules.township_groups(round_.township_id),
         users=rules.assignable_users(round_.township_id, current),
-        current={g: {a.user_id for a in assignments} for g, assignments in current.items()},
+        teams=team_rules.round_teams(round_.id), group_teams=team_rules.group_teams(round_.id),
+        # A group's persons: its assignees not there with a team.
+        current={g: {a.user_id for a in assignments if a.team_id is None}
+                 for g, assignments in current.items()},
         previous=rules.previous_round(round_), problems=problems), 400 if problems else 200
 
 

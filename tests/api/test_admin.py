@@ -49,10 +49,22 @@ GOOD_CSV = ("village,village_en,group,group_en,lat,lon\n"
             "新寨村,Xinzhai,新寨二组,,21.96,100.46\n").encode("utf-8")
 
 
-def upload(client, raw: bytes, name="places.csv"):
+def check(client, raw: bytes, name="places.csv"):
+    """The upload: a preview of what the import would change (or the file's problems)."""
     return post_form(client, "/admin/places/import",
                      {"file": (io.BytesIO(raw), name)}, page_path="/admin/places/import",
                      content_type="multipart/form-data")
+
+
+def upload(client, raw: bytes, name="places.csv"):
+    """The upload, confirmed on its preview when the file is good."""
+    preview = check(client, raw, name)
+    found = re.search(r'name="file_data" value="([^"]*)"', text(preview))
+    if found is None:
+        return preview
+    filename = re.search(r'name="filename" value="([^"]*)"', text(preview)).group(1)
+    return client.post("/admin/places/import/confirm", data={
+        "file_data": found.group(1), "filename": filename, "csrf_token": csrf_token(preview)})
 
 
 def test_places_csv_import_reaches_the_phones(app, api, admin):

@@ -46,10 +46,12 @@ def known_ids(app, api, phone, ref) -> dict:
     rechecked = recheck(make_rectification(app, phone, ref, group_id=ref["assigned"][1]))
     assert phone.push_rechecks(rechecked)[0]["outcome"] == "applied"
     combined = a_published_combined(app, api.as_user("supervisor1"), ref["round"]["id"])
+    team = api.as_user("admin").get(f"/rounds/{ref['round']['id']}/teams").get_json()[0]
     return {"round_id": ref["round"]["id"], "inspection_id": payload["id"],
             "photo_id": photo["id"], "sha": photo["sha256"], "combined_id": combined,
             "recheck_id": rechecked["id"], "user_id": phone.user["id"],
-            "device_id": _device_id(app, phone), "version": 1}
+            "device_id": _device_id(app, phone), "version": 1,
+            "team_id": team["id"], "group_id": ref["assigned"][0]}
 
 
 def _device_id(app, session) -> int:
@@ -82,8 +84,8 @@ def fuzz(operation, mode, session, api, path_parameters=None) -> None:
         pytest.skip("no part of this request can be made invalid")
 
 
-def fuzz_all(operations, session, api, subtests, known_ids) -> None:
-    assert len(operations) >= 15     # the document lists every operation
+def fuzz_all(operations, session, api, subtests, known_ids, at_least: int = 15) -> None:
+    assert len(operations) >= at_least     # the document lists every operation
     fuzz_each(operations, session, api, subtests, known_ids)
 
 
@@ -158,3 +160,13 @@ def test_every_rubric_answer_to_an_admin_is_documented(operations, api, subtests
         if "{version}" in operation.path:
             with subtests.test(operation=operation.label, mode="the draft"):
                 fuzz(operation, GenerationMode.POSITIVE, admin, api, {"version": 2})
+
+
+ADMIN_PATHS = re.compile(r"/(teams|places|groups)\b|/rounds/{round_id}/(teams|assignments)")
+
+
+@on_one_database("sqlite")
+def test_every_answer_to_an_admin_about_teams_and_places_is_documented(
+        operations, api, subtests, known_ids):
+    mine = [o for o in operations if ADMIN_PATHS.search(o.path)]
+    fuzz_all(mine, api.as_user("admin"), api, subtests, known_ids, at_least=11)

@@ -154,7 +154,8 @@ def test_copy_assignments_from_the_previous_round():
     expected = {g: {me} for g, users in assignees(first.id).items() if me in users}
     assert assignees(created.id) == expected and (added, removed) == (len(expected), 0)
     assert [e.action for e in audit_entries()] == ["create_round", "copy_assignments"]
-    assert audit_entries()[1].detail == {"from_round": first.id, "added": added, "removed": 0}
+    assert audit_entries()[1].detail == {"from_round": first.id, "added": added, "removed": 0,
+                                         "teams": 2}
 
 
 # ---- the round lifecycle (domain.md, "Round lifecycle") ------------------------------

@@ -1,4 +1,6 @@
 """Reading what admin rules wrote (or did not), inside an app context."""
+from contextlib import nullcontext
+
 from server.extensions import db
 from server.models import AuditEntry, Change, Township
 
@@ -25,14 +27,16 @@ def problems_of(exc) -> list[tuple]:
     return [(p.field if p.line is None else p.line, p.code, p.params) for p in exc.problems]
 
 
-def other_township_admin(username: str = "admin_elsewhere") -> str:
-    """An admin of a second township (password DEMO_PASSWORD): their username."""
+def other_township_admin(app=None, username: str = "admin_elsewhere") -> str:
+    """An admin of a second township (demo password); returns the username. Without
+    `app`, in the app context already open."""
     from server.demo.township import DEMO_PASSWORD
     from server.models import User
 
-    other = Township(name="另一个乡", name_en="Elsewhere")
-    user = User(township=other, username=username, display_name="别处管理员", role="admin")
-    user.set_password(DEMO_PASSWORD)
-    db.session.add_all([other, user])
-    db.session.commit()
+    with app.app_context() if app else nullcontext():
+        other = Township(name="另一个乡", name_en="Elsewhere")
+        user = User(township=other, username=username, display_name="别乡管理员", role="admin")
+        user.set_password(DEMO_PASSWORD)
+        db.session.add_all([other, user])
+        db.session.commit()
     return username

@@ -11,7 +11,9 @@ CATALOGUES = {lang: json.loads((ROOT / f"server/translations/{lang}.json").read_
 SOURCES = {"server/admin/places.py": "admin.csv_", "server/admin/users.py": "admin.err_",
            "server/admin/rounds.py": "admin.err_", "server/web/forms.py": "admin.err_",
            "server/web/admin_rounds.py": "admin.err_", "server/review/combined.py": "cb.err_",
-           "server/admin/rubrics.py": "admin.err_", "sync/rubric.py": "admin.err_"}
+           "server/admin/rubrics.py": "admin.err_", "sync/rubric.py": "admin.err_",
+           "server/admin/teams.py": "admin.err_", "server/admin/references.py": "admin.err_",
+           "server/web/admin_teams.py": "admin.err_", "server/web/admin_places.py": "admin.err_"}
 SHARED = ("too_long", "control_character")  # made by server/problems.py for every name
 
 

@@ -1,0 +1,143 @@
+"""Villages and groups for admins: the CSV out and in (with a preview first), and a
+group's reference point (rules: server/admin/places.py, server/admin/references.py)."""
+from flask import request, send_file
+from flask_smorest import Blueprint
+from flask_smorest.fields import Upload
+from marshmallow import Schema, fields
+
+from ..admin import places as rules
+from ..admin import references
+from ..auth import authenticate, roles_required
+from ..errors import ApiError, RuleRefused
+from ..extensions import db
+from ..models import VillagerGroup
+from ..problems import describe
+from ..scope import in_township
+
+blp = Blueprint("api_places", __name__, description="Villages, groups and reference points")
+
+# An upload larger than this is not a township's list of places.
+MAX_CSV_BYTES = 2 * 1024 * 1024
+
+
+class ImportQuery(Schema):
+    dry_run = fields.Boolean(load_default=False, metadata={
+        "description": "only say what the import would change"})
+
+
+class ImportFile(Schema):
+    file = Upload(metadata={"description": "the CSV (or send it as the whole body)"})
+
+
+class LineChange(Schema):
+    village = fields.String()
+    group = fields.String()
+    kind = fields.String(metadata={"description": "new_village, new_group, changed, unchanged"})
+    changes = fields.Dict(keys=fields.String(), values=fields.List(fields.Raw()),
+                          metadata={"description": "{column: [stored, imported]}"})
+
+
+class ImportOut(Schema):
+    dry_run = fields.Boolean()
+    changes_anything = fields.Boolean()
+    counts = fields.Dict(keys=fields.String(), values=fields.Integer())
+    lines = fields.List(fields.Nested(LineChange))
+
+
+class ReferenceIn(Schema):
+    lat = fields.Float(required=True, allow_none=True, allow_nan=False)
+    lon = fields.Float(required=True, allow_none=True, allow_nan=False)
+
+
+class GroupOut(Schema):
+    id = fields.Integer()
+    village_id = fields.Integer()
+    name = fields.String()
+    name_en = fields.String(allow_none=True)
+    lat = fields.Float(allow_none=True)
+    lon = fields.Float(allow_none=True)
+    inspections = fields.Integer(metadata={"description": "how many GPS fixes it rests on"})
+
+
+KINDS = ("new_village", "new_group", "changed", "unchanged")
+
+
+def group_out(group: VillagerGroup, inspections: int | None = None) -> dict:
+    return {"id": group.id, "village_id": group.village_id, "name": group.name,
+            "name_en": group.name_en, "lat": group.lat, "lon": group.lon,
+            "inspections": inspections}
+
+
+def uploaded_csv(upload) -> tuple[bytes, str | None]:
+    """The file of a multipart upload (field `file`), or else the raw body."""
+    raw = upload.read(MAX_CSV_BYTES + 1) if upload else request.get_data(cache=False)
+    if len(raw) > MAX_CSV_BYTES:
+        raise ApiError(413, "too_large", f"a places file is at most {MAX_CSV_BYTES} bytes")
+    return raw, upload.filename if upload else None
+
+
+def csv_refused(exc: rules.PlacesImportError) -> ApiError:
+    lines = [describe(p, "admin.csv_", "en") for p in exc.problems]
+    return ApiError(400, "invalid_request", "; ".join(lines), {"file": lines})
+
+
+@blp.route("/places.csv")
+@roles_required("admin")
+@blp.response(200, content_type="text/csv", description="the import's columns, one line a group")
+def export_places():
+    return send_file(rules.export_places(authenticate().township_id), mimetype="text/csv",
+                     as_attachment=True, download_name="places.csv")
+
+
+@blp.route("/places/import", methods=["POST"])
+@roles_required("admin")
+@blp.arguments(ImportQuery, location="query")
+@blp.arguments(ImportFile, location="files")
+@blp.response(200, ImportOut)
+def import_places(query, files):
+    """The CSV (multipart `file`, or the body): with dry_run, what it would change;
+    without, imported (all lines or nothing)."""
+    township_id = authenticate().township_id
+    raw, filename = uploaded_csv(files.get("file"))
+    try:
+        preview = rules.preview_places(township_id, raw)
+        if not query["dry_run"]:
+            rules.import_places(township_id, raw, filename)
+    except rules.PlacesImportError as exc:
+        db.session.rollback()
+        raise csv_refused(exc)
+    db.session.commit()
+    return {"dry_run": query["dry_run"], "changes_anything": preview.changes_anything,
+            "counts": {kind: preview.count(kind) for kind in KINDS},
+            "lines": [{"village": line.village, "group": line.group, "kind": line.kind,
+                       "changes": {c: list(v) for c, v in line.changes.items()}}
+                      for line in preview.lines]}
+
+
+@blp.route("/groups/<int:group_id>/reference", methods=["PUT"])
+@roles_required("admin")
+@blp.arguments(ReferenceIn)
+@blp.response(200, GroupOut)
+def set_reference(body, group_id):
+    """Both numbers, or both null to clear the point."""
+    group = in_township(VillagerGroup, group_id, authenticate())
+    try:
+        references.set_reference(group, body["lat"], body["lon"])
+    except references.ReferenceRuleError as exc:
+        raise RuleRefused(exc)
+    db.session.commit()
+    return group_out(group)
+
+
+@blp.route("/groups/<int:group_id>/reference/from-inspections", methods=["POST"])
+@roles_required("admin")
+@blp.response(200, GroupOut)
+def reference_from_inspections(group_id):
+    """The median GPS of the group's inspections (409 no_inspection_gps if none has one)."""
+    group = in_township(VillagerGroup, group_id, authenticate())
+    try:
+        count = references.reference_from_inspections(group)
+    except references.ReferenceRuleError as exc:
+        raise RuleRefused(exc, ("no_inspection_gps",))
+    db.session.commit()
+    return group_out(group, count)
