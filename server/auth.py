@@ -7,6 +7,7 @@ from functools import wraps
 
 from flask import current_app, g, redirect, request, url_for
 from flask_login import current_user, logout_user
+from sqlalchemy.orm import joinedload
 
 from .errors import ApiError, is_api_request
 from .extensions import db, login_manager
@@ -37,7 +38,8 @@ def device_from_bearer() -> DeviceToken | None:
     if scheme.lower() != "bearer" or not token.strip():
         return None
     device = db.session.execute(
-        db.select(DeviceToken).where(DeviceToken.token_hash == hash_token(token.strip()))
+        db.select(DeviceToken).options(joinedload(DeviceToken.user))  # one query, not two
+        .where(DeviceToken.token_hash == hash_token(token.strip()))
     ).scalar_one_or_none()
     if device is None or not device.is_valid(utcnow()):
         return None
