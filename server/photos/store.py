@@ -9,8 +9,13 @@ Life of an upload (what the ``PATCH /blobs/<sha256>`` handler does)::
     store.append(sha, offset, request.stream, length_limit)   # repeated, any process
     # when the returned offset == Upload-Length:
     if store.hash_partial(sha) != sha: store.discard_partial(sha)      # 422
-    info = images.inspect_image(<a local copy of store.open_partial(sha)>)  # 415 / 413
-    store.publish(sha, variants)                                            # 201
+    images.read_header(store.open_partial(sha), size)                  # 415 / 413
+    store.publish(sha, {}, verify=False)                               # 201
+    # later, off the request path (server/photos/jobs.py):
+    store.put_variants(sha, images.make_variants(<a local copy of store.open(sha)>))
+
+The S3-compatible store (s3store.py) keeps the same contract with an object per
+received chunk instead of a partial file and locks.
 
 Local layout under ``root``::
 
