@@ -9,8 +9,9 @@ from .extensions import db
 
 
 def make_app(tmp_path: Path, database_url: str | None = None, seed: str | None = "demo",
-             **config) -> Flask:
-    """A new app on its own database; seed is "demo", "bare" or None."""
+             *, prepared: bool = False, **config) -> Flask:
+    """A new app on its own database; seed is "demo", "bare" or None. `prepared`: the
+    database holds its schema and seed already (a copy of one made earlier)."""
     tmp_path = Path(tmp_path)
     app = create_app({
         "TESTING": True,
@@ -20,6 +21,8 @@ def make_app(tmp_path: Path, database_url: str | None = None, seed: str | None =
         "PHOTO_WORKER": "off",  # tests run the photo work themselves (tests/support/photos.py)
         **config,
     })
+    if prepared:
+        return app
     with app.app_context():
         if database_url:
             db.drop_all()

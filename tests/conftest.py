@@ -9,6 +9,7 @@ from server.testing import make_app
 from tests.support.apiclient import ApiClient
 from tests.support.factories import reference
 from tests.support.postgres import Cluster, database_params, pg_bin
+from tests.support.seeded import SeededDatabases
 from tests.support.s3server import S3Server, rclone_binary
 from tests.support.web import login
 
@@ -52,16 +53,24 @@ def s3_bucket(s3_server):
     return name
 
 
+@pytest.fixture(scope="session")
+def seeded_databases(tmp_path_factory):
+    return SeededDatabases(tmp_path_factory.mktemp("seeded"))
+
+
 @pytest.fixture(params=database_params())
-def database_url(request):
+def database_url(request, seeded_databases):
+    """None for SQLite (the app's file in tmp_path), else a new PostgreSQL database; both
+    hold the bare seed already."""
     if request.param == "sqlite":
+        seeded_databases.sqlite_copy(request.getfixturevalue("tmp_path"))
         return None
-    return request.getfixturevalue("postgres_cluster").create_database()
+    return seeded_databases.postgres_copy(request.getfixturevalue("postgres_cluster"))
 
 
 @pytest.fixture
 def app(tmp_path, database_url):
-    app = make_app(tmp_path, database_url, seed="bare")
+    app = make_app(tmp_path, database_url, seed="bare", prepared=True)
     yield app
     with app.app_context():
         db.session.remove()

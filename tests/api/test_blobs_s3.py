@@ -23,7 +23,7 @@ def sha(data: bytes) -> str:
 @pytest.fixture
 def s3_app(tmp_path, database_url, s3_outage_server):
     s3_outage_server.create_bucket(BUCKET)
-    app = make_app(tmp_path, database_url, seed="bare",
+    app = make_app(tmp_path, database_url, seed="bare", prepared=True,
                    **s3_outage_server.environment(BUCKET))
     yield app
     with app.app_context():

@@ -51,11 +51,13 @@ class Cluster:
                   "-c max_connections=200", "start")
         return self
 
-    def create_database(self) -> str:
+    def create_database(self, template: str | None = None) -> str:
+        """A new database, empty or a copy of the database `template`."""
         self.count += 1
         name = f"test{self.count}"
+        copy = ["-T", template] if template else []
         self._run(str(self.bindir / "createdb"), "-h", "127.0.0.1", "-p", str(self.port),
-                  "-U", "postgres", name)
+                  "-U", "postgres", *copy, name)
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{name}"
 
     def stop(self) -> None:
