@@ -9,6 +9,7 @@ Problems use the catalogue keys admin.err_<code>. The functions never commit.
 """
 from typing import Iterable
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from sync.rubric import rubric_problems
@@ -123,13 +124,22 @@ def _actor_id() -> int | None:
 def copy_rubric(source: RubricVersion, township_id: int) -> RubricVersion:
     """A new draft of the township with the source's title, criteria and items, under the
     next free version number; audit entry copy_rubric. Flushes for the id."""
-    last = db.session.execute(db.select(db.func.max(RubricVersion.version))).scalar_one()
-    draft = RubricVersion(version=(last or 0) + 1, title=source.title, state=DRAFT,
-                          township_id=township_id, created_at=utcnow(),
-                          created_by=_actor_id())
-    draft.criteria.extend(criteria_from_dict(source.to_dict()))
-    db.session.add(draft)
-    db.session.flush()
+    for _ in range(5):
+        # Version numbers are shared by every township: two admins copying at once may
+        # both pick the same one; the second then takes the next.
+        last = db.session.execute(db.select(db.func.max(RubricVersion.version))).scalar_one()
+        draft = RubricVersion(version=(last or 0) + 1, title=source.title, state=DRAFT,
+                              township_id=township_id, created_at=utcnow(),
+                              created_by=_actor_id())
+        draft.criteria.extend(criteria_from_dict(source.to_dict()))
+        try:
+            with db.session.begin_nested():
+                db.session.add(draft)
+        except IntegrityError:
+            continue
+        break
+    else:
+        raise RubricRuleError([Problem("busy")])
     record_audit("copy_rubric", "rubric", draft.version, township_id=township_id,
                  detail={"from": source.version})
     return draft
