@@ -127,6 +127,10 @@ def open_variant(sha: str, variant: str):
     The caller must hold no database transaction: this decodes."""
     store = blobstore()
     if variant != "original" and not store.has_variant(sha, variant):
+        unreadable = db.session.get(Blob, sha).unreadable
+        db.session.commit()
+        if unreadable:  # its photo work found that it does not decode: don't try again
+            raise ImageRejected("the photo does not decode")
         with local_copy(sha) as path:
             store.put_variants(sha, make_variants(path))
     return store.open(sha, variant)
