@@ -17,7 +17,7 @@ from botocore.config import Config
 from bench.bench_photos import phone_photo
 from bench.results import report
 from tests.support.factories import inspection, photo_record
-from tests.support.httpclient import Phone, upload_headers
+from tests.support.httpclient import Phone, reference, upload_headers
 from tests.support.liveserver import ServerProcess
 from tests.support.postgres import Cluster, pg_bin
 from tests.support.s3server import KEY, S3Server, rclone_binary
@@ -51,9 +51,7 @@ def killed_mid_chunk(server: ServerProcess, phone: Phone, photo: bytes, offset: 
 def sync(a: ServerProcess, b: ServerProcess) -> tuple[list, list, float]:
     phone_a = Phone(a.url, "inspector1")
     phone_b = phone_a.on(b.url)
-    changes = phone_a.pull_all()
-    round_id = next(c["data"]["id"] for c in changes if c["type"] == "round")
-    groups = [c["data"]["group_id"] for c in changes if c["type"] == "assignment"]
+    round_id, groups = reference(phone_a)
     photos = [phone_photo(seed=9000 + n) for n in range(INSPECTIONS * PHOTOS_EACH)]
     records = [inspection(round_id, groups[n % len(groups)],
                           deductions={"collection": {"bins": 1}},

@@ -43,7 +43,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from .store import (ORIGINAL, READ_PIECE, AlreadyComplete, BlobStore, ChunkTooLarge,
                     HashMismatch, OffsetMismatch, StoreUnavailable, _validate_variant,
-                    _validate_variants, validate_sha)
+                    _validate_variants, validate_append, validate_sha)
 
 # Photos are at most a few MiB: they are read into memory up to this, then spill to disk.
 SPOOL_BYTES = 8 * 1024 * 1024
@@ -219,11 +219,7 @@ class S3BlobStore(BlobStore):
         body is stored only when read to its end, so a failing ``stream.read``
         stores nothing and the offset stays where it was.
         """
-        validate_sha(sha)
-        if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
-            raise ValueError("offset must be a non-negative integer")
-        if isinstance(length_limit, bool) or not isinstance(length_limit, int) or length_limit < 0:
-            raise ValueError("length_limit must be a non-negative integer")
+        validate_append(sha, offset, length_limit)
         size = self.size(sha)
         if size is not None:
             raise AlreadyComplete(size)

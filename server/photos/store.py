@@ -149,6 +149,14 @@ def validate_sha(sha: str) -> str:
     return sha
 
 
+def validate_append(sha: str, offset, length_limit) -> None:
+    """ValueError unless ``append``'s arguments are a valid name and two counts."""
+    validate_sha(sha)
+    for name, value in (("offset", offset), ("length_limit", length_limit)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ValueError(f"{name} must be a non-negative integer")
+
+
 def _validate_variant(variant: str) -> str:
     if not isinstance(variant, str) or not _VARIANT_RE.fullmatch(variant) or variant == ORIGINAL:
         raise ValueError(f"invalid variant name: {variant!r}")
@@ -496,11 +504,7 @@ class LocalBlobStore(BlobStore):
         enforces the protocol limits through ``length_limit`` (e.g.
         ``min(chunk_max, upload_length - offset)``).
         """
-        validate_sha(sha)
-        if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
-            raise ValueError("offset must be a non-negative integer")
-        if isinstance(length_limit, bool) or not isinstance(length_limit, int) or length_limit < 0:
-            raise ValueError("length_limit must be a non-negative integer")
+        validate_append(sha, offset, length_limit)
         size = self.size(sha)
         if size is not None:
             raise AlreadyComplete(size)

@@ -4,10 +4,10 @@ endpoint: inspector and supervisor 403, the township's admin works, another town
 admin 404."""
 import pytest
 
-from server.admin.users import create_user
 from server.extensions import db
-from server.models import AuditEntry, DeviceToken, Township, User
+from server.models import AuditEntry, DeviceToken, User
 
+from tests.support.admin import other_township_admin
 from tests.support.web import login
 
 
@@ -31,14 +31,7 @@ def admin(api):
 @pytest.fixture
 def other_admin(app, api):
     """The admin of another township, signed in."""
-    with app.app_context():
-        township = Township(name="另一个乡", name_en="Elsewhere")
-        db.session.add(township)
-        db.session.flush()
-        create_user(township.id, username="admin2", display_name="别乡管理员", role="admin",
-                    password="other-admin")
-        db.session.commit()
-    return api.as_user("admin2", "other-admin")
+    return api.as_user(other_township_admin(app))
 
 
 

@@ -4,10 +4,10 @@ import re
 
 import pytest
 
-from server.admin.users import create_user
 from server.extensions import db
-from server.models import DeviceToken, Township, User
+from server.models import DeviceToken, User
 
+from tests.support.admin import other_township_admin
 from tests.support.web import csrf_token, login
 
 
@@ -128,14 +128,7 @@ def test_only_admins_open_the_people_pages(app, who):
 
 
 def test_another_townships_admin_gets_404(app):
-    with app.app_context():
-        township = Township(name="另一个乡", name_en="Elsewhere")
-        db.session.add(township)
-        db.session.flush()
-        create_user(township.id, username="admin2", display_name="别乡管理员", role="admin",
-                    password="other-admin")
-        db.session.commit()
-    other = signed_in(app, "admin2", "other-admin")
+    other = signed_in(app, other_township_admin(app))
     target = user_id(app, "inspector2")
     assert other.get(f"/admin/users/{target}").status_code == 404
     assert post_form(other, f"/admin/users/{target}/password-reset", {},

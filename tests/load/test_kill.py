@@ -7,7 +7,7 @@ import time
 import pytest
 
 from tests.support.factories import big_jpeg, inspection, jpeg_bytes, photo_record
-from tests.support.httpclient import Phone, upload_headers
+from tests.support.httpclient import Phone, reference, upload_headers
 from tests.support.liveserver import ServerProcess
 
 
@@ -16,13 +16,6 @@ def server(tmp_path):
     process = ServerProcess(tmp_path).prepare().start()
     yield process
     process.stop()
-
-
-def reference(phone):
-    changes = phone.pull_all()
-    round_id = next(c["data"]["id"] for c in changes if c["type"] == "round")
-    groups = [c["data"]["group_id"] for c in changes if c["type"] == "assignment"]
-    return round_id, groups
 
 
 def server_state(server):

@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.support.factories import big_jpeg, inspection, photo_record
-from tests.support.httpclient import Phone, upload_headers
+from tests.support.httpclient import Phone, reference, upload_headers
 from tests.support.liveserver import ROOT, VENV_BIN, ServerProcess
 
 CHUNK = 256 * 1024
@@ -23,13 +23,6 @@ def machines(tmp_path, postgres_cluster, s3_server, s3_bucket):
     yield a, b, database_url
     a.stop()
     b.stop()
-
-
-def reference(phone):
-    changes = phone.pull_all()
-    round_id = next(c["data"]["id"] for c in changes if c["type"] == "round")
-    groups = [c["data"]["group_id"] for c in changes if c["type"] == "assignment"]
-    return round_id, groups
 
 
 def held(database_url: str) -> dict:

@@ -79,6 +79,13 @@ class Phone:
             offset = int(response.getheader("Upload-Offset"))
 
 
+def reference(phone: Phone) -> tuple[int, list[int]]:
+    """The open round's id and the phone's assigned groups, from a pull."""
+    changes = phone.pull_all()
+    round_id = next(c["data"]["id"] for c in changes if c["type"] == "round")
+    return round_id, [c["data"]["group_id"] for c in changes if c["type"] == "assignment"]
+
+
 def upload_headers(offset: int, length: int) -> dict:
     return {"Upload-Offset": str(offset), "Upload-Length": str(length),
             "Content-Type": "application/offset+octet-stream"}
