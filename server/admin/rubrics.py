@@ -139,7 +139,8 @@ def copy_rubric(source: RubricVersion, township_id: int) -> RubricVersion:
             continue
         break
     else:
-        raise RubricRuleError([Problem("busy")])
+        raise ApiError(409, "busy", "another admin copied a rubric at the same moment; "
+                       "try again")
     record_audit("copy_rubric", "rubric", draft.version, township_id=township_id,
                  detail={"from": source.version})
     return draft
