@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.phone import TEST_CONTEXT
+from tests.support.phone import TEST_CONTEXT, page_of_size
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 # expect() retries until its state is there; its 5 s default is short on a loaded machine
@@ -103,11 +103,7 @@ def phone(browser, pw):
 @pytest.fixture
 def small_screen(browser):
     """A 360-px-wide browser page (review and admin pages as a phone shows them)."""
-    context = browser.new_context(**TEST_CONTEXT, viewport={"width": 360, "height": 740},
-                                  locale="zh-CN", timezone_id="Asia/Shanghai")
-    context.set_default_timeout(30000)
-    yield context.new_page()
-    context.close()
+    yield from page_of_size(browser, 360, 740)
 
 
 @pytest.fixture

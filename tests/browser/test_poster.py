@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.support.phone import TEST_CONTEXT
+from tests.support.phone import page_of_size
 from tests.support.snapshots import publish_full_round
 
 
@@ -15,11 +15,7 @@ def pages_in(pdf: bytes) -> int:
 
 @pytest.fixture
 def desk(browser):
-    context = browser.new_context(**TEST_CONTEXT, viewport={"width": 1280, "height": 900},
-                                  locale="zh-CN", timezone_id="Asia/Shanghai")
-    context.set_default_timeout(30000)
-    yield context.new_page()
-    context.close()
+    yield from page_of_size(browser, 1280, 900)
 
 
 @pytest.fixture

@@ -272,3 +272,13 @@ def watch_photo_progress(page):
 
 def photo_progress(page) -> list:
     return page.evaluate("window.__photoProgress")
+
+
+def page_of_size(browser, width: int, height: int):
+    """A browser page of its own context at this viewport, in the township's locale; a
+    fixture yields from it."""
+    context = browser.new_context(**TEST_CONTEXT, viewport={"width": width, "height": height},
+                                  locale="zh-CN", timezone_id="Asia/Shanghai")
+    context.set_default_timeout(30000)
+    yield context.new_page()
+    context.close()
