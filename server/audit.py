@@ -1,16 +1,14 @@
 """The audit log: who did what, when and why."""
-from flask import g
-from flask_login import current_user
+from flask import has_request_context
 
+from .auth import authenticate
 from .extensions import db
 from .models import AuditEntry
 
 
 def acting_user():
-    user = g.get("user")
-    if user is None and current_user and current_user.is_authenticated:
-        user = current_user
-    return user
+    """The user behind the request, if any: the command line acts as no one."""
+    return authenticate() if has_request_context() else None
 
 
 def record_audit(action: str, entity_type: str, entity_id, *, reason: str | None = None,

@@ -4,10 +4,11 @@ API calls authenticate with a device's bearer token, web pages with a session.
 """
 from datetime import timedelta
 from functools import wraps
+from typing import NamedTuple
 
 from flask import current_app, g, redirect, request, url_for
 from flask_login import current_user, logout_user
-from sqlalchemy.orm import joinedload
+from sqlalchemy import bindparam, select
 
 from .errors import ApiError, is_api_request
 from .extensions import db, login_manager
@@ -32,31 +33,67 @@ def sign_out(user) -> None:
     logout_user()
 
 
-def device_from_bearer() -> DeviceToken | None:
+class Caller(NamedTuple):
+    """Who is asking: enough to check a role without loading the user, which most
+    photo uploads never need (targets P8)."""
+    user_id: int
+    role: str
+    device_id: int | None  # the phone's registration, for API calls
+
+
+# Every API request runs this, so it is built once and reads only the columns it needs.
+# A token counts while it is neither revoked nor expired and its user is active.
+CALLER_BY_TOKEN = (
+    select(DeviceToken.user_id, User.role, DeviceToken.id)
+    .join(User, User.id == DeviceToken.user_id)
+    .where(DeviceToken.token_hash == bindparam("token_hash"),
+           DeviceToken.revoked_at.is_(None),
+           DeviceToken.expires_at > bindparam("now"),
+           User.active.is_(True))
+)
+
+
+def caller_from_bearer() -> Caller | None:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
-    device = db.session.execute(
-        db.select(DeviceToken).options(joinedload(DeviceToken.user))  # one query, not two
-        .where(DeviceToken.token_hash == hash_token(token.strip()))
-    ).scalar_one_or_none()
-    if device is None or not device.is_valid(utcnow()):
-        return None
-    return device
+    row = db.session.connection().execute(
+        CALLER_BY_TOKEN, {"token_hash": hash_token(token.strip()), "now": utcnow()}
+    ).one_or_none()
+    return Caller(*row) if row else None
+
+
+def caller() -> Caller | None:
+    """Who is behind this request (a bearer token for the API, else the web session),
+    remembered in g for the rest of it."""
+    if "caller" not in g:
+        if is_api_request():
+            g.caller = caller_from_bearer()
+        elif current_user.is_authenticated:
+            g.caller = Caller(current_user.id, current_user.role, None)
+        else:
+            g.caller = None
+    return g.caller
 
 
 def authenticate() -> User | None:
-    """The user behind this request, remembered in g for the rest of it."""
+    """The user behind this request, loaded the first time a view asks."""
     if "user" not in g:
-        if is_api_request():
-            device = device_from_bearer()
-            g.device = device
-            g.user = device.user if device else None
+        found = caller()
+        if found is None:
+            g.user = None
+        elif found.device_id is None:
+            g.user = current_user
         else:
-            g.device = None
-            g.user = current_user if current_user.is_authenticated else None
+            g.user = db.session.get(User, found.user_id)
     return g.user
+
+
+def current_device() -> DeviceToken | None:
+    """The phone registration whose token this API request carries."""
+    found = caller()
+    return db.session.get(DeviceToken, found.device_id) if found and found.device_id else None
 
 
 def roles_required(*roles: str):
@@ -64,13 +101,13 @@ def roles_required(*roles: str):
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
-            user = authenticate()
-            if user is None:
+            who = caller()
+            if who is None:
                 if is_api_request():
                     raise ApiError(401, "unauthorized", "sign in again: token missing, "
                                    "invalid, expired or revoked")
                 return redirect(url_for("web.login", next=request.full_path))
-            if roles and user.role not in roles:
+            if roles and who.role not in roles:
                 raise ApiError(403, "forbidden", "your role may not do this")
             return view(*args, **kwargs)
         return wrapped
@@ -79,7 +116,7 @@ def roles_required(*roles: str):
 
 def extend_device_token() -> None:
     """Each successful sync extends the token, so a phone offline for weeks stays in."""
-    device = g.get("device")
+    device = current_device()
     if device is not None:
         now = utcnow()
         device.last_seen_at = now

@@ -24,4 +24,4 @@ def _configure_sqlite(engine: Engine) -> None:
         # Take the write lock up front: a transaction that read first and writes later
         # (a pull extending its token, a page caching a ranking) cannot wait for the
         # lock and would fail with "database is locked" under concurrent writes.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.connection.driver_connection.execute("BEGIN IMMEDIATE")

@@ -2,11 +2,10 @@
 a user sets a new password, which a reset by an admin requires before signing in."""
 import uuid
 
-from flask import g
 from flask_smorest import Blueprint
 
 from ..admin import users as rules
-from ..auth import roles_required, token_lifetime
+from ..auth import current_device, roles_required, token_lifetime
 from ..errors import ApiError, RuleRefused, error_response
 from ..extensions import db
 from ..models import DeviceToken, utcnow
@@ -74,5 +73,5 @@ def change_password(body):
 @roles_required()
 @blp.response(204)
 def revoke_own_token():
-    g.device.revoked_at = utcnow()
+    current_device().revoked_at = utcnow()
     db.session.commit()

@@ -6,14 +6,14 @@ from marshmallow import Schema, fields, validate
 
 from sync.ids import SHA256, is_sha256
 
-from ..auth import authenticate, roles_required
-from ..photos.ingest import (blobstore, ensure_blob_row, insert_unless_present, open_variant,
-                             publish_partial, record_uploader)
+from ..auth import authenticate, caller, roles_required
+from ..photos.ingest import (announce_length, blobstore, ensure_blob_row, open_variant,
+                             publish_partial, record_uploader, upload_state)
 from ..photos.store import AlreadyComplete, ChunkTooLarge, HashMismatch, OffsetMismatch
 from ..errors import ApiError
 from ..extensions import db
 from ..photos.images import ImageRejected
-from ..models import Blob, BlobUpload
+from ..models import Blob
 from ..photos.access import may_read
 
 blp = Blueprint("api_blobs", __name__, description="Resumable photo uploads")
@@ -87,15 +87,13 @@ def check(body):
 @roles_required()
 @blp.response(200)
 def head(sha):
-    sha = checked_sha(sha)
-    if ensure_blob_row(sha):
-        size = db.session.get(Blob, sha).size
-        return "", 200, offset_headers(size, size)
+    state = upload_state(checked_sha(sha))
+    if state.size is not None:
+        return "", 200, offset_headers(state.size, state.size)
     offset = blobstore().partial_offset(sha)
     if offset is None:
         raise ApiError(404, "not_found", "the server has no bytes of this blob")
-    upload = db.session.get(BlobUpload, sha)
-    return "", 200, offset_headers(offset, upload.length if upload else None)
+    return "", 200, offset_headers(offset, state.length)
 
 
 def header_int(name: str) -> int:
@@ -106,33 +104,12 @@ def header_int(name: str) -> int:
     return int(value)
 
 
-def already_complete(sha: str, offset: int):
+def already_complete(size: int, offset: int):
     """201 for a chunk that ends where the complete blob does, else 409 with its size."""
-    size = db.session.get(Blob, sha).size
     if offset == size:
         return "", 201, offset_headers(size, size)
     raise ApiError(409, "offset_mismatch", "the blob is complete already",
                    headers=offset_headers(size, size))
-
-
-def announced_length(sha: str, length: int) -> bool:
-    """The first chunk fixes the total length; later chunks must agree. False when
-    another phone completed the same photo meanwhile (its upload row is gone)."""
-    upload = db.session.get(BlobUpload, sha)
-    if upload is None:
-        insert_unless_present(BlobUpload(sha256=sha, length=length))
-        db.session.commit()
-        upload = db.session.get(BlobUpload, sha)
-        if upload is None:
-            return False
-    if upload.length != length:
-        if blobstore().partial_offset(sha):
-            raise ApiError(400, "invalid_request", "Upload-Length differs from the one "
-                           f"this upload started with ({upload.length})",
-                           {"Upload-Length": ["changed during the upload"]})
-        upload.length = length
-        db.session.commit()
-    return True
 
 
 @blp.route("/blobs/<sha>", methods=["PATCH"], parameters=SHA_IN_PATH)
@@ -155,16 +132,22 @@ def patch(sha):
         raise ApiError(400, "invalid_request", "Upload-Offset must lie within Upload-Length")
     if length > config["MAX_BLOB_BYTES"]:
         raise ApiError(413, "too_large", f"a blob is at most {config['MAX_BLOB_BYTES']} bytes")
-    if ensure_blob_row(sha):
-        return already_complete(sha, offset)
+    state = upload_state(sha)
+    if state.size is not None:
+        return already_complete(state.size, offset)
     if (request.content_length or 0) > config["MAX_CHUNK_BYTES"]:
         raise ApiError(413, "too_large", f"a chunk is at most {config['MAX_CHUNK_BYTES']} bytes")
     if (request.content_length or 0) > length - offset:
         raise ApiError(400, "invalid_request", "the chunk goes past Upload-Length")
-    if not announced_length(sha, length) and ensure_blob_row(sha):
-        return already_complete(sha, offset)
+    if state.length != length:
+        # The first chunk fixes the total length; later chunks must agree.
+        if state.length is not None and blobstore().partial_offset(sha):
+            raise ApiError(400, "invalid_request", "Upload-Length differs from the one "
+                           f"this upload started with ({state.length})",
+                           {"Upload-Length": ["changed during the upload"]})
+        announce_length(sha, length)
     limit = min(config["MAX_CHUNK_BYTES"], length - offset)  # also for chunked bodies
-    user_id = authenticate().id
+    user_id = caller().user_id
     # No transaction while the body streams in and the bytes are hashed: on SQLite every
     # transaction holds the write lock, and one slow phone would stall every other.
     db.session.commit()

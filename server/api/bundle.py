@@ -1,10 +1,10 @@
 """POST /sync/bundle: a phone's exported zip, the same results as a push."""
 import tempfile
 
-from flask import current_app, g, request
+from flask import current_app, request
 from flask_smorest import Blueprint
 
-from ..auth import extend_device_token, roles_required
+from ..auth import authenticate, extend_device_token, roles_required
 from ..phones.bundles import import_bundle, save_upload
 from ..errors import ApiError
 from ..extensions import db
@@ -22,7 +22,7 @@ def upload_bundle():
         raise ApiError(400, "invalid_request", "send the zip as the multipart field 'bundle'",
                        {"bundle": ["missing"]})
     with tempfile.TemporaryDirectory() as workdir:
-        result = import_bundle(save_upload(upload, workdir), caller=g.user)
+        result = import_bundle(save_upload(upload, workdir), caller=authenticate())
     extend_device_token()
     db.session.commit()
     return result

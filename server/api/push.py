@@ -1,9 +1,9 @@
 """POST /sync/push: inspections and rechecks up."""
-from flask import current_app, g
+from flask import current_app
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from ..auth import extend_device_token, roles_required
+from ..auth import authenticate, current_device, extend_device_token, roles_required
 from ..errors import ApiError
 from ..extensions import db
 from ..models import utcnow
@@ -62,15 +62,16 @@ class PushResponse(Schema):
 @blp.arguments(PushRequest)
 @blp.response(200, PushResponse)
 def push(body):
-    if body["client_id"] != g.device.client_id:
+    device = current_device()
+    if body["client_id"] != device.client_id:
         raise ApiError(403, "forbidden", "client_id is not the one issued with this token")
     limit = current_app.config["MAX_PUSH_INSPECTIONS"]
     if len(body["inspections"]) > limit or len(body["rechecks"]) > limit:
         raise ApiError(413, "too_large", f"at most {limit} inspections and {limit} rechecks "
                        "per push")
-    results, recheck_results = push_records(g.user, body["client_id"], body["inspections"],
+    results, recheck_results = push_records(authenticate(), body["client_id"], body["inspections"],
                                             body["rechecks"])
-    record_device_report(g.device, body["device"])
+    record_device_report(device, body["device"])
     extend_device_token()
     db.session.commit()
     return {"results": results, "recheck_results": recheck_results,

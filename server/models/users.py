@@ -101,6 +101,3 @@ class DeviceToken(db.Model):
     @property
     def township_id(self) -> int:
         return self.user.township_id
-
-    def is_valid(self, now: datetime) -> bool:
-        return self.revoked_at is None and self.expires_at > now and self.user.active

@@ -9,8 +9,10 @@ import tempfile
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 from flask import current_app
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .store import BlobStore, HashMismatch
@@ -39,7 +41,7 @@ def publish_partial(sha: str) -> None:
             header = read_header(stream, size)
     except (HashMismatch, ImageRejected):
         store.discard_partial(sha)
-        db.session.execute(db.delete(BlobUpload).where(BlobUpload.sha256 == sha))
+        forget_upload(sha)
         # Commits here, not in the caller: the caller answers with an error, and the
         # discarded upload's row must go with its bytes.
         db.session.commit()
@@ -63,24 +65,58 @@ def record_blob(sha: str, size: int, header: ImageHeader) -> None:
     """The blob's row from its header, and its photo work queued (in the caller's
     transaction: the job exists exactly when the row does)."""
     # Two phones may finish uploading the same photo at the same moment.
-    insert_unless_present(Blob(sha256=sha, size=size, mime=header.mime,
-                               width=header.width, height=header.height))
-    insert_unless_present(PhotoJob(sha256=sha))
-    db.session.execute(db.delete(BlobUpload).where(BlobUpload.sha256 == sha))
+    insert_unless_present(Blob, sha256=sha, size=size, mime=header.mime,
+                          width=header.width, height=header.height)
+    insert_unless_present(PhotoJob, sha256=sha)
+    forget_upload(sha)
 
 
 def record_uploader(sha: str, user_id: int) -> None:
     """`user_id` has sent these bytes (all of them, their hash checked)."""
-    insert_unless_present(BlobUploader(sha256=sha, user_id=user_id))
+    insert_unless_present(BlobUploader, sha256=sha, user_id=user_id)
 
 
-def insert_unless_present(row) -> None:
+# The statements of the upload path are SQLAlchemy Core on the session's connection,
+# in its transaction: every chunk runs them, and the ORM's bookkeeping would cost
+# more than the statements themselves (targets P8).
+
+class UploadState(NamedTuple):
+    size: int | None  # the complete blob's size; None while it is not complete
+    length: int | None  # the total length its upload's first chunk announced
+
+
+_UPLOAD_STATE = select(
+    select(Blob.size).where(Blob.sha256 == bindparam("sha")).scalar_subquery(),
+    select(BlobUpload.length).where(BlobUpload.sha256 == bindparam("sha")).scalar_subquery(),
+)
+
+
+def upload_state(sha: str) -> UploadState:
+    """Where the blob stands, in one query; a missing metadata row is repaired."""
+    state = UploadState(*db.session.connection().execute(_UPLOAD_STATE, {"sha": sha}).one())
+    if state.size is None and repair_blob_row(sha):
+        return upload_state(sha)
+    return state
+
+
+def announce_length(sha: str, length: int) -> None:
+    """The total length of the upload, as its first chunk says (or a restart from 0)."""
+    table = BlobUpload.__table__
+    db.session.connection().execute(
+        update(table).where(table.c.sha256 == sha).values(length=length))
+    insert_unless_present(BlobUpload, sha256=sha, length=length)
+
+
+def forget_upload(sha: str) -> None:
+    table = BlobUpload.__table__
+    db.session.connection().execute(delete(table).where(table.c.sha256 == sha))
+
+
+def insert_unless_present(model, **values) -> None:
     """Adds a row keyed by content; if another request added it first, keeps theirs
-    (the same content). One statement: this is on the path of every upload."""
-    table = row.__table__
-    values = {column.key: getattr(row, column.key) for column in table.columns
-              if getattr(row, column.key) is not None}
-    db.session.execute(_insert_or_nothing(db.engine.dialect.name, table), values)
+    (the same content)."""
+    db.session.connection().execute(
+        _insert_or_nothing(db.engine.dialect.name, model.__table__), values)
 
 
 @cache
@@ -90,10 +126,18 @@ def _insert_or_nothing(dialect: str, table):
 
 
 def ensure_blob_row(sha: str) -> bool:
-    """True if the blob is complete, repairing a missing metadata row on the way.
-    Commits the repair itself: it is true whatever the caller then decides."""
-    if db.session.get(Blob, sha) is not None:
-        return True
+    """True if the blob is complete, repairing a missing metadata row on the way."""
+    found = db.session.connection().execute(_BLOB_EXISTS, {"sha": sha}).first()
+    return found is not None or repair_blob_row(sha)
+
+
+_BLOB_EXISTS = select(Blob.sha256).where(Blob.sha256 == bindparam("sha"))
+
+
+def repair_blob_row(sha: str) -> bool:
+    """For a blob without its metadata row: True, and the row written, if the store
+    holds it complete (its process died between publishing and the row). Commits the
+    repair itself: it is true whatever the caller then decides."""
     store = blobstore()
     if not store.exists(sha):
         return False
