@@ -44,8 +44,9 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     rest_api.init_app(app)
     init_blobstore(app)
-    from . import i18n
+    from . import i18n, sql
     i18n.init_app(app)
+    sql.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

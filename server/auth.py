@@ -8,11 +8,11 @@ from typing import NamedTuple
 
 from flask import current_app, g, redirect, request, url_for
 from flask_login import current_user, logout_user
-from sqlalchemy import bindparam, select
 
 from .errors import ApiError, is_api_request
 from .extensions import db, login_manager
 from .models import DeviceToken, User, hash_token, utcnow
+from .sql import Statement
 
 
 @login_manager.user_loader
@@ -41,16 +41,14 @@ class Caller(NamedTuple):
     device_id: int | None  # the phone's registration, for API calls
 
 
-# Every API request runs this, so it is built once and reads only the columns it needs.
-# A token counts while it is neither revoked nor expired and its user is active.
-CALLER_BY_TOKEN = (
-    select(DeviceToken.user_id, User.role, DeviceToken.id)
-    .join(User, User.id == DeviceToken.user_id)
-    .where(DeviceToken.token_hash == bindparam("token_hash"),
-           DeviceToken.revoked_at.is_(None),
-           DeviceToken.expires_at > bindparam("now"),
-           User.active.is_(True))
-)
+# Every API request runs this (server/sql.py says why it is plain SQL). A token counts
+# while it is neither revoked nor expired and its user is active.
+CALLER_BY_TOKEN = Statement("""
+    SELECT device_tokens.user_id, users.role, device_tokens.id
+    FROM device_tokens JOIN users ON users.id = device_tokens.user_id
+    WHERE device_tokens.token_hash = :token_hash AND device_tokens.revoked_at IS NULL
+      AND device_tokens.expires_at > :now AND users.active
+""")
 
 
 def caller_from_bearer() -> Caller | None:
@@ -58,9 +56,7 @@ def caller_from_bearer() -> Caller | None:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
-    row = db.session.connection().execute(
-        CALLER_BY_TOKEN, {"token_hash": hash_token(token.strip()), "now": utcnow()}
-    ).one_or_none()
+    row = CALLER_BY_TOKEN.first(token_hash=hash_token(token.strip()), now=utcnow())
     return Caller(*row) if row else None
 
 

@@ -21,7 +21,16 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):
-        # Take the write lock up front: a transaction that read first and writes later
-        # (a pull extending its token, a page caching a ranking) cannot wait for the
-        # lock and would fail with "database is locked" under concurrent writes.
-        connection.connection.driver_connection.execute("BEGIN IMMEDIATE")
+        begin(connection.connection.driver_connection, "sqlite")
+
+
+def begin(driver_connection, dialect_name: str) -> None:
+    """Starts a transaction on the driver's connection, SQLAlchemy's or server/sql.py's.
+
+    SQLite: takes the write lock up front. A transaction that read first and writes
+    later (a pull extending its token, a page caching a ranking) cannot wait for the
+    lock and would fail with "database is locked" under concurrent writes. Sent to the
+    driver itself: through SQLAlchemy this one statement costs more than most queries.
+    PostgreSQL's driver begins by itself."""
+    if dialect_name == "sqlite":
+        driver_connection.execute("BEGIN IMMEDIATE")

@@ -1,10 +1,11 @@
 """Security headers, trusted hosts and cookies behind TLS, set in one place for every
 response (targets R6): pages, the phone app, JSON and photos alike."""
 from flask import Flask
+from flask.sessions import SecureCookieSessionInterface
 from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from .errors import ApiError, error_response
+from .errors import ApiError, error_response, is_api_request
 
 # Scripts only from our own files, never inline. Styles may be inline: the poster sets
 # its paper size with a <style> block. blob: and data: images are the phone app's
@@ -44,7 +45,18 @@ def untrusted_host(exc: SecurityError):
                                    "untrusted Host header / 不受信任的主机名"))
 
 
+class PagesOnlySessions(SecureCookieSessionInterface):
+    """The API signs in by bearer token and keeps nothing in a cookie, so its requests,
+    a photo's every chunk among them, skip opening and saving the signed session."""
+
+    def open_session(self, app, request):
+        if is_api_request():
+            return self.null_session_class()
+        return super().open_session(app, request)
+
+
 def register_security(app: Flask) -> None:
+    app.session_interface = PagesOnlySessions()
     app.after_request(add_security_headers)
     app.register_error_handler(SecurityError, untrusted_host)
     # Cookies never reach scripts and never ride along on cross-site posts.

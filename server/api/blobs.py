@@ -8,7 +8,7 @@ from sync.ids import SHA256, is_sha256
 
 from ..auth import authenticate, caller, roles_required
 from ..photos.ingest import (announce_length, blobstore, ensure_blob_row, open_variant,
-                             publish_partial, record_uploader, upload_state)
+                             publish_partial, upload_state)
 from ..photos.store import AlreadyComplete, ChunkTooLarge, HashMismatch, OffsetMismatch
 from ..errors import ApiError
 from ..extensions import db
@@ -165,14 +165,12 @@ def patch(sha):
     if new_offset < length:
         return "", 204, offset_headers(new_offset, length)
     try:
-        publish_partial(sha)
-        record_uploader(sha, user_id)
+        publish_partial(sha, user_id)
     except HashMismatch:
         raise ApiError(422, "hash_mismatch",
                        "the bytes do not match the SHA-256 in the URL; upload them again")
     except ImageRejected as exc:
         raise ApiError(413 if exc.code == "too_large" else 415, exc.code, exc.message)
-    db.session.commit()
     return "", 201, offset_headers(length, length)
 
 

@@ -7,30 +7,29 @@ gets its metadata row the next time anyone asks about it (ensure_blob_row).
 import shutil
 import tempfile
 from contextlib import contextmanager
-from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
 from flask import current_app
-from sqlalchemy import bindparam, delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from .store import BlobStore, HashMismatch
 from ..extensions import db
 from .images import ImageHeader, ImageRejected, make_variants, read_header
 from ..models import Blob, BlobUpload, BlobUploader, PhotoJob
+from ..sql import Statement, atomic, insert_unless_present
 
 
 def blobstore() -> BlobStore:
     return current_app.extensions["blobstore"]
 
 
-def publish_partial(sha: str) -> None:
-    """The upload is complete: hash, header and ending checked, published, recorded.
-    Raises HashMismatch or images.ImageRejected (the partial is discarded either way).
+def publish_partial(sha: str, uploader_id: int) -> None:
+    """The upload is complete: hash, header and ending checked, published, recorded with
+    who sent it. Raises HashMismatch or images.ImageRejected (the partial is discarded
+    either way).
 
     Nothing here decodes the picture, and the caller holds no database transaction
-    while the bytes are hashed: the write lies in record_blob's short transaction."""
+    while the bytes are hashed: the writes lie in one short transaction at the end."""
     store = blobstore()
     try:
         actual = store.hash_partial(sha)
@@ -41,7 +40,7 @@ def publish_partial(sha: str) -> None:
             header = read_header(stream, size)
     except (HashMismatch, ImageRejected):
         store.discard_partial(sha)
-        forget_upload(sha)
+        _FORGET_UPLOAD.execute(sha=sha)
         # Commits here, not in the caller: the caller answers with an error, and the
         # discarded upload's row must go with its bytes.
         db.session.commit()
@@ -49,7 +48,9 @@ def publish_partial(sha: str) -> None:
     # Hashed just above; a partial that holds all of Upload-Length takes no more bytes,
     # so hashing it again inside publish would only double the CPU of every upload.
     store.publish(sha, {}, verify=False)
-    record_blob(sha, size, header)
+    with atomic():
+        record_blob(sha, size, header)
+        record_uploader(sha, uploader_id)
 
 
 def put_verified_file(sha: str, path: Path) -> None:
@@ -62,13 +63,14 @@ def put_verified_file(sha: str, path: Path) -> None:
 
 
 def record_blob(sha: str, size: int, header: ImageHeader) -> None:
-    """The blob's row from its header, and its photo work queued (in the caller's
-    transaction: the job exists exactly when the row does)."""
-    # Two phones may finish uploading the same photo at the same moment.
-    insert_unless_present(Blob, sha256=sha, size=size, mime=header.mime,
-                          width=header.width, height=header.height)
-    insert_unless_present(PhotoJob, sha256=sha)
-    forget_upload(sha)
+    """The blob's row from its header, and its photo work queued: the job exists
+    exactly when the row does."""
+    with atomic():
+        # Two phones may finish uploading the same photo at the same moment.
+        insert_unless_present(Blob, sha256=sha, size=size, mime=header.mime,
+                              width=header.width, height=header.height)
+        insert_unless_present(PhotoJob, sha256=sha)
+        _FORGET_UPLOAD.execute(sha=sha)
 
 
 def record_uploader(sha: str, user_id: int) -> None:
@@ -76,24 +78,25 @@ def record_uploader(sha: str, user_id: int) -> None:
     insert_unless_present(BlobUploader, sha256=sha, user_id=user_id)
 
 
-# The statements of the upload path are SQLAlchemy Core on the session's connection,
-# in its transaction: every chunk runs them, and the ORM's bookkeeping would cost
-# more than the statements themselves (targets P8).
+# What every chunk asks and writes is plain SQL (server/sql.py says why).
 
 class UploadState(NamedTuple):
     size: int | None  # the complete blob's size; None while it is not complete
     length: int | None  # the total length its upload's first chunk announced
 
 
-_UPLOAD_STATE = select(
-    select(Blob.size).where(Blob.sha256 == bindparam("sha")).scalar_subquery(),
-    select(BlobUpload.length).where(BlobUpload.sha256 == bindparam("sha")).scalar_subquery(),
-)
+_UPLOAD_STATE = Statement("""
+    SELECT (SELECT size FROM blobs WHERE sha256 = :sha),
+           (SELECT length FROM blob_uploads WHERE sha256 = :sha)
+""")
+_BLOB_EXISTS = Statement("SELECT 1 FROM blobs WHERE sha256 = :sha")
+_CHANGE_LENGTH = Statement("UPDATE blob_uploads SET length = :length WHERE sha256 = :sha")
+_FORGET_UPLOAD = Statement("DELETE FROM blob_uploads WHERE sha256 = :sha")
 
 
 def upload_state(sha: str) -> UploadState:
     """Where the blob stands, in one query; a missing metadata row is repaired."""
-    state = UploadState(*db.session.connection().execute(_UPLOAD_STATE, {"sha": sha}).one())
+    state = UploadState(*_UPLOAD_STATE.first(sha=sha))
     if state.size is None and repair_blob_row(sha):
         return upload_state(sha)
     return state
@@ -101,37 +104,13 @@ def upload_state(sha: str) -> UploadState:
 
 def announce_length(sha: str, length: int) -> None:
     """The total length of the upload, as its first chunk says (or a restart from 0)."""
-    table = BlobUpload.__table__
-    db.session.connection().execute(
-        update(table).where(table.c.sha256 == sha).values(length=length))
+    _CHANGE_LENGTH.execute(sha=sha, length=length)
     insert_unless_present(BlobUpload, sha256=sha, length=length)
-
-
-def forget_upload(sha: str) -> None:
-    table = BlobUpload.__table__
-    db.session.connection().execute(delete(table).where(table.c.sha256 == sha))
-
-
-def insert_unless_present(model, **values) -> None:
-    """Adds a row keyed by content; if another request added it first, keeps theirs
-    (the same content)."""
-    db.session.connection().execute(
-        _insert_or_nothing(db.engine.dialect.name, model.__table__), values)
-
-
-@cache
-def _insert_or_nothing(dialect: str, table):
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert(table).on_conflict_do_nothing()
 
 
 def ensure_blob_row(sha: str) -> bool:
     """True if the blob is complete, repairing a missing metadata row on the way."""
-    found = db.session.connection().execute(_BLOB_EXISTS, {"sha": sha}).first()
-    return found is not None or repair_blob_row(sha)
-
-
-_BLOB_EXISTS = select(Blob.sha256).where(Blob.sha256 == bindparam("sha"))
+    return _BLOB_EXISTS.first(sha=sha) is not None or repair_blob_row(sha)
 
 
 def repair_blob_row(sha: str) -> bool:
@@ -146,7 +125,6 @@ def repair_blob_row(sha: str) -> bool:
     with store.open(sha) as stream:
         header = read_header(stream, size)
     record_blob(sha, size, header)
-    db.session.commit()
     return True
 
 
