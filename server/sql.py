@@ -33,7 +33,11 @@ class Statement:
 
     def execute(self, **params) -> list[tuple]:
         """Runs the statement; the rows it returns, if any."""
-        connection, dialect, on_its_own = _connection()
+        own = _own()
+        if not own.in_atomic and session_in_transaction():
+            connection, dialect, commit = _session_connection() + (False,)
+        else:
+            connection, dialect, commit = own.connect(), own.dialect, not own.in_atomic
         cursor = connection.cursor()
         try:
             cursor.execute(_for_driver(self.sql, dialect.name), {
@@ -43,7 +47,7 @@ class Statement:
             rows = cursor.fetchall() if cursor.description else []
         finally:
             cursor.close()
-        if on_its_own:
+        if commit:
             connection.commit()
         return rows
 
@@ -52,26 +56,48 @@ class Statement:
         return rows[0] if rows else None
 
 
-def _connection():
-    """(driver connection, dialect, whether each statement commits at once)."""
-    if "sql_atomic" not in g and db.session().in_transaction():
-        connection = db.session.connection()
-        return connection.connection, connection.dialect, False
-    if "sql_connection" not in g:
-        g.sql_connection = db.engine.raw_connection()
-    return g.sql_connection, db.engine.dialect, "sql_atomic" not in g
+class _Own:
+    """The app context's own connection, taken from the pool when first needed and
+    given back when the context ends."""
+
+    def __init__(self):
+        self.connection, self.dialect, self.in_atomic = None, db.engine.dialect, False
+
+    def connect(self):
+        if self.connection is None:
+            self.connection = db.engine.raw_connection()
+        return self.connection
+
+
+def _own() -> _Own:
+    own = g.get("sql")
+    if own is None:
+        own = g.sql = _Own()
+    return own
+
+
+def session_in_transaction() -> bool:
+    """Whether the request's ORM session has begun a transaction (asked without making a
+    session where there is none)."""
+    return db.session.registry.has() and db.session().in_transaction()
+
+
+def _session_connection():
+    connection = db.session.connection()
+    return connection.connection, connection.dialect
 
 
 @contextmanager
 def atomic():
     """The statements within stand or fall together (joining the session's transaction
     when it has one)."""
-    if "sql_atomic" in g or db.session().in_transaction():
+    own = _own()
+    if own.in_atomic or session_in_transaction():
         yield
         return
-    connection, dialect, _ = _connection()
-    begin(connection.driver_connection, dialect.name)
-    g.sql_atomic = True
+    connection = own.connect()
+    begin(connection.driver_connection, own.dialect.name)
+    own.in_atomic = True
     try:
         yield
         connection.commit()
@@ -79,15 +105,15 @@ def atomic():
         connection.rollback()
         raise
     finally:
-        del g.sql_atomic
+        own.in_atomic = False
 
 
 def init_app(app: Flask) -> None:
     @app.teardown_appcontext
     def release_connection(_exc):
-        connection = g.pop("sql_connection", None)
-        if connection is not None:
-            connection.close()  # back to the pool
+        own = g.pop("sql", None)
+        if own is not None and own.connection is not None:
+            own.connection.close()  # back to the pool
 
 
 @cache
@@ -108,7 +134,7 @@ def insert_unless_present(model, **values) -> None:
     for column in _defaulted(table, frozenset(values)):
         values[column.key] = column.default.arg(None) if column.default.is_callable \
             else column.default.arg
-    dialect = db.engine.dialect
+    dialect = _own().dialect
     _insert_statement(table, tuple(values)).execute(**{
         key: _bind(table.c[key], dialect)(value) for key, value in values.items()})
 

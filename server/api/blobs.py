@@ -14,6 +14,7 @@ from ..errors import ApiError
 from ..extensions import db
 from ..photos.images import ImageRejected
 from ..models import Blob
+from ..sql import session_in_transaction
 from ..photos.access import may_read
 
 blp = Blueprint("api_blobs", __name__, description="Resumable photo uploads")
@@ -150,7 +151,8 @@ def patch(sha):
     user_id = caller().user_id
     # No transaction while the body streams in and the bytes are hashed: on SQLite every
     # transaction holds the write lock, and one slow phone would stall every other.
-    db.session.commit()
+    if session_in_transaction():
+        db.session.commit()
     try:
         new_offset = blobstore().append(sha, offset, request.stream, limit)
     except AlreadyComplete as exc:
@@ -165,7 +167,7 @@ def patch(sha):
     if new_offset < length:
         return "", 204, offset_headers(new_offset, length)
     try:
-        publish_partial(sha, user_id)
+        publish_partial(sha, length, user_id)
     except HashMismatch:
         raise ApiError(422, "hash_mismatch",
                        "the bytes do not match the SHA-256 in the URL; upload them again")

@@ -4,15 +4,16 @@ the photo's queued work (server/photos/jobs.py decodes it later).
 The blob store's files are the truth: a blob published just before the process died
 gets its metadata row the next time anyone asks about it (ensure_blob_row).
 """
+import hashlib
 import shutil
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import NamedTuple
+from typing import BinaryIO, NamedTuple
 
 from flask import current_app
 
-from .store import BlobStore, HashMismatch
+from .store import HASH_PIECE, BlobStore, HashMismatch
 from ..extensions import db
 from .images import ImageHeader, ImageRejected, make_variants, read_header
 from ..models import Blob, BlobUpload, BlobUploader, PhotoJob
@@ -23,21 +24,26 @@ def blobstore() -> BlobStore:
     return current_app.extensions["blobstore"]
 
 
-def publish_partial(sha: str, uploader_id: int) -> None:
-    """The upload is complete: hash, header and ending checked, published, recorded with
-    who sent it. Raises HashMismatch or images.ImageRejected (the partial is discarded
-    either way).
+def publish_partial(sha: str, size: int, uploader_id: int) -> None:
+    """The upload of `size` bytes is complete: hash, header and ending checked,
+    published, recorded with who sent it. Raises HashMismatch or images.ImageRejected
+    (the partial is discarded either way).
 
     Nothing here decodes the picture, and the caller holds no database transaction
     while the bytes are hashed: the writes lie in one short transaction at the end."""
     store = blobstore()
     try:
-        actual = store.hash_partial(sha)
-        if actual != sha:
-            raise HashMismatch(sha, actual)
-        size = store.partial_offset(sha)
         with store.open_partial(sha) as stream:
-            header = read_header(stream, size)
+            reader = _HashingReader(stream)  # one pass over the bytes for both checks
+            try:
+                header, rejected = read_header(reader, size), None
+            except ImageRejected as exc:
+                header, rejected = None, exc
+            actual = reader.hexdigest_of_all()
+        if actual != sha:  # not the bytes named: say so first, whatever they are
+            raise HashMismatch(sha, actual)
+        if rejected:
+            raise rejected
     except (HashMismatch, ImageRejected):
         store.discard_partial(sha)
         _FORGET_UPLOAD.execute(sha=sha)
@@ -51,6 +57,27 @@ def publish_partial(sha: str, uploader_id: int) -> None:
     with atomic():
         record_blob(sha, size, header)
         record_uploader(sha, uploader_id)
+
+
+class _HashingReader:
+    """Reads a stream, hashing what passes. Not seekable, so that a reader skipping
+    ahead reads the bytes in between too."""
+
+    def __init__(self, stream: BinaryIO):
+        self.stream, self.digest = stream, hashlib.sha256()
+
+    def read(self, size: int = -1) -> bytes:
+        piece = self.stream.read(size)
+        self.digest.update(piece)
+        return piece
+
+    def seekable(self) -> bool:
+        return False
+
+    def hexdigest_of_all(self) -> str:
+        while self.read(HASH_PIECE):
+            pass
+        return self.digest.hexdigest()
 
 
 def put_verified_file(sha: str, path: Path) -> None:

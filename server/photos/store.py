@@ -44,6 +44,7 @@ import hashlib
 import os
 import re
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO
 
@@ -301,6 +302,9 @@ class LocalBlobStore(BlobStore):
         self._tmp = self.root / "tmp"
         for directory in (self._complete, self._variants, self._partial, self._tmp):
             directory.mkdir(parents=True, exist_ok=True)
+        # Every chunk asks for these a few times; paths are built once per blob.
+        self._complete_path = lru_cache(maxsize=256)(self._complete_path)
+        self.partial_path = lru_cache(maxsize=256)(self.partial_path)
 
     # -- paths ------------------------------------------------------------
     def _complete_path(self, sha: str) -> Path:
