@@ -69,8 +69,8 @@ def push(body):
     if len(body["inspections"]) > limit or len(body["rechecks"]) > limit:
         raise ApiError(413, "too_large", f"at most {limit} inspections and {limit} rechecks "
                        "per push")
-    results, recheck_results = push_records(authenticate(), body["client_id"], body["inspections"],
-                                            body["rechecks"])
+    results, recheck_results = push_records(authenticate(), body["client_id"],
+                                            body["inspections"], body["rechecks"])
     record_device_report(device, body["device"])
     extend_device_token()
     db.session.commit()

@@ -65,3 +65,13 @@ def test_new_password_ends_sessions(app, client):
     assert not signed_in(client)
     login(client, "supervisor1", "another-password")
     assert signed_in(client)
+
+
+def test_the_api_neither_reads_nor_writes_the_page_session(client, phone):
+    """API calls sign in by token only: a browser's session cookie is no API sign-in,
+    and an API answer never sets one."""
+    login(client, "supervisor1")  # the same client as `phone`'s: it now holds a cookie
+    assert client.get("/api/v1/sync/pull").status_code == 401
+    response = phone.get("/sync/pull")
+    assert response.status_code == 200
+    assert "Set-Cookie" not in response.headers
