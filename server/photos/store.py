@@ -7,9 +7,8 @@ no request can make a path outside the store's root.
 Life of an upload (what the ``PATCH /blobs/<sha256>`` handler does)::
 
     store.append(sha, offset, request.stream, length_limit)   # repeated, any process
-    # when the returned offset == Upload-Length:
-    if store.hash_partial(sha) != sha: store.discard_partial(sha)      # 422
-    images.read_header(store.open_partial(sha), size)                  # 415 / 413
+    # when the returned offset == Upload-Length, one read of store.open_partial(sha)
+    # checks the hash (else store.discard_partial(sha): 422) and the header (415/413):
     store.publish(sha, {}, verify=False)                               # 201
     # later, off the request path (server/photos/jobs.py):
     store.put_variants(sha, images.make_variants(<a local copy of store.open(sha)>))
@@ -30,6 +29,10 @@ atomic ``os.replace`` of a fully written, fsynced file, so readers never see a
 half-written blob. Partial uploads are append-only; the size of the partial
 file on disk is the truth about how many bytes the server holds (after a crash
 mid-write the partial is merely shorter, and the client re-asks the offset).
+Chunks are not flushed to disk one by one: the phone keeps a photo until it is
+complete, so a partial that a power cut shortened only means bytes sent again (and
+whatever a cut left, the hash checked before publishing catches). A blob is
+flushed, its bytes and then its name, before anyone is told it is complete.
 Appends, publish and discard of one sha are serialised with ``fcntl.flock`` on
 the partial file, so this holds across threads and across worker processes
 sharing the root (on a local filesystem; flock over NFS is not reliable).
@@ -500,9 +503,10 @@ class LocalBlobStore(BlobStore):
         * :class:`ChunkTooLarge` if more than ``length_limit`` bytes arrive; the
           partial is truncated back to ``offset`` (removed if it was new).
         * If ``stream.read`` raises (client went away), the bytes received so
-          far are kept and fsynced, then the exception propagates; the client
-          re-asks the offset.
-        * Otherwise the data is fsynced and the new offset returned.
+          far are kept, then the exception propagates; the client re-asks the
+          offset.
+        * Otherwise the new offset is returned (the bytes are flushed to disk
+          by ``publish``, see the module docstring).
 
         The stream is read in 64 KiB pieces, never as a whole. The caller
         enforces the protocol limits through ``length_limit`` (e.g.
@@ -541,19 +545,16 @@ class LocalBlobStore(BlobStore):
                     written += len(piece)
             except ChunkTooLarge:
                 os.ftruncate(fd, offset)
-                os.fsync(fd)
                 self._unlink_partial_if_empty(sha, fd)
                 raise
             except BaseException:
                 # Keep what was received (the file size is the truth) and let the
-                # caller report the error; a failing fsync must not mask it.
+                # caller report the error, which a failing cleanup must not mask.
                 try:
-                    os.fsync(fd)
                     self._unlink_partial_if_empty(sha, fd)
                 except OSError:
                     pass
                 raise
-            os.fsync(fd)
             self._unlink_partial_if_empty(sha, fd)
             return offset + written
 
@@ -600,8 +601,6 @@ class _PartialLock:
                     mine.st_dev,
                     mine.st_ino,
                 ):
-                    if self.create and mine.st_size == 0:
-                        _fsync_dir(self.path.parent)  # the new name survives a crash
                     self.fd = fd
                     return fd
             except BaseException:

@@ -4,6 +4,7 @@ own connection, committed at once or together in atomic()."""
 from datetime import timedelta
 
 import pytest
+from flask import g
 
 from server.extensions import db
 from server.models import BlobUpload, PhotoJob, utcnow
@@ -95,3 +96,18 @@ def test_the_connection_goes_back_to_the_pool_with_the_context(app):
             with app.app_context():
                 UPLOAD_LENGTH.first(sha=SHA)
         assert pool.checkedout() == 0
+
+
+def test_on_sqlite_its_own_commits_skip_the_flush_and_the_pool_gets_it_back_as_it_was(app):
+    """Its own connection holds the upload's bookkeeping, which the blob store can
+    rebuild (server/sql.py): on SQLite its commits do not wait for the disk. Every other
+    connection keeps FULL, the ORM session's too."""
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("PostgreSQL commits as it always does")
+        with app.app_context():
+            UPLOAD_LENGTH.first(sha=SHA)
+            driver = g.sql.connection.driver_connection
+            assert driver.execute("PRAGMA synchronous").fetchone() == (1,)  # NORMAL
+        assert driver.execute("PRAGMA synchronous").fetchone() == (2,)  # FULL again
+        assert db.session.execute(db.text("PRAGMA synchronous")).scalar() == 2
