@@ -33,16 +33,20 @@ class Statement:
 
     def execute(self, **params) -> list[tuple]:
         """Runs the statement; the rows it returns, if any."""
+        dialect = _own().dialect
+        return self.run({name: _bind_datetime(dialect)(value) if isinstance(value, datetime)
+                         else value for name, value in params.items()})
+
+    def run(self, bound: dict) -> list[tuple]:
+        """`execute` with parameters bound already, as the driver takes them."""
         own = _own()
         if not own.in_atomic and session_in_transaction():
-            connection, dialect, commit = _session_connection() + (False,)
+            connection, commit = db.session.connection().connection, False
         else:
-            connection, dialect, commit = own.connect(), own.dialect, not own.in_atomic
+            connection, commit = own.connect(), not own.in_atomic
         cursor = connection.cursor()
         try:
-            cursor.execute(_for_driver(self.sql, dialect.name), {
-                name: _bind_datetime(dialect)(value) if isinstance(value, datetime) else value
-                for name, value in params.items()})
+            cursor.execute(_for_driver(self.sql, own.dialect.name), bound)
             # Read to the end: an unfinished SQLite statement keeps its read open.
             rows = cursor.fetchall() if cursor.description else []
         finally:
@@ -102,11 +106,6 @@ def session_in_transaction() -> bool:
     return db.session.registry.has() and db.session().in_transaction()
 
 
-def _session_connection():
-    connection = db.session.connection()
-    return connection.connection, connection.dialect
-
-
 @contextmanager
 def atomic():
     """The statements within stand or fall together (joining the session's transaction
@@ -152,11 +151,11 @@ def insert_unless_present(model, **values) -> None:
     same content). Columns left out get their model's defaults, as an ORM insert would."""
     table: Table = model.__table__
     for column in _defaulted(table, frozenset(values)):
-        values[column.key] = column.default.arg(None) if column.default.is_callable \
-            else column.default.arg
+        default = column.default
+        values[column.key] = default.arg(None) if default.is_callable else default.arg
     dialect = _own().dialect
-    _insert_statement(table, tuple(values)).execute(**{
-        key: _bind(table.c[key], dialect)(value) for key, value in values.items()})
+    _insert_statement(table, tuple(values)).run(
+        {key: _bind(table.c[key], dialect)(value) for key, value in values.items()})
 
 
 @cache

@@ -146,7 +146,7 @@ def patch(sha):
             raise ApiError(400, "invalid_request", "Upload-Length differs from the one "
                            f"this upload started with ({state.length})",
                            {"Upload-Length": ["changed during the upload"]})
-        announce_length(sha, length)
+        announce_length(sha, length, state.length)
     limit = min(config["MAX_CHUNK_BYTES"], length - offset)  # also for chunked bodies
     user_id = caller().user_id
     # No transaction while the body streams in and the bytes are hashed: on SQLite every

@@ -129,10 +129,13 @@ def upload_state(sha: str) -> UploadState:
     return state
 
 
-def announce_length(sha: str, length: int) -> None:
-    """The total length of the upload, as its first chunk says (or a restart from 0)."""
-    _CHANGE_LENGTH.execute(sha=sha, length=length)
-    insert_unless_present(BlobUpload, sha256=sha, length=length)
+def announce_length(sha: str, length: int, announced: int | None) -> None:
+    """The total length of the upload, as its first chunk says (or a restart from 0);
+    `announced`: the length said before, if any (UploadState.length)."""
+    if announced is None:
+        insert_unless_present(BlobUpload, sha256=sha, length=length)
+    else:
+        _CHANGE_LENGTH.execute(sha=sha, length=length)
 
 
 def ensure_blob_row(sha: str) -> bool:
