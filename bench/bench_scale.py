@@ -17,7 +17,7 @@ from botocore.config import Config
 from bench.bench_photos import phone_photo
 from bench.results import report
 from tests.support.factories import inspection, photo_record
-from tests.support.httpclient import Phone, reference, upload_headers
+from tests.support.httpclient import Phone, half_a_chunk, reference, upload_headers
 from tests.support.liveserver import ServerProcess
 from tests.support.postgres import Cluster, pg_bin
 from tests.support.s3server import KEY, S3Server, rclone_binary
@@ -36,14 +36,7 @@ def chunk_to(phone: Phone, photo: bytes, offset: int) -> int:
 
 def killed_mid_chunk(server: ServerProcess, phone: Phone, photo: bytes, offset: int) -> None:
     """Half a chunk reaches `server`, which is then killed (SIGKILL, workers and all)."""
-    conn = phone.connection()
-    conn.putrequest("PATCH", f"/api/v1/blobs/{hashlib.sha256(photo).hexdigest()}")
-    piece = photo[offset:offset + CHUNK]
-    for name, value in {**phone.headers(), **upload_headers(offset, len(photo)),
-                        "Content-Length": str(len(piece))}.items():
-        conn.putheader(name, value)
-    conn.endheaders()
-    conn.send(piece[:len(piece) // 2])
+    conn = half_a_chunk(phone, photo, offset, CHUNK)
     server.kill()
     conn.close()
 

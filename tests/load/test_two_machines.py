@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.support.factories import big_jpeg, inspection, photo_record
-from tests.support.httpclient import Phone, reference, upload_headers
+from tests.support.httpclient import Phone, half_a_chunk, reference, upload_headers
 from tests.support.liveserver import ROOT, VENV_BIN, ServerProcess
 
 CHUNK = 256 * 1024
@@ -105,14 +105,7 @@ def test_a_machine_killed_mid_photo_leaves_the_other_to_finish(machines):
     assert patch(phone_a, photo, 0).status == 204
 
     # machine A dies with the second chunk half received
-    conn = phone_a.connection()
-    conn.putrequest("PATCH", f"/api/v1/blobs/{sha}")
-    second = photo[CHUNK:2 * CHUNK]
-    for name, value in {**phone_a.headers(), **upload_headers(CHUNK, len(photo)),
-                        "Content-Length": str(len(second))}.items():
-        conn.putheader(name, value)
-    conn.endheaders()
-    conn.send(second[:len(second) // 2])
+    conn = half_a_chunk(phone_a, photo, CHUNK, CHUNK)
     a.kill()
     conn.close()
 
