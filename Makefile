@@ -31,5 +31,12 @@ bench: $(STAMP)
 	@scripts/ensure-chromium
 	$(PY) -m bench
 
-lint: $(STAMP)
+# the JavaScript linter, pinned in package-lock.json; only `make lint` needs Node (tests do not)
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "make lint needs Node.js 18+ and npm: apt-get install nodejs npm"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+lint: $(STAMP) node_modules/.installed
 	$(VENV)/bin/ruff check server sync tests bench
+	node_modules/.bin/eslint pwa server/static

@@ -37,7 +37,7 @@ function reshootView(record, rubric, reshoots, edit) {
   if (!reshoots.length) return null;
   const crit = (key) => rubric.criteria.find((c) => c.key === key);
   return h("div", { class: "error-box", id: "reshoots" }, h("p", {}, t("detail.reshoot_intro")),
-    h("ul", {}, reshoots.map((p, i) => {
+    h("ul", {}, reshoots.map((p) => {
       const c = crit(p.criterion);
       const item = c?.items.find((x) => x.key === p.item);
       return h("li", {}, `${c ? label(c) : p.criterion} · ${item ? label(item) : p.item}`,
