@@ -13,15 +13,13 @@ from typing import BinaryIO, NamedTuple
 
 from flask import current_app
 
-from .store import HASH_PIECE, BlobStore, HashMismatch
+from .store import HashMismatch
+from .store.contract import HASH_PIECE
+from .setup import blobstore
 from ..extensions import db
 from .images import ImageHeader, ImageRejected, make_variants, read_header
 from ..models import Blob, BlobUpload, BlobUploader, PhotoJob
 from ..sql import Statement, atomic, insert_unless_present
-
-
-def blobstore() -> BlobStore:
-    return current_app.extensions["blobstore"]
 
 
 def publish_partial(sha: str, size: int, uploader_id: int) -> None:
@@ -51,9 +49,7 @@ def publish_partial(sha: str, size: int, uploader_id: int) -> None:
         # discarded upload's row must go with its bytes.
         db.session.commit()
         raise
-    # Hashed just above; a partial that holds all of Upload-Length takes no more bytes,
-    # so hashing it again inside publish would only double the CPU of every upload.
-    store.publish(sha, {}, verify=False)
+    store.publish(sha)
     with atomic():
         record_blob(sha, size, header)
         record_uploader(sha, uploader_id)
@@ -85,7 +81,7 @@ def put_verified_file(sha: str, path: Path) -> None:
     size = path.stat().st_size
     with path.open("rb") as stream:
         header = read_header(stream, size)
-    blobstore().put_complete(sha, path, {})
+    blobstore().put_complete(sha, path)
     record_blob(sha, size, header)
 
 

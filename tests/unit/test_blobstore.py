@@ -22,7 +22,7 @@ from server.photos.store import (
     StoreUnavailable,
     validate_sha,
 )
-from server.photos.s3store import S3BlobStore
+from server.photos.store.s3 import S3BlobStore
 
 MiB = 1024 * 1024
 DATA = os.urandom(300_000)
@@ -83,9 +83,10 @@ def test_append_in_chunks_then_publish(store):
     assert store.hash_partial(SHA) == SHA
     assert not store.exists(SHA)
 
-    store.publish(SHA, VARIANTS)
+    store.publish(SHA)
     assert store.exists(SHA) and store.size(SHA) == len(DATA)
     assert store.partial_offset(SHA) is None
+    store.put_variants(SHA, VARIANTS)
     with pytest.raises(FileNotFoundError):
         store.open_partial(SHA)
     with store.open(SHA) as fh:
@@ -187,7 +188,7 @@ def test_resume_on_another_store_on_the_same_folder_or_bucket(make_store):
     assert second.partial_offset(SHA) == 123_456
     assert second.append(SHA, 123_456, io.BytesIO(DATA[123_456:200_000]), MiB) == 200_000
     assert first.append(SHA, 200_000, io.BytesIO(DATA[200_000:]), MiB) == len(DATA)
-    second.publish(SHA, VARIANTS)
+    second.publish(SHA)
     assert make_store().size(SHA) == len(DATA)
     with pytest.raises(AlreadyComplete):
         first.append(SHA, len(DATA), io.BytesIO(b"x"), MiB)
@@ -195,8 +196,8 @@ def test_resume_on_another_store_on_the_same_folder_or_bucket(make_store):
 
 def test_publish_is_idempotent(store):
     upload(store)
-    store.publish(SHA, VARIANTS)
-    store.publish(SHA, VARIANTS)  # nothing left to do
+    store.publish(SHA)
+    store.publish(SHA)  # nothing left to do
     assert store.partial_offset(SHA) is None
     with store.open(SHA) as fh:
         assert fh.read() == DATA
@@ -211,7 +212,7 @@ def test_two_processes_publishing_at_once_both_succeed(make_store):
     def publish(store):
         barrier.wait()
         try:
-            store.publish(SHA, VARIANTS)
+            store.publish(SHA)
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
@@ -228,19 +229,18 @@ def test_two_processes_publishing_at_once_both_succeed(make_store):
 
 def test_publish_without_any_upload(store):
     with pytest.raises(FileNotFoundError):
-        store.publish(SHA, VARIANTS)
+        store.publish(SHA)
 
 
-def test_publish_verifies_the_hash_and_publishes_nothing_on_mismatch(store):
+def test_a_partial_under_the_wrong_name_is_discarded_unpublished(store):
+    """What ingest does when the bytes do not hash to their name: nothing published."""
     wrong = "0" * 64
     upload(store, sha=wrong)
-    with pytest.raises(HashMismatch) as exc:
-        store.publish(wrong, VARIANTS)
-    assert exc.value.code == "hash_mismatch" and exc.value.actual == SHA
+    assert store.hash_partial(wrong) == SHA
     assert not store.exists(wrong)
     with pytest.raises(FileNotFoundError):
         store.open(wrong, "thumb")
-    assert store.partial_offset(wrong) == len(DATA)  # caller decides
+    assert store.partial_offset(wrong) == len(DATA)  # the caller decides
     assert store.discard_partial(wrong) is True
     assert store.discard_partial(wrong) is False
     assert store.partial_offset(wrong) is None
@@ -248,7 +248,7 @@ def test_publish_verifies_the_hash_and_publishes_nothing_on_mismatch(store):
 
 def test_append_to_complete_blob(store):
     upload(store)
-    store.publish(SHA, VARIANTS)
+    store.publish(SHA)
     with pytest.raises(AlreadyComplete) as exc:
         store.append(SHA, 0, io.BytesIO(DATA), MiB)
     assert isinstance(exc.value, OffsetMismatch)
@@ -264,15 +264,16 @@ def test_hash_partial_streams(store, monkeypatch):
 
 
 def test_put_complete_from_bytes_and_path(store, tmp_path):
-    store.put_complete(SHA, DATA, VARIANTS)
+    store.put_complete(SHA, DATA)
     assert store.size(SHA) == len(DATA)
-    store.put_complete(SHA, DATA, VARIANTS)  # idempotent
+    store.put_complete(SHA, DATA)  # idempotent
 
     other = os.urandom(3 * MiB)
     other_sha = hashlib.sha256(other).hexdigest()
     src = tmp_path / "bundle-member"
     src.write_bytes(other)
-    store.put_complete(other_sha, src, {"thumb": b"t"})
+    store.put_complete(other_sha, src)
+    store.put_variants(other_sha, {"thumb": b"t"})
     with store.open(other_sha) as fh:
         assert fh.read() == other
     with store.open(other_sha, "thumb") as fh:
@@ -282,8 +283,10 @@ def test_put_complete_from_bytes_and_path(store, tmp_path):
 
 
 def test_put_complete_rejects_wrong_bytes(store):
-    with pytest.raises(HashMismatch):
-        store.put_complete(SHA, b"not the data", VARIANTS)
+    with pytest.raises(HashMismatch) as exc:
+        store.put_complete(SHA, b"not the data")
+    assert exc.value.code == "hash_mismatch"
+    assert exc.value.actual == hashlib.sha256(b"not the data").hexdigest()
     assert not store.exists(SHA)
     with pytest.raises(FileNotFoundError):
         store.open(SHA, "display")
@@ -292,12 +295,13 @@ def test_put_complete_rejects_wrong_bytes(store):
 
 def test_put_complete_removes_stale_partial(store):
     store.append(SHA, 0, io.BytesIO(DATA[:10]), MiB)
-    store.put_complete(SHA, DATA, {})
+    store.put_complete(SHA, DATA)
     assert store.partial_offset(SHA) is None and store.exists(SHA)
 
 
 def test_delete_removes_everything(store):
-    store.put_complete(SHA, DATA, VARIANTS)
+    store.put_complete(SHA, DATA)
+    store.put_variants(SHA, VARIANTS)
     store.append("c" * 64, 0, io.BytesIO(b"abc"), MiB)
     assert store.delete(SHA) is True
     assert not store.exists(SHA)
@@ -334,8 +338,8 @@ def test_bad_sha_rejected_everywhere(store, bad):
         lambda: store.has_variant(bad, "thumb"),
         lambda: store.append(bad, 0, io.BytesIO(b"x"), MiB),
         lambda: store.hash_partial(bad),
-        lambda: store.publish(bad, {}),
-        lambda: store.put_complete(bad, b"x", {}),
+        lambda: store.publish(bad),
+        lambda: store.put_complete(bad, b"x"),
         lambda: store.discard_partial(bad),
         lambda: store.open(bad),
         lambda: store.delete(bad),
@@ -347,12 +351,10 @@ def test_bad_sha_rejected_everywhere(store, bad):
 
 @pytest.mark.parametrize("variant", ["../x", "Display", "", "a/b", "original"])
 def test_bad_variant_names(store, variant):
-    store.put_complete(SHA, DATA, {})
+    store.put_complete(SHA, DATA)
     if variant != "original":
         with pytest.raises(ValueError):
             store.open(SHA, variant)
-    with pytest.raises(ValueError):
-        store.publish(SHA, {variant: b"x"})
     with pytest.raises(ValueError):
         store.put_variants(SHA, {variant: b"x"})
     if variant != "original":
@@ -400,15 +402,6 @@ def test_concurrent_appends_from_many_threads_never_interleave(store):
     assert partial_bytes(store) == DATA[:size]
 
 
-def test_publish_catches_bytes_appended_after_the_callers_hash_check(store):
-    upload(store)
-    assert store.hash_partial(SHA) == SHA
-    store.append(SHA, len(DATA), io.BytesIO(b"extra"), MiB)  # e.g. a racing request
-    with pytest.raises(HashMismatch):
-        store.publish(SHA, VARIANTS)
-    assert not store.exists(SHA)
-
-
 def test_open_partial_reads_the_bytes_received(store):
     with pytest.raises(FileNotFoundError):
         store.open_partial(SHA)
@@ -419,7 +412,7 @@ def test_open_partial_reads_the_bytes_received(store):
 
 def test_variants_stored_after_publishing(store):
     upload(store)
-    store.publish(SHA, {})
+    store.publish(SHA)
     assert not store.has_variant(SHA, "thumb")
     with pytest.raises(FileNotFoundError):
         store.open(SHA, "thumb")
@@ -450,7 +443,8 @@ class TestFolderStore:
     def test_layout(self, store):
         upload(store)
         assert store.partial_path(SHA).read_bytes() == DATA
-        store.publish(SHA, VARIANTS)
+        store.publish(SHA)
+        store.put_variants(SHA, VARIANTS)
         assert not store.partial_path(SHA).exists()
         root = store.root
         assert (root / "complete" / SHA[:2] / SHA).is_file()
@@ -463,9 +457,9 @@ class TestFolderStore:
         assert store.partial_offset(SHA) == 4096
 
     def test_leftover_partial_of_a_complete_blob_is_removed_by_publish(self, store):
-        store.put_complete(SHA, DATA, {})
+        store.put_complete(SHA, DATA)
         store.partial_path(SHA).write_bytes(b"junk")
-        store.publish(SHA, {})
+        store.publish(SHA)
         assert store.partial_offset(SHA) is None
         with store.open(SHA) as fh:
             assert fh.read() == DATA
@@ -481,7 +475,7 @@ class TestFolderStore:
 
     def test_put_complete_rejected_leaves_no_temp_file(self, store):
         with pytest.raises(HashMismatch):
-            store.put_complete(SHA, b"not the data", VARIANTS)
+            store.put_complete(SHA, b"not the data")
         assert list((store.root / "tmp").iterdir()) == []
 
     def test_torn_partial_is_just_shorter(self, store):
@@ -497,7 +491,7 @@ class TestFolderStore:
 
 
     def test_publish_is_atomic(self, store, monkeypatch):
-        """The complete blob appears by one os.replace, after the variants, never half-written."""
+        """The complete blob appears by one os.replace, never half-written."""
         upload(store)
         seen = []
         real_replace = os.replace
@@ -507,12 +501,9 @@ class TestFolderStore:
             return real_replace(src, dst)
 
         monkeypatch.setattr(os, "replace", spy)
-        store.publish(SHA, VARIANTS)
+        store.publish(SHA)
         complete = str(store.root / "complete" / SHA[:2] / SHA)
-        assert seen[-1] == (str(store.partial_path(SHA)), complete, False)
-        assert [dst for _, dst, _ in seen[:-1]] == [
-            str(store.root / "variants" / name / SHA[:2] / f"{SHA}.jpg") for name in VARIANTS
-        ]
+        assert seen == [(str(store.partial_path(SHA)), complete, False)]
 
 
     def test_publish_failure_before_rename_leaves_partial(self, store, monkeypatch):
@@ -521,9 +512,9 @@ class TestFolderStore:
         def broken(*args, **kwargs):
             raise OSError(28, "No space left on device")
 
-        monkeypatch.setattr(LocalBlobStore, "_write_variants", broken)
+        monkeypatch.setattr(os, "fsync", broken)  # the partial's flush, before the rename
         with pytest.raises(OSError):
-            store.publish(SHA, VARIANTS)
+            store.publish(SHA)
         assert not store.exists(SHA)
         assert store.partial_offset(SHA) == len(DATA)
 
@@ -584,16 +575,17 @@ class TestFolderStore:
                 results.append(exc)
 
         thread = threading.Thread(target=appender)
-        real_write_variants = LocalBlobStore._write_variants
+        real_fsync = os.fsync
 
-        def write_variants_slowly(self, sha, variants):
-            thread.start()  # publish holds the partial's lock right now
-            thread.join(0.2)
-            assert thread.is_alive()  # the append is waiting for the lock
-            real_write_variants(self, sha, variants)
+        def fsync_slowly(fd):
+            if not thread.is_alive() and thread.ident is None:
+                thread.start()  # publish holds the partial's lock right now
+                thread.join(0.2)
+                assert thread.is_alive()  # the append is waiting for the lock
+            real_fsync(fd)
 
-        monkeypatch.setattr(LocalBlobStore, "_write_variants", write_variants_slowly)
-        store.publish(SHA, VARIANTS)
+        monkeypatch.setattr(os, "fsync", fsync_slowly)
+        store.publish(SHA)
         thread.join(10)
         assert len(results) == 1 and isinstance(results[0], AlreadyComplete)
         assert results[0].current_offset == len(DATA)
@@ -618,7 +610,8 @@ class TestBucketStore:
         assert self.keys(store) == [f"partial/{SHA}/{offset:012d}"
                                     for offset in (0, 100_000, 200_000)]
         store.append(SHA, 250_000, io.BytesIO(DATA[250_000:]), MiB)
-        store.publish(SHA, VARIANTS)
+        store.publish(SHA)
+        store.put_variants(SHA, VARIANTS)
         assert self.keys(store) == [f"complete/{SHA[:2]}/{SHA}",
                                     f"variants/display/{SHA[:2]}/{SHA}.jpg",
                                     f"variants/thumb/{SHA[:2]}/{SHA}.jpg"]
@@ -653,7 +646,7 @@ class TestBucketStore:
         assert store.partial_offset(SHA) == 1500
         assert partial_bytes(store) == DATA[:1500]
         assert store.append(SHA, 1500, io.BytesIO(DATA[1500:]), MiB) == len(DATA)
-        store.publish(SHA, {})
+        store.publish(SHA)
         assert self.keys(store, "partial/") == []
         with store.open(SHA) as fh:
             assert fh.read() == DATA
@@ -662,17 +655,13 @@ class TestBucketStore:
         """The original was PUT, then the process died: the next publish (or a retried
         last chunk) finds the blob complete and removes the chunks."""
         upload(store)
-        store.put_complete(SHA, DATA, {})  # what the crashed publish had written
+        store.put_complete(SHA, DATA)  # what the crashed publish had written
         store.client.put_object(Bucket=store.bucket, Key=f"blobs/partial/{SHA}/{0:012d}",
                                 Body=DATA[:100_000])
-        store.publish(SHA, VARIANTS)
+        store.publish(SHA)
         assert self.keys(store, "partial/") == []
         with store.open(SHA) as fh:
             assert fh.read() == DATA
-
-    def test_no_local_path_for_a_partial(self, store):
-        with pytest.raises(NotImplementedError):
-            store.partial_path(SHA)
 
     def test_a_wrong_secret_is_refused(self, s3_server, s3_bucket):
         store = S3BlobStore.from_url(f"s3://{s3_bucket}/blobs",
@@ -721,7 +710,7 @@ class TestBucketStore:
             lambda: store.partial_offset(SHA),
             lambda: store.append(SHA, 200_000, io.BytesIO(DATA[200_000:]), MiB),
             lambda: store.hash_partial(SHA),
-            lambda: store.publish(SHA, VARIANTS),
+            lambda: store.publish(SHA),
             lambda: store.open(SHA),
             lambda: store.put_variants(SHA, VARIANTS),
             lambda: store.has_variant(SHA, "thumb"),
@@ -735,6 +724,6 @@ class TestBucketStore:
         assert store.partial_offset(SHA) == 200_000
         assert partial_bytes(store) == DATA[:200_000]
         assert store.append(SHA, 200_000, io.BytesIO(DATA[200_000:]), MiB) == len(DATA)
-        store.publish(SHA, VARIANTS)
+        store.publish(SHA)
         with store.open(SHA) as fh:
             assert fh.read() == DATA

@@ -15,10 +15,11 @@ is ignored. Two processes writing the same offset write the same key (the bytes 
 a photo at an offset are the same whoever sends them; the hash check at the end
 catches anyone else). A late request may so replace a chunk by a longer or shorter
 one: the offset then moves to where the chunks still follow one another, always a
-true prefix of the photo, and a phone with a stale offset gets 409 and resends. Publishing reads the chunks in order, checks the SHA-256,
-writes the variants and then the original with ONE PUT (no multipart: its parts
-must be at least 5 MiB), and only then deletes the chunk objects; a crash in
-between leaves chunks that the next publish, put or delete removes.
+true prefix of the photo, and a phone with a stale offset is told the offset and
+resends. Publishing reads the chunks in order, writes the original with ONE PUT (no
+multipart: its parts must be at least 5 MiB), and only then deletes the chunk
+objects; a crash in between leaves chunks that the next publish, put or delete
+removes. Derivatives are PUT one by one, later (``put_variants``).
 
 Every connection failure, timeout, 5xx or refused credential becomes
 :class:`StoreUnavailable`; nothing else this class does hides an error. The keys need
@@ -33,7 +34,6 @@ import os
 import shutil
 import tempfile
 from contextlib import contextmanager
-from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import urlsplit
 
@@ -41,9 +41,10 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from .store import (ORIGINAL, READ_PIECE, AlreadyComplete, BlobStore, ChunkTooLarge,
-                    HashMismatch, OffsetMismatch, StoreUnavailable, _validate_variant,
-                    _validate_variants, validate_append, validate_sha)
+from .contract import (HASH_PIECE, ORIGINAL, READ_PIECE, BlobStore, copy_hashing, is_variant,
+                       validate_append, validate_sha, validate_variant, validate_variants)
+from .errors import AlreadyComplete, ChunkTooLarge, HashMismatch, OffsetMismatch, \
+    StoreUnavailable
 
 # Photos are at most a few MiB: they are read into memory up to this, then spill to disk.
 SPOOL_BYTES = 8 * 1024 * 1024
@@ -104,7 +105,7 @@ class S3BlobStore(BlobStore):
         validate_sha(sha)
         if variant == ORIGINAL:
             return self._complete_key(sha)
-        return self._variant_key(sha, _validate_variant(variant))
+        return self._variant_key(sha, validate_variant(variant))
 
     def _partial_prefix(self, sha: str) -> str:
         return f"{self.prefix}partial/{sha}/"
@@ -127,7 +128,7 @@ class S3BlobStore(BlobStore):
         try:
             with _translated(missing=key):
                 body = self.client.get_object(Bucket=self.bucket, Key=key)["Body"]
-                shutil.copyfileobj(body, copy, READ_PIECE * 16)
+                shutil.copyfileobj(body, copy, HASH_PIECE)
         except BaseException:
             copy.close()
             raise
@@ -142,56 +143,38 @@ class S3BlobStore(BlobStore):
         self._delete_keys(found)
         return self.discard_partial(sha) or bool(found)
 
-    def publish(self, sha: str, variants: dict[str, bytes], *, verify: bool = True) -> None:
-        """The chunks, concatenated, become the complete blob; idempotent.
-
-        FileNotFoundError when there is neither a partial nor a complete blob;
-        HashMismatch (``verify``) publishes nothing and leaves the chunks.
-        """
+    def publish(self, sha: str) -> None:
+        """The chunks, concatenated, become the complete blob, then go."""
         validate_sha(sha)
-        variants = _validate_variants(variants)
         if self.exists(sha):
             self.discard_partial(sha)
             return
         try:
-            body, actual = self._read_partial(sha)
+            body = self._read_partial(sha)[0]
         except FileNotFoundError:
             if self.exists(sha):  # another process published it (and took the chunks)
                 return
             raise
         with body:
-            if verify and actual != sha:
-                raise HashMismatch(sha, actual)
-            self._put_complete_body(sha, body, variants)
+            self._put(self._complete_key(sha), body)
         self.discard_partial(sha)
 
-    def put_complete(
-        self, sha: str, src: str | os.PathLike | bytes, variants: dict[str, bytes]
-    ) -> None:
+    def put_complete(self, sha: str, src: str | os.PathLike | bytes) -> None:
         validate_sha(sha)
-        variants = _validate_variants(variants)
         if self.exists(sha):
             self.discard_partial(sha)
             return
         with _spool() as body:
-            digest = hashlib.sha256()
-            if isinstance(src, (bytes, bytearray, memoryview)):
-                digest.update(src)
-                body.write(src)
-            else:
-                with open(src, "rb") as source:
-                    while piece := source.read(READ_PIECE * 16):
-                        digest.update(piece)
-                        body.write(piece)
-            actual = digest.hexdigest()
+            actual = copy_hashing(src, body.write)
             if actual != sha:
                 raise HashMismatch(sha, actual)
-            self._put_complete_body(sha, body, variants)
+            body.seek(0)
+            self._put(self._complete_key(sha), body)
         self.discard_partial(sha)
 
     def put_variants(self, sha: str, variants: dict[str, bytes]) -> None:
         validate_sha(sha)
-        for name, data in _validate_variants(variants).items():
+        for name, data in validate_variants(variants).items():
             self._put(self._variant_key(sha, name), bytes(data))
 
     def has_variant(self, sha: str, variant: str) -> bool:
@@ -201,24 +184,15 @@ class S3BlobStore(BlobStore):
         with _translated():
             self.client.head_bucket(Bucket=self.bucket)
 
-    def _put_complete_body(self, sha: str, body: BinaryIO, variants: dict[str, bytes]) -> None:
-        """Variants first, the original last: its presence means complete."""
-        self.put_variants(sha, variants)
-        body.seek(0)
-        self._put(self._complete_key(sha), body)
-
     # -- partial uploads --------------------------------------------------
     def partial_offset(self, sha: str) -> int | None:
         offset = sum(size for _, size in self._chunks(sha))
         return offset or None
 
     def append(self, sha: str, offset: int, stream: BinaryIO, length_limit: int) -> int:
-        """Store the chunk read from ``stream`` as one object at ``offset``.
-
-        Same contract as :meth:`LocalBlobStore.append`, except after a cut: the
-        body is stored only when read to its end, so a failing ``stream.read``
-        stores nothing and the offset stays where it was.
-        """
+        """The contract's ``append``: the chunk read from ``stream`` as one object at
+        ``offset``, stored only once read to its end, so a failing ``stream.read``
+        stores nothing and the offset stays where it was."""
         validate_append(sha, offset, length_limit)
         size = self.size(sha)
         if size is not None:
@@ -244,10 +218,6 @@ class S3BlobStore(BlobStore):
             self._delete_keys([key])
             raise AlreadyComplete(size)
         return offset + len(chunk)
-
-    def partial_path(self, sha: str) -> Path:
-        """Not available: the partial is in the bucket (use :meth:`open_partial`)."""
-        raise NotImplementedError("an S3 partial upload has no local path; use open_partial")
 
     def open_partial(self, sha: str) -> BinaryIO:
         return self._read_partial(validate_sha(sha))[0]
@@ -299,7 +269,7 @@ class S3BlobStore(BlobStore):
                 Bucket=self.bucket, Prefix=f"{self.prefix}variants/", Delimiter="/")
             prefixes = [p["Prefix"] for page in pages for p in page.get("CommonPrefixes", [])]
         names = [p[len(f"{self.prefix}variants/"):].rstrip("/") for p in prefixes]
-        return [name for name in names if name != ORIGINAL and _is_variant(name)]
+        return [name for name in names if is_variant(name)]
 
     def _list(self, prefix: str) -> list[tuple[str, int]]:
         with _translated():
@@ -327,14 +297,6 @@ class S3BlobStore(BlobStore):
             if answer.get("Errors"):
                 raise StoreUnavailable(f"the photo store kept {len(answer['Errors'])} objects "
                                        "it was asked to delete")
-
-
-def _is_variant(name: str) -> bool:
-    try:
-        _validate_variant(name)
-    except ValueError:
-        return False
-    return True
 
 
 def _spool():
