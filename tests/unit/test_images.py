@@ -9,7 +9,7 @@ import zlib
 import pytest
 from PIL import Image, ImageCms, ImageDraw, ImageFile, TiffImagePlugin
 
-from server.photos import images
+from server.photos.images import checks
 from server.photos.images import (
     ImageInfo,
     ImageRejected,
@@ -324,10 +324,10 @@ def test_crafted_header_bombs(tmp_path, no_decoding):
 
 
 def test_exactly_max_pixels_header_passes_the_size_check(tmp_path, monkeypatch):
-    monkeypatch.setattr(images, "MAX_PIXELS", 100 * 50)
+    monkeypatch.setattr(checks, "MAX_PIXELS", 100 * 50)
     path = save(scene((100, 50)), tmp_path / "edge.png", "PNG")
     assert inspect_image(path).width == 100
-    monkeypatch.setattr(images, "MAX_PIXELS", 100 * 50 - 1)
+    monkeypatch.setattr(checks, "MAX_PIXELS", 100 * 50 - 1)
     with pytest.raises(ImageTooLarge):
         inspect_image(path)
 
