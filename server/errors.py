@@ -1,26 +1,163 @@
-"""One error shape for the whole API, produced here and nowhere else.
+"""Errors: one value raised from any layer, worded once per surface.
 
-`{"error": {"code", "message", "fields"?}}` (contract, "Conventions"). Web pages get a
-readable page in the user's language instead.
+    Problem(code, params=None, line=None, field=None, *, status=400, message=None,
+            retry_after=None)
+        An exception that is also a value: what went wrong as a code and its parameters,
+        never a sentence that another layer parses. Domain code (admin/, review/, phones/,
+        photos/) raises it and nothing HTTP-specific. `status` is data chosen where the
+        problem is born, in HTTP's numbers because everyone knows them:
+        400 the input is wrong, 403 not allowed, 404 no such thing (for this caller),
+        409 the state refuses it although the input is fine, 413 too large,
+        415 unsupported type, 422 well-formed but unusable, 429 too many attempts,
+        503 a service (the photo store) is unavailable: `retry_after` seconds then says
+        when to try again. `field` names an input field, `line` a line of an uploaded
+        file (the header is line 1). `message`: an English detail for API clients where
+        the code's own text would say less (which header is wrong); pages never show it.
+    Problems(problems, *, code=None, status=None)
+        Several problems found at once (every field of a form, every line of a file),
+        itself a Problem. Its status is its members' when they all agree (a 409 among
+        400s is an input problem); `code` and `status` give the answer its own code, as
+        for a draft rubric that cannot be activated yet (409 rubric_invalid, per field).
+    problem.problems    [the single problems]: [self] for a single one.
+    from_reasons(reasons)
+        sync's per-field Reasons (sync/reasons.py: push validation, review input) as
+        Problems; each keeps the push contract's English as its API message.
+
+Words: every code has ONE text per language, the catalogue's `problem.<code>`
+(server/translations/{zh,en}.json); a problem on a line of a file reads
+`problem.line.<code>` ("line 3: ..."). No caller chooses a catalogue.
+
+Translators, one per surface:
+    API    register_errorhandlers → {"error": {"code", "message", "fields"?}} with
+           Retry-After; a 400 answers invalid_request with every problem per field.
+    pages  the error page here (any Problem a view lets through), flashes and form
+           errors in server/web/flashes.py, in the reader's language.
+    CLI    server/cli.py: each problem in English, then exit 1.
 """
+from __future__ import annotations
+
+from typing import Iterable, Mapping
+
 from flask import Flask, jsonify, render_template, request
 from marshmallow import Schema, fields
+from sqlalchemy import Column
 from werkzeug.exceptions import HTTPException
 
-from sync.reasons import Reason, english
+from sync.reasons import Reason
 
-from .photos.store import StoreUnavailable
-from .problems import describe
+from .i18n import t
 
-# Seconds a client waits before trying the photo store again (it keeps the photo).
-STORE_RETRY_AFTER = 30
-
+# A code per HTTP status, for what the framework refuses before a view runs.
 CODES = {
     400: "invalid_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
     405: "method_not_allowed", 409: "conflict", 413: "too_large",
     415: "unsupported_media", 422: "validation_failed", 429: "too_many_requests",
+    500: "internal_error", 503: "unavailable",
 }
 
+
+class Problem(Exception):
+    """What went wrong, as a code and its parameters (see the module's docstring)."""
+
+    def __init__(self, code: str, params: Mapping | None = None, line: int | None = None,
+                 field: str | None = None, *, status: int = 400, message: str | None = None,
+                 retry_after: int | None = None):
+        super().__init__(code)
+        self.code = code
+        self.params = dict(params or {})
+        self.line = line
+        self.field = field
+        self.status = status
+        self.message = message
+        self.retry_after = retry_after
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [self]
+
+    @property
+    def values(self) -> dict:
+        """The parameters a catalogue text may use, the line number included."""
+        return self.params if self.line is None else {**self.params, "line": self.line}
+
+    @property
+    def key(self) -> str:
+        return f"problem.line.{self.code}" if self.line is not None else f"problem.{self.code}"
+
+    def text(self, lang: str | None = None) -> str:
+        """In the catalogue's words: the reader's language unless `lang` is given."""
+        return t(self.key, lang=lang, **self.values)
+
+    @property
+    def english(self) -> str:
+        return self.message or self.text("en")
+
+    def __repr__(self) -> str:
+        where = f", line={self.line}" if self.line is not None else (
+            f", field={self.field!r}" if self.field else "")
+        return f"Problem({self.code!r}, {self.params!r}{where}, status={self.status})"
+
+
+class Problems(Problem):
+    """Several problems at once; nothing was written."""
+
+    def __init__(self, problems: Iterable[Problem], *, code: str | None = None,
+                 status: int | None = None):
+        found = [one for problem in problems for one in problem.problems]
+        statuses = {p.status for p in found}
+        status = status or (statuses.pop() if len(statuses) == 1 else 400)
+        super().__init__(code or (found[0].code if found else CODES[status]), status=status)
+        self.found = found
+        self.named = code is not None
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self.found
+
+    @property
+    def english(self) -> str:
+        if len(self.found) == 1 and not self.named:
+            return self.found[0].english
+        return "; ".join(f"{path}: {', '.join(texts)}" for path, texts in self.per_field().items())
+
+    def per_field(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for problem in self.found:
+            out.setdefault(problem.field or "_", []).append(problem.english)
+        return out
+
+    def __repr__(self) -> str:
+        return f"Problems({self.found!r}, status={self.status})"
+
+
+def from_reasons(reasons: Mapping[str, list[Reason]]) -> Problems:
+    """The one place where sync's reasons join the family (400, per field)."""
+    return Problems([Problem(r.code, r.params, field=path, message=r.english)
+                     for path, found in reasons.items() for r in found])
+
+
+# Single-line names: a control character (a line break, a NUL that PostgreSQL refuses)
+# is a typing or export accident, never part of a village's or a person's name.
+CONTROL_CHARACTERS = frozenset(chr(c) for c in (*range(0x20), 0x7F))
+
+
+def column_size(column: Column) -> int:
+    """How many characters a String column holds: the one source of every length rule."""
+    return column.type.length
+
+
+def name_problem(value: str, column: Column, *, line: int | None = None,
+                 field: str | None = None, params: dict | None = None) -> Problem | None:
+    """Why `value` cannot be stored in `column` as a name, or None if it can."""
+    params = params or {}
+    if len(value) > column_size(column):
+        return Problem("too_long", {**params, "max": column_size(column)}, line, field)
+    if not CONTROL_CHARACTERS.isdisjoint(value):
+        return Problem("control_character", params, line, field)
+    return None
+
+
+# The API's translator ----------------------------------------------------------------
 
 class ErrorBody(Schema):
     code = fields.String(required=True)
@@ -33,54 +170,21 @@ class Error(Schema):
     error = fields.Nested(ErrorBody, required=True)
 
 
-class ApiError(Exception):
-    """Raise anywhere in an API view to answer with the error shape."""
-
-    def __init__(self, status: int, code: str | None = None, message: str | None = None,
-                 fields: dict | None = None, headers: dict | None = None):
-        super().__init__(message or code)
-        self.status = status
-        self.code = code or CODES.get(status, "error")
-        self.message = message or self.code.replace("_", " ")
-        self.fields = fields
-        self.headers = headers or {}
-
-
-class InputError(ApiError):
-    """Input refused per field, as values: {field: [Reason]} (sync.reasons). The API
-    answers 400 with each reason's English in `fields`; pages translate the codes."""
-
-    def __init__(self, reasons: dict[str, list[Reason]]):
-        self.reasons = reasons
-        fields = english(reasons)
-        super().__init__(400, "invalid_request", "; ".join(
-            f"{path}: {', '.join(texts)}" for path, texts in fields.items()), fields)
-
-
-class RuleRefused(ApiError):
-    """A domain RuleError in the API's shape: a 400 with each problem's English per field,
-    or, when the input itself is fine and the refusal is about state (a code in
-    `conflicts`), a 409 with that code."""
-
-    def __init__(self, exc, conflicts: tuple[str, ...] = (), prefix: str = "admin.err_"):
-        problems = exc.problems
-        if all(p.code in conflicts for p in problems):
-            super().__init__(409, problems[0].code, describe(problems[0], prefix, "en"))
-            return
-        fields = {}
-        for problem in problems:
-            fields.setdefault(problem.field or "_", []).append(describe(problem, prefix, "en"))
-        super().__init__(400, "invalid_request", "; ".join(
-            f"{path}: {', '.join(texts)}" for path, texts in fields.items()), fields)
-
-
-def error_response(error: ApiError):
-    body = {"code": error.code, "message": error.message}
-    if error.fields:
-        body["fields"] = error.fields
+def error_response(problem: Problem):
+    """The API's answer: input problems (400) are invalid_request with every problem per
+    field; any other status answers the problem's own code."""
+    if problem.status == 400:
+        body = {"code": "invalid_request", "message": problem.english}
+    else:
+        body = {"code": problem.code, "message": problem.english}
+    if isinstance(problem, Problems) and (problem.status == 400 or problem.named):
+        body["fields"] = problem.per_field()
+    elif problem.field and not isinstance(problem, Problems):
+        body["fields"] = {problem.field: [problem.english]}
     response = jsonify(error=body)
-    response.status_code = error.status
-    response.headers.update(error.headers)
+    response.status_code = problem.status
+    if problem.retry_after is not None:
+        response.headers["Retry-After"] = str(problem.retry_after)
     return response
 
 
@@ -108,51 +212,108 @@ def is_api_request() -> bool:
     return request.path.startswith("/api/")
 
 
-def _from_http_exception(exc: HTTPException) -> ApiError:
+def from_http_exception(exc: HTTPException) -> Problem:
+    """What the framework refused (no route, wrong method, a body webargs cannot parse)."""
     status = exc.code or 500
     data = getattr(exc, "data", None) or {}
     if "messages" in data:
-        # webargs could not parse or validate the request against its schema.
-        fields = flatten_fields(data["messages"])
-        message = "; ".join(f"{k}: {', '.join(v)}" for k, v in fields.items())
-        if fields == {"_schema": ["Invalid JSON body."]}:
-            fields = None
-        return ApiError(400, "invalid_request", message or "invalid request", fields)
-    return ApiError(status, CODES.get(status, "error"), exc.description)
+        found = flatten_fields(data["messages"])
+        if found == {"_schema": ["Invalid JSON body."]}:
+            return Problem("invalid_request", message="_schema: Invalid JSON body.")
+        return Problems([Problem("invalid_value", field=path, message=text)
+                         for path, texts in found.items() for text in texts])
+    return Problem(CODES.get(status, "error"), status=status, message=exc.description)
+
+
+# The pages' error page (flashes and forms: server/web/flashes.py) ---------------------
+
+def error_page(problem: Problem):
+    """A page in the reader's language: the status's text and the problem's own."""
+    page = render_template("error.html", status=problem.status, detail=problem.text())
+    headers = {"Retry-After": str(problem.retry_after)} if problem.retry_after else {}
+    return page, problem.status, headers
 
 
 def register_errorhandlers(app: Flask) -> None:
+    @app.errorhandler(Problem)
+    def handle_problem(problem: Problem):
+        if problem.status >= 500:
+            app.logger.warning("%s: %r", problem.code, problem)
+        return error_response(problem) if is_api_request() else error_page(problem)
+
     @app.errorhandler(ApiError)
-    def handle_api_error(error: ApiError):
+    def handle_api_error(error: ApiError):  # transitional, see below
         if is_api_request():
-            return error_response(error)
-        return _page(error.status, error.message)
+            body = {"code": error.code, "message": error.message}
+            if error.fields:
+                body["fields"] = error.fields
+            response = jsonify(error=body)
+            response.status_code = error.status
+            response.headers.update(error.headers)
+            return response
+        return render_template("error.html", status=error.status,
+                               message=error.message), error.status
+
+    from .photos.store import StoreUnavailable
 
     @app.errorhandler(StoreUnavailable)
-    def handle_store_unavailable(exc: StoreUnavailable):
-        app.logger.warning("photo store unavailable: %s", exc)
-        error = ApiError(503, exc.code, "the photo store is unavailable; try again later",
-                         headers={"Retry-After": str(STORE_RETRY_AFTER)})
-        if is_api_request():
-            return error_response(error)
-        page, status = _page(503, error.message)
-        return page, status, error.headers
+    def handle_store_unavailable(exc):  # transitional: the store will raise a 503 Problem
+        return handle_problem(Problem(exc.code, status=503, retry_after=STORE_RETRY_AFTER,
+                                      message="the photo store is unavailable; try again later"))
 
     @app.errorhandler(HTTPException)
     def handle_http_exception(exc: HTTPException):
         if exc.response is not None:  # already rendered where it was raised (sign_in.py)
             return exc.response
         if is_api_request():
-            return error_response(_from_http_exception(exc))
-        return _page(exc.code or 500, exc.description)
+            return error_response(from_http_exception(exc))
+        return render_template("error.html", status=exc.code or 500,
+                               message=exc.description), exc.code or 500
 
     @app.errorhandler(Exception)
     def handle_unexpected(exc: Exception):
         app.logger.exception("unhandled error")
         if is_api_request():
-            return error_response(ApiError(500, "internal_error", "internal server error"))
-        return _page(500, "")
+            return error_response(Problem("internal_error", status=500,
+                                          message="internal server error"))
+        return render_template("error.html", status=500, message=""), 500
 
 
-def _page(status: int, message: str):
-    return render_template("error.html", status=status, message=message), status
+# Transitional: the older error classes, until their last callers move to Problem.
+
+# Seconds a client waits before trying the photo store again (it keeps the photo).
+STORE_RETRY_AFTER = 30
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str | None = None, message: str | None = None,
+                 fields: dict | None = None, headers: dict | None = None):
+        super().__init__(message or code)
+        self.status = status
+        self.code = code or CODES.get(status, "error")
+        self.message = message or self.code.replace("_", " ")
+        self.fields = fields
+        self.headers = headers or {}
+
+
+class InputError(ApiError):
+    def __init__(self, reasons: dict[str, list[Reason]]):
+        from sync.reasons import english
+        self.reasons = reasons
+        found = english(reasons)
+        super().__init__(400, "invalid_request", "; ".join(
+            f"{path}: {', '.join(texts)}" for path, texts in found.items()), found)
+
+
+class RuleRefused(ApiError):
+    def __init__(self, exc, conflicts: tuple[str, ...] = (), prefix: str = "admin.err_"):
+        problems = exc.problems
+        describe = lambda p: t(prefix + p.code, lang="en", **p.values)  # noqa: E731
+        if all(p.code in conflicts for p in problems):
+            super().__init__(409, problems[0].code, describe(problems[0]))
+            return
+        found = {}
+        for problem in problems:
+            found.setdefault(problem.field or "_", []).append(describe(problem))
+        super().__init__(400, "invalid_request", "; ".join(
+            f"{path}: {', '.join(texts)}" for path, texts in found.items()), found)

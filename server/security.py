@@ -5,7 +5,7 @@ from flask.sessions import SecureCookieSessionInterface
 from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from .errors import ApiError, error_response, is_api_request
+from .errors import Problem, error_response, is_api_request
 
 # Scripts only from our own files, never inline. Styles may be inline: the poster sets
 # its paper size with a <style> block. blob: and data: images are the phone app's
@@ -41,8 +41,8 @@ def add_security_headers(response):
 def untrusted_host(exc: SecurityError):
     """A Host not in TRUSTED_HOSTS: 400, and no page is rendered, since its links would
     be built from that very host."""
-    return error_response(ApiError(400, "invalid_request",
-                                   "untrusted Host header / 不受信任的主机名"))
+    return error_response(Problem("untrusted_host",
+                                  message="untrusted Host header / 不受信任的主机名"))
 
 
 class PagesOnlySessions(SecureCookieSessionInterface):

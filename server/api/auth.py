@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 
 from ..admin import users as rules
 from ..auth import current_device, roles_required, token_lifetime
-from ..errors import ApiError, RuleRefused, error_response
+from ..errors import ApiError, Problem, RuleRefused, error_response
 from ..extensions import db
 from ..models import DeviceToken, utcnow
 from ..sign_in import check_credentials, throttled
@@ -16,8 +16,8 @@ blp = Blueprint("api_auth", __name__, description="Device sign-in")
 
 
 def _too_many_failures(seconds: int):
-    return error_response(ApiError(429, "too_many_requests",
-                                   f"too many failed sign-ins: try again in {seconds} s"))
+    return error_response(Problem("too_many_requests", {"seconds": seconds}, status=429,
+                                  message=f"too many failed sign-ins: try again in {seconds} s"))
 
 
 @blp.route("/auth/token", methods=["POST"])
