@@ -1,5 +1,4 @@
 """Bundles: the phone's zip imported over HTTP or from the command line."""
-import hashlib
 import io
 import json
 import zipfile
@@ -8,20 +7,8 @@ import pytest
 
 from server.extensions import db
 from server.models import Blob, Inspection, InspectionRevision
+from tests.support.bundles import make_bundle, post_bundle
 from tests.support.factories import inspection, jpeg_bytes, photo_record, reference
-
-
-def make_bundle(client_id, inspections, blobs, extra=None) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        archive.writestr("manifest.json", json.dumps({
-            "client_id": client_id, "exported_at": "2026-11-20T18:00:00+08:00",
-            "inspections": inspections}))
-        for data in blobs:
-            archive.writestr(f"blobs/{hashlib.sha256(data).hexdigest()}", data)
-        for name, data in (extra or {}).items():
-            archive.writestr(name, data)
-    return out.getvalue()
 
 
 @pytest.fixture
@@ -33,11 +20,6 @@ def bundle(phone):
              for group, data in zip(ref["assigned"], photos)]
     return {"zip": make_bundle(phone.client_id, items, photos), "inspections": items,
             "photos": photos}
-
-
-def post_bundle(session, data: bytes, name="bundle.zip"):
-    return session.post("/sync/bundle", data={"bundle": (io.BytesIO(data), name)},
-                        content_type="multipart/form-data")
 
 
 def counts(app):

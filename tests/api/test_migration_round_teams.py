@@ -4,7 +4,7 @@ import sqlalchemy as sa
 
 from server.extensions import db
 
-from tests.api.test_schema import flask_cli
+from tests.support.migrations import flask_cli
 
 ROWS = """
 INSERT INTO townships (id, name, is_demo) VALUES (1, '乡', false);

@@ -10,7 +10,7 @@ from server.extensions import db
 from server.models import Blob, Inspection, PhotoJob, utcnow
 from server.photos import jobs
 from server.photos.ingest import blobstore
-from tests.api.test_bundle import make_bundle, post_bundle
+from tests.support.bundles import make_bundle, post_bundle
 from tests.support.factories import (big_jpeg, inspection, jpeg_bytes, photo_record, upload,
                                      uploaded)
 from tests.support.photos import run_pending_jobs

@@ -1,22 +1,14 @@
 """Migrations match the models; catalogues match each other; rubric round trip."""
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 from sync.rubric import DEFAULT_RUBRIC
 
 from server.extensions import db
 from server.models import RubricVersion
+from tests.support.migrations import flask_cli
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def flask_cli(database_url: str, *args: str) -> subprocess.CompletedProcess:
-    env = {"DATABASE_URL": database_url, "SECRET_KEY": "x", "PATH": "/usr/bin:/bin",
-           "BLOB_STORE": "file:///tmp/unused-blobs"}
-    return subprocess.run([sys.executable, "-m", "flask", "--app", "server", *args],
-                          cwd=ROOT, env=env, capture_output=True, text=True)
 
 
 def test_migrations_build_the_models_schema(app, database_url, tmp_path):

@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from tests.support.apiclient import ApiClient
 from tests.support.phone import PASSWORD, wait_ready
-from tests.support.web import audit_actions, sign_in_page
+from tests.support.web import answer_next_dialog, audit_actions, sign_in_page
 
 WORDS = {"zh": {"revoke": "停用此设备", "deactivate": "停用", "close": "关闭",
                 "reopen": "重新开放", "rename": "重命名", "asks": "确定"},
@@ -37,17 +37,6 @@ def test_a_phone_signs_in_with_its_model(live_server, phone):
     phone.click("#signin-button")
     phone.wait_for_selector("#assignment-summary")
     assert devices_of(live_server.app, "inspector1") == [("Pixel 7 · Chrome", False)]
-
-
-def answer_next_dialog(page, accept: bool) -> list:
-    """Answers the page's next confirmation; the list gets its question."""
-    asked = []
-
-    def answer(dialog):
-        asked.append(dialog.message)
-        dialog.accept() if accept else dialog.dismiss()
-    page.once("dialog", answer)
-    return asked
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

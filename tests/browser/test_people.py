@@ -6,11 +6,11 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.test_admin_small_screen import answer_next_dialog
 from tests.support import server_state
 from tests.support.phone import (PASSWORD, TEST_CONTEXT, local_inspections, make_jpeg,
                                  record_simple_inspection, sign_in, status, sync, wait_synced)
-from tests.support.web import audit_actions, sign_in_page
+from tests.support.shell import shell_version
+from tests.support.web import answer_next_dialog, audit_actions, sign_in_page
 
 
 def user_id(app, username: str) -> int:
@@ -18,11 +18,6 @@ def user_id(app, username: str) -> int:
     from server.models import User
     with app.app_context():
         return db.session.execute(db.select(User.id).where(User.username == username)).scalar_one()
-
-
-def shell_version() -> str:
-    from tests.browser.test_shell import PWA
-    return re.search(r'const VERSION = "([^"]+)"', (PWA / "sw.js").read_text()).group(1)
 
 
 def test_a_reset_password_must_be_changed_at_the_next_sign_in(live_server, small_screen, browser):

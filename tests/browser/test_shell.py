@@ -3,7 +3,8 @@ import json
 import re
 from pathlib import Path
 
-PWA = Path(__file__).resolve().parents[2] / "pwa"
+from tests.support.shell import PWA
+
 SHELL_SUFFIXES = {".html", ".js", ".css", ".json", ".webmanifest"}
 SHELL_BUDGET = 200 * 1024
 

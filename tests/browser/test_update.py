@@ -1,13 +1,11 @@
 """A new app version installs in the background and takes over only when the inspector
 says so; nothing saved on the phone is touched."""
 import shutil
-from pathlib import Path
 
 import pytest
 
 from tests.support.phone import go_to_criterion, local_inspections, sign_in, start_inspection, tap_plus, wait_ready
-
-PWA = Path(__file__).resolve().parents[2] / "pwa"
+from tests.support.shell import PWA
 
 
 @pytest.fixture

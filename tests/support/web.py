@@ -1,4 +1,5 @@
-"""Signing in to the server-rendered pages, as a browser would (with the CSRF token)."""
+"""The server-rendered pages as a browser uses them: signing in (with the CSRF token),
+answering their confirmation dialogs."""
 import re
 
 from server.extensions import db
@@ -29,3 +30,14 @@ def sign_in_page(page, base_url: str, username: str = "supervisor1"):
     page.fill("input[name=password]", "demo1234")
     with page.expect_navigation():
         page.click("form.login button[type=submit]")
+
+
+def answer_next_dialog(page, accept: bool) -> list:
+    """Answers the page's next confirmation; the list gets its question."""
+    asked = []
+
+    def answer(dialog):
+        asked.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+    page.once("dialog", answer)
+    return asked
