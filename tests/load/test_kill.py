@@ -1,19 +1,34 @@
 """The server process killed (SIGKILL) during a push and during an upload; the
-client then finishes its sync, with nothing lost and nothing stored twice."""
+client then finishes its sync, with nothing lost and nothing stored twice.
+
+The worker stops at the moment the kill is meant for and says so (tests/support/
+paused_worker.py), so each kill lands there, and the test checks that it did: the request
+never answered and its work was not all done when the process died."""
 import hashlib
+import http.client
 import json
-import time
+import re
 
 import pytest
 
 from tests.support.factories import big_jpeg, inspection, jpeg_bytes, photo_record
-from tests.support.httpclient import Phone, reference, upload_headers
+from tests.support.httpclient import Phone, half_a_chunk, reference, upload_headers
 from tests.support.liveserver import ServerProcess
+from tests.support.paused_worker import PausePoint, pause_env
+
+NO_ANSWER = (http.client.HTTPException, ConnectionError)
 
 
 @pytest.fixture
-def server(tmp_path):
-    process = ServerProcess(tmp_path).prepare().start()
+def pause():
+    point = PausePoint()
+    yield point
+    point.close()
+
+
+@pytest.fixture
+def server(tmp_path, pause):
+    process = ServerProcess(tmp_path, env=pause_env(pause.port)).prepare().start()
     yield process
     process.stop()
 
@@ -25,33 +40,38 @@ def server_state(server):
     return {c["id"]: c["data"] for c in changes if c["type"] == "inspection"}
 
 
-def test_killed_during_a_push_then_the_client_retries(server):
+def test_killed_during_a_push_then_the_client_retries(server, pause):
     phone = Phone(server.url, "inspector1")
     round_id, groups = reference(phone)
     photos = [jpeg_bytes(seed=n) for n in range(200)]
     batch = [inspection(round_id, groups[n % len(groups)],
                         deductions={"households": {"clutter": 1 + n % 3}},
                         photos=[photo_record(photos[n])]) for n in range(200)]
+    ids = {b["id"] for b in batch}
     body = json.dumps({"client_id": phone.client_id, "inspections": batch}).encode()
     conn = phone.connection()
     conn.request("POST", "/api/v1/sync/push", body=body,
                  headers=phone.headers({"Content-Type": "application/json"}))
-    time.sleep(0.15)  # the server is inside the push now
+    assert pause.wait() == "push: inspections written, not committed"
     server.kill()
+    with pytest.raises(NO_ANSWER):
+        conn.getresponse()                                   # the push never answered
     conn.close()
     server.start()
+    before_retry = set(server_state(server))
+    assert before_retry < ids                                # it died with work left
     response, result = phone.push(batch)
     assert response.status == 200
     outcomes = {r["outcome"] for r in result["results"]}
     assert outcomes <= {"applied", "duplicate"}
     held = server_state(server)
-    assert set(held) == {b["id"] for b in batch}
+    assert set(held) == ids
     assert all(held[b["id"]]["version"] == 1 for b in batch)  # applied exactly once
     again = phone.push(batch)[1]
     assert {r["outcome"] for r in again["results"]} == {"duplicate"}
 
 
-def test_killed_during_an_upload_then_the_client_resumes(server):
+def test_killed_during_an_upload_then_the_client_resumes(server, pause):
     phone = Phone(server.url, "inspector1")
     photo = big_jpeg(2400, 1800, seed=99)
     sha = hashlib.sha256(photo).hexdigest()
@@ -60,21 +80,17 @@ def test_killed_during_an_upload_then_the_client_resumes(server):
     response, _ = phone.request("PATCH", f"/api/v1/blobs/{sha}", raw=photo[:chunk],
                                 headers=upload_headers(0, len(photo)))
     assert response.status == 204
-    # the second chunk is half sent when the server dies
-    conn = phone.connection()
-    conn.putrequest("PATCH", f"/api/v1/blobs/{sha}")
-    second = photo[chunk:2 * chunk]
-    for name, value in {**phone.headers(), **upload_headers(chunk, len(photo)),
-                        "Content-Length": str(len(second))}.items():
-        conn.putheader(name, value)
-    conn.endheaders()
-    conn.send(second[:len(second) // 2])
-    time.sleep(0.3)
+    # the second chunk is half sent when the server dies, once the app has taken that half
+    half = len(photo[chunk:2 * chunk]) // 2
+    conn = half_a_chunk(phone, photo, chunk, chunk, {"Pause-After-Bytes": str(half)})
+    taken = int(re.fullmatch(r"upload: the app has taken (\d+) bytes of the body",
+                             pause.wait()).group(1))
     server.kill()
+    with pytest.raises(NO_ANSWER):
+        conn.getresponse()                                   # the chunk never answered
     conn.close()
     server.start()
-    kept = phone.offset(sha)
-    assert chunk <= kept <= chunk + len(second) // 2  # every byte that was written is kept
+    assert phone.offset(sha) == chunk + taken < 2 * chunk    # every byte it took is kept
     assert phone.upload(photo) == 201
     response, _ = phone.request("HEAD", f"/api/v1/blobs/{sha}")
     assert response.getheader("Upload-Offset") == str(len(photo))

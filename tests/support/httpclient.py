@@ -86,13 +86,14 @@ def reference(phone: Phone) -> tuple[int, list[int]]:
     return round_id, [c["data"]["group_id"] for c in changes if c["type"] == "assignment"]
 
 
-def half_a_chunk(phone: Phone, photo: bytes, offset: int, chunk: int) -> http.client.HTTPConnection:
+def half_a_chunk(phone: Phone, photo: bytes, offset: int, chunk: int,
+                 headers: dict | None = None) -> http.client.HTTPConnection:
     """A PATCH of the chunk at `offset` with only its first half sent: the connection,
     still open, for a test to kill the server or cut it."""
     conn = phone.connection()
     conn.putrequest("PATCH", f"/api/v1/blobs/{hashlib.sha256(photo).hexdigest()}")
     piece = photo[offset:offset + chunk]
-    for name, value in {**phone.headers(), **upload_headers(offset, len(photo)),
+    for name, value in {**phone.headers(headers), **upload_headers(offset, len(photo)),
                         "Content-Length": str(len(piece))}.items():
         conn.putheader(name, value)
     conn.endheaders()
