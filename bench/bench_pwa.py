@@ -151,11 +151,11 @@ def p6_sync(page) -> dict:
     cdp.send("Network.enable")
     cdp.send("Network.emulateNetworkConditions", SLOW_3G)
     started = time.perf_counter()
-    page.evaluate("async () => { const { syncNow } = await import('/app/sync.js'); await syncNow(); }")
+    page.evaluate("async () => { const { sync } = await import('/app/app.js'); await sync.now(); }")
     elapsed = time.perf_counter() - started
     cdp.send("Network.emulateNetworkConditions", {**SLOW_3G, "latency": 0, "downloadThroughput": -1,
                                                    "uploadThroughput": -1})
-    error = page.evaluate("async () => (await import('/app/store.js')).getMeta('last_error')")
+    error = page.evaluate("async () => (await import('/app/session.js')).getMeta('last_error')")
     waiting = page.evaluate("async () => (await (await import('/app/outbox.js')).summary()).photos")
     total_bytes = 0
     for r in requests:

@@ -1,5 +1,5 @@
 // HTTP calls to the server (contract v1). The only module that calls fetch.
-import { getSession, setMeta } from "./store.js";
+import { getSession, setMeta } from "./session.js";
 
 const BASE = new URL("../api/v1", import.meta.url).pathname;
 

@@ -2,8 +2,14 @@
 // becomes visible, after a submit (inspect.js) and from the button.
 import { h, mount, toast, clearStaleToast } from "./ui/dom.js";
 import { t, setLanguage, currentLanguage } from "./i18n.js";
-import * as store from "./store.js";
-import { syncNow, syncEvents } from "./sync.js";
+import * as api from "./api.js";
+import { getMeta, getSession, setMeta } from "./session.js";
+import { openRound, refGet, rubricFor } from "./reference.js";
+import { createInspection, updateInspection } from "./records.js";
+import * as outbox from "./outbox.js";
+import { applyPullPage } from "./pull.js";
+import * as beforePhotos from "./before-photos.js";
+import { Sync, appVersion } from "./sync.js";
 import { requestPersistence } from "./storage.js";
 import { homeScreen } from "./ui/home.js";
 import { signinScreen } from "./ui/signin.js";
@@ -14,18 +20,33 @@ import { startRecheck, recheckScreen, recheckDetailScreen } from "./ui/recheck.j
 import { currentPosition } from "./geo.js";
 
 const main = document.getElementById("main");
+
+// The page's one sync, handed the phone's storage and the server's API (tests and benches
+// drive it too).
+export const sync = new Sync({
+  api,
+  store: {
+    getSession, getMeta, setMeta, applyPullPage,
+    pushable: outbox.pushable, recordPushResult: outbox.recordPushResult, unsentBlobs: outbox.unsentBlobs,
+    markUploadStarted: outbox.markUploadStarted, keepUploadError: outbox.keepUploadError,
+    blobComplete: outbox.blobComplete, summary: outbox.summary,
+    neededBeforePhotos: beforePhotos.neededBeforePhotos, heldBeforePhotos: beforePhotos.heldBeforePhotos,
+    keepBeforePhoto: beforePhotos.keepBeforePhoto, dropBeforePhoto: beforePhotos.dropBeforePhoto,
+  },
+  appVersion,
+});
 const go = (hash) => { if (location.hash === hash) route(); else location.hash = hash; };
 
 async function startInspection(groupId) {
-  const round = await store.openRound();
-  const group = (await store.refList("group")).find((g) => String(g.id) === groupId);
-  const rubric = round && await store.rubricFor(round.rubric_version);
+  const round = await openRound();
+  const group = await refGet("group", groupId);
+  const rubric = round && await rubricFor(round.rubric_version);
   if (!round || !group || !rubric) { toast(t("home.no_round"), "error"); return go("#/"); }
-  const record = await store.createInspection({ round, group, rubric, gps: null });
+  const record = await createInspection({ round, group, rubric, gps: null });
   location.replace(`#/inspect/${record.id}/0`);
   // GPS never holds up the inspector: it is filled in when (and if) it arrives
   const gps = await currentPosition();
-  if (gps) await store.updateInspection(record.id, (r) => { r.gps = r.gps || gps; });
+  if (gps) await updateInspection(record.id, (r) => { r.gps = r.gps || gps; });
 }
 
 function header(session, authNeeded) {
@@ -34,7 +55,7 @@ function header(session, authNeeded) {
     session ? h("span", { class: "muted small user" }, session.user?.display_name || session.user?.username) : null,
     h("button", { id: "lang-toggle", class: "chip", onclick: async () => {
       const next = currentLanguage() === "zh" ? "en" : "zh";
-      await store.setMeta("lang", next);
+      await setMeta("lang", next);
       await setLanguage(next);
       route();
     } }, t("app.other_language")));
@@ -52,20 +73,20 @@ function route() {
 
 async function renderRoute() {
   clearStaleToast();
-  const session = await store.getSession();
-  const authNeeded = await store.getMeta("auth_needed");
+  const session = await getSession();
+  const authNeeded = await getMeta("auth_needed");
   header(session, authNeeded);
   const [, name, a, b] = location.hash.split("/");
-  const afterSignIn = () => { go("#/"); syncNow(); };
+  const afterSignIn = () => { go("#/"); sync.now(); };
   if (!session || name === "signin") return signinScreen(main, { onDone: afterSignIn });
   if (name === "pick") return pickScreen(main, session);
   if (name === "start") return startInspection(a);
-  if (name === "inspect") return inspectScreen(main, a, Number(b) || 0, go);
+  if (name === "inspect") return inspectScreen(main, a, Number(b) || 0, go, sync);
   if (name === "view") return detailScreen(main, a, go);
   if (name === "recheck-new") return startRecheck(a, go);
-  if (name === "recheck") return recheckScreen(main, a, go);
+  if (name === "recheck") return recheckScreen(main, a, go, sync);
   if (name === "recheck-view") return recheckDetailScreen(main, a, go);
-  return homeScreen(main, session);
+  return homeScreen(main, session, sync);
 }
 
 // a new service worker waits until the user says so; drafts are saved already
@@ -92,17 +113,17 @@ function watchForUpdates(registration) {
 }
 
 async function start() {
-  await setLanguage((await store.getMeta("lang")) || "zh");
+  await setLanguage((await getMeta("lang")) || "zh");
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register("sw.js", { scope: "./" }).then(watchForUpdates)
       .catch((err) => console.warn("service worker", err));
   }
   addEventListener("hashchange", route);
   addEventListener("auth-needed", route);
-  addEventListener("online", () => syncNow());
-  document.addEventListener("visibilitychange", () => { if (document.visibilityState === "visible") syncNow(); });
+  addEventListener("online", () => sync.now());
+  document.addEventListener("visibilitychange", () => { if (document.visibilityState === "visible") sync.now(); });
   // when a sync ends, show what it brought, unless the inspector is typing in a form
-  syncEvents.addEventListener("progress", (e) => {
+  sync.addEventListener("progress", (e) => {
     document.documentElement.dataset.sync = e.detail.running ? "running" : "idle";
     const name = location.hash.split("/")[1];
     if (!e.detail.running && !["inspect", "recheck", "signin", "pick"].includes(name)) route();
@@ -110,7 +131,7 @@ async function start() {
   await route();
   document.body.dataset.ready = "1";
   performance.mark("app-usable");
-  if (await store.getSession()) { requestPersistence(); syncNow(); }
+  if (await getSession()) { requestPersistence(); sync.now(); }
 }
 
 start();

@@ -1,7 +1,7 @@
 // Everything unsent (inspections, rechecks) as the contract's bundle: manifest.json + blobs/<sha256>.
 import { zip } from "./zip.js";
 import { payloadOf, recheckPayloadOf, unsentBlobs, unsentInspections, unsentRechecks } from "./outbox.js";
-import { getSession, setMeta } from "./store.js";
+import { getSession, setMeta } from "./session.js";
 import { isoLocal } from "./clock.js";
 
 export async function buildBundle() {

@@ -1,7 +1,7 @@
 // What is still to be sent: submitted inspections and rechecks the server has not
 // confirmed at their current revision, and photo bytes the server does not have complete.
 import { dbReady } from "./db.js";
-import { PHOTO_OWNER } from "./store.js";
+import { PHOTO_OWNER } from "./records.js";
 
 const PAYLOAD_KEYS = ["id", "client_rev", "base_version", "round_id", "group_id", "rubric_version",
   "status", "started_at", "finished_at", "gps", "criteria", "note", "photos"];
@@ -38,21 +38,25 @@ export const isUnsent = (r) => r.local.state === "submitted" && r.local.sent_rev
 // a rejected revision is not sent again until the inspector changes it
 export const isPushable = (r) => isUnsent(r) && r.local.push_error?.rev !== r.client_rev;
 
-export async function unsentInspections() {
-  return (await (await dbReady).getAll("inspections")).filter(isUnsent);
-}
+const recordsOf = async (kind, wanted) => (await (await dbReady).getAll(kind)).filter(wanted);
+export const unsentInspections = () => recordsOf("inspections", isUnsent);
+export const unsentRechecks = () => recordsOf("rechecks", isUnsent);
+// the records of one kind ("inspections", "rechecks") a push sends now
+export const pushable = (kind) => recordsOf(kind, isPushable);
 
-export async function unsentRechecks() {
-  return (await (await dbReady).getAll("rechecks")).filter(isUnsent);
-}
-
-// Photo bytes waiting for upload, only for submitted records (drafts stay on the phone).
+// Photo bytes waiting for upload, only for submitted records (drafts stay on the phone):
+// each blob's record looked up by its key.
 export async function unsentBlobs() {
-  const db = await dbReady;
-  const [blobs, ...records] = await Promise.all([db.getAll("blobs"),
-    ...Object.keys(PHOTO_OWNER).map((kind) => db.getAll(kind))]);
-  const submitted = new Set(records.flat().filter((r) => r.local.state !== "draft").map((r) => r.id));
-  return blobs.filter((b) => Object.values(PHOTO_OWNER).some((owner) => submitted.has(b[owner])));
+  const kinds = Object.keys(PHOTO_OWNER);
+  const tx = (await dbReady).transaction(["blobs", ...kinds]);
+  const blobs = await tx.objectStore("blobs").getAll();
+  const submitted = await Promise.all(blobs.map(async (blob) => {
+    const kind = kinds.find((k) => blob[PHOTO_OWNER[k]] != null);
+    const record = kind && await tx.objectStore(kind).get(blob[PHOTO_OWNER[kind]]);
+    return Boolean(record) && record.local.state !== "draft";
+  }));
+  await tx.done;
+  return blobs.filter((_, i) => submitted[i]);
 }
 
 export async function summary() {
@@ -93,4 +97,20 @@ export async function recordPushResult(kind, result, sentRev) {
 
 export async function blobComplete(sha256) {
   await (await dbReady).delete("blobs", sha256);
+}
+
+// the photo has bytes on the server: the next sync asks where they end
+export async function markUploadStarted(sha256) {
+  const tx = (await dbReady).transaction("blobs", "readwrite");
+  const held = await tx.store.get(sha256);
+  if (held && !held.started) await tx.store.put({ ...held, started: true });
+  await tx.done;
+}
+
+// an upload refused for good (too large, not a photo): the photo is kept and shows why
+export async function keepUploadError(sha256, error) {
+  const tx = (await dbReady).transaction("blobs", "readwrite");
+  const held = await tx.store.get(sha256);
+  if (held) await tx.store.put({ ...held, error });
+  await tx.done;
 }

@@ -113,3 +113,11 @@ export function missingEvidence(rubric, inspection, photoReviews = new Map()) {
   }
   return missing;
 }
+
+// Rejected photos whose criterion/item has no newer photo that was not rejected: the
+// re-shoots the supervisor still waits for.
+export function openReshoots(inspection, photoReviews) {
+  const rejected = inspection.photos.filter((p) => photoReviews.get(p.id)?.accepted === false);
+  return rejected.filter((r) => !inspection.photos.some((p) => p.criterion === r.criterion &&
+    p.item === r.item && photoReviews.get(p.id)?.accepted !== false));
+}

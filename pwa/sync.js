@@ -2,12 +2,21 @@
 // pull (reference data and review results) with, beside it, a report of what is still on
 // the phone (for the admins' device list), then the "before" photos of open
 // rectifications. One run at a time.
-import * as api from "./api.js";
-import { dbReady } from "./db.js";
-import { getMeta, getSession, neededBeforePhotos, setMeta } from "./store.js";
-import { PUSHED, blobComplete, isPushable, recordPushResult, summary, unsentBlobs } from "./outbox.js";
+//
+// Like Workbox's Queue, a Sync holds its state (progress, chunk size, the run under way)
+// and is handed what it works through, so that it touches no storage of its own:
+//   api    the server's calls (api.js: push, checkBlobs, blobOffset, patchChunk, pullPage,
+//          blobDisplay)
+//   store  the phone's storage modules: getSession, getMeta, setMeta (session.js);
+//          pushable, recordPushResult, unsentBlobs, markUploadStarted, keepUploadError,
+//          blobComplete, summary (outbox.js); applyPullPage (pull.js); neededBeforePhotos,
+//          heldBeforePhotos, keepBeforePhoto, dropBeforePhoto (before-photos.js)
+//   appVersion  answers the version the device report gives (the service worker's)
+// It reports progress as "progress" events ({running, phase, done, total, bytesDone,
+// bytesTotal, error}) and in `progress`.
+import { ApiError } from "./api.js";
+import { PUSHED } from "./outbox.js";
 import { isoLocal } from "./clock.js";
-import { applyPullPage } from "./pull.js";
 
 // The server's limit per chunk is 1 MiB. A chunk starts at 256 KiB, doubles while chunks
 // go through quickly and halves after a failure: a cut then re-sends less.
@@ -22,118 +31,6 @@ const PUSH_BATCH = 50;
 // blob errors that another try will not fix: the photo is kept and shown, not re-sent
 const PERMANENT_BLOB_ERRORS = ["unsupported_media", "too_large"];
 
-export const syncEvents = new EventTarget();
-let progress = { running: false };
-function report(change) {
-  progress = { ...progress, ...change };
-  syncEvents.dispatchEvent(new CustomEvent("progress", { detail: progress }));
-}
-export const currentProgress = () => progress;
-
-let chunkSize = CHUNK;
-// a whole chunk of `size` bytes went through in `ms`
-function chunkWent(size, ms) {
-  if (ms < FAST_CHUNK_MS) chunkSize = Math.min(CHUNK_MAX, Math.max(chunkSize, size * 2));
-}
-function chunkFailed() {
-  chunkSize = Math.max(CHUNK_MIN, chunkSize / 2);
-}
-
-// inspections, then rechecks (a push carries `rechecks` only when there are some).
-// Answers what the push results said of the photos: the SHA-256 the server lacks, and
-// those of the accepted records' photos it already has.
-async function pushAll(clientId) {
-  const db = await dbReady;
-  const kinds = Object.keys(PUSHED);
-  const pending = await Promise.all(kinds.map(async (kind) => (await db.getAll(kind)).filter(isPushable)));
-  const blobs = { missing: new Set(), present: new Set() };
-  let done = 0;
-  report({ phase: "push", done, total: pending.flat().length });
-  for (const [k, kind] of kinds.entries()) {
-    const { payload, results } = PUSHED[kind];
-    for (let i = 0; i < pending[k].length; i += PUSH_BATCH) {
-      const batch = pending[k].slice(i, i + PUSH_BATCH);
-      const answer = await api.push(clientId, { inspections: [], [kind]: batch.map(payload) });
-      const sent = new Map(batch.map((r) => [r.id, r]));
-      for (const result of answer[results] || []) {
-        const record = sent.get(result.id);
-        await recordPushResult(kind, result, record?.client_rev);
-        if (!record || result.outcome === "rejected") continue;
-        const missing = new Set(result.missing_blobs || []);
-        for (const photo of record.photos || []) blobs[missing.has(photo.sha256) ? "missing" : "present"].add(photo.sha256);
-      }
-      report({ done: (done += batch.length) });
-    }
-  }
-  for (const sha of blobs.missing) blobs.present.delete(sha);
-  return blobs;
-}
-
-// The offset to go on from: none sent yet when the push just said the server lacks the
-// photo; after a cut, the server's (null here: the upload asks with HEAD when its turn
-// comes); else from one check of all the others.
-async function startOffsets(blobs, pushed) {
-  const offsets = new Map();
-  const unknown = [];
-  for (const b of blobs) {
-    if (pushed.present.has(b.sha256)) offsets.set(b.sha256, b.size);
-    else if (b.started) offsets.set(b.sha256, null);
-    else if (pushed.missing.has(b.sha256)) offsets.set(b.sha256, 0);
-    else unknown.push(b);
-  }
-  if (unknown.length) {
-    const { missing } = await api.checkBlobs(unknown.map((b) => ({ sha256: b.sha256, size: b.size })));
-    const partial = new Map(missing.map((m) => [m.sha256, m.offset || 0]));
-    for (const b of unknown) offsets.set(b.sha256, partial.has(b.sha256) ? partial.get(b.sha256) : b.size);
-  }
-  return offsets;
-}
-
-// the photo has bytes on the server: the next sync asks where they end
-async function markStarted(blob) {
-  if (blob.started) return;
-  blob.started = true;
-  const db = await dbReady;
-  const held = await db.get("blobs", blob.sha256);
-  if (held) await db.put("blobs", { ...held, started: true });
-}
-
-// Sends a photo from `offset` until the server answers 201 (then the phone's copy goes).
-// onBytes(n): n more bytes are on the server. stopped(): another upload failed, stop
-// after this chunk.
-async function uploadOne(blob, offset, onBytes, stopped) {
-  if (offset === null) onBytes(offset = Math.min(await api.blobOffset(blob.sha256), blob.size));
-  const bytes = new Uint8Array(blob.bytes);
-  let stale = 0;
-  while (!stopped()) {
-    const size = chunkSize;
-    const end = Math.min(offset + size, blob.size);
-    await markStarted(blob);
-    const started = performance.now();
-    let r;
-    try {
-      r = await api.patchChunk(blob.sha256, offset, blob.size, bytes.subarray(offset, end));
-    } catch (err) {
-      if (err.status === 0 || err.status >= 500) chunkFailed();   // the link or the server failed
-      throw err;
-    }
-    if (r.status === 201) { onBytes(blob.size - offset); return blobComplete(blob.sha256); }
-    if (r.status === 204) {
-      if (end - offset === size) chunkWent(size, performance.now() - started);
-      const next = r.offset ?? end;
-      onBytes(next - offset);
-      offset = next;
-      stale = 0;
-      continue;
-    }
-    // 409: someone (an earlier, cut request) got further; carry on from the server's offset
-    const next = r.offset ?? await api.blobOffset(blob.sha256);
-    if (++stale > 3) throw new api.ApiError(409, "offset_mismatch", "upload offset keeps changing");
-    onBytes(next - offset);
-    offset = next;
-  }
-}
-
 // Seconds from a Retry-After header (seconds or an HTTP date); 30 when it says nothing.
 function retryDelay(err) {
   const value = err.retryAfter;
@@ -141,65 +38,264 @@ function retryDelay(err) {
   return Number.isFinite(seconds) && seconds > 0 ? seconds : 30;
 }
 
-let retryTimer = null;
-// The photo store said "later": photos wait until then (records still go), and a sync
-// starts by itself at that time.
-async function photosLater(err) {
-  const at = Date.now() + retryDelay(err) * 1000;
-  await setMeta("photos_retry_at", at);
-  clearTimeout(retryTimer);
-  retryTimer = setTimeout(() => syncNow(), at - Date.now() + 50);
-  return photoStoreDown(at);
-}
 const photoStoreDown = (at) => Object.assign(
-  new api.ApiError(503, "store_unavailable", "photo server unavailable, will retry"), { retryAt: at });
+  new ApiError(503, "store_unavailable", "photo server unavailable, will retry"), { retryAt: at });
 
-// Uploads every waiting photo, PHOTOS_IN_FLIGHT at a time. Answers an error for later
-// (the photo store is down) or null; a lost network or sign-in stops at once.
-async function uploadAll(pushed) {
-  const retryAt = await getMeta("photos_retry_at");
-  if (retryAt && retryAt > Date.now()) return photoStoreDown(retryAt);
-  const blobs = (await unsentBlobs()).filter((b) => !PERMANENT_BLOB_ERRORS.includes(b.error?.code));
-  if (!blobs.length) return null;
-  let offsets;
-  try {
-    offsets = await startOffsets(blobs, pushed);
-  } catch (err) {
-    if (err.status === 503) return photosLater(err);   // the pull still goes
-    throw err;
+// the link or the sign-in is gone: nothing more can go in this run
+const stopsTheRun = (err) => err.status === 0 || err.status === 401;
+
+export class Sync extends EventTarget {
+  constructor({ store, api, appVersion = async () => null }) {
+    super();
+    Object.assign(this, { store, api, appVersion });
+    this.progress = { running: false };
+    this.chunkSize = CHUNK;
+    this.underway = null;     // the run under way (a promise), if any
+    this.again = false;       // asked for while running: one more run right after
+    this.retryTimer = null;   // the run the photo store's Retry-After asked for
   }
-  // a photo the server holds whole still gets its 201 (a PATCH of no bytes at its end)
-  // before the phone's copy goes
-  const todo = blobs.map((b) => ({ blob: b, offset: offsets.get(b.sha256) }));
-  const bytesTotal = todo.reduce((n, t) => n + t.blob.size, 0);
-  let bytesDone = todo.reduce((n, t) => n + (t.offset ?? 0), 0);
-  let done = 0;
-  let fatal = null;
-  let later = null;
-  report({ phase: "photos", done, total: todo.length, bytesDone, bytesTotal });
-  const queue = [...todo];
-  const stopped = () => Boolean(fatal || later);
-  async function worker() {
-    for (let next = queue.shift(); next && !stopped(); next = queue.shift()) {
-      try {
-        await uploadOne(next.blob, next.offset, (n) => report({ bytesDone: (bytesDone += n) }), stopped);
-        if (!stopped()) report({ done: ++done });
-      } catch (err) {
-        if (err.status === 0 || err.status === 401) fatal ||= err;   // network gone or signed out: stop
-        else if (err.status === 503) later ||= err;                   // the photo store is down: later
-        else {
-          next.blob.error = { code: err.code, message: err.message };   // keep the photo, show why
-          await (await dbReady).put("blobs", next.blob);
-          report({ done: ++done });
+
+  // Start a sync (or, if one is running, one more right after it). Never throws.
+  now() {
+    if (this.underway) { this.again = true; return this.underway; }
+    this.underway = (async () => {
+      do {
+        this.again = false;
+        this.report({ running: true, phase: "start", error: null });
+        try {
+          await this.run();
+          await this.store.setMeta("last_sync", isoLocal());
+          await this.store.setMeta("last_error", null);
+        } catch (err) {
+          const error = { code: err.code || "error", status: err.status ?? null,
+                          message: err.message || String(err), at: isoLocal() };
+          await this.store.setMeta("last_error", error);
+          this.report({ error });
+          this.again = false;
         }
+      } while (this.again);
+      this.underway = null;
+      this.report({ running: false, phase: null });
+    })();
+    return this.underway;
+  }
+
+  report(change) {
+    this.progress = { ...this.progress, ...change };
+    this.dispatchEvent(new CustomEvent("progress", { detail: this.progress }));
+  }
+
+  async run() {
+    const session = await this.store.getSession();
+    if (!session || (await this.store.getMeta("auth_needed"))) throw new ApiError(401, "unauthorized", "sign in");
+    const pushed = await this.pushAll(session.client_id);
+    let photosLaterError;
+    try {
+      photosLaterError = await this.uploadAll(pushed);
+    } catch (err) {
+      await this.reportDevice(session.client_id).catch(() => {});   // offline: the next sync says it
+      throw err;
+    }
+    // the device report goes beside the pull: one round trip of latency, not two
+    await Promise.all([this.reportDevice(session.client_id).catch(() => {}), this.pullAll()]);
+    await this.keepBeforePhotos();
+    if (photosLaterError) throw photosLaterError;
+  }
+
+  // inspections, then rechecks (a push carries `rechecks` only when there are some).
+  // Answers what the push results said of the photos: the SHA-256 the server lacks, and
+  // those of the accepted records' photos it already has.
+  async pushAll(clientId) {
+    const kinds = Object.keys(PUSHED);
+    const pending = await Promise.all(kinds.map((kind) => this.store.pushable(kind)));
+    const blobs = { missing: new Set(), present: new Set() };
+    let done = 0;
+    this.report({ phase: "push", done, total: pending.flat().length });
+    for (const [k, kind] of kinds.entries()) {
+      const { payload, results } = PUSHED[kind];
+      for (let i = 0; i < pending[k].length; i += PUSH_BATCH) {
+        const batch = pending[k].slice(i, i + PUSH_BATCH);
+        const answer = await this.api.push(clientId, { inspections: [], [kind]: batch.map(payload) });
+        const sent = new Map(batch.map((r) => [r.id, r]));
+        for (const result of answer[results] || []) {
+          const record = sent.get(result.id);
+          await this.store.recordPushResult(kind, result, record?.client_rev);
+          if (!record || result.outcome === "rejected") continue;
+          const missing = new Set(result.missing_blobs || []);
+          for (const photo of record.photos || []) blobs[missing.has(photo.sha256) ? "missing" : "present"].add(photo.sha256);
+        }
+        this.report({ done: (done += batch.length) });
       }
     }
+    for (const sha of blobs.missing) blobs.present.delete(sha);
+    return blobs;
   }
-  await Promise.all(Array.from({ length: PHOTOS_IN_FLIGHT }, worker));
-  if (fatal) throw fatal;
-  if (later) return photosLater(later);
-  await setMeta("photos_retry_at", null);
-  return null;
+
+  // The offset to go on from: none sent yet when the push just said the server lacks the
+  // photo; after a cut, the server's (null here: the upload asks with HEAD when its turn
+  // comes); else from one check of all the others.
+  async startOffsets(blobs, pushed) {
+    const offsets = new Map();
+    const unknown = [];
+    for (const b of blobs) {
+      if (pushed.present.has(b.sha256)) offsets.set(b.sha256, b.size);
+      else if (b.started) offsets.set(b.sha256, null);
+      else if (pushed.missing.has(b.sha256)) offsets.set(b.sha256, 0);
+      else unknown.push(b);
+    }
+    if (unknown.length) {
+      const { missing } = await this.api.checkBlobs(unknown.map((b) => ({ sha256: b.sha256, size: b.size })));
+      const partial = new Map(missing.map((m) => [m.sha256, m.offset || 0]));
+      for (const b of unknown) offsets.set(b.sha256, partial.has(b.sha256) ? partial.get(b.sha256) : b.size);
+    }
+    return offsets;
+  }
+
+  // a whole chunk of `size` bytes went through in `ms`
+  chunkWent(size, ms) {
+    if (ms < FAST_CHUNK_MS) this.chunkSize = Math.min(CHUNK_MAX, Math.max(this.chunkSize, size * 2));
+  }
+
+  chunkFailed() {
+    this.chunkSize = Math.max(CHUNK_MIN, this.chunkSize / 2);
+  }
+
+  // Sends a photo from `offset` until the server answers 201 (then the phone's copy goes).
+  // onBytes(n): n more bytes are on the server. stopped(): another upload failed, stop
+  // after this chunk.
+  async uploadOne(blob, offset, onBytes, stopped) {
+    const { api, store } = this;
+    if (offset === null) onBytes(offset = Math.min(await api.blobOffset(blob.sha256), blob.size));
+    const bytes = new Uint8Array(blob.bytes);
+    let stale = 0;
+    while (!stopped()) {
+      const size = this.chunkSize;
+      const end = Math.min(offset + size, blob.size);
+      // the photo has bytes on the server: the next sync asks where they end
+      if (!blob.started) { blob.started = true; await store.markUploadStarted(blob.sha256); }
+      const started = performance.now();
+      let r;
+      try {
+        r = await api.patchChunk(blob.sha256, offset, blob.size, bytes.subarray(offset, end));
+      } catch (err) {
+        if (err.status === 0 || err.status >= 500) this.chunkFailed();   // the link or the server failed
+        throw err;
+      }
+      if (r.status === 201) { onBytes(blob.size - offset); return store.blobComplete(blob.sha256); }
+      if (r.status === 204) {
+        if (end - offset === size) this.chunkWent(size, performance.now() - started);
+        const next = r.offset ?? end;
+        onBytes(next - offset);
+        offset = next;
+        stale = 0;
+        continue;
+      }
+      // 409: someone (an earlier, cut request) got further; carry on from the server's offset
+      const next = r.offset ?? await api.blobOffset(blob.sha256);
+      if (++stale > 3) throw new ApiError(409, "offset_mismatch", "upload offset keeps changing");
+      onBytes(next - offset);
+      offset = next;
+    }
+  }
+
+  // The photo store said "later": photos wait until then (records still go), and a sync
+  // starts by itself at that time.
+  async photosLater(err) {
+    const at = Date.now() + retryDelay(err) * 1000;
+    await this.store.setMeta("photos_retry_at", at);
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => this.now(), at - Date.now() + 50);
+    return photoStoreDown(at);
+  }
+
+  // Uploads every waiting photo, PHOTOS_IN_FLIGHT at a time. Answers an error for later
+  // (the photo store is down) or null; a lost network or sign-in stops at once.
+  async uploadAll(pushed) {
+    const retryAt = await this.store.getMeta("photos_retry_at");
+    if (retryAt && retryAt > Date.now()) return photoStoreDown(retryAt);
+    const blobs = (await this.store.unsentBlobs()).filter((b) => !PERMANENT_BLOB_ERRORS.includes(b.error?.code));
+    if (!blobs.length) return null;
+    let offsets;
+    try {
+      offsets = await this.startOffsets(blobs, pushed);
+    } catch (err) {
+      if (err.status === 503) return this.photosLater(err);   // the pull still goes
+      throw err;
+    }
+    // a photo the server holds whole still gets its 201 (a PATCH of no bytes at its end)
+    // before the phone's copy goes
+    const todo = blobs.map((b) => ({ blob: b, offset: offsets.get(b.sha256) }));
+    const bytesTotal = todo.reduce((n, t) => n + t.blob.size, 0);
+    let bytesDone = todo.reduce((n, t) => n + (t.offset ?? 0), 0);
+    let done = 0;
+    let fatal = null;
+    let later = null;
+    this.report({ phase: "photos", done, total: todo.length, bytesDone, bytesTotal });
+    const queue = [...todo];
+    const stopped = () => Boolean(fatal || later);
+    const onBytes = (n) => this.report({ bytesDone: (bytesDone += n) });
+    const worker = async () => {
+      for (let next = queue.shift(); next && !stopped(); next = queue.shift()) {
+        try {
+          await this.uploadOne(next.blob, next.offset, onBytes, stopped);
+          if (!stopped()) this.report({ done: ++done });
+        } catch (err) {
+          if (stopsTheRun(err)) fatal ||= err;              // network gone or signed out: stop
+          else if (err.status === 503) later ||= err;       // the photo store is down: later
+          else {
+            await this.store.keepUploadError(next.blob.sha256, { code: err.code, message: err.message });
+            this.report({ done: ++done });
+          }
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: PHOTOS_IN_FLIGHT }, worker));
+    if (fatal) throw fatal;
+    if (later) return this.photosLater(later);
+    await this.store.setMeta("photos_retry_at", null);
+    return null;
+  }
+
+  // after the uploads, so the counts are what this sync could not send; also when they
+  // failed (a photo store down), which is just when the admins want to know
+  async reportDevice(clientId) {
+    const s = await this.store.summary();
+    const device = { app_version: await this.appVersion(),
+      unsynced: { inspections: s.inspections, rechecks: s.rechecks, photos: s.photos, bytes: s.bytes } };
+    await this.api.push(clientId, { inspections: [] }, device);
+  }
+
+  async pullAll() {
+    this.report({ phase: "pull", done: 0, total: null });
+    let cursor = await this.store.getMeta("cursor");
+    let pages = 0;
+    while (true) {
+      const page = await this.api.pullPage(cursor);
+      await this.store.applyPullPage(page);
+      cursor = page.cursor;
+      this.report({ done: ++pages });
+      if (!page.has_more) return;
+    }
+  }
+
+  // Keep the "before" photos of open rectifications (for rechecks offline) and only those:
+  // a closed rectification's go. A photo the server will not give is tried again next time.
+  async keepBeforePhotos() {
+    const { api, store } = this;
+    const needed = await store.neededBeforePhotos();
+    const held = await store.heldBeforePhotos();
+    for (const sha of held) if (!needed.has(sha)) await store.dropBeforePhoto(sha);
+    const todo = [...needed].filter((sha) => !held.has(sha));
+    this.report({ phase: "before", done: 0, total: todo.length });
+    for (const [i, sha] of todo.entries()) {
+      try {
+        await store.keepBeforePhoto(sha, await api.blobDisplay(sha));
+      } catch (err) {
+        if (stopsTheRun(err)) throw err;
+      }
+      this.report({ done: i + 1 });
+    }
+  }
 }
 
 // The app's version is the service worker's (its VERSION, the digest of the shell): the
@@ -217,90 +313,4 @@ export async function appVersion() {
   }
   const shells = ("caches" in self ? await caches.keys() : []).filter((k) => k.startsWith("shell-"));
   return shells.length === 1 ? shells[0].slice("shell-".length) : null;
-}
-
-// after the uploads, so the counts are what this sync could not send; also when they
-// failed (a photo store down), which is just when the admins want to know
-async function reportDevice(clientId) {
-  const s = await summary();
-  const device = { app_version: await appVersion(),
-    unsynced: { inspections: s.inspections, rechecks: s.rechecks, photos: s.photos, bytes: s.bytes } };
-  await api.push(clientId, { inspections: [] }, device);
-}
-
-async function pullAll() {
-  report({ phase: "pull", done: 0, total: null });
-  let cursor = await getMeta("cursor");
-  let pages = 0;
-  while (true) {
-    const page = await api.pullPage(cursor);
-    await applyPullPage(page);
-    cursor = page.cursor;
-    report({ done: ++pages });
-    if (!page.has_more) return;
-  }
-}
-
-// Keep the "before" photos of open rectifications (for rechecks offline) and only those:
-// a closed rectification's go. A photo the server will not give is tried again next time.
-async function keepBeforePhotos() {
-  const db = await dbReady;
-  const needed = await neededBeforePhotos();
-  const held = new Set(await db.getAllKeys("before_photos"));
-  for (const sha of held) if (!needed.has(sha)) await db.delete("before_photos", sha);
-  const todo = [...needed].filter((sha) => !held.has(sha));
-  report({ phase: "before", done: 0, total: todo.length });
-  for (const [i, sha] of todo.entries()) {
-    try {
-      const { bytes, type } = await api.blobDisplay(sha);
-      await db.put("before_photos", { sha256: sha, bytes, type });
-    } catch (err) {
-      if (err.status === 0 || err.status === 401) throw err;
-    }
-    report({ done: i + 1 });
-  }
-}
-
-async function run() {
-  const session = await getSession();
-  if (!session || (await getMeta("auth_needed"))) throw new api.ApiError(401, "unauthorized", "sign in");
-  const pushed = await pushAll(session.client_id);
-  let photosLaterError;
-  try {
-    photosLaterError = await uploadAll(pushed);
-  } catch (err) {
-    await reportDevice(session.client_id).catch(() => {});   // offline: the next sync says it
-    throw err;
-  }
-  // the device report goes beside the pull: one round trip of latency, not two
-  await Promise.all([reportDevice(session.client_id).catch(() => {}), pullAll()]);
-  await keepBeforePhotos();
-  if (photosLaterError) throw photosLaterError;
-}
-
-let running = null;
-let again = false;
-// Start a sync (or, if one is running, one more right after it). Never throws.
-export function syncNow() {
-  if (running) { again = true; return running; }
-  running = (async () => {
-    do {
-      again = false;
-      report({ running: true, phase: "start", error: null });
-      try {
-        await run();
-        await setMeta("last_sync", isoLocal());
-        await setMeta("last_error", null);
-      } catch (err) {
-        const error = { code: err.code || "error", status: err.status ?? null,
-                        message: err.message || String(err), at: isoLocal() };
-        await setMeta("last_error", error);
-        report({ error });
-        again = false;
-      }
-    } while (again);
-    running = null;
-    report({ running: false, phase: null });
-  })();
-  return running;
 }

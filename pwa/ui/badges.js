@@ -2,7 +2,7 @@
 import { h } from "./dom.js";
 import { t } from "../i18n.js";
 import { isUnsent } from "../outbox.js";
-import { openReshoots } from "../store.js";
+import { openReshoots } from "../score.js";
 
 export function stateOf(record, photoReviews) {
   const l = record.local;

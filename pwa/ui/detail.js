@@ -2,8 +2,10 @@
 // review and comments, and re-shoot requests the inspector can answer.
 import { h, mount, revokeObjectUrls } from "./dom.js";
 import { t, tOr, label, placeName, formatDateTime, formatScore } from "../i18n.js";
-import * as store from "../store.js";
-import { scoreInspection } from "../score.js";
+import { openRound, places, rubricFor } from "../reference.js";
+import { getInspection, updateInspection } from "../records.js";
+import { markReviewSeen, reviewsFor } from "../reviews.js";
+import { openReshoots, scoreInspection } from "../score.js";
 import { badge, stateOf } from "./badges.js";
 import { photoButton } from "./photos.js";
 
@@ -47,20 +49,20 @@ function reshootView(record, rubric, reshoots, edit) {
 }
 
 export async function detailScreen(root, id, go) {
-  const record = await store.getInspection(id);
+  const record = await getInspection(id);
   if (!record) return go("#/");
   const [rubric, villages, { comments, photoReviews }, round] = await Promise.all([
-    store.rubricFor(record.rubric_version), store.places(), store.reviewsFor(id), store.openRound()]);
+    rubricFor(record.rubric_version), places(), reviewsFor(id), openRound()]);
   const village = villages.find((v) => v.groups.some((g) => g.id === record.group_id));
   const group = village?.groups.find((g) => g.id === record.group_id);
-  const reshoots = store.openReshoots(record, photoReviews);
+  const reshoots = openReshoots(record, photoReviews);
   // scored with the photo reviews pulled, so a rejected photo's deduction is void here too
   const score = rubric ? scoreInspection(rubric, record, photoReviews) : null;
   const edit = async (step) => {
-    await store.updateInspection(id, (r) => { r.local.state = "editing"; });
+    await updateInspection(id, (r) => { r.local.state = "editing"; });
     go(`#/inspect/${id}/${Math.max(0, step)}`);
   };
-  if (stateOf(record, photoReviews) === "rejected") await store.markReviewSeen(record);
+  if (stateOf(record, photoReviews) === "rejected") await markReviewSeen(record);
   revokeObjectUrls();
   const photos = await Promise.all(record.photos.map(async (p) => {
     const review = photoReviews.get(p.id);

@@ -2,7 +2,8 @@
 import { h, mount, toast } from "./dom.js";
 import { t, formatDateTime, formatBytes, placeName } from "../i18n.js";
 import { buildBundle } from "../bundle.js";
-import { getMeta, refList } from "../store.js";
+import { getMeta } from "../session.js";
+import { refList } from "../reference.js";
 
 async function exportedView(record) {
   if (!record) return null;

@@ -2,7 +2,10 @@
 // my inspections, bundle export.
 import { h, mount } from "./dom.js";
 import { t, formatDate, formatDateTime, placeName, formatScore } from "../i18n.js";
-import * as store from "../store.js";
+import { myAssignments, openRound, refList } from "../reference.js";
+import { rectificationState } from "../rectification.js";
+import { listInspections, listRechecks } from "../records.js";
+import { allPhotoReviews, seenReviews } from "../reviews.js";
 import { scoreInspection } from "../score.js";
 import { statusCard } from "./status.js";
 import { badge, stateOf } from "./badges.js";
@@ -12,7 +15,7 @@ import { rectificationsPanel } from "./rectifications.js";
 
 async function assignmentsView(round, session, inspections, groupsById, villagesById) {
   if (!round) return h("section", { class: "card" }, h("p", {}, t("home.no_round")));
-  const mine = await store.myAssignments(round.id, session.user.id);
+  const mine = await myAssignments(round.id, session.user.id);
   // a done group opens its latest inspection; another one is an explicit choice there
   const doneGroups = new Map(inspections.filter((r) => r.round_id === round.id && r.local.state !== "draft")
     .sort((a, b) => String(a.started_at).localeCompare(String(b.started_at))).map((r) => [r.group_id, r]));
@@ -44,7 +47,7 @@ async function assignmentsView(round, session, inspections, groupsById, villages
 // (unless a later recheck of the same rectification is made, or it is closed).
 async function attentionView(inspections, groupsById, photoReviews) {
   const [rechecks, rectifications, seen] = await Promise.all([
-    store.listRechecks(), store.refList("rectification"), store.seenReviews()]);
+    listRechecks(), refList("rectification"), seenReviews()]);
   const rectById = new Map(rectifications.map((r) => [String(r.id), r]));
   const latest = new Map();
   for (const r of [...rechecks].sort((a, b) => String(a.started_at).localeCompare(String(b.started_at)))) {
@@ -57,7 +60,7 @@ async function attentionView(inspections, groupsById, photoReviews) {
   };
   const sentBack = (r) => {
     const rect = rectById.get(String(r.rectification_id));
-    return rect && store.rectificationState(rect) !== "closed" && latest.get(String(r.rectification_id)) === r
+    return rect && rectificationState(rect) !== "closed" && latest.get(String(r.rectification_id)) === r
       && r.local.state === "submitted" && Object.values(r.local.item_states || {}).includes("open");
   };
   const rows = [
@@ -89,15 +92,15 @@ function inspectionsView(inspections, groupsById, rubrics, photoReviews) {
     })));
 }
 
-export async function homeScreen(root, session) {
+export async function homeScreen(root, session, sync) {
   const [round, inspections, groups, villages, rubrics, photoReviews] = await Promise.all([
-    store.openRound(), store.listInspections(), store.refList("group"), store.refList("village"),
-    store.refList("rubric"), store.allPhotoReviews()]);
+    openRound(), listInspections(), refList("group"), refList("village"),
+    refList("rubric"), allPhotoReviews()]);
   const groupsById = new Map(groups.map((g) => [g.id, g]));
   const villagesById = new Map(villages.map((v) => [v.id, v]));
   mount(root,
     await attentionView(inspections, groupsById, photoReviews),
-    statusCard(),
+    statusCard(sync),
     await storageNotice(),
     await assignmentsView(round, session, inspections, groupsById, villagesById),
     await rectificationsPanel(groupsById, villagesById),

@@ -3,11 +3,13 @@
 import { h, mount, toast, revokeObjectUrls } from "./dom.js";
 import { confirmDialog, undoBar } from "./dialogs.js";
 import { t, label, placeName, formatScore } from "../i18n.js";
-import * as store from "../store.js";
+import { places, rubricFor } from "../reference.js";
+import { getInspection, updateInspection } from "../records.js";
+import { deleteDraft, restoreDraft } from "../undo.js";
+import { reviewsFor } from "../reviews.js";
 import { scoreInspection, missingEvidence } from "../score.js";
 import { noteBox } from "./notes.js";
 import { photoStrip } from "./photos.js";
-import { syncNow } from "../sync.js";
 import { isoLocal } from "../clock.js";
 
 const pointsText = (item) => item.kind === "veto" ? t("item.veto")
@@ -28,20 +30,21 @@ function toggle(on, onSet, text, key, kind = "finding") {
     onclick: () => onSet(on ? 0 : 1) }, text);
 }
 
-export async function inspectScreen(root, id, step, go) {
-  let record = await store.getInspection(id);
+// sync: the page's Sync, started once the inspection is submitted
+export async function inspectScreen(root, id, step, go, sync) {
+  let record = await getInspection(id);
   if (!record) return go("#/");
   if (record.local.state === "submitted") return go(`#/view/${id}`);
-  const rubric = await store.rubricFor(record.rubric_version);
-  const groups = await store.places();
+  const rubric = await rubricFor(record.rubric_version);
+  const groups = await places();
   const village = groups.find((v) => v.groups.some((g) => g.id === record.group_id));
   const group = village?.groups.find((g) => g.id === record.group_id);
-  const { photoReviews } = await store.reviewsFor(id);
+  const { photoReviews } = await reviewsFor(id);
   const n = rubric.criteria.length;
   step = Math.max(0, Math.min(n, step));
 
-  const change = async (fn) => { record = await store.updateInspection(id, fn); await draw(); };
-  const reload = async () => { record = await store.getInspection(id); await draw(); };
+  const change = async (fn) => { record = await updateInspection(id, fn); await draw(); };
+  const reload = async () => { record = await getInspection(id); await draw(); };
 
   async function itemView(c, item) {
     const entry = record.criteria[c.key];
@@ -65,7 +68,7 @@ export async function inspectScreen(root, id, step, go) {
       toggle(entry.na, (v) => change((r) => { r.criteria[c.key].na = v === 1; }), t("inspect.na"), "na", "na"),
       entry.na ? null : h("ul", { class: "items" }, await Promise.all(c.items.map((i) => itemView(c, i)))),
       h("label", { for: `note-${c.key}` }, t("inspect.note")),
-      noteBox(`note-${c.key}`, entry.note, (text) => store.updateInspection(id, (r) => { r.criteria[c.key].note = text; })));
+      noteBox(`note-${c.key}`, entry.note, (text) => updateInspection(id, (r) => { r.criteria[c.key].note = text; })));
   }
 
   async function submit() {
@@ -75,10 +78,10 @@ export async function inspectScreen(root, id, step, go) {
       document.getElementById("missing")?.scrollIntoView();
       return;
     }
-    await store.updateInspection(id, (r) => { r.local.state = "submitted"; r.finished_at = r.finished_at || isoLocal(); });
+    await updateInspection(id, (r) => { r.local.state = "submitted"; r.finished_at = r.finished_at || isoLocal(); });
     toast(t("submit.done"));
     go(`#/view/${id}`);
-    syncNow();
+    sync.now();
   }
 
   function summaryView(score) {
@@ -91,7 +94,7 @@ export async function inspectScreen(root, id, step, go) {
         h("span", {}, score.criteria[c.key] === null ? t("inspect.na_short")
           : `${score.criteria[c.key]} / ${c.max}`))))),
       h("label", { for: "note-overall" }, t("summary.note")),
-      noteBox("note-overall", record.note, (text) => store.updateInspection(id, (r) => { r.note = text; })),
+      noteBox("note-overall", record.note, (text) => updateInspection(id, (r) => { r.note = text; })),
       missing.length ? h("div", { id: "missing", class: "error-box" }, h("p", {}, t("submit.missing", { count: missing.length })),
         h("ul", { class: "plain" }, missing.map((m) => h("li", {}, h("a", { class: "row", href: `#/inspect/${id}/${rubric.criteria.indexOf(m.criterion)}` },
           `${label(m.criterion)} · ${label(m.item)}`))))) : null,
@@ -104,10 +107,10 @@ export async function inspectScreen(root, id, step, go) {
   async function discard() {
     if (!await confirmDialog(t("draft.delete_confirm", { group: placeName(group) }), t("draft.delete"),
       t("draft.keep"))) return;
-    const deleted = await store.deleteDraft(id);
+    const deleted = await deleteDraft(id);
     go("#/");
     if (deleted) undoBar(t("draft.deleted"), async () => {
-      await store.restoreDraft(deleted);
+      await restoreDraft(deleted);
       go("#/");
     }, { acrossScreens: true, label: t("draft.undo") });
   }

@@ -4,7 +4,10 @@ import { h, objectUrl, toast } from "./dom.js";
 import { blobDisplay, blobThumb } from "../api.js";
 import { confirmDialog, undoBar } from "./dialogs.js";
 import { t } from "../i18n.js";
-import * as store from "../store.js";
+import { addPhoto, photoBytes } from "../records.js";
+import { removePhoto, restorePhoto } from "../undo.js";
+import { keepThumb, thumbOf } from "../thumbnails.js";
+import { beforePhoto } from "../before-photos.js";
 import { processPhoto } from "../camera.js";
 import { currentPosition } from "../geo.js";
 import { isoLocal, newId } from "../clock.js";
@@ -18,7 +21,7 @@ function imageOr(stored, sha256, placeholderText, { keep = false } = {}) {
   const placeholder = h("div", { class: "uploaded" }, placeholderText);
   blobThumb(sha256).then(async (thumb) => {
     if (!thumb) return;
-    if (keep) await store.keepThumb(sha256, await thumb.arrayBuffer(), thumb.type);
+    if (keep) await keepThumb(sha256, await thumb.arrayBuffer(), thumb.type);
     if (placeholder.isConnected) placeholder.replaceWith(picture({ bytes: thumb, type: thumb.type }));
   });
   return placeholder;
@@ -27,19 +30,19 @@ function imageOr(stored, sha256, placeholderText, { keep = false } = {}) {
 // the photo's small copy kept on the phone, its full bytes not yet uploaded, or the server's
 // thumbnail
 export async function photoImage(photo) {
-  const stored = (await store.thumbOf(photo.sha256)) || (await store.photoBytes(photo.sha256));
+  const stored = (await thumbOf(photo.sha256)) || (await photoBytes(photo.sha256));
   return imageOr(stored, photo.sha256, t("photo.on_server"), { keep: true });
 }
 
 // a rectification's "before" photo, as downloaded with it
 export async function beforeImage(photo) {
-  return imageOr(await store.beforePhoto(photo.sha256), photo.sha256, t("recheck.before_missing"));
+  return imageOr(await beforePhoto(photo.sha256), photo.sha256, t("recheck.before_missing"));
 }
 
 // The phone's full bytes; once uploaded, the kept small copy at once and the server's
 // display copy in its place when (and if) it comes.
 async function fillViewer(dialog, photo) {
-  const full = await store.photoBytes(photo.sha256);
+  const full = await photoBytes(photo.sha256);
   if (full) return dialog.append(picture(full));
   const small = await photoImage(photo);
   dialog.append(small);
@@ -75,10 +78,10 @@ export async function photoButton(photo) {
 // asks first, then offers to take it back for a while
 async function removeAsked(kind, record, photo, onChange) {
   if (!await confirmDialog(t("photo.remove_confirm"), t("photo.remove"))) return;
-  const removed = await store.removePhoto(kind, record.id, photo.id);
+  const removed = await removePhoto(kind, record.id, photo.id);
   await onChange();
   if (removed?.blob) {
-    undoBar(t("photo.removed"), async () => { await store.restorePhoto(kind, record.id, removed); await onChange(); });
+    undoBar(t("photo.removed"), async () => { await restorePhoto(kind, record.id, removed); await onChange(); });
   }
 }
 
@@ -92,7 +95,7 @@ async function thumbnail(kind, record, photo, review, onChange) {
       t("photo.remove_short")) : null);
 }
 
-async function addPhoto(kind, record, criterion, item, file, source, onChange, status) {
+async function takePhoto(kind, record, criterion, item, file, source, onChange, status) {
   status.textContent = t("photo.processing");
   try {
     const [photo, gps] = await Promise.all([processPhoto(file), currentPosition({ timeoutMs: 5000 })]);
@@ -100,7 +103,7 @@ async function addPhoto(kind, record, criterion, item, file, source, onChange, s
     const meta = { id: newId(), sha256: photo.sha256, size: photo.size, mime: photo.mime,
       width: photo.width, height: photo.height, criterion, item,
       captured_at: isoLocal(captured), gps, source };
-    await store.addPhoto(kind, record.id, meta, photo.bytes, { bytes: photo.thumb, type: photo.mime });
+    await addPhoto(kind, record.id, meta, photo.bytes, { bytes: photo.thumb, type: photo.mime });
     onChange();
   } catch (err) {
     const full = err?.name === "QuotaExceededError" || err?.inner?.name === "QuotaExceededError";
@@ -112,7 +115,7 @@ async function addPhoto(kind, record, criterion, item, file, source, onChange, s
 function picker(source, kind, record, criterion, item, onChange, status) {
   const input = h("input", { type: "file", accept: "image/*", class: "hidden-input",
     dataset: { photoInput: source, item: `${criterion}.${item}` },
-    onchange: (e) => e.target.files[0] && addPhoto(kind, record, criterion, item, e.target.files[0], source, onChange, status) });
+    onchange: (e) => e.target.files[0] && takePhoto(kind, record, criterion, item, e.target.files[0], source, onChange, status) });
   if (source === "camera") input.setAttribute("capture", "environment");
   return h("label", { class: `button ${source === "camera" ? "primary" : "secondary"}` },
     source === "camera" ? t("photo.take") : t("photo.gallery"), input);

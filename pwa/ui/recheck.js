@@ -3,8 +3,9 @@
 // into the same outbox. And a submitted recheck: the review of each item and the comment.
 import { h, mount, toast, revokeObjectUrls } from "./dom.js";
 import { t, label, placeName, formatDate, formatDateTime } from "../i18n.js";
-import * as store from "../store.js";
-import { syncNow } from "../sync.js";
+import { places, rectification, rubricOfRound } from "../reference.js";
+import { itemKey } from "../rectification.js";
+import { createRecheck, getRecheck, listRechecks, updateRecheck } from "../records.js";
 import { isoLocal } from "../clock.js";
 import { currentPosition } from "../geo.js";
 import { noteBox } from "./notes.js";
@@ -17,25 +18,25 @@ const NO_REVIEWS = new Map();
 
 // Go on with this rectification's draft recheck, or start one.
 export async function startRecheck(rectificationId, go) {
-  const rect = await store.rectification(rectificationId);
+  const rect = await rectification(rectificationId);
   if (!rect) return go("#/");
-  const draft = (await store.listRechecks()).find((r) =>
+  const draft = (await listRechecks()).find((r) =>
     String(r.rectification_id) === String(rect.id) && r.local.state !== "submitted");
-  const record = draft || await store.createRecheck(rect);
+  const record = draft || await createRecheck(rect);
   location.replace(`#/recheck/${record.id}`);
   if (draft) return;
   // as for an inspection, GPS fills in when (and if) it arrives
   const gps = await currentPosition();
-  if (gps) await store.updateRecheck(record.id, (r) => { r.gps = r.gps || gps; });
+  if (gps) await updateRecheck(record.id, (r) => { r.gps = r.gps || gps; });
 }
 
 // what a recheck screen shows of its rectification: place, items in the notice's order, labels
 async function context(record) {
-  const rect = await store.rectification(record.rectification_id);
-  const [rubric, villages] = await Promise.all([rect ? store.rubricOfRound(rect.round_id) : null, store.places()]);
+  const rect = await rectification(record.rectification_id);
+  const [rubric, villages] = await Promise.all([rect ? rubricOfRound(rect.round_id) : null, places()]);
   const village = villages.find((v) => v.groups.some((g) => g.id === rect?.group_id));
   const group = village?.groups.find((g) => g.id === rect?.group_id);
-  const itemsByKey = new Map((rect?.items || []).map((i) => [store.itemKey(i), i]));
+  const itemsByKey = new Map((rect?.items || []).map((i) => [itemKey(i), i]));
   const keys = Object.keys(record.items);
   const itemLabel = (key) => {
     const i = itemsByKey.get(key);
@@ -67,13 +68,14 @@ function missing(record) {
     (i.fixed && !record.photos.some((p) => `${p.criterion}.${p.item}` === key))).map(([key]) => key);
 }
 
-export async function recheckScreen(root, id, go) {
-  let record = await store.getRecheck(id);
+// sync: the page's Sync, started once the recheck is submitted
+export async function recheckScreen(root, id, go, sync) {
+  let record = await getRecheck(id);
   if (!record) return go("#/");
   if (record.local.state === "submitted") return go(`#/recheck-view/${id}`);
   const ctx = await context(record);
-  const change = async (fn) => { record = await store.updateRecheck(id, fn); await draw(); };
-  const reload = async () => { record = await store.getRecheck(id); await draw(); };
+  const change = async (fn) => { record = await updateRecheck(id, fn); await draw(); };
+  const reload = async () => { record = await getRecheck(id); await draw(); };
 
   async function itemView(key) {
     const entry = record.items[key];
@@ -88,7 +90,7 @@ export async function recheckScreen(root, id, go) {
       await beforePhotos(item),
       h("div", { class: "pair choice" }, choice(true, t("recheck.fixed")), choice(false, t("recheck.not_fixed"))),
       h("label", { for: `note-${key}` }, t("inspect.note")),
-      noteBox(`note-${key}`, entry.note, (text) => store.updateRecheck(id, (r) => { r.items[key].note = text; }), { rows: 2 }),
+      noteBox(`note-${key}`, entry.note, (text) => updateRecheck(id, (r) => { r.items[key].note = text; }), { rows: 2 }),
       h("div", { class: "small muted" }, t("recheck.after")),
       await photoStrip(record, criterion, itemName, NO_REVIEWS, reload,
         { kind: "rechecks", required: entry.fixed === true }));
@@ -102,10 +104,10 @@ export async function recheckScreen(root, id, go) {
       document.getElementById("missing")?.scrollIntoView();
       return;
     }
-    await store.updateRecheck(id, (r) => { r.local.state = "submitted"; r.finished_at = r.finished_at || isoLocal(); });
+    await updateRecheck(id, (r) => { r.local.state = "submitted"; r.finished_at = r.finished_at || isoLocal(); });
     toast(t("submit.done"));
     go(`#/recheck-view/${id}`);
-    syncNow();
+    sync.now();
   }
 
   async function draw(open = []) {
@@ -117,7 +119,7 @@ export async function recheckScreen(root, id, go) {
         h("h2", {}, t("recheck.title")),
         h("ul", { class: "items" }, await Promise.all(ctx.keys.map(itemView))),
         h("label", { for: "note-overall" }, t("summary.note")),
-        noteBox("note-overall", record.note, (text) => store.updateRecheck(id, (r) => { r.note = text; }), { rows: 2 }),
+        noteBox("note-overall", record.note, (text) => updateRecheck(id, (r) => { r.note = text; }), { rows: 2 }),
         open.length ? h("div", { id: "missing", class: "error-box" }, h("p", {}, t("recheck.missing", { count: open.length })),
           h("ul", {}, open.map((key) => h("li", {}, ctx.itemLabel(key))))) : null,
         h("button", { id: "submit-button", class: "big primary", onclick: submit }, t("summary.submit"))),
@@ -138,11 +140,11 @@ function decision(record, key, rectItem) {
 }
 
 export async function recheckDetailScreen(root, id, go) {
-  const record = await store.getRecheck(id);
+  const record = await getRecheck(id);
   if (!record) return go("#/");
   const ctx = await context(record);
   const edit = async () => {
-    await store.updateRecheck(id, (r) => { r.local.state = "editing"; });
+    await updateRecheck(id, (r) => { r.local.state = "editing"; });
     go(`#/recheck/${id}`);
   };
   revokeObjectUrls();

@@ -2,14 +2,16 @@
 // one starts a recheck, or goes on with its draft) and the rechecks made on this phone.
 import { h } from "./dom.js";
 import { t, formatDate, formatDateTime, placeName } from "../i18n.js";
-import * as store from "../store.js";
+import { openRectifications, refList } from "../reference.js";
+import { rectificationState } from "../rectification.js";
+import { listRechecks } from "../records.js";
 import { badge, stateOf } from "./badges.js";
 
 const NO_REVIEWS = new Map();
 const isDraft = (r) => r.local.state !== "submitted";
 
 export function rectificationBadge(rect) {
-  const state = store.rectificationState(rect);
+  const state = rectificationState(rect);
   const tone = { open: "warn", overdue: "bad", closed: "good" }[state] || "neutral";
   return h("span", { class: `badge ${tone}`, dataset: { rectificationState: state } }, t(`rectification.${state}`));
 }
@@ -18,7 +20,7 @@ export const recheckHref = (r) => (isDraft(r) ? `#/recheck/${r.id}` : `#/recheck
 
 export async function rectificationsPanel(groupsById, villagesById) {
   const [open, all, rechecks] = await Promise.all([
-    store.openRectifications(), store.refList("rectification"), store.listRechecks()]);
+    openRectifications(), refList("rectification"), listRechecks()]);
   if (!open.length && !rechecks.length) return null;
   const rectById = new Map(all.map((r) => [String(r.id), r]));
   const where = (groupId) => {

@@ -3,7 +3,7 @@
 import { h, mount } from "./dom.js";
 import { t } from "../i18n.js";
 import { changePassword, deviceName, signIn } from "../api.js";
-import { saveSession, getMeta } from "../store.js";
+import { getMeta, saveSession } from "../session.js";
 import { requestPersistence } from "../storage.js";
 import { reasonText } from "./status.js";
 

@@ -3,8 +3,8 @@
 import { h, mount } from "./dom.js";
 import { t, formatDateTime, formatBytes } from "../i18n.js";
 import { summary } from "../outbox.js";
-import { getMeta, listInspections, listRechecks } from "../store.js";
-import { syncEvents, currentProgress, syncNow } from "../sync.js";
+import { getMeta } from "../session.js";
+import { listInspections, listRechecks } from "../records.js";
 
 export function reasonText(error) {
   if (!error) return "";
@@ -46,10 +46,10 @@ function draftsLine(d) {
   return h("div", { id: "status-drafts", class: "warn" }, t("status.drafts", { what }));
 }
 
-async function fill(box) {
+async function fill(box, sync) {
   // fills overlap while a sync reports progress: only the latest one may paint
   const seq = (box.seq = (box.seq || 0) + 1);
-  const p = currentProgress();
+  const p = sync.progress;
   const [s, lastSync, lastError, d] = await Promise.all([summary(), getMeta("last_sync"), getMeta("last_error"), drafts()]);
   if (seq !== box.seq) return;
   const waiting = s.inspections || s.rechecks || s.photos;
@@ -74,16 +74,17 @@ async function fill(box) {
     s.rejected.length ? h("div", { class: "error" }, t("status.rejected", { count: s.rejected.length })) : null,
     progressView(p),
     h("button", { id: "sync-button", class: "big primary", disabled: p.running,
-                  onclick: () => syncNow() }, p.running ? t("sync.running") : t("sync.now")));
+                  onclick: () => sync.now() }, p.running ? t("sync.running") : t("sync.now")));
 }
 
-export function statusCard() {
+// sync: the page's Sync, whose progress the card shows and whose button starts it
+export function statusCard(sync) {
   const box = h("section", { id: "status", class: "card" });
-  const refresh = () => { if (box.isConnected || !box.dataset.inspections) fill(box); };
-  syncEvents.addEventListener("progress", refresh);
+  const refresh = () => { if (box.isConnected || !box.dataset.inspections) fill(box, sync); };
+  sync.addEventListener("progress", refresh);
   // stop listening once the screen is gone
-  const stop = () => syncEvents.removeEventListener("progress", refresh);
+  const stop = () => sync.removeEventListener("progress", refresh);
   addEventListener("hashchange", stop, { once: true });
-  fill(box);
+  fill(box, sync);
   return box;
 }

@@ -44,12 +44,12 @@ def test_bundle_holds_exactly_the_unsent_items_and_imports_on_the_server(phone, 
     assert {i["id"] for i in manifest["inspections"]} == unsent
     assert names == {"manifest.json"} | {f"blobs/{sha}" for sha in unsent_blobs}
     assert all(hashlib.sha256(b).hexdigest() == name.removeprefix("blobs/") for name, b in members.items())
-    session_client = page.evaluate("async () => (await import('/app/store.js')).getMeta('client_id')")
+    session_client = page.evaluate("async () => (await import('/app/session.js')).getMeta('client_id')")
     assert manifest["client_id"] == session_client and manifest["exported_at"]
     # the phone shows what went into the file
     expect(page.locator("#last-export li")).to_have_count(2)
 
-    token = page.evaluate("async () => (await import('/app/store.js')).getMeta('token')")
+    token = page.evaluate("async () => (await import('/app/session.js')).getMeta('token')")
     client = live_server.app.test_client()
     answer = client.post("/api/v1/sync/bundle", headers={"Authorization": f"Bearer {token}"},
                          data={"bundle": (io.BytesIO(data), "bundle.zip")}, content_type="multipart/form-data")

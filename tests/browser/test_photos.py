@@ -25,14 +25,14 @@ def assert_target(page, selector: str):
 
 
 def switch_to_english(page):
-    page.evaluate("async () => (await import('/app/store.js')).setMeta('lang', 'en')")
+    page.evaluate("async () => (await import('/app/session.js')).setMeta('lang', 'en')")
     page.reload()
     wait_ready(page)
     page.wait_for_selector("html[lang='en']")
 
 
 def photos_on_phone(page, inspection_id: str) -> int:
-    return page.evaluate("async (id) => (await (await import('/app/store.js')).getInspection(id)).photos.length",
+    return page.evaluate("async (id) => (await (await import('/app/records.js')).getInspection(id)).photos.length",
                          inspection_id)
 
 
@@ -105,9 +105,9 @@ def test_deleting_a_photo_asks_first_and_can_be_undone_and_a_photo_opens_full_sc
 
 
 KEEP_AND_TRIM = """async () => {
-    const store = await import('/app/store.js');
-    for (const sha of ['a', 'b', 'c']) await store.keepThumb(sha, new ArrayBuffer(1000), 'image/jpeg');
-    await store.keepThumbsWithin(2500);
+    const thumbnails = await import('/app/thumbnails.js');
+    for (const sha of ['a', 'b', 'c']) await thumbnails.keepThumb(sha, new ArrayBuffer(1000), 'image/jpeg');
+    await thumbnails.keepThumbsWithin(2500);
     const { dbReady } = await import('/app/db.js');
     return (await (await dbReady).getAllKeys('thumbs')).sort();
 }"""
@@ -158,7 +158,7 @@ def test_a_note_counts_near_the_limit_stops_there_and_wraps(phone, live_server):
     expect(page.locator(counter)).to_have_text("10,000 / 10,000 字，已到上限")
     assert font_px(page, counter) >= 14
     page.wait_for_function("""async (id) => {
-        const r = await (await import('/app/store.js')).getInspection(id);
+        const r = await (await import('/app/records.js')).getInspection(id);
         return r.criteria.collection.note.length === 10000;
     }""", arg=inspection_id)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
@@ -173,7 +173,7 @@ def test_a_note_counts_near_the_limit_stops_there_and_wraps(phone, live_server):
     page.goto(page.url.split("#")[0] + f"#/inspect/{inspection_id}/99")
     page.fill("#note-overall", "y" * 10050)
     expect(page.locator("#note-overall-count")).to_have_text("10,000 / 10,000 characters: the limit")
-    page.wait_for_function("async (id) => (await (await import('/app/store.js')).getInspection(id)).note.length === 10000",
+    page.wait_for_function("async (id) => (await (await import('/app/records.js')).getInspection(id)).note.length === 10000",
                            arg=inspection_id)
     page.click("#submit-button")
     page.wait_for_selector("#detail")

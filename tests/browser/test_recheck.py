@@ -8,7 +8,7 @@ from tests.support.apiclient import ApiClient
 from tests.support.factories import close_round, make_rectification, recheck, reference, with_photos
 from tests.support.phone import add_photo, make_jpeg, sha256, sign_in, status, sync, wait_ready, wait_synced
 
-LOCAL_RECHECKS = "async () => (await import('/app/store.js')).listRechecks()"
+LOCAL_RECHECKS = "async () => (await import('/app/records.js')).listRechecks()"
 BEFORE_PHOTOS = """async () => {
     const { dbReady } = await import('/app/db.js');
     return (await (await dbReady).getAll('before_photos'))

@@ -19,7 +19,7 @@ def test_storage_persistence_is_requested_and_shown(phone, live_server):
 def test_revoked_token_keeps_local_data_and_sync_resumes_after_signing_in(phone, live_server):
     page = phone
     sign_in(page, live_server.url)
-    token = page.evaluate("async () => (await import('/app/store.js')).getMeta('token')")
+    token = page.evaluate("async () => (await import('/app/session.js')).getMeta('token')")
     revoke = live_server.app.test_client().delete("/api/v1/auth/token",
                                                   headers={"Authorization": f"Bearer {token}"})
     assert revoke.status_code in (200, 204)

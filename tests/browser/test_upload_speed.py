@@ -62,13 +62,13 @@ def test_a_photo_store_that_is_down_keeps_the_photo_for_later(phone, live_server
     # within the hour no photo is sent, but records still are
     sync(page)
     assert len(answers) == 1 and status(page)["photos"] == 1
-    page.evaluate("async () => (await import('/app/store.js')).setMeta('lang', 'en')")
+    page.evaluate("async () => (await import('/app/session.js')).setMeta('lang', 'en')")
     page.reload()
     wait_ready(page)
     expect(page.locator("#sync-error")).to_contain_text("photo server unavailable, will retry")
 
     # the hour is over: the next try hears "one second", and the phone comes back by itself
-    page.evaluate("async () => (await import('/app/store.js')).setMeta('photos_retry_at', null)")
+    page.evaluate("async () => (await import('/app/session.js')).setMeta('photos_retry_at', null)")
     sync(page)
     assert not answers
     page.wait_for_function("document.querySelector('#status')?.dataset.photos === '0'", timeout=30000)

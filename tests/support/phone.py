@@ -49,9 +49,10 @@ def wait_ready(page):
 
 # the groups assigned to the signed-in inspector in the open round, as the phone holds them
 ASSIGNED_ON_PHONE = """async () => {
-    const store = await import('/app/store.js');
-    const [session, round] = await Promise.all([store.getSession(), store.openRound()]);
-    return session && round ? (await store.myAssignments(round.id, session.user.id)).length : 0;
+    const { getSession } = await import('/app/session.js');
+    const { openRound, myAssignments } = await import('/app/reference.js');
+    const [session, round] = await Promise.all([getSession(), openRound()]);
+    return session && round ? (await myAssignments(round.id, session.user.id)).length : 0;
 }"""
 
 
@@ -104,8 +105,8 @@ def status(page) -> dict:
 SYNCS_BEGUN = """async () => {
     if (window.__syncsBegun === undefined) {
         window.__syncsBegun = 0;
-        const { syncEvents } = await import('/app/sync.js');
-        syncEvents.addEventListener('progress', (e) => {
+        const { sync } = await import('/app/app.js');
+        sync.addEventListener('progress', (e) => {
             if (e.detail.running && e.detail.phase === 'start') window.__syncsBegun += 1;
         });
     }
@@ -125,7 +126,7 @@ def sync(page):
 
 
 def local_inspections(page) -> list:
-    return page.evaluate("""async () => (await import('/app/store.js')).listInspections()""")
+    return page.evaluate("""async () => (await import('/app/records.js')).listInspections()""")
 
 
 def local_blobs(page) -> dict:
@@ -156,9 +157,8 @@ def start_inspection(page, assigned_index: int = 0) -> str:
 
 def go_to_criterion(page, inspection_id: str, key: str):
     keys = page.evaluate("""async (id) => {
-        const s = await import('/app/store.js');
-        const r = await s.getInspection(id);
-        return (await s.rubricFor(r.rubric_version)).criteria.map((c) => c.key);
+        const r = await (await import('/app/records.js')).getInspection(id);
+        return (await (await import('/app/reference.js')).rubricFor(r.rubric_version)).criteria.map((c) => c.key);
     }""", inspection_id)
     page.goto(page.url.split("#")[0] + f"#/inspect/{inspection_id}/{keys.index(key)}")
     page.wait_for_selector(f"#criterion[data-criterion='{key}']")
@@ -205,7 +205,7 @@ def store_overall_note(page, inspection_id: str, text: str):
     """Save an overall note as it is stored, past the box's limit (an older app let one type
     any length), and show the summary that holds it."""
     page.evaluate("""async ([id, text]) => {
-        await (await import('/app/store.js')).updateInspection(id, (r) => { r.note = text; });
+        await (await import('/app/records.js')).updateInspection(id, (r) => { r.note = text; });
     }""", [inspection_id, text])
     page.goto(page.url.split("#")[0] + f"#/inspect/{inspection_id}/99")
     page.reload()
@@ -215,7 +215,8 @@ def store_overall_note(page, inspection_id: str, text: str):
 # Submitted inspections of the assigned groups, `per_inspection` photos each, made with the
 # app's own modules (each JPEG goes through the camera pipeline, as a photo taken would).
 SUBMITTED_WITH_PHOTOS = """async ({ jpegs, perInspection }) => {
-    const store = await import('/app/store.js');
+    const store = { ...(await import('/app/session.js')), ...(await import('/app/reference.js')),
+                    ...(await import('/app/records.js')) };
     const { processPhoto } = await import('/app/camera.js');
     const { isoLocal, newId } = await import('/app/clock.js');
     const round = await store.openRound();
@@ -258,8 +259,8 @@ def submitted_with_photos(page, jpegs: list[bytes], per_inspection: int = 3) -> 
 # every photos-phase progress report of the syncs from now on: [bytesDone, bytesTotal, done, total]
 WATCH_PHOTO_PROGRESS = """async () => {
     window.__photoProgress = [];
-    const { syncEvents } = await import('/app/sync.js');
-    syncEvents.addEventListener('progress', (e) => {
+    const { sync } = await import('/app/app.js');
+    sync.addEventListener('progress', (e) => {
         const p = e.detail;
         if (p.phase === 'photos') window.__photoProgress.push([p.bytesDone, p.bytesTotal, p.done, p.total]);
     });

@@ -1,0 +1,46 @@
+// The reference data the phone pulled (`ref`, keyed by [type, id]: rubrics by version,
+// villages, groups, rounds, assignments, rectifications), looked up by key or by index.
+import { dbReady } from "./db.js";
+import { currentRound } from "./rounds.js";
+import { rectificationState } from "./rectification.js";
+
+export async function refList(type) {
+  const rows = await (await dbReady).getAllFromIndex("ref", "type", type);
+  return rows.map((r) => r.data);
+}
+
+// one row by its id (the pull's ids are strings, whatever the type's own id is)
+export async function refGet(type, id) {
+  return (await (await dbReady).get("ref", [type, String(id)]))?.data ?? null;
+}
+
+export const rubricFor = (version) => refGet("rubric", version);
+
+export async function openRound() {
+  return currentRound(await refList("round"));
+}
+
+export async function places() {
+  const [villages, groups] = await Promise.all([refList("village"), refList("group")]);
+  const byId = new Map(villages.map((v) => [v.id, { ...v, groups: [] }]));
+  for (const g of groups) byId.get(g.village_id)?.groups.push(g);
+  return [...byId.values()];
+}
+
+export async function myAssignments(roundId, userId) {
+  const rows = await (await dbReady).getAllFromIndex("ref", "round", ["assignment", roundId]);
+  return rows.map((r) => r.data).filter((a) => a.user_id === userId);
+}
+
+export const rectification = (id) => refGet("rectification", id);
+
+export async function openRectifications() {
+  const all = (await refList("rectification")).filter((r) => rectificationState(r) !== "closed");
+  return all.sort((a, b) => String(a.deadline).localeCompare(String(b.deadline)));
+}
+
+// the rubric a rectification's items are labelled by: its round's
+export async function rubricOfRound(roundId) {
+  const round = await refGet("round", roundId);
+  return round ? rubricFor(round.rubric_version) : null;
+}
