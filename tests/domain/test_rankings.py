@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 from server.admin.rounds import close_round
 from server.extensions import db
-from server.models import (Inspection, Photo, PublishedRanking, RankingCache, Round, User, Village,
-                           VillagerGroup)
+from server.models import (AuditEntry, Inspection, Photo, PublishedRanking, RankingCache,
+                           Round, User, Village, VillagerGroup)
 from server.review import rankings, scoring
 from tests.support.snapshots import OLD_REASON, OLD_REASON_EN, publish_old_snapshot
 
@@ -147,13 +147,18 @@ def test_publishing_freezes_and_versions(app):
     close_round(r)
     first = rankings.publish(r, boss)
     db.session.commit()
+    assert r.state == "published"
     add(r, a, {"roads": {"road_dirty": 8}}, inspector="inspector2")
     assert rankings.published_ranking(r) == first
+    assert rankings.live_ranking(r)["published"]["version"] == 1   # live, beside the lists
     second = rankings.publish(r, boss)
     db.session.commit()
     assert (first["published"]["version"], second["published"]["version"]) == (1, 2)
     assert rankings.published_ranking(r, 1) == first
     assert rankings.published_ranking(r)["groups"][0]["raw_score"] == 95.0
+    entries = db.session.execute(db.select(AuditEntry).where(
+        AuditEntry.action == "publish_round")).scalars().all()
+    assert [e.detail["version"] for e in entries] == [1, 2]
 
 
 def test_a_large_round_loads_with_a_few_queries(app):
