@@ -70,11 +70,14 @@ def from_environment(instance_path: Path) -> dict:
         or os.environ.get("PREFERRED_URL_SCHEME") == "https",
         "PREFERRED_URL_SCHEME": os.environ.get("PREFERRED_URL_SCHEME", "http"),
         "PROXY_FIX": int(os.environ.get("PROXY_FIX", 0)),
-        # Failed sign-ins allowed per account and per address (server/sign_in.py); the
-        # counts live in one process unless this points at a shared store (redis://...).
+        # Failed sign-ins allowed per account, and usernames that may fail from one
+        # address (server/sign_in.py); the counts live in one process unless this points
+        # at a shared store (redis://...).
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
-        "SIGN_IN_FAILURES_PER_ACCOUNT": "5 per 15 minutes",
-        "SIGN_IN_FAILURES_PER_ADDRESS": "20 per 15 minutes",
+        "SIGN_IN_FAILURES_PER_ACCOUNT": os.environ.get(
+            "SIGN_IN_FAILURES_PER_ACCOUNT", "5 per 15 minutes"),
+        "SIGN_IN_ACCOUNTS_PER_ADDRESS": os.environ.get(
+            "SIGN_IN_ACCOUNTS_PER_ADDRESS", "100 per 15 minutes"),
         # flask-smorest: serve the OpenAPI document at /api/v1/openapi.json
         "API_TITLE": "Inspection collector sync API",
         "API_VERSION": "v1",

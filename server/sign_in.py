@@ -1,8 +1,13 @@
 """Signing in: one credentials check for the API and the pages, and its throttle.
 
-Failed sign-ins are counted per account (the submitted username, whatever address
-guesses it) and per client address (one address guessing many accounts); only failures
-count, so a user who types the password right is never held back by others' mistakes.
+Two limits, both on failures only:
+- per account: failures for one username, from any address (5 per 15 minutes): a
+  guesser of one password is stopped, and so is that account, right password or not,
+  until the window passes;
+- per address: the distinct usernames that failed from one address (100 per 15
+  minutes). A township office, a training session or a carrier's NAT puts many people
+  behind one address; their typos count once a person, so they never lock each other
+  out, while one address walking through usernames is stopped.
 """
 import math
 import secrets
@@ -12,6 +17,7 @@ from collections.abc import Callable
 from flask import Response, current_app, request
 from flask_limiter import RequestLimit
 from flask_limiter.util import get_remote_address
+from limits import parse
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .extensions import db, limiter
@@ -46,6 +52,23 @@ def _failed(response: Response) -> bool:
     return response.status_code == 401
 
 
+def _failed_for_a_new_account(response: Response) -> bool:
+    """A failure counts against its address only for the first failure of its username
+    from there within the address's window."""
+    if not _failed(response):
+        return False
+    window = parse(current_app.config["SIGN_IN_ACCOUNTS_PER_ADDRESS"])
+    once = type(window)(1, window.multiples)
+    return limiter.limiter.hit(once, "sign_in_account_at_address", get_remote_address(),
+                               submitted_username())
+
+
+def forget_failed_sign_ins() -> None:
+    """Every failed sign-in counted so far is forgotten: a locked-out office signs in at
+    once. With the default in-memory counts this reaches only the calling process."""
+    limiter.reset()
+
+
 @limiter.request_filter
 def _cannot_be_a_sign_in() -> bool:
     """Only POSTs are counted (below), so every other request skips the limiter's work:
@@ -63,14 +86,14 @@ def throttled(answer: Callable[[int], Response]):
         response.headers["Retry-After"] = str(seconds)
         return response
 
-    limits = [("SIGN_IN_FAILURES_PER_ACCOUNT", submitted_username),
-              ("SIGN_IN_FAILURES_PER_ADDRESS", get_remote_address)]
+    limits = [("SIGN_IN_FAILURES_PER_ACCOUNT", submitted_username, _failed),
+              ("SIGN_IN_ACCOUNTS_PER_ADDRESS", get_remote_address, _failed_for_a_new_account)]
 
     def decorator(view):
-        for setting, key in limits:
+        for setting, key, counted in limits:
             view = limiter.shared_limit(
                 lambda setting=setting: current_app.config[setting],
                 scope=setting.lower(), key_func=key, methods=["POST"],
-                deduct_when=_failed, on_breach=on_breach)(view)
+                deduct_when=counted, on_breach=on_breach)(view)
         return view
     return decorator

@@ -17,6 +17,7 @@ import shutil
 import tempfile
 import zipfile
 
+import sqlalchemy as sa
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy.orm import joinedload
@@ -27,6 +28,7 @@ from ..admin.rubrics import rubrics_by_version
 from ..extensions import db
 from ..i18n import t
 from ..models import Blob, Inspection, Photo, User, Village, VillagerGroup
+from ..photos.access import author_holds
 from ..photos.ingest import blobstore
 from .reasons import reason_in
 from .scoring import scored_inspections
@@ -164,7 +166,9 @@ def photos_zip(round_, lang: str):
     """A temporary file (deleted when closed) holding the round's photos and index.csv."""
     rows = db.session.execute(
         db.select(Photo, Inspection, Blob.mime).join(Inspection)
-        .outerjoin(Blob, Blob.sha256 == Photo.sha256)
+        # only bytes the record's author holds (photos/access.py): others read as missing
+        .outerjoin(Blob, sa.and_(Blob.sha256 == Photo.sha256,
+                                 author_holds(Photo.sha256, Inspection.inspector_id)))
         .where(Inspection.round_id == round_.id)
         .options(joinedload(Inspection.group).joinedload(VillagerGroup.village),
                  joinedload(Inspection.inspector))

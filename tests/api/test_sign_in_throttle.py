@@ -1,13 +1,17 @@
-"""Sign-in throttling: failures count per account and per address; others sign in."""
+"""Sign-in throttling: failures count per account, and failing accounts per address;
+others sign in."""
 import pytest
 
 import server.sign_in
 from server.i18n import t
 from server.testing import make_app
+from tests.support.townships import more_users
 from tests.support.web import login
 
 TOKEN = "/api/v1/auth/token"
-FAILURES_PER_ACCOUNT = 5  # the shipped default, which the test app keeps
+FAILURES_PER_ACCOUNT = 5  # the shipped defaults, which the test app keeps
+ACCOUNTS_PER_ADDRESS = 100
+OFFICE = "203.0.113.7"  # one address for a whole township office
 
 
 def token(client, username, password="demo1234", address="127.0.0.1"):
@@ -58,7 +62,7 @@ def test_api_and_page_share_the_count(client):
 
 
 def test_one_address_guessing_many_accounts_is_throttled(tmp_path):
-    app = make_app(tmp_path, seed="bare", SIGN_IN_FAILURES_PER_ADDRESS="3 per 15 minutes")
+    app = make_app(tmp_path, seed="bare", SIGN_IN_ACCOUNTS_PER_ADDRESS="3 per 15 minutes")
     client = app.test_client()
     for username in ("inspector1", "inspector2", "nobody"):
         assert token(client, username, "wrong").status_code == 401
@@ -81,3 +85,37 @@ def test_unknown_user_costs_a_hash_check_and_gets_the_same_answer(client, monkey
     assert len(checks) == 2 and checks[0].split("$")[0] == checks[1].split("$")[0]
     assert login(client, "nobody", "wrong").status_code == 401
     assert len(checks) == 3
+
+
+def test_an_office_behind_one_address_is_not_locked_out_by_its_typos(tmp_path):
+    app = make_app(tmp_path, seed="bare")
+    client = app.test_client()
+    staff = more_users(app, "inspector", [f"staff{n}" for n in range(20)])
+    for username in staff[::2]:  # half the office mistypes, each up to the account's limit
+        for _ in range(FAILURES_PER_ACCOUNT - 1):
+            assert token(client, username, "wrong", address=OFFICE).status_code == 401
+    for username in staff:
+        assert token(client, username, address=OFFICE).status_code == 201
+
+
+def test_a_guesser_walking_usernames_from_the_office_is_stopped(tmp_path):
+    app = make_app(tmp_path, seed="bare")
+    client = app.test_client()
+    staff = more_users(app, "inspector", [f"staff{n}" for n in range(20)])
+    for username in staff[:10]:  # the office's own typos: ten accounts, twice each
+        for _ in range(2):
+            assert token(client, username, "wrong", address=OFFICE).status_code == 401
+    for n in range(ACCOUNTS_PER_ADDRESS - 10):
+        assert token(client, f"guess{n}", "123456", address=OFFICE).status_code == 401
+    assert_retry_after(token(client, "guess-next", "123456", address=OFFICE))
+    assert_retry_after(token(client, staff[-1], address=OFFICE))  # the address waits
+    assert token(client, staff[-1], address="198.51.100.1").status_code == 201
+
+
+def test_an_admin_can_forget_the_failures_at_once(app, client):
+    for _ in range(FAILURES_PER_ACCOUNT):
+        assert token(client, "inspector1", "wrong").status_code == 401
+    assert_retry_after(token(client, "inspector1"))
+    result = app.test_cli_runner().invoke(args=["forget-failed-sign-ins"])
+    assert result.exit_code == 0, result.output
+    assert token(client, "inspector1").status_code == 201
