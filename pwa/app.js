@@ -1,5 +1,6 @@
 // Start-up, routes and the moments we sync: on start, when back online, when the app
-// becomes visible, after a submit (inspect.js) and from the button.
+// becomes visible, after a submit (inspect.js, recheck.js) and from the button. The page's
+// one Sync is made here, with the storage it works through, and handed to the screens.
 import { h, mount, toast, clearStaleToast } from "./ui/dom.js";
 import { t, setLanguage, currentLanguage } from "./i18n.js";
 import * as api from "./api.js";
@@ -35,6 +36,7 @@ export const sync = new Sync({
   },
   appVersion,
 });
+
 const go = (hash) => { if (location.hash === hash) route(); else location.hash = hash; };
 
 async function startInspection(groupId) {
