@@ -1,25 +1,20 @@
-"""Photos up, resumable and content-addressed (tus-like): check, HEAD, PATCH, GET."""
+"""Photos up, resumable and content-addressed (tus-like): check, HEAD, PATCH, GET.
+The upload's rules are photos/ingest.py's; serving a photo is photos/serving.py's."""
 
-from flask import current_app, request, send_file
+from flask import request
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from sync.ids import SHA256, is_sha256
 
 from ..auth import authenticate, caller, roles_required
-from ..photos.ingest import (announce_length, blobstore, ensure_blob_row, open_variant,
-                             publish_partial, upload_state)
-from ..photos.store import AlreadyComplete, ChunkTooLarge, HashMismatch, OffsetMismatch
-from ..errors import ApiError
-from ..extensions import db
-from ..photos.images import ImageRejected
-from ..models import Blob
-from ..sql import session_in_transaction
+from ..errors import Problem, error_response
 from ..photos.access import may_read
+from ..photos.ingest import StaleOffset, missing, progress, receive_chunk
+from ..photos.serving import VARIANTS, serve_variant
 
 blp = Blueprint("api_blobs", __name__, description="Resumable photo uploads")
 
-VARIANTS = ("original", "display", "thumb")
 # The document says what the views enforce (sync-protocol.md, "Blobs"), so that a
 # client built from it, or a fuzzer, can make the requests a phone makes.
 SHA_IN_PATH = [{"in": "path", "name": "sha", "required": True,
@@ -55,7 +50,8 @@ class CheckResponse(Schema):
 
 def checked_sha(sha: str) -> str:
     if not is_sha256(sha):
-        raise ApiError(400, "invalid_request", "the blob name must be 64 lowercase hex characters")
+        raise Problem("not_sha256", status=400,
+                      message="the blob name must be 64 lowercase hex characters")
     return sha
 
 
@@ -66,51 +62,36 @@ def offset_headers(offset: int, length: int | None) -> dict:
     return headers
 
 
+@blp.errorhandler(StaleOffset)
+def stale_offset(problem: StaleOffset):
+    """The contract's 409: the error shape, and where to resume in the headers."""
+    response = error_response(problem)
+    response.headers.update(offset_headers(problem.offset, problem.length))
+    return response
+
+
 @blp.route("/blobs/check", methods=["POST"])
 @roles_required()
 @blp.arguments(CheckRequest)
 @blp.response(200, CheckResponse)
 def check(body):
-    limit = current_app.config["MAX_BLOB_BYTES"]
-    too_big = {f"blobs.{n}.size": [f"at most {limit} bytes"]
-               for n, b in enumerate(body["blobs"]) if b["size"] > limit}
-    if too_big:
-        raise ApiError(413, "too_large", "a blob is over the size limit", too_big)
-    missing = []
-    for ref in body["blobs"]:
-        if not ensure_blob_row(ref["sha256"]):
-            missing.append({"sha256": ref["sha256"],
-                            "offset": blobstore().partial_offset(ref["sha256"]) or 0})
-    return {"missing": missing}
+    return {"missing": missing(body["blobs"])}
 
 
 @blp.route("/blobs/<sha>", methods=["HEAD"], parameters=SHA_IN_PATH)
 @roles_required()
 @blp.response(200)
 def head(sha):
-    state = upload_state(checked_sha(sha))
-    if state.size is not None:
-        return "", 200, offset_headers(state.size, state.size)
-    offset = blobstore().partial_offset(sha)
-    if offset is None:
-        raise ApiError(404, "not_found", "the server has no bytes of this blob")
-    return "", 200, offset_headers(offset, state.length)
+    held = progress(checked_sha(sha))
+    return "", 200, offset_headers(held.offset, held.length)
 
 
 def header_int(name: str) -> int:
     value = request.headers.get(name, "")
     if not value.isdigit():
-        raise ApiError(400, "invalid_request", f"{name} must be a non-negative integer",
-                       {name: ["missing or not a non-negative integer"]})
+        raise Problem("not_a_count", field=name, status=400,
+                      message=f"{name} must be a non-negative integer")
     return int(value)
-
-
-def already_complete(size: int, offset: int):
-    """201 for a chunk that ends where the complete blob does, else 409 with its size."""
-    if offset == size:
-        return "", 201, offset_headers(size, size)
-    raise ApiError(409, "offset_mismatch", "the blob is complete already",
-                   headers=offset_headers(size, size))
 
 
 @blp.route("/blobs/<sha>", methods=["PATCH"], parameters=SHA_IN_PATH)
@@ -121,59 +102,15 @@ def already_complete(size: int, offset: int):
                   headers=OFFSETS)
 def patch(sha):
     sha = checked_sha(sha)
-    config = current_app.config
     # The store enforces the chunk limit while streaming; werkzeug's own limit would
     # refuse a chunk of exactly the limit once it has been read to its end.
     request.max_content_length = None
     if request.mimetype != "application/offset+octet-stream":
-        raise ApiError(415, "unsupported_media",
-                       "Content-Type must be application/offset+octet-stream")
-    offset, length = header_int("Upload-Offset"), header_int("Upload-Length")
-    if length == 0 or offset > length:
-        raise ApiError(400, "invalid_request", "Upload-Offset must lie within Upload-Length")
-    if length > config["MAX_BLOB_BYTES"]:
-        raise ApiError(413, "too_large", f"a blob is at most {config['MAX_BLOB_BYTES']} bytes")
-    state = upload_state(sha)
-    if state.size is not None:
-        return already_complete(state.size, offset)
-    if (request.content_length or 0) > config["MAX_CHUNK_BYTES"]:
-        raise ApiError(413, "too_large", f"a chunk is at most {config['MAX_CHUNK_BYTES']} bytes")
-    if (request.content_length or 0) > length - offset:
-        raise ApiError(400, "invalid_request", "the chunk goes past Upload-Length")
-    if state.length != length:
-        # The first chunk fixes the total length; later chunks must agree.
-        if state.length is not None and blobstore().partial_offset(sha):
-            raise ApiError(400, "invalid_request", "Upload-Length differs from the one "
-                           f"this upload started with ({state.length})",
-                           {"Upload-Length": ["changed during the upload"]})
-        announce_length(sha, length, state.length)
-    limit = min(config["MAX_CHUNK_BYTES"], length - offset)  # also for chunked bodies
-    user_id = caller().user_id
-    # No transaction while the body streams in and the bytes are hashed: on SQLite every
-    # transaction holds the write lock, and one slow phone would stall every other.
-    if session_in_transaction():
-        db.session.commit()
-    try:
-        new_offset = blobstore().append(sha, offset, request.stream, limit)
-    except AlreadyComplete as exc:
-        raise ApiError(409, "offset_mismatch", "the blob is complete already",
-                       headers=offset_headers(exc.current_offset, length))
-    except OffsetMismatch as exc:
-        raise ApiError(409, "offset_mismatch",
-                       f"expected offset {exc.current_offset}, not {offset}",
-                       headers=offset_headers(exc.current_offset, length))
-    except ChunkTooLarge:
-        raise ApiError(413, "too_large", f"this chunk may carry at most {limit} bytes")
-    if new_offset < length:
-        return "", 204, offset_headers(new_offset, length)
-    try:
-        publish_partial(sha, length, user_id)
-    except HashMismatch:
-        raise ApiError(422, "hash_mismatch",
-                       "the bytes do not match the SHA-256 in the URL; upload them again")
-    except ImageRejected as exc:
-        raise ApiError(413 if exc.code == "too_large" else 415, exc.code, exc.message)
-    return "", 201, offset_headers(length, length)
+        raise Problem("unsupported_media", status=415,
+                      message="Content-Type must be application/offset+octet-stream")
+    held = receive_chunk(sha, header_int("Upload-Offset"), header_int("Upload-Length"),
+                         request.stream, request.content_length, caller().user_id)
+    return "", 201 if held.complete else 204, offset_headers(held.offset, held.length)
 
 
 @blp.route("/blobs/<sha>", methods=["GET"], parameters=SHA_IN_PATH)
@@ -183,18 +120,6 @@ def read(sha):
     sha = checked_sha(sha)
     variant = request.args.get("variant", "original")
     if variant not in VARIANTS:
-        raise ApiError(400, "invalid_request", f"variant must be one of {', '.join(VARIANTS)}",
-                       {"variant": ["unknown variant"]})
-    if not may_read(authenticate(), sha, variant) or not ensure_blob_row(sha):
-        raise ApiError(404, "not_found", "no such photo for you")
-    mime = db.session.get(Blob, sha).mime if variant == "original" else "image/jpeg"
-    db.session.commit()  # a derivative not made yet is made now: no lock held meanwhile
-    try:
-        stream = open_variant(sha, variant)
-    except ImageRejected:
-        raise ApiError(404, "not_found", "this photo does not decode: only its original "
-                       "is kept")
-    response = send_file(stream, mimetype=mime, etag=f"{sha}-{variant}",
-                         max_age=365 * 86400, conditional=True)
-    response.headers["Cache-Control"] = "private, max-age=31536000, immutable"
-    return response
+        raise Problem("unknown_variant", field="variant", status=400,
+                      message=f"variant must be one of {', '.join(VARIANTS)}")
+    return serve_variant(sha, variant, may_read(authenticate(), sha, variant))

@@ -1,54 +1,154 @@
-"""Turning verified bytes into a published blob: the cheap checks, the metadata row and
-the photo's queued work (server/photos/jobs.py decodes it later).
+"""Photos up, resumable and content-addressed (tus-like): where an upload stands, each
+chunk received, and the verified bytes published with their metadata row and the
+photo's queued work (server/photos/jobs.py decodes it later).
 
 The blob store's files are the truth: a blob published just before the process died
 gets its metadata row the next time anyone asks about it (ensure_blob_row).
+
+Refusals are Problems whose codes the sync contract names ("Blobs"); what the store
+and the image checks refuse (codes only) becomes one here, where the upload gives it
+its meaning.
 """
 import hashlib
-import shutil
-import tempfile
-from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
 from flask import current_app
 
-from .store import HashMismatch
-from .store.contract import HASH_PIECE
-from .setup import blobstore
+from ..errors import Problem, Problems
 from ..extensions import db
-from .images import ImageHeader, ImageRejected, make_variants, read_header
 from ..models import Blob, BlobUpload, BlobUploader, PhotoJob
-from ..sql import Statement, atomic, insert_unless_present
+from ..sql import Statement, atomic, insert_unless_present, session_in_transaction
+from .images import ImageHeader, ImageRejected, read_header
+from .setup import blobstore
+from .store import ChunkTooLarge, OffsetMismatch
+from .store.contract import HASH_PIECE
+
+
+class StaleOffset(Problem):
+    """The chunk does not start where the server's bytes end (or the blob is complete):
+    the client resumes from ``offset`` of ``length`` (the contract's 409 carries both)."""
+
+    def __init__(self, offset: int, length: int | None, message: str):
+        super().__init__("offset_mismatch", {"offset": offset, "length": length}, status=409,
+                         message=message)
+        self.offset, self.length = offset, length
+
+
+class Progress(NamedTuple):
+    """Where an upload stands: ``offset`` of ``length`` bytes held (``length`` is None
+    until the upload's first chunk says it)."""
+    offset: int
+    length: int | None
+
+    @property
+    def complete(self) -> bool:
+        return self.offset == self.length
+
+
+def missing(blobs: list[dict]) -> list[dict]:
+    """Of the {sha256, size} a phone holds, those the server lacks, with the offset an
+    upload may resume from."""
+    limit = current_app.config["MAX_BLOB_BYTES"]
+    too_big = [Problem("too_large", {"max": limit}, field=f"blobs.{n}.size", status=413,
+                       message=f"at most {limit} bytes")
+               for n, blob in enumerate(blobs) if blob["size"] > limit]
+    if too_big:
+        raise Problems(too_big, code="too_large", status=413)
+    return [{"sha256": blob["sha256"], "offset": blobstore().partial_offset(blob["sha256"]) or 0}
+            for blob in blobs if not ensure_blob_row(blob["sha256"])]
+
+
+def progress(sha: str) -> Progress:
+    """How much of the blob the server holds."""
+    state = upload_state(sha)
+    if state.size is not None:
+        return Progress(state.size, state.size)
+    offset = blobstore().partial_offset(sha)
+    if offset is None:
+        raise Problem("not_found", status=404, message="the server has no bytes of this blob")
+    return Progress(offset, state.length)
+
+
+def receive_chunk(sha: str, offset: int, length: int, body: BinaryIO,
+                  body_length: int | None, uploader_id: int) -> Progress:
+    """Store the chunk `body` (`body_length` bytes, None when the body is chunked) at
+    `offset` of a blob of `length` bytes; once the last byte is there, check and publish
+    the blob, recorded as sent by `uploader_id`."""
+    config = current_app.config
+    if length == 0 or offset > length:
+        raise Problem("offset_outside_length", status=400,
+                      message="Upload-Offset must lie within Upload-Length")
+    if length > config["MAX_BLOB_BYTES"]:
+        raise Problem("too_large", {"max": config["MAX_BLOB_BYTES"]}, status=413,
+                      message=f"a blob is at most {config['MAX_BLOB_BYTES']} bytes")
+    state = upload_state(sha)
+    if state.size is not None:  # a chunk ending where the blob does is a retried last one
+        if offset == state.size:
+            return Progress(state.size, state.size)
+        raise StaleOffset(state.size, state.size, "the blob is complete already")
+    if (body_length or 0) > config["MAX_CHUNK_BYTES"]:
+        raise Problem("too_large", {"max": config["MAX_CHUNK_BYTES"]}, status=413,
+                      message=f"a chunk is at most {config['MAX_CHUNK_BYTES']} bytes")
+    if (body_length or 0) > length - offset:
+        raise Problem("chunk_past_length", status=400,
+                      message="the chunk goes past Upload-Length")
+    if state.length != length:
+        # The first chunk fixes the total length; later chunks must agree.
+        if state.length is not None and blobstore().partial_offset(sha):
+            raise Problem("length_changed", {"length": state.length}, field="Upload-Length",
+                          status=400, message="Upload-Length differs from the one this "
+                          f"upload started with ({state.length})")
+        announce_length(sha, length, state.length)
+    limit = min(config["MAX_CHUNK_BYTES"], length - offset)  # also for chunked bodies
+    # The upload's bookkeeping is committed before the body streams in and the bytes are
+    # hashed: on SQLite every transaction holds the write lock, and one slow phone would
+    # stall every other.
+    if session_in_transaction():
+        db.session.commit()
+    try:
+        received = blobstore().append(sha, offset, body, limit)
+    except OffsetMismatch as exc:  # AlreadyComplete too: the offset is then the size
+        raise StaleOffset(exc.current_offset, length,
+                          f"expected offset {exc.current_offset}, not {offset}") from exc
+    except ChunkTooLarge as exc:
+        raise Problem(exc.code, {"max": limit}, status=413,
+                      message=f"this chunk may carry at most {limit} bytes") from exc
+    if received == length:
+        publish_partial(sha, length, uploader_id)
+    return Progress(received, length)
+
+
+# What the image checks' codes (images/checks.py) are to a phone sending the photo.
+_IMAGE_STATUS = {"too_large": 413, "unsupported_media": 415}
 
 
 def publish_partial(sha: str, size: int, uploader_id: int) -> None:
     """The upload of `size` bytes is complete: hash, header and ending checked,
-    published, recorded with who sent it. Raises HashMismatch or images.ImageRejected
-    (the partial is discarded either way).
+    published, recorded with who sent it. A Problem (hash_mismatch, or the image
+    check's code) discards the partial.
 
     Nothing here decodes the picture, and the caller holds no database transaction
     while the bytes are hashed: the writes lie in one short transaction at the end."""
     store = blobstore()
-    try:
-        with store.open_partial(sha) as stream:
-            reader = _HashingReader(stream)  # one pass over the bytes for both checks
-            try:
-                header, rejected = read_header(reader, size), None
-            except ImageRejected as exc:
-                header, rejected = None, exc
-            actual = reader.hexdigest_of_all()
-        if actual != sha:  # not the bytes named: say so first, whatever they are
-            raise HashMismatch(sha, actual)
-        if rejected:
-            raise rejected
-    except (HashMismatch, ImageRejected):
+    with store.open_partial(sha) as stream:
+        reader = _HashingReader(stream)  # one pass over the bytes for both checks
+        try:
+            header, refusal = read_header(reader, size), None
+        except ImageRejected as exc:
+            header, refusal = None, Problem(exc.code, status=_IMAGE_STATUS[exc.code],
+                                            message=exc.message)
+        actual = reader.hexdigest_of_all()
+    if actual != sha:  # not the bytes named: say so first, whatever they are
+        refusal = Problem("hash_mismatch", status=422, message="the bytes do not match the "
+                          "SHA-256 in the URL; upload them again")
+    if refusal:
         store.discard_partial(sha)
         _FORGET_UPLOAD.execute(sha=sha)
-        # Commits here, not in the caller: the caller answers with an error, and the
-        # discarded upload's row must go with its bytes.
+        # A deliberate commit before the error's rollback: the discarded upload's row
+        # goes with its bytes.
         db.session.commit()
-        raise
+        raise refusal
     store.publish(sha)
     with atomic():
         record_blob(sha, size, header)
@@ -152,33 +252,3 @@ def repair_blob_row(sha: str) -> bool:
         header = read_header(stream, size)
     record_blob(sha, size, header)
     return True
-
-
-@contextmanager
-def local_copy(sha: str):
-    """The complete blob as a file on this machine (the store may be remote), removed
-    afterwards."""
-    Path(current_app.instance_path).mkdir(parents=True, exist_ok=True)
-    with blobstore().open(sha) as original, tempfile.NamedTemporaryFile(
-            dir=current_app.instance_path, prefix="photo-", delete=False) as copy:
-        shutil.copyfileobj(original, copy)
-    path = Path(copy.name)
-    try:
-        yield path
-    finally:
-        path.unlink(missing_ok=True)
-
-
-def open_variant(sha: str, variant: str):
-    """A stored derivative for reading, made now (and stored) if the photo's work has
-    not reached it yet. Raises images.ImageRejected when the photo does not decode.
-    The caller must hold no database transaction: this decodes."""
-    store = blobstore()
-    if variant != "original" and not store.has_variant(sha, variant):
-        unreadable = db.session.get(Blob, sha).unreadable
-        db.session.commit()
-        if unreadable:  # its photo work found that it does not decode: don't try again
-            raise ImageRejected("the photo does not decode")
-        with local_copy(sha) as path:
-            store.put_variants(sha, make_variants(path))
-    return store.open(sha, variant)

@@ -30,7 +30,7 @@ from ..models import Blob, PhotoJob, utcnow
 from ..models.types import UTCDateTime
 from ..phones.evidence import refresh_flags_for_blob
 from .images import VARIANT_SIZES, ImageRejected, inspect_image, make_variants
-from .ingest import blobstore, local_copy
+from .setup import blobstore, local_copy
 
 log = logging.getLogger(__name__)
 

@@ -3,18 +3,18 @@ conflicts and duplicates. Rankings, publishing and exports: review_rankings.py."
 from collections import defaultdict
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
 from sync.flags import INSPECTION_FLAGS, PHOTO_FLAGS
 from sync.geo import distance_m
+from sync.ids import is_sha256
 from sync.validation import parse_time
 
 from ..auth import roles_required
 from ..photos.access import may_read
-from ..photos.images import ImageRejected
-from ..photos.ingest import ensure_blob_row, open_variant
+from ..photos.serving import VARIANTS, serve_variant
 from ..errors import ApiError, InputError
 from ..extensions import db
 from ..i18n import format_datetime, t
@@ -28,7 +28,6 @@ from .blueprints import review as bp
 
 SUPERVISORS = ("supervisor", "admin")
 PAGE_SIZE = 100
-VARIANTS = ("thumb", "display", "original")
 
 
 @bp.app_template_filter("rv_time")
@@ -246,20 +245,8 @@ def review_a_photo(photo_id: str):
 def blob(sha: str, variant: str):
     """Photo bytes for signed-in supervisors (the API's GET /blobs takes a bearer token):
     the same rule, the photos of inspections and rechecks of their township."""
-    if variant not in VARIANTS or len(sha) != 64:
-        abort(404)
-    if not may_read(current_user, sha, variant) or not ensure_blob_row(sha):
-        abort(404)
-    mime = db.session.get(Blob, sha).mime if variant == "original" else "image/jpeg"
-    db.session.commit()  # a derivative not made yet is made now: no lock held meanwhile
-    try:
-        stream = open_variant(sha, variant)
-    except ImageRejected:
-        abort(404)
-    response = send_file(stream, mimetype=mime,
-                         etag=f"{sha}-{variant}", conditional=True, max_age=86400)
-    response.headers["Cache-Control"] = "private, max-age=86400, immutable"
-    return response
+    allowed = variant in VARIANTS and is_sha256(sha) and may_read(current_user, sha, variant)
+    return serve_variant(sha, variant, allowed)
 
 
 # ---- conflicts and duplicates --------------------------------------------------------

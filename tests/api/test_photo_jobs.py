@@ -9,7 +9,7 @@ from PIL import Image
 from server.extensions import db
 from server.models import Blob, Inspection, PhotoJob, utcnow
 from server.photos import jobs
-from server.photos.ingest import blobstore
+from server.photos.setup import blobstore
 from tests.support.bundles import make_bundle, post_bundle
 from tests.support.factories import (big_jpeg, inspection, jpeg_bytes, photo_record, upload,
                                      uploaded)
