@@ -25,6 +25,7 @@ if str(ROOT) not in sys.path:
 
 import sqlalchemy as sa  # noqa: E402
 
+from server.changes import record_change  # noqa: E402
 from server.review import rankings, scoring  # noqa: E402
 from server.extensions import db  # noqa: E402
 from server.models import Inspection, Photo, Round, User, Village, VillagerGroup  # noqa: E402
@@ -97,7 +98,8 @@ def make_round(app, n_groups: int, per_group: int, seed: int = 4) -> int:
             db.session.execute(sa.insert(Inspection), inspections[start:start + 2000])
         if photos:
             db.session.execute(sa.insert(Photo), photos)
-        rankings.bump_data_version(round_.id)
+        # loaded in bulk, past the domain functions: say so in the change log, as they do
+        record_change(db.session, "round", round_.id, township)
         db.session.commit()
         return round_.id
 
@@ -165,8 +167,8 @@ def bench(database_url: str | None, n_groups: int, per_group: int, label: str) -
     page_p95 = p95(page_times) * 1000
     row("rankings page p95 (computed)", f"{page_p95:.0f}", "ms", "≤ 300 ms", page_p95 <= 300)
 
-    with app.app_context():
-        rankings.bump_data_version(round_id)
+    with app.app_context():   # a change of an input, as any writer records it
+        record_change(db.session, "round", round_id, db.session.get(Round, round_id).township_id)
         db.session.commit()
     start = time.perf_counter()
     changed = client.get(f"/api/v1/rounds/{round_id}/rankings", headers=headers).get_json()

@@ -5,6 +5,10 @@ sequence numbers from one counter row. Its row lock is held until commit, so on
 PostgreSQL sequences become visible in the order they were handed out: a client paging
 through the log can never step past a change that commits later with a smaller
 number. (SQLite writes one transaction at a time anyway.)
+
+The log also says when a round's ranking must be computed again (review/rankings.py
+caches it under the latest sequence of its inputs), so a write to an inspection, a round
+or a place records its change even where no phone would pull anything new.
 """
 import sqlalchemy as sa
 from flask_sqlalchemy.session import Session
@@ -21,6 +25,20 @@ def record_change(session, entity_type: str, entity_id, township_id: int,
                   owner_id: int | None = None, op: str = "put") -> None:
     pending = session.info.setdefault(PENDING, {})
     pending[(entity_type, str(entity_id))] = (op, township_id, owner_id)
+
+
+def latest_seq(session, township_id: int, entity_types) -> int | None:
+    """The sequence of the township's latest change of these types (0 if none), or None
+    while this session holds such a change not yet written: it is numbered at commit.
+    What a change of these types feeds can be cached under this number (the rankings)."""
+    pending = session.info.get(PENDING) or {}
+    if any(entity_type in entity_types and township == township_id
+           for (entity_type, _), (_, township, _) in pending.items()):
+        return None
+    return session.execute(
+        sa.select(sa.func.max(Change.seq)).where(Change.township_id == township_id,
+                                                 Change.entity_type.in_(entity_types))
+    ).scalar() or 0
 
 
 def discard_pending(session) -> None:

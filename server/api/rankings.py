@@ -8,8 +8,8 @@ from ..auth import authenticate, roles_required
 from ..errors import ApiError, RuleRefused
 from ..extensions import db
 from ..models import Round
-from ..review.publishing import PublishRuleError
-from ..review.rankings import live_ranking, publish, published_ranking
+from ..review.publishing import PublishRuleError, publish, published_ranking
+from ..review.rankings import live_ranking
 from ..scope import in_township
 
 blp = Blueprint("api_rankings", __name__, description="Rankings and publishing")

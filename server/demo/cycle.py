@@ -15,7 +15,7 @@ from ..extensions import db
 from ..models import Recheck, Rectification, Round, VillagerGroup
 from ..phones.push import push_records
 from ..photos.ingest import record_uploader
-from ..review.rankings import latest_published
+from ..review.snapshots import ROUND_LISTS, snapshot
 from ..review.rechecks import review_recheck
 from .inspections import DEMO_CLIENT_ID, add_earlier_round, demo_photo_record, new_id
 
@@ -44,10 +44,10 @@ def published_the_day_after(round_: Round) -> None:
     the deadlines of the older months have passed."""
     published_on = round_.ends_on + timedelta(days=1)
     moment = datetime.combine(published_on, time(10), TOWNSHIP_TZ)
-    snapshot = latest_published(round_.id)
-    snapshot.published_at = moment
-    snapshot.result = {**snapshot.result, "published": {
-        **snapshot.result["published"], "published_at": moment.isoformat()}}
+    published = snapshot(ROUND_LISTS, round_.id)
+    published.published_at = moment
+    published.result = {**published.result, "published": {
+        **published.result["published"], "published_at": moment.isoformat()}}
     for rectification in rectifications_of(round_):
         rectification.deadline = deadline_after(published_on, round_.rectification_days)
         rectification.created_at = moment

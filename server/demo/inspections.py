@@ -20,7 +20,7 @@ from ..models import Assignment, Inspection, Round, VillagerGroup, utcnow
 from ..admin.rounds import close_round
 from ..phones.evidence import refresh_flags
 from ..phones.push import push_records
-from ..review.rankings import publish
+from ..review.publishing import publish
 
 DEMO_CLIENT_ID = "00000000-0000-4000-8000-00000000de70"
 ITEMS = [(c["key"], i["key"], i["kind"]) for c in DEFAULT_RUBRIC["criteria"] for i in c["items"]]

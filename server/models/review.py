@@ -62,10 +62,11 @@ class SyncCounter(db.Model):
 
 
 class RankingCache(db.Model):
-    """The live ranking of a round, computed for one data_version of the round."""
+    """The live ranking of a round, computed when the change log of its inputs had
+    reached `inputs_seq` (review/rankings.py)."""
     __tablename__ = "ranking_cache"
     round_id: Mapped[int] = mapped_column(sa.ForeignKey("rounds.id"), primary_key=True)
-    data_version: Mapped[int]
+    inputs_seq: Mapped[int] = mapped_column(sa.BigInteger)
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     result: Mapped[dict] = mapped_column(sa.JSON)
 

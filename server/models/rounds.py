@@ -29,9 +29,6 @@ class Round(db.Model):
     # Days from publishing to the rectifications' deadline; None = the default (15).
     rectification_days: Mapped[Optional[int]]
     state: Mapped[str] = mapped_column(sa.String(10), default=OPEN)
-    # Bumped whenever something that feeds this round's ranking changes, so the
-    # ranking is recomputed only when needed.
-    data_version: Mapped[int] = mapped_column(default=0)
 
     rubric: Mapped["RubricVersion"] = relationship()  # noqa: F821
     township: Mapped["Township"] = relationship()  # noqa: F821

@@ -153,9 +153,6 @@ def push_records(user: User, client_id: str, inspections: list,
     ctx = PushContext(user=user, client_id=client_id)
     results = push_batch(ctx, INSPECTIONS, inspections)
     recheck_results = push_batch(ctx, RECHECKS, list(rechecks))
-    if ctx.touched_rounds:
-        db.session.execute(sa.update(Round).where(Round.id.in_(ctx.touched_rounds))
-                           .values(data_version=Round.data_version + 1))
     return results, recheck_results
 
 

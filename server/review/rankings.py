@@ -1,43 +1,44 @@
-"""A round's rankings from the database: scored inspections in, sync.ranking out.
+"""A round's live rankings from the database: scored inspections in, sync.ranking out.
 
 The rule itself lives in sync/ranking.py (pure) and each inspection's score in
-scoring.py. Here: the previous round for `change`, a cache keyed by the round's
-data_version, and publishing frozen snapshots. Results hold reasons as data; every
-ranking handed out has them spelt out too (reasons.py).
+scoring.py; publishing them is publishing.py's. Here: the previous round for `change`,
+the trend, and a cache of each round's live ranking. The cache is keyed by the change
+log (changes.py): every write to an inspection, a round or a place records a change, so
+its latest sequence in the township says whether anything a ranking reads has changed
+since, and no writer has anything else to remember. Results hold reasons as data;
+every ranking handed out has them spelt out too (reasons.py).
 """
 from __future__ import annotations
 
-import copy
 import gc
 from collections import defaultdict
 from contextlib import contextmanager
+from typing import NamedTuple
 
-import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from sync.ranking import CountedInspection, GroupRef, rank_round
 
 from ..admin.rubrics import rubrics_by_version
-from ..audit import record_audit
-from ..changes import record_change
+from ..changes import latest_seq
+from ..database import has_written
 from ..extensions import db
-from ..models import PublishedRanking, RankingCache, Round, User, Village, VillagerGroup, utcnow
-from .publishing import check_publishable
+from ..models import RankingCache, Round, Village, VillagerGroup, utcnow
 from .reasons import spelled
-from .rectifications import carried_over, open_rectifications
-from .scoring import scored_inspections
+from .scoring import ScoredInspection, scored_inspections
+from .snapshots import ROUND_LISTS, published_info, snapshot
 
 TREND_ROUNDS = 6
 # The shape of a computed result; a cache of another shape is computed again.
 # 2: reasons as data ([{criterion, item, count}]) and the rubric version they name.
-RESULT_FORMAT = 2
-
-
-def bump_data_version(round_id: int) -> None:
-    """Something feeding this round's ranking changed: recompute on the next read."""
-    db.session.execute(sa.update(Round).where(Round.id == round_id)
-                       .values(data_version=Round.data_version + 1))
+# 3: keyed by the change log's sequence instead of a version each writer bumped.
+RESULT_FORMAT = 3
+# What a ranking reads, as the change log names it: the township's inspections (any
+# round's: the previous round's ranks give `change`, and an inspection's photo reviews
+# record it too), its rounds (list sizes, periods, publishing) and its places. Wider
+# than one round on purpose: an edit that moves something between rounds is seen too.
+RANKING_INPUTS = ("inspection", "photo_review", "round", "village", "group")
 
 
 def township_groups(township_id: int) -> list[dict]:
@@ -57,45 +58,36 @@ def previous_round(round_: Round) -> Round | None:
         .order_by(Round.ends_on.desc(), Round.id.desc()).limit(1)).scalar_one_or_none()
 
 
-def latest_published(round_id: int) -> PublishedRanking | None:
-    return db.session.execute(
-        db.select(PublishedRanking).where(PublishedRanking.round_id == round_id)
-        .order_by(PublishedRanking.version.desc()).limit(1)).scalar_one_or_none()
-
-
 def _cache_key(round_: Round) -> dict:
-    """Everything a live ranking depends on besides the round's own data_version."""
-    previous = previous_round(round_)
-    published = latest_published(previous.id) if previous else None
-    groups = db.session.execute(
-        db.select(sa.func.count(VillagerGroup.id), sa.func.max(VillagerGroup.id))
-        .join(Village).where(Village.township_id == round_.township_id)).one()
-    return {
-        "format": RESULT_FORMAT, "data_version": round_.data_version,
-        "m": float(current_app.config["RANKING_M"]),
-        "red_size": round_.red_size, "black_size": round_.black_size,
-        "groups": [groups[0], groups[1]],
-        "previous": None if previous is None else {
-            "round_id": previous.id, "data_version": previous.data_version,
-            "published": published.version if published else None},
-    }
+    """Everything a live ranking depends on. `inputs` is None while this transaction
+    holds a change of an input not yet numbered: then nothing cached is right."""
+    return {"format": RESULT_FORMAT, "m": float(current_app.config["RANKING_M"]),
+            "inputs": latest_seq(db.session, round_.township_id, RANKING_INPUTS)}
 
 
-def _previous_ranks(key: dict) -> dict:
+def _cached(round_id: int, key: dict) -> dict | None:
+    """The round's cached live ranking if it was computed from what the key names."""
+    if key["inputs"] is None:
+        return None
+    cache = db.session.get(RankingCache, round_id)
+    if cache is None or cache.inputs_seq != key["inputs"] or cache.result.get("key") != key:
+        return None
+    return cache.result
+
+
+def _previous_ranks(round_: Round, key: dict) -> dict:
     """{group_id: rank} of the previous round: its latest published lists if any,
     else its live ranking (cached, or computed here without its own `change`)."""
-    previous = key["previous"]
+    previous = previous_round(round_)
     if previous is None:
         return {}
-    if previous["published"] is not None:
-        result = latest_published(previous["round_id"]).result
+    published = snapshot(ROUND_LISTS, previous.id)
+    if published is not None:
+        result = published.result
     else:
-        round_ = db.session.get(Round, previous["round_id"])
-        cache = db.session.get(RankingCache, round_.id)
-        if cache is not None and cache.data_version == round_.data_version:
-            result = cache.result
-        else:
-            result = compute_ranking(round_, previous_ranks={})
+        # The key names the township's inputs, so the previous round's cache is as
+        # fresh as this one's under the same key.
+        result = _cached(previous.id, key) or compute_ranking(previous, previous_ranks={})
     return {g["group_id"]: g["rank"] for g in result["groups"]}
 
 
@@ -115,14 +107,16 @@ def gc_paused():
 def compute_ranking(round_: Round, previous_ranks: dict | None = None) -> dict:
     """The ranking of a round as plain JSON-ready data (without round/published info)."""
     with gc_paused():
-        return _compute_ranking(round_, previous_ranks)
+        return _compute_ranking(round_, previous_ranks)[0]
 
 
-def _compute_ranking(round_: Round, previous_ranks: dict | None) -> dict:
+def _compute_ranking(round_: Round,
+                     previous_ranks: dict | None) -> tuple[dict, list[ScoredInspection]]:
+    """The ranking, and the scored inspections it counted."""
     rubrics = rubrics_by_version()
     groups = township_groups(round_.township_id)
-    inspections = [CountedInspection(i.id, i.group_id, i.inspector_id, i.score)
-                   for i in scored_inspections(round_, rubrics=rubrics)]
+    scored = scored_inspections(round_, rubrics=rubrics)
+    inspections = [CountedInspection(i.id, i.group_id, i.inspector_id, i.score) for i in scored]
     refs = [GroupRef(g["id"], g["village"], g["name"]) for g in groups]
     ranking = rank_round(refs, inspections, m=float(current_app.config["RANKING_M"]),
                          red_size=round_.red_size, black_size=round_.black_size,
@@ -145,20 +139,13 @@ def _compute_ranking(round_: Round, previous_ranks: dict | None) -> dict:
             "group_id": r.group_id, "village": r.village, "name": r.name,
             "village_en": by_id[r.group_id]["village_en"], "name_en": by_id[r.group_id]["name_en"],
         } for r in ranking.not_inspected],
-    }
+    }, scored
 
 
 def round_info(round_: Round) -> dict:
     return {"id": round_.id, "name": round_.name, "name_en": round_.name_en,
             "starts_on": round_.starts_on.isoformat(),
             "ends_on": round_.ends_on.isoformat(), "state": round_.state}
-
-
-def published_info(snapshot: PublishedRanking | None) -> dict | None:
-    if snapshot is None:
-        return None
-    return {"version": snapshot.version, "published_at": snapshot.published_at.isoformat(),
-            "published_by": snapshot.published_by}
 
 
 def live_ranking(round_: Round) -> dict:
@@ -168,93 +155,63 @@ def live_ranking(round_: Round) -> dict:
 
 def _live_result(round_: Round) -> dict:
     """The live ranking with reasons as data: from the cache when nothing it depends on
-    has changed."""
+    has changed, else computed and kept for the next reader."""
     key = _cache_key(round_)
-    cache = db.session.get(RankingCache, round_.id)
-    if cache is None or cache.data_version != key["data_version"] \
-            or cache.result.get("key") != key:
-        result = compute_ranking(round_, _previous_ranks(key))
+    result = _cached(round_.id, key)
+    if result is None:
+        result = compute_ranking(round_, _previous_ranks(round_, key))
         result["key"] = key
-        computed_at = utcnow()
-        result["computed_at"] = computed_at.isoformat()
-        _store_cache(round_.id, key["data_version"], computed_at, result)
-        cache_result = result
-    else:
-        cache_result = cache.result
-    out = dict(cache_result)
-    out.pop("key", None)
+        result["computed_at"] = utcnow().isoformat()
+        if key["inputs"] is not None:
+            _keep(round_.id, key["inputs"], result)
+    out = {k: v for k, v in result.items() if k != "key"}
     out["round"] = round_info(round_)
-    out["published"] = published_info(latest_published(round_.id))
+    out["published"] = published_info(snapshot(ROUND_LISTS, round_.id))
     return out
 
 
-def _store_cache(round_id: int, data_version: int, computed_at, result: dict) -> None:
-    try:
+def _keep(round_id: int, inputs_seq: int, result: dict) -> None:
+    """Keeps a computed ranking for the next reader: the one write on a read's path,
+    and a deliberate one. The pages and API calls that read rankings write nothing and
+    commit nothing, so the cache is committed here, in a short transaction of its own
+    once the read's (with nothing to commit) has ended. A caller that has written in its
+    transaction (none does today) is never committed from here: the cache then goes
+    into a savepoint, stored only if that caller commits."""
+    if has_written(db.session):
         with db.session.begin_nested():
-            cache = db.session.get(RankingCache, round_id)
-            if cache is None:
-                db.session.add(RankingCache(round_id=round_id, data_version=data_version,
-                                            computed_at=computed_at, result=result))
-            else:
-                cache.data_version, cache.computed_at, cache.result = \
-                    data_version, computed_at, result
+            _put_cache(round_id, inputs_seq, result)
+        return
+    db.session.commit()
+    try:
+        with db.session.begin():
+            _put_cache(round_id, inputs_seq, result)
     except IntegrityError:
         pass  # another request stored the same computation first
-    db.session.commit()
 
 
-def published_ranking(round_: Round, version: int | None = None) -> dict | None:
-    """A published snapshot (the latest unless `version` is given), as it was frozen,
-    its reasons spelt out, with the earlier rounds' rectifications still open."""
-    result = _published_result(round_, version)
-    return None if result is None else _as_published(round_, result)
+def _put_cache(round_id: int, inputs_seq: int, result: dict) -> None:
+    cache = db.session.get(RankingCache, round_id)
+    if cache is None:
+        db.session.add(RankingCache(round_id=round_id, inputs_seq=inputs_seq,
+                                    computed_at=utcnow(), result=result))
+    else:
+        cache.inputs_seq, cache.computed_at, cache.result = inputs_seq, utcnow(), result
 
 
-def _as_published(round_: Round, result: dict) -> dict:
-    return {**spelled(result), "carried_over": carried_over(round_)}
+class RankingToPublish(NamedTuple):
+    result: dict                    # as compute_ranking, with computed_at
+    scored: list[ScoredInspection]  # the inspections it counted
+    inputs_seq: int | None          # how far the change log of its inputs had come
 
 
-def _published_result(round_: Round, version: int | None = None) -> dict | None:
-    query = db.select(PublishedRanking).where(PublishedRanking.round_id == round_.id)
-    if version is not None:
-        query = query.where(PublishedRanking.version == version)
-    snapshot = db.session.execute(
-        query.order_by(PublishedRanking.version.desc()).limit(1)).scalar_one_or_none()
-    if snapshot is None:
-        return None
-    return snapshot.result
-
-
-def publish(round_: Round, user: User) -> dict:
-    """Freeze the current ranking as a new published version; PublishRuleError while the
-    round is open. The caller commits."""
-    check_publishable(round_)
-    live = _live_result(round_)
-    db.session.execute(db.select(Round).where(Round.id == round_.id).with_for_update())
-    last = db.session.execute(
-        db.select(sa.func.max(PublishedRanking.version))
-        .where(PublishedRanking.round_id == round_.id)).scalar() or 0
-    now = utcnow()
-    snapshot = PublishedRanking(round_id=round_.id, version=last + 1, published_at=now,
-                                published_by=user.id, result={})
-    result = copy.deepcopy(live)
-    round_.state = "published"
-    result["round"] = round_info(round_)
-    result["published"] = {"version": last + 1, "published_at": now.isoformat(),
-                           "published_by": user.id}
-    snapshot.result = result
-    db.session.add(snapshot)
-    record_audit("publish_round", "round", round_.id, user=user,
-                 detail={"version": last + 1, "data_version": round_.data_version})
-    record_change(db.session, "round", round_.id, round_.township_id)
-    open_rectifications(round_, result, last + 1, now)
-    return _as_published(round_, result)
-
-
-def published_versions(round_id: int) -> list[PublishedRanking]:
-    return db.session.execute(
-        db.select(PublishedRanking).where(PublishedRanking.round_id == round_id)
-        .order_by(PublishedRanking.version)).scalars().all()
+def ranking_to_publish(round_: Round) -> RankingToPublish:
+    """The round's ranking computed now, never from the cache (publishing freezes what
+    it reads under the round's lock), with what publishing needs besides."""
+    key = _cache_key(round_)
+    with gc_paused():
+        result, scored = _compute_ranking(round_, _previous_ranks(round_, key))
+    result["computed_at"] = utcnow().isoformat()
+    return RankingToPublish(result, scored, key["inputs"])
 
 
 def trend(round_: Round, limit: int = TREND_ROUNDS,
@@ -272,7 +229,8 @@ def trend(round_: Round, limit: int = TREND_ROUNDS,
         if r.id == round_.id:  # this round shows live; earlier ones as published
             result = current or _live_result(r)
         else:
-            result = _published_result(r) or _live_result(r)
+            published = snapshot(ROUND_LISTS, r.id)
+            result = published.result if published else _live_result(r)
         for g in result["groups"]:
             scores[g["group_id"]][n] = g["score"]
     return rounds, scores

@@ -8,7 +8,7 @@ read, never stored: a passing deadline needs no job to mark anything overdue.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy.orm import selectinload
 
@@ -20,56 +20,56 @@ from sync.states import ITEM_CLOSED, RECTIFICATION_CLOSED
 from ..audit import record_audit
 from ..changes import record_change
 from ..extensions import db
-from ..models import (Inspection, Photo, Rectification, RectificationItem, Round, User,
-                      VillagerGroup)
-from .scoring import scored_inspections
+from ..models import (Inspection, Photo, PublishedRanking, Rectification, RectificationItem,
+                      Round, User, VillagerGroup)
+from .scoring import ScoredInspection
 
 
-def open_rectifications(round_: Round, snapshot_result: dict, version: int,
-                        published_at: datetime) -> list[Rectification]:
+def open_rectifications(round_: Round, published: PublishedRanking,
+                        scored: list[ScoredInspection], publisher: User) -> list[Rectification]:
     """One rectification for each Black List group of this published snapshot that has
-    none for the round yet (republishing adds only the newly listed groups). Every
-    inspector's phone pulls them; the caller commits."""
+    none for the round yet (republishing adds only the newly listed groups), listing the
+    deductions of `scored`, the inspections the snapshot counted. Every inspector's phone
+    pulls them; the caller commits."""
     having = set(db.session.execute(db.select(Rectification.group_id).where(
         Rectification.round_id == round_.id)).scalars())
-    listed = [g["group_id"] for g in snapshot_result["groups"]
+    listed = [g["group_id"] for g in published.result["groups"]
               if g["list"] == BLACK and g["group_id"] not in having]
     if not listed:
         return []
-    deadline = deadline_after(published_at.astimezone(TOWNSHIP_TZ).date(),
+    deadline = deadline_after(published.published_at.astimezone(TOWNSHIP_TZ).date(),
                               round_.rectification_days)
-    problems = _problems(round_, set(listed))
+    problems = _problems(scored, set(listed))
     opened = []
     for group_id in listed:
         rectification = Rectification(
             township_id=round_.township_id, round_id=round_.id, group_id=group_id,
-            deadline=deadline, published_version=version,
+            deadline=deadline, published_version=published.version,
             items=[RectificationItem(criterion=criterion, item=item, count=count,
                                      photo_ids=photo_ids)
                    for (criterion, item), (count, photo_ids) in problems[group_id].items()])
         db.session.add(rectification)
         opened.append(rectification)
     db.session.flush()
-    publisher = db.session.get(User, snapshot_result["published"]["published_by"])
     for rectification in opened:
         record_change(db.session, "rectification", rectification.id, round_.township_id)
         record_audit("open_rectification", "rectification", rectification.id, user=publisher,
                      township_id=round_.township_id, detail={
                          "round_id": round_.id, "group_id": rectification.group_id,
-                         "version": version, "deadline": deadline.isoformat(),
+                         "version": published.version, "deadline": deadline.isoformat(),
                          "items": len(rectification.items)})
     return opened
 
 
-def _problems(round_: Round, group_ids: set) -> dict[int, dict]:
+def _problems(scored: list[ScoredInspection], group_ids: set) -> dict[int, dict]:
     """{group_id: {(criterion, item): (count, [photo id, ...])}}: each deduction summed
     over the group's counted inspections, void ones left out as the ranking leaves
     them, with its photos that were not rejected."""
-    counted = [s for s in scored_inspections(round_) if s.group_id in group_ids]
+    counted = [s for s in scored if s.group_id in group_ids]
     counts = defaultdict(dict)
-    for scored in counted:
-        found = counts[scored.group_id]
-        for d in scored.score.deductions:
+    for inspection in counted:
+        found = counts[inspection.group_id]
+        for d in inspection.score.deductions:
             found[(d.criterion, d.item)] = found.get((d.criterion, d.item), 0) + d.count
     photos = defaultdict(list)
     if counted:

@@ -7,7 +7,7 @@ from ..extensions import db
 from ..i18n import current_language
 from ..models import CombinedResult, PublishedCombined, PublishedRanking, Round
 from ..review.combined import published_combined
-from ..review.rankings import published_ranking
+from ..review.publishing import published_ranking
 from ..review.reasons import reason_in
 from ..review.rectifications import summary, township_rectifications
 from ..scope import id_arg

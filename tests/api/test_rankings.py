@@ -1,4 +1,7 @@
 """GET /rounds/<id>/rankings, publishing and the frozen snapshot."""
+import csv
+import io
+
 import pytest
 
 from server.extensions import db
@@ -54,6 +57,23 @@ def test_a_push_shows_in_the_next_ranking(phone, scored_round):
     third = phone.get(url).get_json()
     assert third["computed_at"] != first["computed_at"]
     assert by_group(third)[scored_round["b"]]["inspections"] == 2
+
+
+def test_a_writer_that_bumps_nothing_still_refreshes_the_ranking(api, phone, scored_round):
+    """Nobody keeps rankings fresh by hand: a places import only records its changes for
+    the phones, and the renamed group shows at once."""
+    url = f"/rounds/{scored_round['round_id']}/rankings"
+    b = by_group(phone.get(url).get_json())[scored_round["b"]]
+    admin = api.as_user("admin")
+    rows = list(csv.reader(io.StringIO(admin.get("/places.csv").get_data().decode("utf-8-sig"))))
+    row = next(r for r in rows if (r[0], r[2]) == (b["village"], b["name"]))
+    row[3] = "Renamed Group"
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    imported = admin.post("/places/import", content_type="multipart/form-data",
+                          data={"file": (io.BytesIO(out.getvalue().encode()), "places.csv")})
+    assert imported.status_code == 200, imported.get_data(as_text=True)
+    assert by_group(phone.get(url).get_json())[b["group_id"]]["name_en"] == "Renamed Group"
 
 
 def test_a_photo_review_voids_its_deduction_in_the_ranking_and_back(phone, boss, scored_round):

@@ -2,8 +2,10 @@
 
 import pytest
 
+from server.changes import latest_seq
 from server.extensions import db
 from server.models import AuditEntry, Comment, Inspection, InspectionRevision, Round
+from server.review.rankings import RANKING_INPUTS
 from tests.support.factories import (inspection, jpeg_bytes, make_conflict, open_conflict,
                                      photo_record, uploaded, with_photos)
 from tests.support.web import audit_actions
@@ -77,7 +79,8 @@ def test_review_is_audited_versioned_and_pulled_by_the_inspector(app, api, phone
     other = api.as_user("inspector2")
     _, other_cursor = other.pull_all()
     with app.app_context():
-        data_version = db.session.get(Round, pushed["round_id"]).data_version
+        township_id = db.session.get(Round, pushed["round_id"]).township_id
+        inputs_seq = latest_seq(db.session, township_id, RANKING_INPUTS)
     response = boss.post(f"/inspections/{pushed['id']}/review",
                          json={"state": "has_issues", "comment": "第二张照片太暗 <b>"})
     assert response.status_code == 200
@@ -97,7 +100,7 @@ def test_review_is_audited_versioned_and_pulled_by_the_inspector(app, api, phone
 
     assert audit_actions(app) == [("review_inspection", pushed["id"], "第二张照片太暗 <b>")]
     with app.app_context():
-        assert db.session.get(Round, pushed["round_id"]).data_version == data_version + 1
+        assert latest_seq(db.session, township_id, RANKING_INPUTS) > inputs_seq  # ranking stale
         entry = db.session.execute(db.select(AuditEntry)).scalar_one()
         assert entry.detail["from"] == "received" and entry.detail["to"] == "has_issues"
         assert entry.user.username == "supervisor1"

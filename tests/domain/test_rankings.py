@@ -8,11 +8,12 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from server.admin.rounds import close_round
+from server.admin.rounds import close_round, update_round
+from server.changes import latest_seq, record_change
 from server.extensions import db
 from server.models import (AuditEntry, Inspection, Photo, PublishedRanking, RankingCache,
                            Round, User, Village, VillagerGroup)
-from server.review import rankings, scoring
+from server.review import publishing, rankings, scoring
 from tests.support.snapshots import OLD_REASON, OLD_REASON_EN, publish_old_snapshot
 
 
@@ -44,7 +45,7 @@ def add(round_, group_id, deductions=None, *, inspector="inspector1", state="rec
                                 item=item, source="camera", flags=[], accepted=accepted))
     db.session.add(row)
     db.session.flush()
-    rankings.bump_data_version(round_.id)
+    record_change(db.session, "inspection", row.id, round_.township_id)
     db.session.commit()
     return row
 
@@ -86,13 +87,13 @@ def test_void_only_when_every_supporting_photo_is_rejected(app):
     assert groups_[b]["rank"] == 1 and groups_[b]["reason"] == ""
 
 
-def test_cache_is_used_until_the_data_version_changes(app):
+def test_cache_is_used_until_its_inputs_change(app):
     r = the_round()
     a, b = groups(2)
     add(r, a, {"roads": {"road_dirty": 2}})
     first = rankings.live_ranking(r)
     cache = db.session.get(RankingCache, r.id)
-    assert cache.data_version == r.data_version
+    assert cache.inputs_seq == latest_seq(db.session, r.township_id, rankings.RANKING_INPUTS)
     calls = []
     original = rankings.compute_ranking
     rankings.compute_ranking = lambda *a, **k: calls.append(1) or original(*a, **k)
@@ -126,7 +127,7 @@ def test_previous_round_prefers_its_published_lists(app):
     db.session.commit()
     add(earlier, a, {"roads": {"road_dirty": 1}})
     add(earlier, b, {"roads": {"road_dirty": 5}})
-    rankings.publish(earlier, db.session.get(User, user_id("supervisor1")))
+    publishing.publish(earlier, db.session.get(User, user_id("supervisor1")))
     db.session.commit()
     add(earlier, b, {"roads": {"road_dirty": 0}})   # after publishing: b would now lead live
     add(current, a, {"roads": {"road_dirty": 3}})
@@ -136,7 +137,7 @@ def test_previous_round_prefers_its_published_lists(app):
     assert rankings.previous_round(current).id == earlier.id
     rounds, scores = rankings.trend(current)
     assert [x.id for x in rounds] == [earlier.id, current.id]
-    assert scores[b][0] == by_group(rankings.published_ranking(earlier))[b]["score"]
+    assert scores[b][0] == by_group(publishing.published_ranking(earlier))[b]["score"]
 
 
 def test_publishing_freezes_and_versions(app):
@@ -145,17 +146,17 @@ def test_publishing_freezes_and_versions(app):
     add(r, a, {"roads": {"road_dirty": 2}})
     boss = db.session.get(User, user_id("supervisor1"))
     close_round(r)
-    first = rankings.publish(r, boss)
+    first = publishing.publish(r, boss)
     db.session.commit()
     assert r.state == "published"
     add(r, a, {"roads": {"road_dirty": 8}}, inspector="inspector2")
-    assert rankings.published_ranking(r) == first
+    assert publishing.published_ranking(r) == first
     assert rankings.live_ranking(r)["published"]["version"] == 1   # live, beside the lists
-    second = rankings.publish(r, boss)
+    second = publishing.publish(r, boss)
     db.session.commit()
     assert (first["published"]["version"], second["published"]["version"]) == (1, 2)
-    assert rankings.published_ranking(r, 1) == first
-    assert rankings.published_ranking(r)["groups"][0]["raw_score"] == 95.0
+    assert publishing.published_ranking(r, 1) == first
+    assert publishing.published_ranking(r)["groups"][0]["raw_score"] == 95.0
     entries = db.session.execute(db.select(AuditEntry).where(
         AuditEntry.action == "publish_round")).scalars().all()
     assert [e.detail["version"] for e in entries] == [1, 2]
@@ -179,7 +180,7 @@ def test_a_large_round_loads_with_a_few_queries(app):
          "criteria": {"roads": {"na": False, "deductions": {"road_dirty": k}, "note": ""}},
          "flags": [], "version": 1, "status": "submitted", "has_conflict": False}
         for g in ids for k in range(3)])
-    rankings.bump_data_version(r.id)
+    record_change(db.session, "round", r.id, township)   # its inspections, loaded in bulk
     db.session.commit()
     statements = []
     sa.event.listen(db.engine, "before_cursor_execute",
@@ -204,7 +205,7 @@ def test_results_hold_reasons_as_data_and_hand_them_out_spelt(app):
     [cached] = db.session.get(RankingCache, r.id).result["groups"]
     assert cached["reasons"] == reasons and "reason" not in cached and "reason_en" not in cached
     close_round(r)
-    published = rankings.publish(r, db.session.get(User, user_id("supervisor1")))
+    published = publishing.publish(r, db.session.get(User, user_id("supervisor1")))
     db.session.commit()
     assert published["groups"][0]["reason"] == live["reason"]
     snapshot = db.session.execute(db.select(PublishedRanking)).scalar_one()
@@ -222,10 +223,10 @@ def test_a_snapshot_published_with_reasons_as_strings_reads_as_it_was(app):
     db.session.add(earlier)
     db.session.commit()
     stored = publish_old_snapshot(earlier.id, a)
-    [g] = rankings.published_ranking(earlier)["groups"]
+    [g] = publishing.published_ranking(earlier)["groups"]
     assert (g["reason"], g["reason_en"]) == (OLD_REASON, OLD_REASON_EN) and "reasons" not in g
     # as it was, beside the earlier rounds' rectifications still open (read today)
-    assert rankings.published_ranking(earlier, 1) == {**stored, "carried_over": []}
+    assert publishing.published_ranking(earlier, 1) == {**stored, "carried_over": []}
     add(current, a, {"roads": {"road_dirty": 3}})
     add(current, b, {"roads": {"road_dirty": 1}})
     now = by_group(rankings.live_ranking(current))
@@ -250,3 +251,70 @@ def test_a_cache_of_the_old_shape_is_computed_again(app):
     [g] = rankings.live_ranking(r)["groups"]
     assert g["reasons"] == [{"criterion": "collection", "item": "bins", "count": 2}]
     assert g["reason_en"] == "Bin broken, uncovered or overflowing ×2"
+
+
+def test_a_round_edit_refreshes_its_ranking(app):
+    r = the_round()
+    for group_id in groups(5):
+        add(r, group_id, {"roads": {"road_dirty": group_id % 4}})
+    fields = {"name": r.name, "name_en": r.name_en, "starts_on": r.starts_on,
+              "ends_on": r.ends_on, "rubric_id": r.rubric_id, "black_size": r.black_size,
+              "rectification_days": r.rectification_days}
+    for red_size in (2, 3):
+        update_round(r, red_size=red_size, **fields)
+        db.session.commit()
+        assert rankings.live_ranking(r)["red_size"] == red_size
+
+
+def test_a_read_after_an_unsaved_change_ranks_it_and_keeps_nothing(app):
+    r = the_round()
+    a, b = groups(2)
+    add(r, a, {"roads": {"road_dirty": 2}})
+    rankings.live_ranking(r)
+    row = Inspection(id=str(uuid.uuid4()), township_id=r.township_id, round_id=r.id,
+                     group_id=b, inspector_id=user_id("inspector1"), rubric_version=1,
+                     criteria={}, review_state="received", flags=[])
+    db.session.add(row)
+    record_change(db.session, "inspection", row.id, r.township_id)
+    assert b in by_group(rankings.live_ranking(r))    # not the cached ranking
+    db.session.rollback()
+    assert b not in by_group(rankings.live_ranking(r))
+
+
+def test_a_read_commits_its_cache_and_never_a_callers_writes(app):
+    r = the_round()
+    a, = groups(1)
+    add(r, a, {"roads": {"road_dirty": 2}})
+    name = r.name
+    r.name = "没有保存的名字"
+    db.session.flush()
+    rankings.live_ranking(r)
+    db.session.rollback()
+    assert db.session.get(Round, r.id).name == name
+    assert db.session.get(RankingCache, r.id) is None   # it went with its caller's rollback
+    rankings.live_ranking(r)                             # a read that wrote nothing
+    db.session.rollback()
+    assert db.session.get(RankingCache, r.id) is not None
+
+
+def test_publishing_locks_the_round_first_and_commits_nothing(app):
+    r = the_round()
+    a, = groups(1)
+    add(r, a, {"roads": {"road_dirty": 2}})
+    rankings.live_ranking(r)          # a cache publishing must not trust or write
+    close_round(r)
+    db.session.commit()
+    boss, _ = db.session.get(User, user_id("supervisor1")), r.state   # loaded, as a view has
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    sa.event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        publishing.publish(r, boss)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", listener)
+    first = statements[0]
+    assert "FROM rounds" in first
+    assert "FOR UPDATE" in first or db.engine.dialect.name == "sqlite"
+    db.session.rollback()
+    assert db.session.execute(db.select(PublishedRanking)).first() is None
+    assert db.session.get(Round, r.id).state == "closed"

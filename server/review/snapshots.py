@@ -1,0 +1,78 @@
+"""Published snapshots: where every published result is born and read back.
+
+Publishing freezes a computed result as the next version of what it belongs to (a
+round's Red and Black Lists, a combined result; the star ratings to come), saying who
+published it and when. A republication adds a version and never changes an older one,
+so a poster or a combined result that named a version reads it as it was.
+
+A kind of snapshot is data: its table and the column naming its owner. The table has
+the same columns for every kind (owner, version, published_at, published_by, result).
+The caller locks what makes the next version unique before freezing (the round's row,
+the township's for a combined result) and commits.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from ..extensions import db
+from ..models import PublishedCombined, PublishedRanking, User, utcnow
+
+
+@dataclass(frozen=True)
+class SnapshotKind:
+    table: type     # the model holding this kind's versions
+    owner: str      # its column naming what was published
+
+    @property
+    def owner_column(self):
+        return getattr(self.table, self.owner)
+
+
+ROUND_LISTS = SnapshotKind(PublishedRanking, "round_id")
+COMBINED = SnapshotKind(PublishedCombined, "combined_id")
+
+
+def _of(kind: SnapshotKind, owner_id: int):
+    return db.select(kind.table).where(kind.owner_column == owner_id)
+
+
+def snapshot(kind: SnapshotKind, owner_id: int, version: int | None = None):
+    """The owner's snapshot of this version, or its latest when `version` is None."""
+    query = _of(kind, owner_id)
+    if version is not None:
+        query = query.where(kind.table.version == version)
+    return db.session.execute(
+        query.order_by(kind.table.version.desc()).limit(1)).scalar_one_or_none()
+
+
+def versions(kind: SnapshotKind, owner_id: int) -> list:
+    """Every snapshot of the owner, oldest first."""
+    return db.session.execute(_of(kind, owner_id).order_by(kind.table.version)).scalars().all()
+
+
+def published_owners(kind: SnapshotKind):
+    """The ids of owners published at least once, as a subquery."""
+    return db.select(kind.owner_column)
+
+
+def published_info(found) -> dict | None:
+    """Which version, when and by whom: what a result says of its publication."""
+    if found is None:
+        return None
+    return {"version": found.version, "published_at": found.published_at.isoformat(),
+            "published_by": found.published_by}
+
+
+def freeze(kind: SnapshotKind, owner_id: int, result: dict, user: User):
+    """Adds `result` as the owner's next version, published now by `user`; the stored
+    result says so under "published". The caller holds the owner's lock and commits."""
+    last = db.session.execute(
+        db.select(sa.func.max(kind.table.version)).where(kind.owner_column == owner_id)
+    ).scalar() or 0
+    frozen = kind.table(**{kind.owner: owner_id}, version=last + 1, published_at=utcnow(),
+                        published_by=user.id)
+    frozen.result = {**result, "published": published_info(frozen)}
+    db.session.add(frozen)
+    return frozen
