@@ -17,6 +17,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_security(app)
     register_converters(app)
     register_extensions(app)
+    register_transactions(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
@@ -47,6 +48,12 @@ def register_extensions(app: Flask) -> None:
     from . import i18n, sql
     i18n.init_app(app)
     sql.init_app(app)
+
+
+def register_transactions(app: Flask) -> None:
+    from .database import register_transactions as register
+
+    register(app)
 
 
 def register_blueprints(app: Flask) -> None:

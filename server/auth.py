@@ -9,7 +9,7 @@ from typing import NamedTuple
 from flask import current_app, g, redirect, request, url_for
 from flask_login import current_user, logout_user
 
-from .errors import ApiError, is_api_request
+from .errors import Problem, is_api_request
 from .extensions import db, login_manager
 from .models import DeviceToken, User, hash_token, utcnow
 from .sql import Statement
@@ -28,8 +28,7 @@ def load_user(session_id: str):
 def sign_out(user) -> None:
     """Ends the user's web sessions on the server too: a copied cookie stops working."""
     if user.is_authenticated:
-        user.end_sessions()
-        db.session.commit()
+        user.end_sessions()  # committed with the request (a POST)
     logout_user()
 
 
@@ -100,11 +99,11 @@ def roles_required(*roles: str):
             who = caller()
             if who is None:
                 if is_api_request():
-                    raise ApiError(401, "unauthorized", "sign in again: token missing, "
-                                   "invalid, expired or revoked")
+                    raise Problem("unauthorized", status=401, message="sign in again: "
+                                  "token missing, invalid, expired or revoked")
                 return redirect(url_for("web.login", next=request.full_path))
             if roles and who.role not in roles:
-                raise ApiError(403, "forbidden", "your role may not do this")
+                raise Problem("forbidden", status=403, message="your role may not do this")
             return view(*args, **kwargs)
         return wrapped
     return decorator

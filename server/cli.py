@@ -1,11 +1,13 @@
-"""Flask CLI commands: seed-demo, create-user, import-places, import-bundle, worker.
+"""Flask CLI commands: seed-demo, create-user, import-places, import-bundle, worker,
+forget-failed-sign-ins.
 
 The rules are the domain's (server/admin/), as on the admin pages; refusals are printed
-in English from the same catalogue.
+in English from the same catalogue. Each command is one transaction (`one_transaction`).
 """
 import json
 import sys
 from collections import Counter
+from functools import wraps
 from pathlib import Path
 
 import click
@@ -14,17 +16,16 @@ from flask import Flask
 
 from sync.states import REJECTED_PUSH
 
-from .errors import ApiError
+from .errors import Problem
 from .extensions import db
 from .i18n import t
 from .models import ROLES, Township
 from .phones.bundles import import_bundle
-from .problems import Problem, describe
 
 
 def register_cli(app: Flask) -> None:
     for command in (seed_demo_command, create_user_command, import_places_command,
-                    import_bundle_command, worker_command):
+                    import_bundle_command, worker_command, forget_failed_sign_ins_command):
         app.cli.add_command(command)
 
 
@@ -43,10 +44,33 @@ def pick_township(name: str | None) -> Township:
     return townships[0]
 
 
+def one_transaction(refused):
+    """The command commits once when it ends well; when it raises, nothing is written. A
+    Problem is printed in English, one line each, and the command fails with
+    `refused(problem)` (the CLI's translator of server/errors.py)."""
+    def decorator(command):
+        @wraps(command)
+        def run(*args, **kwargs):
+            try:
+                result = command(*args, **kwargs)
+            except Problem as problem:
+                db.session.rollback()
+                echo_problems(problem)
+                raise click.ClickException(refused(problem)) from None
+            except BaseException:
+                db.session.rollback()
+                raise
+            db.session.commit()
+            return result
+        return run
+    return decorator
+
+
 @click.command("seed-demo")
 @with_appcontext
 @click.option("--bare", is_flag=True, help="Leave the sample inspections out.")
 @click.option("--if-empty", is_flag=True, help="Do nothing if there is a township already.")
+@one_transaction(lambda problem: "the demo data was not loaded")
 def seed_demo_command(bare: bool, if_empty: bool):
     """Load a demo township (marked as demo data) with users of each role."""
     from .demo import DEMO_PASSWORD, DEMO_USERS, seed_demo
@@ -57,18 +81,19 @@ def seed_demo_command(bare: bool, if_empty: bool):
             return
     else:
         seed_demo(bare=bare)
-        db.session.commit()
         click.echo("Demo data loaded.")
     click.echo(f"Demo logins (password {DEMO_PASSWORD}):")
     for username, display_name, role in DEMO_USERS:
         click.echo(f"  {username:12} {role:10} {display_name}")
 
 
-def echo_problems(problems: list[Problem], prefix: str) -> None:
+def echo_problems(problem: Problem) -> None:
     """Each problem as the page shows it, in English (the command line's language)."""
-    for problem in problems:
-        field = f"{t('admin.field.' + problem.field, lang='en')}: " if problem.field else ""
-        click.echo(field + describe(problem, prefix, lang="en"), err=True)
+    for one in problem.problems:
+        label = t("admin.field." + one.field, lang="en") if one.field else ""
+        field = f"{one.field if label.startswith('admin.field.') else label}: " \
+            if one.field and one.line is None else ""
+        click.echo(field + one.english, err=True)
 
 
 def read_password(from_stdin: bool) -> str:
@@ -84,20 +109,16 @@ def read_password(from_stdin: bool) -> str:
 @click.option("--display-name", default=None, help="Defaults to the username.")
 @click.option("--township", default=None, help="Township name or id (when there are several).")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@one_transaction(lambda problem: "the user was not created")
 def create_user_command(username, role, display_name, township, password_stdin):
     """Create a user (the same rules as the admin page); asks for the password."""
-    from .admin.users import UserRuleError, check_new_user, create_user
+    from .admin.users import check_new_user, create_user
 
     place = pick_township(township)
     display_name = display_name or username
-    try:
-        check_new_user(username, display_name, role)  # a taken name before the password
-        user = create_user(place.id, username=username, display_name=display_name, role=role,
-                           password=read_password(password_stdin))
-    except UserRuleError as exc:
-        echo_problems(exc.problems, "admin.err_")
-        raise click.ClickException("the user was not created") from None
-    db.session.commit()
+    check_new_user(username, display_name, role)  # a taken name before the password
+    user = create_user(place.id, username=username, display_name=display_name, role=role,
+                       password=read_password(password_stdin))
     click.echo(f"Created {role} {user.username} in {place.name}.")
 
 
@@ -105,32 +126,23 @@ def create_user_command(username, role, display_name, township, password_stdin):
 @with_appcontext
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--township", default=None, help="Township name or id (when there are several).")
+@one_transaction(lambda problem: f"{len(problem.problems)} error(s); nothing was imported")
 def import_places_command(file: Path, township):
     """Import villages and groups from a UTF-8 CSV (nothing is written on error)."""
-    from .admin.places import PlacesImportError, import_places
+    from .admin.places import import_places
 
     place = pick_township(township)
-    try:
-        result = import_places(place.id, file.read_bytes(), file.name)
-    except PlacesImportError as exc:
-        echo_problems(exc.problems, "admin.csv_")
-        raise click.ClickException(
-            f"{len(exc.problems)} error(s); nothing was imported") from None
-    db.session.commit()
+    result = import_places(place.id, file.read_bytes(), file.name)
     click.echo(f"Imported {result.villages} new village(s) and {result.groups} new group(s).")
 
 
 @click.command("import-bundle")
 @with_appcontext
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@one_transaction(lambda problem: problem.english)
 def import_bundle_command(file: Path):
     """Import a bundle exported by the phone app (idempotent)."""
-    try:
-        result = import_bundle(file)
-    except ApiError as exc:
-        db.session.rollback()
-        raise click.ClickException(f"{exc.message} {exc.fields or ''}".strip())
-    db.session.commit()
+    result = import_bundle(file)
     for item in result["results"] + result["recheck_results"]:
         if item["outcome"] == REJECTED_PUSH:
             click.echo(f"rejected {item['id']}: {json.dumps(item['errors'], ensure_ascii=False)}",
@@ -168,3 +180,19 @@ def worker_command(once: bool, poll: float):
         signal.signal(signum, lambda *_: stop.set())  # finish the photo in hand, then stop
     click.echo("Photo worker started.")
     work(app, stop, poll)
+
+
+@click.command("forget-failed-sign-ins")
+@with_appcontext
+def forget_failed_sign_ins_command():
+    """Forget every failed sign-in counted, so a locked-out office signs in at once."""
+    from flask import current_app
+
+    from .sign_in import forget_failed_sign_ins
+
+    forget_failed_sign_ins()
+    if current_app.config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
+        click.echo("The counts live in each server process's memory (RATELIMIT_STORAGE_URI "
+                   "is memory://): restart the app server to clear them.")
+    else:
+        click.echo("Failed sign-ins forgotten.")

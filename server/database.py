@@ -1,8 +1,10 @@
 """Engine settings that make SQLite behave like the server database it stands in for,
-and whether a session's transaction has written yet."""
-from flask_sqlalchemy.session import Session
+and the one transaction of each request."""
+from flask import Flask, g, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+
+from .extensions import db
 
 
 def configure_engine(engine: Engine) -> None:
@@ -38,30 +40,33 @@ def begin(driver_connection, dialect_name: str) -> None:
         driver_connection.execute("BEGIN IMMEDIATE")
 
 
-# ---- whether a session's transaction has written -----------------------------------
-WROTE = "transaction_wrote"
+# Every write request is one transaction, begun by its first statement and ended here:
+# committed once when the request succeeds, rolled back otherwise. Views and domain
+# functions never commit; the few deliberate early commits say why where they are
+# (upload bookkeeping before a body streams: server/sql.py, photos/ingest.py; photo job
+# claims: photos/jobs.py; a ranking's cache: review/rankings.py).
+WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-def has_written(session) -> bool:
-    """Whether the session's transaction has written anything (a flush, an INSERT,
-    UPDATE or DELETE through it) or holds changes not flushed yet. The one deliberate
-    early commit of a read (review/rankings.py keeping a ranking) asks this first, so it
-    never commits a caller's writes with it."""
-    return bool(session.info.get(WROTE) or session.new or session.dirty or session.deleted)
+def register_transactions(app: Flask) -> None:
+    @app.after_request
+    def end_transaction(response):
+        keep = (request.method in WRITES or g.get("read_writes")) and \
+            response.status_code < 400 and not g.get("refused")
+        if keep:
+            db.session.commit()
+        else:
+            db.session.rollback()
+        return response
 
 
-@event.listens_for(Session, "after_flush")
-def _flushed(session, _flush_context):
-    session.info[WROTE] = True
+def keep_writes_of_this_read() -> None:
+    """A read whose writes are kept (a pull extends the device's token): it commits like
+    a write request. Any other read rolls back, so nothing it touched is saved by accident."""
+    g.read_writes = True
 
 
-@event.listens_for(Session, "do_orm_execute")
-def _executed(execute_state):
-    if execute_state.is_insert or execute_state.is_update or execute_state.is_delete:
-        execute_state.session.info[WROTE] = True
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _ended(session, transaction):
-    if transaction.parent is None:   # the outermost one: committed or rolled back
-        session.info.pop(WROTE, None)
+def refuse_request() -> None:
+    """The request was refused although its answer is not an error status (a page that
+    redirects after flashing the problems): nothing it wrote is kept."""
+    g.refused = True

@@ -13,7 +13,7 @@
         when to try again. `field` names an input field, `line` a line of an uploaded
         file (the header is line 1). `message`: an English detail for API clients where
         the code's own text would say less (which header is wrong); pages never show it.
-    Problems(problems, *, code=None, status=None)
+    Problems(problems, *, code=None, status=None, message=None)
         Several problems found at once (every field of a form, every line of a file),
         itself a Problem. Its status is its members' when they all agree (a 409 among
         400s is an input problem); `code` and `status` give the answer its own code, as
@@ -25,7 +25,8 @@
 
 Words: every code has ONE text per language, the catalogue's `problem.<code>`
 (server/translations/{zh,en}.json); a problem on a line of a file reads
-`problem.line.<code>` ("line 3: ..."). No caller chooses a catalogue.
+`problem.line.<code>` ("line 3: ..."), and sync's reasons keep their own vocabulary,
+`reason.<code>` (from_reasons). The problem knows its key: no caller chooses one.
 
 Translators, one per surface:
     API    register_errorhandlers → {"error": {"code", "message", "fields"?}} with
@@ -70,6 +71,7 @@ class Problem(Exception):
         self.status = status
         self.message = message
         self.retry_after = retry_after
+        self.key = f"problem.line.{code}" if line is not None else f"problem.{code}"
 
     @property
     def problems(self) -> list[Problem]:
@@ -79,10 +81,6 @@ class Problem(Exception):
     def values(self) -> dict:
         """The parameters a catalogue text may use, the line number included."""
         return self.params if self.line is None else {**self.params, "line": self.line}
-
-    @property
-    def key(self) -> str:
-        return f"problem.line.{self.code}" if self.line is not None else f"problem.{self.code}"
 
     def text(self, lang: str | None = None) -> str:
         """In the catalogue's words: the reader's language unless `lang` is given."""
@@ -102,11 +100,12 @@ class Problems(Problem):
     """Several problems at once; nothing was written."""
 
     def __init__(self, problems: Iterable[Problem], *, code: str | None = None,
-                 status: int | None = None):
+                 status: int | None = None, message: str | None = None):
         found = [one for problem in problems for one in problem.problems]
         statuses = {p.status for p in found}
         status = status or (statuses.pop() if len(statuses) == 1 else 400)
-        super().__init__(code or (found[0].code if found else CODES[status]), status=status)
+        super().__init__(code or (found[0].code if found else CODES[status]), status=status,
+                         message=message)
         self.found = found
         self.named = code is not None
 
@@ -116,6 +115,8 @@ class Problems(Problem):
 
     @property
     def english(self) -> str:
+        if self.message:
+            return self.message
         if len(self.found) == 1 and not self.named:
             return self.found[0].english
         return "; ".join(f"{path}: {', '.join(texts)}" for path, texts in self.per_field().items())
@@ -131,9 +132,16 @@ class Problems(Problem):
 
 
 def from_reasons(reasons: Mapping[str, list[Reason]]) -> Problems:
-    """The one place where sync's reasons join the family (400, per field)."""
-    return Problems([Problem(r.code, r.params, field=path, message=r.english)
-                     for path, found in reasons.items() for r in found])
+    """The one place where sync's reasons join the family (400, per field). They keep
+    sync's words: the contract's English, and on pages `reason.<code>`, the vocabulary
+    the phone shares (push.reason.<code>), apart from the server's own problem codes."""
+    problems = []
+    for path, found in reasons.items():
+        for reason in found:
+            problem = Problem(reason.code, reason.params, field=path, message=reason.english)
+            problem.key = f"reason.{reason.code}"
+            problems.append(problem)
+    return Problems(problems)
 
 
 # Single-line names: a control character (a line break, a NUL that PostgreSQL refuses)
@@ -241,24 +249,13 @@ def register_errorhandlers(app: Flask) -> None:
             app.logger.warning("%s: %r", problem.code, problem)
         return error_response(problem) if is_api_request() else error_page(problem)
 
-    @app.errorhandler(ApiError)
-    def handle_api_error(error: ApiError):  # transitional, see below
-        if is_api_request():
-            body = {"code": error.code, "message": error.message}
-            if error.fields:
-                body["fields"] = error.fields
-            response = jsonify(error=body)
-            response.status_code = error.status
-            response.headers.update(error.headers)
-            return response
-        return render_template("error.html", status=error.status,
-                               message=error.message), error.status
-
     from .photos.store import StoreUnavailable
 
     @app.errorhandler(StoreUnavailable)
-    def handle_store_unavailable(exc):  # transitional: the store will raise a 503 Problem
-        return handle_problem(Problem(exc.code, status=503, retry_after=STORE_RETRY_AFTER,
+    def handle_store_unavailable(exc):
+        # Until the store raises Problem("store_unavailable", status=503, retry_after=...)
+        # itself: seconds a client waits before trying again (it keeps the photo).
+        return handle_problem(Problem("store_unavailable", status=503, retry_after=30,
                                       message="the photo store is unavailable; try again later"))
 
     @app.errorhandler(HTTPException)
@@ -277,43 +274,3 @@ def register_errorhandlers(app: Flask) -> None:
             return error_response(Problem("internal_error", status=500,
                                           message="internal server error"))
         return render_template("error.html", status=500, message=""), 500
-
-
-# Transitional: the older error classes, until their last callers move to Problem.
-
-# Seconds a client waits before trying the photo store again (it keeps the photo).
-STORE_RETRY_AFTER = 30
-
-
-class ApiError(Exception):
-    def __init__(self, status: int, code: str | None = None, message: str | None = None,
-                 fields: dict | None = None, headers: dict | None = None):
-        super().__init__(message or code)
-        self.status = status
-        self.code = code or CODES.get(status, "error")
-        self.message = message or self.code.replace("_", " ")
-        self.fields = fields
-        self.headers = headers or {}
-
-
-class InputError(ApiError):
-    def __init__(self, reasons: dict[str, list[Reason]]):
-        from sync.reasons import english
-        self.reasons = reasons
-        found = english(reasons)
-        super().__init__(400, "invalid_request", "; ".join(
-            f"{path}: {', '.join(texts)}" for path, texts in found.items()), found)
-
-
-class RuleRefused(ApiError):
-    def __init__(self, exc, conflicts: tuple[str, ...] = (), prefix: str = "admin.err_"):
-        problems = exc.problems
-        describe = lambda p: t(prefix + p.code, lang="en", **p.values)  # noqa: E731
-        if all(p.code in conflicts for p in problems):
-            super().__init__(409, problems[0].code, describe(problems[0]))
-            return
-        found = {}
-        for problem in problems:
-            found.setdefault(problem.field or "_", []).append(describe(problem))
-        super().__init__(400, "invalid_request", "; ".join(
-            f"{path}: {', '.join(texts)}" for path, texts in found.items()), found)

@@ -3,7 +3,7 @@ missing row and an id no row can have all answer 404 alike, so nothing leaks."""
 from flask import request
 from werkzeug.routing import IntegerConverter
 
-from .errors import ApiError
+from .errors import Problem
 from .extensions import db
 from .models import (CombinedResult, DeviceToken, Inspection, Photo, Recheck, Rectification,
                      Round, Team, User, Village, VillagerGroup)
@@ -36,7 +36,7 @@ def id_arg(name: str, what: str | None = None) -> int | None:
     if not (value.isascii() and value.isdigit()):
         return None
     if not is_id(value):
-        raise ApiError(404, "not_found", f"no such {what or name}")
+        raise Problem("not_found", status=404, message=f"no such {what or name}")
     return int(value)
 
 
@@ -46,12 +46,12 @@ NAMES = {Round: "round", User: "user", DeviceToken: "device", Inspection: "inspe
          Recheck: "recheck", Team: "team"}
 
 
-def not_found(model) -> ApiError:
-    return ApiError(404, "not_found", f"no such {NAMES[model]}")
+def not_found(model) -> Problem:
+    return Problem("not_found", status=404, message=f"no such {NAMES[model]}")
 
 
 def in_township(model, entity_id, user, *, lock: bool = False):
-    """The `model` row with this id if it is in `user`'s township, else a 404 ApiError.
+    """The `model` row with this id if it is in `user`'s township, else a 404 Problem.
 
     lock: take the row lock (PostgreSQL's FOR UPDATE) that a push takes on an inspection,
     so a review and a push racing on one inspection never both write the same version;
@@ -65,7 +65,7 @@ def in_township(model, entity_id, user, *, lock: bool = False):
             raise not_found(Photo)
         try:
             in_township(Inspection, photo.inspection_id, user, lock=lock)
-        except ApiError:
+        except Problem:
             raise not_found(Photo) from None
         return photo
     query = db.select(model).where(model.id == entity_id)

@@ -14,7 +14,7 @@ from ..audit import record_audit
 from ..changes import record_change
 from ..extensions import db
 from ..models import Village, VillagerGroup
-from ..problems import Problem, RuleError, name_problem
+from ..errors import Problem, Problems, name_problem
 from ..review.exports import FORMULA_STARTS, to_csv
 
 # One line per group, in this order, for the import and the export alike.
@@ -53,10 +53,6 @@ class Preview:
     @property
     def changes_anything(self) -> bool:
         return any(line.kind != "unchanged" for line in self.lines)
-
-
-class PlacesImportError(RuleError):
-    """What is wrong with the file, line by line (catalogue keys admin.csv_<code>)."""
 
 
 def _number(row: dict, name: str, line: int, problems: list[Problem]) -> float | None:
@@ -122,18 +118,18 @@ def _row(row: dict, line: int, seen: set, problems: list[Problem]) -> dict | Non
 
 
 def parse_places(raw: bytes) -> list[dict]:
-    """The CSV's rows as dicts, or PlacesImportError listing every bad line."""
+    """The CSV's rows as dicts, or Problems listing every bad line."""
     try:
         text = raw.decode("utf-8-sig")  # Excel and WPS write a BOM
     except UnicodeDecodeError:
-        raise PlacesImportError([Problem("not_utf8")]) from None
+        raise Problems([Problem("not_utf8")]) from None
     reader = csv.DictReader(io.StringIO(text, newline=""))
     try:
         missing = [c for c in ("village", "group") if c not in (reader.fieldnames or [])]
     except csv.Error:
-        raise PlacesImportError([Problem("unreadable", line=1)]) from None
+        raise Problems([Problem("unreadable", line=1)]) from None
     if missing:
-        raise PlacesImportError([Problem("missing_columns", {"columns": ", ".join(missing)})])
+        raise Problems([Problem("missing_columns", {"columns": ", ".join(missing)})])
     problems, rows, seen = [], [], set()
     try:
         for row in reader:
@@ -145,9 +141,9 @@ def parse_places(raw: bytes) -> list[dict]:
         # line_num counts the lines read whole: the bad record starts on the next one.
         problems.append(Problem("unreadable", line=reader.line_num + 1))
     if problems:
-        raise PlacesImportError(problems)
+        raise Problems(problems)
     if not rows:
-        raise PlacesImportError([Problem("no_rows")])
+        raise Problems([Problem("no_rows")])
     return rows
 
 
@@ -174,7 +170,7 @@ def _line_change(village: Village | None, row: dict) -> PlaceChange:
 
 def preview_places(township_id: int, raw: bytes) -> Preview:
     """What import_places would do with this file, line by line; writes nothing.
-    PlacesImportError as the import would."""
+    Problems as the import would."""
     rows = parse_places(raw)
     villages = _stored(township_id)
     lines, new_villages = [], set()
@@ -190,7 +186,7 @@ def preview_places(township_id: int, raw: bytes) -> Preview:
 def import_places(township_id: int, raw: bytes, filename: str | None = None) -> ImportResult:
     """Adds new villages and groups; existing ones (same name) are updated in place.
 
-    Raises PlacesImportError before writing anything. Records the changes for the phones
+    Raises Problems before writing anything. Records the changes for the phones
     and the audit entry; does not commit (the caller does)."""
     rows = parse_places(raw)
     result = ImportResult()

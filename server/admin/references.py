@@ -1,7 +1,7 @@
 """A group's reference point (photos taken far from it are flagged): typed in as numbers,
 or the median of the GPS of the group's inspections. Both reach the phones through the
 change log and the audit log (set_reference). Nothing commits (the caller does).
-Problems use the catalogue keys admin.err_<code> (fields admin.field.<field>)."""
+Problems use the catalogue keys problem.<code> (fields admin.field.<field>)."""
 import math
 
 from sync.geo import median_point
@@ -10,12 +10,8 @@ from ..audit import record_audit
 from ..changes import record_change
 from ..extensions import db
 from ..models import Inspection, VillagerGroup
-from ..problems import Problem, RuleError
+from ..errors import Problem, Problems
 from .places import RANGES
-
-
-class ReferenceRuleError(RuleError):
-    """The point breaks a rule; nothing was written."""
 
 
 def _problems(lat: float | None, lon: float | None) -> list[Problem]:
@@ -29,11 +25,11 @@ def _problems(lat: float | None, lon: float | None) -> list[Problem]:
 
 def set_reference(group: VillagerGroup, lat: float | None, lon: float | None,
                   source: str = "typed") -> None:
-    """The group's point becomes (lat, lon); both None clears it. ReferenceRuleError if
+    """The group's point becomes (lat, lon); both None clears it. Problems if
     only one is given or one is out of range."""
     problems = _problems(lat, lon)
     if problems:
-        raise ReferenceRuleError(problems)
+        raise Problems(problems)
     before = (group.lat, group.lon)
     group.lat, group.lon = lat, lon
     township_id = group.village.township_id
@@ -53,10 +49,10 @@ def inspections_point(group: VillagerGroup) -> tuple[tuple[float, float] | None,
 
 
 def reference_from_inspections(group: VillagerGroup) -> int:
-    """The group's point becomes the median GPS of its inspections; ReferenceRuleError if
+    """The group's point becomes the median GPS of its inspections; Problems if
     none has a fix. Returns how many inspections it rests on."""
     point, count = inspections_point(group)
     if point is None:
-        raise ReferenceRuleError([Problem("no_inspection_gps")])
+        raise Problems([Problem("no_inspection_gps", status=409)])
     set_reference(group, *point, source=f"inspections:{count}")
     return count

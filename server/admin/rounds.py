@@ -3,7 +3,7 @@
 Every created or changed round and assignment goes into the change log, so phones get it
 on their next pull (a removed assignment is a delete for its inspector), and into the
 audit log. The functions flush where an id is needed and never commit: the caller does.
-Problems use the catalogue keys admin.err_<code> (fields admin.field.<field>).
+Problems use the catalogue keys problem.<code> (fields admin.field.<field>).
 """
 from datetime import date
 
@@ -15,7 +15,7 @@ from ..audit import record_audit
 from ..changes import record_change
 from ..extensions import db
 from ..models import Assignment, Round, Team, Township, User, Village, VillagerGroup
-from ..problems import Problem, RuleError, column_size, name_problem
+from ..errors import Problem, Problems, column_size, name_problem
 from .rubrics import active_rubrics, current_rubric
 
 # A list longer than any township has groups is a typing accident.
@@ -28,10 +28,6 @@ REASON_MAX = 2000
 # For the form's input hints (the rules below stay the ones that count).
 LIMITS = {"name": column_size(NAME_COLUMN), "list_size": MAX_LIST_SIZE,
           "rectification_days": MAX_RECTIFICATION_DAYS, "reason": REASON_MAX}
-
-
-class RoundRuleError(RuleError):
-    """The round or assignment breaks a rule; nothing was written."""
 
 
 def round_data(r: Round) -> dict:
@@ -92,7 +88,7 @@ def _round_problems(township_id: int, fields: dict, except_id: int | None = None
         if other is not None:
             problems.append(Problem("overlapping_round", {
                 "name": other.name, "starts_on": other.starts_on.isoformat(),
-                "ends_on": other.ends_on.isoformat()}, field="starts_on"))
+                "ends_on": other.ends_on.isoformat()}, field="starts_on", status=409))
     # Compared in Python: an id beyond the column's integer range is simply not one of them.
     if fields["rubric_id"] not in {r.id for r in active_rubrics(township_id)}:
         problems.append(Problem("choice", field="rubric_id"))
@@ -125,13 +121,13 @@ def create_round(township_id: int, *, name: str, starts_on: date | None, ends_on
                  rectification_days: int | None = None) -> Round:
     """A new open round (list sizes and deadline None: the default rules), for the phones
     and the audit log (create_round). Refused when its period overlaps another round of
-    the township. Raises RoundRuleError. Flushes for the id; does not commit."""
+    the township. Raises Problems. Flushes for the id; does not commit."""
     fields = _round_fields(name, name_en, starts_on, ends_on, rubric_id, red_size,
                            black_size, rectification_days)
     lock_township_rounds(township_id)
     problems = _round_problems(township_id, fields)
     if problems:
-        raise RoundRuleError(problems)
+        raise Problems(problems)
     round_ = Round(township_id=township_id, state=OPEN, **fields)
     db.session.add(round_)
     db.session.flush()
@@ -148,25 +144,26 @@ def update_round(round_: Round, *, name: str, starts_on: date | None, ends_on: d
     """Edits a round that is not published (a published list rests on what it was).
     The same rules as creating it; audit entry edit_round. Does not commit."""
     if round_.state == PUBLISHED:
-        raise RoundRuleError([Problem("round_published")])
+        raise Problems([Problem("round_published", status=409)])
     fields = _round_fields(name, name_en, starts_on, ends_on, rubric_id, red_size,
                            black_size, rectification_days)
     lock_township_rounds(round_.township_id)
     problems = _round_problems(round_.township_id, fields, except_id=round_.id)
     if problems:
-        raise RoundRuleError(problems)
+        raise Problems(problems)
     for key, value in fields.items():
         setattr(round_, key, value)
+    round_.data_version += 1  # list sizes and the period feed the ranking
     record_change(db.session, "round", round_.id, round_.township_id)
     record_audit("edit_round", "round", round_.id, township_id=round_.township_id,
                  detail=_audit_detail(fields))
 
 
 def close_round(round_: Round) -> None:
-    """An open round becomes closed (inspections pushed now are late); RoundRuleError if
+    """An open round becomes closed (inspections pushed now are late); Problems if
     it is not open. Does not commit."""
     if round_.state != OPEN:
-        raise RoundRuleError([Problem("round_not_open")])
+        raise Problems([Problem("round_not_open", status=409)])
     round_.state = CLOSED
     record_change(db.session, "round", round_.id, round_.township_id)
     record_audit("close_round", "round", round_.id, township_id=round_.township_id,
@@ -175,19 +172,19 @@ def close_round(round_: Round) -> None:
 
 def reopen_round(round_: Round, reason: str) -> None:
     """A closed round that is not published opens again, with a reason for the audit log
-    (reopen_round). RoundRuleError otherwise. Does not commit."""
+    (reopen_round). Problems otherwise. Does not commit."""
     reason = (reason or "").strip()
     problems = []
     if round_.state == PUBLISHED:
-        problems.append(Problem("round_published"))
+        problems.append(Problem("round_published", status=409))
     elif round_.state != CLOSED:
-        problems.append(Problem("round_not_closed"))
+        problems.append(Problem("round_not_closed", status=409))
     if not reason:
         problems.append(Problem("reason_required", field="reason"))
     elif len(reason) > REASON_MAX:
         problems.append(Problem("too_long", {"max": REASON_MAX}, field="reason"))
     if problems:
-        raise RoundRuleError(problems)
+        raise Problems(problems)
     round_.state = OPEN
     record_change(db.session, "round", round_.id, round_.township_id)
     record_audit("reopen_round", "round", round_.id, township_id=round_.township_id,
@@ -265,7 +262,7 @@ def save_assignments(round_: Round, chosen: dict[int, list[int]],
     active member of its team there (None: no team), the chosen ones then on their own.
     Without `teams`, those assigned already keep their team. Groups not of the round's
     township are ignored (a page shown before they went); a user who may not be assigned
-    is RoundRuleError, and nothing is changed. Audit entry assign when something changed.
+    is Problems, and nothing is changed. Audit entry assign when something changed.
     Returns (added, removed); does not commit."""
     teams = teams or {}
     groups = {g.id for g in township_groups(round_.township_id)}
@@ -276,7 +273,7 @@ def save_assignments(round_: Round, chosen: dict[int, list[int]],
         if group_id not in groups:
             continue
         if not allowed.issuperset(user_ids):
-            raise RoundRuleError([Problem("assignment_choice")])
+            raise Problems([Problem("assignment_choice")])
         if group_id in teams:
             team = teams[group_id]
             wanted[group_id] = {user_id: None for user_id in user_ids}
@@ -294,13 +291,13 @@ def save_assignments(round_: Round, chosen: dict[int, list[int]],
 
 def copy_assignments(round_: Round) -> tuple[int, int]:
     """The round's teams and assignments become those of the previous round (active users
-    only; teams by name, see teams.copy_teams); RoundRuleError if there is none. Audit
+    only; teams by name, see teams.copy_teams); Problems if there is none. Audit
     entry copy_assignments. Returns (added, removed); does not commit."""
     from .teams import copy_teams  # teams.py builds on this module
 
     previous = previous_round(round_)
     if previous is None:
-        raise RoundRuleError([Problem("no_previous_round")])
+        raise Problems([Problem("no_previous_round", status=409)])
     team_ids = copy_teams(previous, round_)
     wanted = {g.id: {} for g in township_groups(round_.township_id)}
     for a in db.session.execute(

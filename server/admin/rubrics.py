@@ -5,7 +5,7 @@ once sync.rubric.rubric_problems finds nothing; activating puts it into the chan
 so phones get it on their next pull, and makes it what new rounds of the township are
 scored with. An active version never changes again (rounds and phones rest on it):
 changing the rubric means copying it once more. Drafts never reach the phones.
-Problems use the catalogue keys admin.err_<code>. The functions never commit.
+Problems use the catalogue keys problem.<code>. The functions never commit.
 """
 from typing import Iterable
 
@@ -16,19 +16,14 @@ from sync.rubric import rubric_problems
 
 from ..audit import acting_user, record_audit
 from ..changes import GLOBAL, record_change
-from ..errors import ApiError
+from ..errors import Problem, Problems
 from ..extensions import db
 from ..models import (ACTIVE, DRAFT, Criterion, Round, RubricVersion, User, criteria_from_dict,
                       utcnow)
-from ..problems import Problem, RuleError
 from ..scope import MAX_ID
 
 # While drafting, the maxima may add up to anything: activating checks the sum.
 DRAFT_ALLOWS = ("max_sum",)
-
-
-class RubricRuleError(RuleError):
-    """The rubric version or the edit breaks a rule; nothing was written."""
 
 
 def rubrics_by_version(versions: Iterable[int] | None = None,
@@ -71,14 +66,14 @@ def current_rubric(township_id: int) -> RubricVersion | None:
 def township_rubric(township_id: int, version: int, *, lock: bool = False) -> RubricVersion:
     """The version if the township may see it (its own or a shared one), else a 404."""
     if not 0 < version <= MAX_ID:
-        raise ApiError(404, "not_found", "no such rubric version")
+        raise Problem("not_found", status=404, message="no such rubric version")
     query = db.select(RubricVersion).where(RubricVersion.version == version,
                                            _visible(township_id))
     if lock:
         query = query.with_for_update()
     rubric = db.session.execute(query).scalar_one_or_none()
     if rubric is None:
-        raise ApiError(404, "not_found", "no such rubric version")
+        raise Problem("not_found", status=404, message="no such rubric version")
     return rubric
 
 
@@ -110,10 +105,10 @@ def _problems(found) -> list[Problem]:
 def _refuse_unless_draft(rubric: RubricVersion) -> None:
     used = rounds_using(rubric)
     if used:
-        raise RubricRuleError([Problem("rubric_in_use", {
+        raise Problems([Problem("rubric_in_use", status=409, params={
             "version": rubric.version, "round": used[0].name})])
     if rubric.state != DRAFT:
-        raise RubricRuleError([Problem("rubric_not_draft", {"version": rubric.version})])
+        raise Problems([Problem("rubric_not_draft", {"version": rubric.version}, status=409)])
 
 
 def _actor_id() -> int | None:
@@ -139,8 +134,8 @@ def copy_rubric(source: RubricVersion, township_id: int) -> RubricVersion:
             continue
         break
     else:
-        raise ApiError(409, "busy", "another admin copied a rubric at the same moment; "
-                       "try again")
+        raise Problem("busy", status=409, message="another admin copied a rubric at the same "
+                      "moment; try again")
     record_audit("copy_rubric", "rubric", draft.version, township_id=township_id,
                  detail={"from": source.version})
     return draft
@@ -150,7 +145,7 @@ def save_draft(rubric: RubricVersion, *, title: str | None, criteria: list[dict]
     """The draft's title, criteria and items become these (criteria in the plain dict
     form, in order; adding and removing is sending more or fewer). Every rule of
     sync.rubric.rubric_problems holds except the sum of the maxima. Audit entry
-    edit_rubric. Raises RubricRuleError."""
+    edit_rubric. Raises Problems."""
     _refuse_unless_draft(rubric)
     title = (title or "").strip() or None
     problems = [p for p in _problems(rubric_problems({"criteria": criteria}))
@@ -159,7 +154,7 @@ def save_draft(rubric: RubricVersion, *, title: str | None, criteria: list[dict]
         problems.insert(0, Problem("too_long", {
             "max": RubricVersion.__table__.c.title.type.length}, field="title"))
     if problems:
-        raise RubricRuleError(problems)
+        raise Problems(problems)
     rubric.title = title
     rubric.criteria.clear()
     db.session.flush()  # the old keys go before the new ones arrive (unique per rubric)
@@ -173,11 +168,11 @@ def save_draft(rubric: RubricVersion, *, title: str | None, criteria: list[dict]
 def activate_rubric(rubric: RubricVersion) -> None:
     """The draft becomes active when sync.rubric.rubric_problems finds nothing (the maxima
     add up to 100, every key is valid, ...): phones get it on their next pull and new
-    rounds of the township use it. Audit entry activate_rubric. Raises RubricRuleError."""
+    rounds of the township use it. Audit entry activate_rubric. Raises Problems."""
     _refuse_unless_draft(rubric)
     problems = _problems(rubric_problems(rubric.to_dict()))
-    if problems:
-        raise RubricRuleError(problems)
+    if problems:  # the request was fine, the draft is not ready: 409, per field
+        raise Problems(problems, code="rubric_invalid", status=409)
     rubric.state = ACTIVE
     rubric.activated_at = utcnow()
     rubric.activated_by = _actor_id()

@@ -3,13 +3,13 @@
 A group assigned to a team is an assignment, carrying the team's id, for every member;
 the group's team is the team its assignments name. Changing the members changes those
 assignments (through the change log, so the phones get them on their next pull).
-Everything is audited; nothing commits (the caller does). Problems use admin.err_<code>.
+Everything is audited; nothing commits (the caller does). Problems read as problem.<code>.
 """
 from ..audit import record_audit
 from ..extensions import db
 from ..models import Assignment, Round, Team, User
-from ..problems import Problem, name_problem
-from .rounds import (RoundRuleError, apply_assignees, assignable_users,
+from ..errors import Problem, Problems, name_problem
+from .rounds import (apply_assignees, assignable_users,
                      current_assignments, save_assignments)
 
 NAME_COLUMN = Team.__table__.c.name
@@ -48,7 +48,7 @@ def _problems(round_: Round, name: str, member_ids: list[int], team: Team | None
         Team.round_id == round_.id, Team.name == name,
         Team.id != (team.id if team else 0))).first()
     if name and taken:
-        problems.append(Problem("team_name_taken", {"name": name}, field="name"))
+        problems.append(Problem("team_name_taken", {"name": name}, field="name", status=409))
     # Active inspectors, or members already in the team (a deactivated one may stay).
     allowed = {u.id for u in assignable_users(round_.township_id, {})}
     allowed |= {m.id for m in team.members} if team else set()
@@ -63,13 +63,13 @@ def _members(member_ids: list[int]) -> list[User]:
 
 
 def create_team(round_: Round, name: str, member_ids: list[int]) -> Team:
-    """A new team of the round (audit create_team). RoundRuleError if the name is empty,
+    """A new team of the round (audit create_team). Problems if the name is empty,
     too long or already a team of the round, or a member is not an active inspector of the
     township. Flushes for the id."""
     name = (name or "").strip()
     problems = _problems(round_, name, member_ids, None)
     if problems:
-        raise RoundRuleError(problems)
+        raise Problems(problems)
     team = Team(township_id=round_.township_id, round_id=round_.id, name=name,
                 members=_members(member_ids))
     db.session.add(team)
@@ -87,7 +87,7 @@ def update_team(team: Team, name: str, member_ids: list[int]) -> tuple[int, int]
     name = (name or "").strip()
     problems = _problems(round_, name, member_ids, team)
     if problems:
-        raise RoundRuleError(problems)
+        raise Problems(problems)
     groups = team_group_ids(team)
     team.name, team.members = name, _members(member_ids)
     current = current_assignments(round_.id)
@@ -124,12 +124,12 @@ def assign_groups(round_: Round, chosen: dict[int, list[int]],
                   team_ids: dict[int, int | None]) -> tuple[int, int]:
     """Each group in `chosen` ({group_id: [user_id, ...]}) is assigned to exactly those
     persons and, for a group in `team_ids` ({group_id: team_id or None}), its team's
-    members; other groups are left alone. RoundRuleError (nothing changed) for a team
+    members; other groups are left alone. Problems (nothing changed) for a team
     that is not the round's; the rules of save_assignments for the persons. Audit entry
     assign. Returns (added, removed)."""
     teams = {t.id: t for t in round_teams(round_.id)}
     if any(team_id is not None and team_id not in teams for team_id in team_ids.values()):
-        raise RoundRuleError([Problem("team_choice")])
+        raise Problems([Problem("team_choice")])
     return save_assignments(round_, chosen, {group_id: teams.get(team_id)
                                              for group_id, team_id in team_ids.items()})
 

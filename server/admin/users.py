@@ -1,7 +1,7 @@
 """Users and their devices: who may sign in, each change with its audit entry.
 
 The functions flush where an id is needed and never commit: the caller does. Problems
-are field problems (catalogue keys admin.err_<code>, fields admin.field.<field>).
+are field problems (catalogue keys problem.<code>, fields admin.field.<field>).
 """
 import secrets
 
@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from ..audit import record_audit
 from ..extensions import db
 from ..models import ROLES, DeviceToken, User, utcnow
-from ..problems import Problem, RuleError, column_size, name_problem
+from ..errors import Problem, Problems, column_size, name_problem
 
 NAME_COLUMNS = {"username": User.__table__.c.username,
                 "display_name": User.__table__.c.display_name}
@@ -21,10 +21,6 @@ PASSWORD_MIN, PASSWORD_MAX = 8, 200
 LIMITS = {**{field: column_size(column) for field, column in NAME_COLUMNS.items()},
           "device_name": column_size(DEVICE_NAME),
           "password_min": PASSWORD_MIN, "password_max": PASSWORD_MAX}
-
-
-class UserRuleError(RuleError):
-    """The user breaks a rule; nothing was written."""
 
 
 def _exists(username: str) -> bool:
@@ -46,19 +42,19 @@ def password_problems(password: str, field: str = "password") -> list[Problem]:
 
 
 def _name(value: str, field: str) -> str:
-    """A name as stored (surrounding spaces dropped), or UserRuleError."""
+    """A name as stored (surrounding spaces dropped), or Problems."""
     value = (value or "").strip()
     problem = (Problem("required", field=field) if not value
                else name_problem(value, NAME_COLUMNS[field], field=field))
     if problem:
-        raise UserRuleError([problem])
+        raise Problems([problem])
     return value
 
 
 def check_new_user(username: str, display_name: str, role: str,
                    password: str | None = None) -> tuple[str, str]:
     """The username and display name as they will be stored (surrounding spaces dropped),
-    or UserRuleError with every problem. A password of None is not checked (so the command
+    or Problems with every problem. A password of None is not checked (so the command
     line can refuse a taken name before asking for one)."""
     names = {"username": username.strip(), "display_name": display_name.strip()}
     problems = []
@@ -74,7 +70,7 @@ def check_new_user(username: str, display_name: str, role: str,
     if not any(p.field == "username" for p in problems) and _exists(names["username"]):
         problems.append(_taken(names["username"]))
     if problems:
-        raise UserRuleError(problems)
+        raise Problems(problems)
     return names["username"], names["display_name"]
 
 
@@ -82,7 +78,7 @@ def create_user(township_id: int, *, username: str, display_name: str, role: str
                 password: str) -> User:
     """A new user of the township, with the audit entry create_user.
 
-    Raises UserRuleError, also when another transaction took the username since the check
+    Raises Problems, also when another transaction took the username since the check
     (the unique index says so). Flushes for the id; does not commit."""
     username, display_name = check_new_user(username, display_name, role, password)
     user = User(township_id=township_id, username=username, display_name=display_name,
@@ -94,7 +90,7 @@ def create_user(township_id: int, *, username: str, display_name: str, role: str
     except IntegrityError:
         if not _exists(username):
             raise
-        raise UserRuleError([_taken(username)]) from None
+        raise Problems([_taken(username)]) from None
     record_audit("create_user", "user", user.id, township_id=township_id,
                  detail={"username": user.username, "role": user.role})
     return user
@@ -106,7 +102,7 @@ def set_active(user: User, active: bool, actor: User | None = None) -> bool:
     phone or a saved cookie. Admins cannot deactivate themselves (nobody could undo it in
     a township with one admin). Does not commit."""
     if not active and actor is not None and actor.id == user.id:
-        raise UserRuleError([Problem("cannot_deactivate_self")])
+        raise Problems([Problem("cannot_deactivate_self", status=409)])
     if user.active == active:
         return False
     user.active = active
@@ -142,7 +138,7 @@ def rename_device(device: DeviceToken, name: str) -> bool:
     problem = (Problem("required", field="device_name") if not name
                else name_problem(name, DEVICE_NAME, field="device_name"))
     if problem:
-        raise UserRuleError([problem])
+        raise Problems([problem])
     if name == device.device_name:
         return False
     record_audit("rename_device", "device", device.id, township_id=device.township_id,
@@ -171,14 +167,14 @@ def change_user(user: User, *, role: str | None = None, display_name: str | None
     if role is not None and role not in ROLES:
         problems.append(Problem("choice", field="role"))
     elif role not in (None, user.role) and actor is not None and actor.id == user.id:
-        problems.append(Problem("cannot_change_own_role", field="role"))
+        problems.append(Problem("cannot_change_own_role", field="role", status=409))
     if display_name is not None:
         try:
             display_name = _name(display_name, "display_name")
-        except UserRuleError as exc:
+        except Problem as exc:
             problems += exc.problems
     if problems:
-        raise UserRuleError(problems)
+        raise Problems(problems)
     changes = {field: {"from": getattr(user, field), "to": value}
                for field, value in (("role", role), ("display_name", display_name))
                if value is not None and value != getattr(user, field)}
@@ -208,7 +204,7 @@ def reset_password(user: User, temporary: str | None = None) -> str:
         temporary = "".join(secrets.choice(TEMPORARY_ALPHABET) for _ in range(TEMPORARY_LENGTH))
     problems = password_problems(temporary)
     if problems:
-        raise UserRuleError(problems)
+        raise Problems(problems)
     user.set_password(temporary)
     user.password_change_required = True
     record_audit("reset_password", "user", user.id, township_id=user.township_id,
@@ -225,7 +221,7 @@ def change_password(user: User, new_password: str) -> None:
     if not problems and user.check_password(new_password):
         problems = [Problem("password_unchanged", field="new_password")]
     if problems:
-        raise UserRuleError(problems)
+        raise Problems(problems)
     user.set_password(new_password)
     user.password_change_required = False
     # user: the API's POST /auth/password has no bearer token, so nobody else acts

@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 
 from ..admin import users as rules
 from ..auth import current_device, roles_required, token_lifetime
-from ..errors import ApiError, Problem, RuleRefused, error_response
+from ..errors import Problem, error_response
 from ..extensions import db
 from ..models import DeviceToken, utcnow
 from ..sign_in import check_credentials, throttled
@@ -32,12 +32,11 @@ def create_token(body):
     asks for a new password and sends both to POST /auth/password."""
     user = _signed_in(body["username"], body["password"])
     if user.password_change_required:
-        raise ApiError(403, "password_change_required",
+        raise Problem("password_change_required", status=403, message=
                        "the password was reset: choose a new one (POST /auth/password)")
     device, token = DeviceToken.issue(user, body["device_name"], str(uuid.uuid4()),
                                       token_lifetime())
     db.session.add(device)
-    db.session.commit()
     return {"token": token, "client_id": device.client_id, "user": user,
             "expires_at": device.expires_at}
 
@@ -45,7 +44,7 @@ def create_token(body):
 def _signed_in(username: str, password: str):
     user = check_credentials(username, password)
     if user is None:
-        raise ApiError(401, "invalid_credentials", "wrong username or password")
+        raise Problem("invalid_credentials", status=401, message="wrong username or password")
     return user
 
 
@@ -61,12 +60,7 @@ def change_password(body):
     sign-ins are); a new password that is too short, too long or the same → 400. Ends
     the user's web sessions; their devices stay signed in."""
     user = _signed_in(body["username"], body["password"])
-    try:
-        rules.change_password(user, body["new_password"])
-    except rules.UserRuleError as exc:
-        db.session.rollback()
-        raise RuleRefused(exc)
-    db.session.commit()
+    rules.change_password(user, body["new_password"])
 
 
 @blp.route("/auth/token", methods=["DELETE"])
@@ -74,4 +68,3 @@ def change_password(body):
 @blp.response(204)
 def revoke_own_token():
     current_device().revoked_at = utcnow()
-    db.session.commit()

@@ -6,8 +6,7 @@ from flask_smorest import Blueprint
 
 from ..auth import authenticate, extend_device_token, roles_required
 from ..phones.bundles import import_bundle, save_upload
-from ..errors import ApiError
-from ..extensions import db
+from ..errors import Problem
 
 blp = Blueprint("api_bundle", __name__, description="Bundles (sync without a network)")
 
@@ -19,10 +18,8 @@ def upload_bundle():
     request.max_content_length = current_app.config["MAX_BUNDLE_BYTES"]
     upload = request.files.get("bundle")
     if upload is None:
-        raise ApiError(400, "invalid_request", "send the zip as the multipart field 'bundle'",
-                       {"bundle": ["missing"]})
+        raise Problem("invalid_value", field="bundle", message="missing")
     with tempfile.TemporaryDirectory() as workdir:
         result = import_bundle(save_upload(upload, workdir), caller=authenticate())
     extend_device_token()
-    db.session.commit()
     return result

@@ -4,10 +4,8 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from ..auth import authenticate, roles_required
-from ..errors import ApiError
-from ..extensions import db
-from ..problems import describe
-from ..review.combined import (CombinedRuleError, chosen_rounds, combined_in_scope,
+from ..errors import Problem
+from ..review.combined import (chosen_rounds, combined_in_scope,
                                live_combined, publish_combined, published_combined)
 from ..scope import MAX_ID, is_id
 from .rankings import PlaceOut, PublishedOut
@@ -77,26 +75,16 @@ class CombinedOut(Schema):
     not_ranked = fields.List(fields.Nested(PlaceOut))
 
 
-def refused(exc: CombinedRuleError) -> ApiError:
-    """409 round_not_published, or 400 with each problem in English per field."""
-    texts = {}
-    for problem in exc.problems:
-        texts.setdefault(problem.field or "_schema", []).append(
-            describe(problem, "cb.err_", lang="en"))
-    message = "; ".join(f"{field}: {', '.join(found)}" for field, found in texts.items())
-    if exc.unpublished:
-        return ApiError(409, "round_not_published", message)
-    return ApiError(400, "invalid_request", message, texts)
 
 
 def round_ids(text: str) -> list[int]:
     """"1,2,3" → ids; a number no row can have is the 404 of any unknown round."""
     parts = [p.strip() for p in text.split(",") if p.strip()]
     if not all(p.isascii() and p.isdigit() for p in parts):
-        raise ApiError(400, "invalid_request", "rounds: a comma-separated list of round ids",
-                       {"rounds": ["a comma-separated list of round ids"]})
+        raise Problem("invalid_value", field="rounds",
+                      message="a comma-separated list of round ids")
     if not all(is_id(p) for p in parts):
-        raise ApiError(404, "not_found", "no such round")
+        raise Problem("not_found", status=404, message="no such round")
     return [int(p) for p in parts]
 
 
@@ -105,10 +93,7 @@ def round_ids(text: str) -> list[int]:
 @blp.arguments(CombinedQuery, location="query")
 @blp.response(200, CombinedOut)
 def live(args):
-    try:
-        return live_combined(chosen_rounds(round_ids(args["rounds"]), authenticate()))
-    except CombinedRuleError as exc:
-        raise refused(exc) from None
+    return live_combined(chosen_rounds(round_ids(args["rounds"]), authenticate()))
 
 
 @blp.route("/combined", methods=["POST"])
@@ -117,12 +102,8 @@ def live(args):
 @blp.response(201, CombinedCreated)
 def publish(body):
     user = authenticate()
-    try:
-        snapshot = publish_combined(chosen_rounds(body["rounds"], user), user,
-                                    body["name"], body["name_en"])
-    except CombinedRuleError as exc:
-        raise refused(exc) from None
-    db.session.commit()
+    snapshot = publish_combined(chosen_rounds(body["rounds"], user), user,
+                                body["name"], body["name_en"])
     return {"id": snapshot.combined_id, "version": snapshot.version}
 
 
@@ -134,5 +115,5 @@ def published(args, combined_id):
     combined = combined_in_scope(combined_id, authenticate())
     result = published_combined(combined, args.get("version"))
     if result is None:
-        raise ApiError(404, "not_found", "no such published version")
+        raise Problem("not_found", status=404, message="no such published version")
     return result

@@ -8,10 +8,8 @@ from marshmallow import Schema, fields
 from ..admin import places as rules
 from ..admin import references
 from ..auth import authenticate, roles_required
-from ..errors import ApiError, RuleRefused
-from ..extensions import db
+from ..errors import Problem, Problems
 from ..models import VillagerGroup
-from ..problems import describe
 from ..scope import in_township
 
 blp = Blueprint("api_places", __name__, description="Villages, groups and reference points")
@@ -72,13 +70,14 @@ def uploaded_csv(upload) -> tuple[bytes, str | None]:
     """The file of a multipart upload (field `file`), or else the raw body."""
     raw = upload.read(MAX_CSV_BYTES + 1) if upload else request.get_data(cache=False)
     if len(raw) > MAX_CSV_BYTES:
-        raise ApiError(413, "too_large", f"a places file is at most {MAX_CSV_BYTES} bytes")
+        raise Problem("too_large", status=413,
+                      message=f"a places file is at most {MAX_CSV_BYTES} bytes")
     return raw, upload.filename if upload else None
 
 
-def csv_refused(exc: rules.PlacesImportError) -> ApiError:
-    lines = [describe(p, "admin.csv_", "en") for p in exc.problems]
-    return ApiError(400, "invalid_request", "; ".join(lines), {"file": lines})
+def in_file(problems: Problems) -> Problems:
+    """The import's problems, answered under the upload's field (`file`)."""
+    return Problems(Problem(p.code, p.params, p.line, "file") for p in problems.problems)
 
 
 @blp.route("/places.csv")
@@ -103,10 +102,8 @@ def import_places(query, files):
         preview = rules.preview_places(township_id, raw)
         if not query["dry_run"]:
             rules.import_places(township_id, raw, filename)
-    except rules.PlacesImportError as exc:
-        db.session.rollback()
-        raise csv_refused(exc)
-    db.session.commit()
+    except Problems as problems:
+        raise in_file(problems) from None
     return {"dry_run": query["dry_run"], "changes_anything": preview.changes_anything,
             "counts": {kind: preview.count(kind) for kind in KINDS},
             "lines": [{"village": line.village, "group": line.group, "kind": line.kind,
@@ -121,11 +118,7 @@ def import_places(query, files):
 def set_reference(body, group_id):
     """Both numbers, or both null to clear the point."""
     group = in_township(VillagerGroup, group_id, authenticate())
-    try:
-        references.set_reference(group, body["lat"], body["lon"])
-    except references.ReferenceRuleError as exc:
-        raise RuleRefused(exc)
-    db.session.commit()
+    references.set_reference(group, body["lat"], body["lon"])
     return group_out(group)
 
 
@@ -135,9 +128,5 @@ def set_reference(body, group_id):
 def reference_from_inspections(group_id):
     """The median GPS of the group's inspections (409 no_inspection_gps if none has one)."""
     group = in_township(VillagerGroup, group_id, authenticate())
-    try:
-        count = references.reference_from_inspections(group)
-    except references.ReferenceRuleError as exc:
-        raise RuleRefused(exc, ("no_inspection_gps",))
-    db.session.commit()
+    count = references.reference_from_inspections(group)
     return group_out(group, count)

@@ -6,8 +6,8 @@ from marshmallow import Schema, fields, validate
 from sync.cursor import InvalidCursor, decode_cursor, encode_cursor
 
 from ..auth import authenticate, extend_device_token, roles_required
-from ..errors import ApiError
-from ..extensions import db
+from ..database import keep_writes_of_this_read
+from ..errors import Problem
 from ..phones.pull import changes_after, render_changes
 
 blp = Blueprint("api_pull", __name__, description="Pull changes")
@@ -46,12 +46,11 @@ def pull(args):
         try:
             after = decode_cursor(args["cursor"], cursor_key())
         except InvalidCursor:
-            raise ApiError(400, "invalid_request", "this cursor was not issued by this server",
-                           {"cursor": ["unknown cursor"]})
+            raise Problem("invalid_value", field="cursor", message="unknown cursor") from None
     rows, has_more = changes_after(authenticate(), after, args["limit"])
     changes = render_changes(rows)
     last = rows[-1].seq if rows else after
     extend_device_token()
-    db.session.commit()
+    keep_writes_of_this_read()
     return {"changes": changes, "cursor": encode_cursor(last, cursor_key()),
             "has_more": has_more}

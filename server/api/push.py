@@ -4,8 +4,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from ..auth import authenticate, current_device, extend_device_token, roles_required
-from ..errors import ApiError
-from ..extensions import db
+from ..errors import Problem
 from ..models import utcnow
 from ..phones.devices import record_device_report
 from ..phones.push import push_records
@@ -64,15 +63,15 @@ class PushResponse(Schema):
 def push(body):
     device = current_device()
     if body["client_id"] != device.client_id:
-        raise ApiError(403, "forbidden", "client_id is not the one issued with this token")
+        raise Problem("forbidden", status=403,
+                      message="client_id is not the one issued with this token")
     limit = current_app.config["MAX_PUSH_INSPECTIONS"]
     if len(body["inspections"]) > limit or len(body["rechecks"]) > limit:
-        raise ApiError(413, "too_large", f"at most {limit} inspections and {limit} rechecks "
-                       "per push")
+        raise Problem("too_large", status=413,
+                      message=f"at most {limit} inspections and {limit} rechecks per push")
     results, recheck_results = push_records(authenticate(), body["client_id"],
                                             body["inspections"], body["rechecks"])
     record_device_report(device, body["device"])
     extend_device_token()
-    db.session.commit()
     return {"results": results, "recheck_results": recheck_results,
             "server_time": utcnow().isoformat()}

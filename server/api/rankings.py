@@ -5,11 +5,9 @@ from marshmallow import Schema, fields, validate
 from sync.states import RECTIFICATION_STATES
 
 from ..auth import authenticate, roles_required
-from ..errors import ApiError, RuleRefused
-from ..extensions import db
+from ..errors import Problem
 from ..models import Round
-from ..review.publishing import PublishRuleError, publish, published_ranking
-from ..review.rankings import live_ranking
+from ..review.rankings import live_ranking, publish, published_ranking
 from ..scope import in_township
 
 blp = Blueprint("api_rankings", __name__, description="Rankings and publishing")
@@ -90,9 +88,7 @@ def round_in_scope(round_id: int) -> Round:
 @roles_required()
 @blp.response(200, RankingOut)
 def live(round_id):
-    result = live_ranking(round_in_scope(round_id))
-    db.session.commit()
-    return result
+    return live_ranking(round_in_scope(round_id))
 
 
 @blp.route("/rounds/<int:round_id>/rankings/published")
@@ -101,7 +97,7 @@ def live(round_id):
 def published(round_id):
     result = published_ranking(round_in_scope(round_id))
     if result is None:
-        raise ApiError(404, "not_found", "this round has not been published")
+        raise Problem("not_found", status=404, message="this round has not been published")
     return result
 
 
@@ -109,9 +105,4 @@ def published(round_id):
 @roles_required("supervisor", "admin")
 @blp.response(201, RankingOut)
 def publish_round(round_id):
-    try:
-        result = publish(round_in_scope(round_id), authenticate())
-    except PublishRuleError as exc:
-        raise RuleRefused(exc, ("round_not_closed",))
-    db.session.commit()
-    return result
+    return publish(round_in_scope(round_id), authenticate())

@@ -5,7 +5,7 @@ from marshmallow import Schema, fields, validate
 from sync.states import ITEM_STATES, RECTIFICATION_STATES
 
 from ..auth import authenticate, roles_required
-from ..errors import ApiError
+from ..errors import Problem
 from ..extensions import db
 from ..models import Round
 from ..review.rectifications import (names_of, photo_shas, rectification_data,
@@ -62,8 +62,7 @@ def listing(args):
     if round_id is not None:
         round_ = db.session.get(Round, round_id)
         if round_ is None or round_.township_id != user.township_id:
-            raise ApiError(400, "invalid_request", "no such round in your township",
-                           {"round_id": ["unknown round"]})
+            raise Problem("invalid_value", field="round_id", message="unknown round")
     found = township_rectifications(user.township_id, round_id=round_id,
                                     state=args.get("state"))
     shas = photo_shas(r for r, _ in found)

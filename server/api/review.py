@@ -6,7 +6,6 @@ from sync.reasons import Reason
 from sync.states import RECHECK_DECISIONS, REVIEW_DECISIONS
 
 from ..auth import authenticate, roles_required
-from ..extensions import db
 from ..models import Inspection, Photo, Recheck
 from ..review.actions import MAX_TEXT, resolve_conflict, review_inspection, review_photo
 from ..review.rechecks import review_recheck
@@ -84,7 +83,6 @@ def review_an_inspection(body, inspection_id):
     user = authenticate()
     inspection = in_township(Inspection, inspection_id, user, lock=True)
     result = review_inspection(inspection, user, body["state"], body.get("comment"))
-    db.session.commit()
     return result
 
 
@@ -96,7 +94,6 @@ def review_a_photo(body, photo_id):
     user = authenticate()
     photo = in_township(Photo, photo_id, user, lock=True)
     result = review_photo(photo, user, body["accepted"], body.get("reason"))
-    db.session.commit()
     return result
 
 
@@ -108,7 +105,6 @@ def resolve_a_conflict(body, inspection_id):
     user = authenticate()
     inspection = in_township(Inspection, inspection_id, user, lock=True)
     result = resolve_conflict(inspection, user, body["choices"], body["reason"])
-    db.session.commit()
     return result
 
 
@@ -143,5 +139,4 @@ def review_a_recheck(body, recheck_id):
     user = authenticate()
     recheck = in_township(Recheck, recheck_id, user, lock=True)
     result = review_recheck(recheck, body["items"], body.get("comment"), user)
-    db.session.commit()
     return result

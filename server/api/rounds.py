@@ -5,16 +5,11 @@ from marshmallow import Schema, fields, validate
 
 from ..admin import rounds as rules
 from ..auth import authenticate, roles_required
-from ..errors import RuleRefused
-from ..extensions import db
 from ..models import Inspection, Round
 from ..review.actions import MAX_TEXT, admit_inspection
 from ..scope import MAX_ID, in_township
 
 blp = Blueprint("api_rounds", __name__, description="Rounds and their lifecycle")
-
-# Refusals that are about the round's state or its neighbours rather than the input.
-STATE_CODES = ("overlapping_round", "round_not_open", "round_not_closed", "round_published")
 
 
 class RoundIn(Schema):
@@ -55,10 +50,6 @@ class AdmitOut(Schema):
     admitted_by = fields.Integer()
 
 
-def refused(exc: rules.RoundRuleError) -> RuleRefused:
-    return RuleRefused(exc, STATE_CODES)
-
-
 @blp.route("/rounds")
 @roles_required()
 @blp.response(200, RoundRecord(many=True))
@@ -72,16 +63,11 @@ def list_rounds():
 @blp.response(201, RoundRecord)
 def create_round(body):
     user = authenticate()
-    try:
-        round_ = rules.create_round(
-            user.township_id, name=body["name"], name_en=body["name_en"],
-            starts_on=body["starts_on"], ends_on=body["ends_on"],
-            rubric_id=rules.rubric_id(user.township_id, body["rubric_version"]), red_size=body["red_size"],
-            black_size=body["black_size"], rectification_days=body["rectification_days"])
-    except rules.RoundRuleError as exc:
-        db.session.rollback()
-        raise refused(exc)
-    db.session.commit()
+    round_ = rules.create_round(
+        user.township_id, name=body["name"], name_en=body["name_en"],
+        starts_on=body["starts_on"], ends_on=body["ends_on"],
+        rubric_id=rules.rubric_id(user.township_id, body["rubric_version"]), red_size=body["red_size"],
+        black_size=body["black_size"], rectification_days=body["rectification_days"])
     return rules.round_data(round_)
 
 
@@ -90,11 +76,7 @@ def create_round(body):
 @blp.response(200, RoundRecord)
 def close_round(round_id):
     round_ = in_township(Round, round_id, authenticate(), lock=True)
-    try:
-        rules.close_round(round_)
-    except rules.RoundRuleError as exc:
-        raise refused(exc)
-    db.session.commit()
+    rules.close_round(round_)
     return rules.round_data(round_)
 
 
@@ -104,11 +86,7 @@ def close_round(round_id):
 @blp.response(200, RoundRecord)
 def reopen_round(body, round_id):
     round_ = in_township(Round, round_id, authenticate(), lock=True)
-    try:
-        rules.reopen_round(round_, body["reason"])
-    except rules.RoundRuleError as exc:
-        raise refused(exc)
-    db.session.commit()
+    rules.reopen_round(round_, body["reason"])
     return rules.round_data(round_)
 
 
@@ -120,5 +98,4 @@ def admit(body, inspection_id):
     user = authenticate()
     inspection = in_township(Inspection, inspection_id, user, lock=True)
     result = admit_inspection(inspection, user, body["reason"])
-    db.session.commit()
     return result

@@ -10,13 +10,9 @@ from sync.rubric import KINDS
 
 from ..admin import rubrics as rules
 from ..auth import authenticate, roles_required
-from ..errors import ApiError, RuleRefused
-from ..extensions import db
 
 blp = Blueprint("api_rubrics", __name__, description="Rubric versions and their drafts")
 
-# Refusals about the version's state rather than the input.
-STATE_CODES = ("rubric_in_use", "rubric_not_draft")
 LONG = validate.Length(max=1000)  # the domain says how long a label may be
 
 
@@ -79,13 +75,6 @@ class RubricRecord(Schema):
     criteria = fields.List(fields.Nested(CriterionOut))
 
 
-def refused(exc: rules.RubricRuleError, activating: bool = False) -> ApiError:
-    """A state refusal is 409 with its code; so is a draft that cannot be activated yet
-    (409 rubric_invalid, what is wrong per field): the request itself was fine."""
-    error = RuleRefused(exc, STATE_CODES)
-    if activating and error.status == 400:
-        return ApiError(409, "rubric_invalid", error.message, error.fields)
-    return error
 
 
 @blp.route("/rubrics")
@@ -115,12 +104,7 @@ class Rubric(MethodView):
         or points is not valid; 409 rubric_not_draft or rubric_in_use)."""
         township_id = authenticate().township_id
         rubric = rules.township_rubric(township_id, version, lock=True)
-        try:
-            rules.save_draft(rubric, title=body["title"], criteria=body["criteria"])
-        except rules.RubricRuleError as exc:
-            db.session.rollback()
-            raise refused(exc)
-        db.session.commit()
+        rules.save_draft(rubric, title=body["title"], criteria=body["criteria"])
         return rules.rubric_data(rubric, township_id)
 
 
@@ -130,7 +114,6 @@ class Rubric(MethodView):
 def copy_rubric(version):
     township_id = authenticate().township_id
     draft = rules.copy_rubric(rules.township_rubric(township_id, version), township_id)
-    db.session.commit()
     return rules.rubric_data(draft, township_id)
 
 
@@ -140,10 +123,5 @@ def copy_rubric(version):
 def activate_rubric(version):
     township_id = authenticate().township_id
     rubric = rules.township_rubric(township_id, version, lock=True)
-    try:
-        rules.activate_rubric(rubric)
-    except rules.RubricRuleError as exc:
-        db.session.rollback()
-        raise refused(exc, activating=True)
-    db.session.commit()
+    rules.activate_rubric(rubric)
     return rules.rubric_data(rubric, township_id)

@@ -6,8 +6,6 @@ from marshmallow import Schema, fields, validate
 from ..admin import rounds as round_rules
 from ..admin import teams as rules
 from ..auth import authenticate, roles_required
-from ..errors import RuleRefused
-from ..extensions import db
 from ..models import Round, Team
 from ..scope import MAX_ID, in_township
 
@@ -58,10 +56,6 @@ class AssignmentsOut(Schema):
     groups = fields.List(fields.Nested(GroupAssignees))
 
 
-def refused(exc) -> RuleRefused:
-    return RuleRefused(exc, ("no_previous_round", "team_name_taken"))
-
-
 def assignments_out(round_: Round, added: int = 0, removed: int = 0) -> dict:
     teams = rules.group_teams(round_.id)
     return {"added": added, "removed": removed, "groups": [
@@ -85,12 +79,7 @@ class RoundTeams(MethodView):
     @blp.response(201, TeamOut)
     def post(self, body, round_id):
         round_ = in_township(Round, round_id, authenticate())
-        try:
-            team = rules.create_team(round_, body["name"], body["member_ids"])
-        except round_rules.RoundRuleError as exc:
-            db.session.rollback()
-            raise refused(exc)
-        db.session.commit()
+        team = rules.create_team(round_, body["name"], body["member_ids"])
         return rules.team_data(team)
 
 
@@ -102,12 +91,7 @@ class OneTeam(MethodView):
     def put(self, body, team_id):
         """Renames the team and sets its members; its groups' assignments follow."""
         team = in_township(Team, team_id, authenticate())
-        try:
-            rules.update_team(team, body["name"], body["member_ids"])
-        except round_rules.RoundRuleError as exc:
-            db.session.rollback()
-            raise refused(exc)
-        db.session.commit()
+        rules.update_team(team, body["name"], body["member_ids"])
         return rules.team_data(team)
 
     @roles_required("admin")
@@ -115,7 +99,6 @@ class OneTeam(MethodView):
     def delete(self, team_id):
         """The team and its members' assignments to its groups go."""
         rules.delete_team(in_township(Team, team_id, authenticate()))
-        db.session.commit()
         return ""
 
 
@@ -135,12 +118,7 @@ class RoundAssignments(MethodView):
         round_ = in_township(Round, round_id, authenticate(), lock=True)
         chosen = {g["group_id"]: g["user_ids"] for g in body["groups"]}
         team_ids = {g["group_id"]: g["team_id"] for g in body["groups"]}
-        try:
-            added, removed = rules.assign_groups(round_, chosen, team_ids)
-        except round_rules.RoundRuleError as exc:
-            db.session.rollback()
-            raise refused(exc)
-        db.session.commit()
+        added, removed = rules.assign_groups(round_, chosen, team_ids)
         return assignments_out(round_, added, removed)
 
 
@@ -150,10 +128,5 @@ class RoundAssignments(MethodView):
 def copy_assignments(round_id):
     """The previous round's teams and assignments (active users only)."""
     round_ = in_township(Round, round_id, authenticate(), lock=True)
-    try:
-        added, removed = round_rules.copy_assignments(round_)
-    except round_rules.RoundRuleError as exc:
-        db.session.rollback()
-        raise refused(exc)
-    db.session.commit()
+    added, removed = round_rules.copy_assignments(round_)
     return assignments_out(round_, added, removed)

@@ -6,8 +6,6 @@ from marshmallow import Schema, fields, validate
 
 from ..admin import users as rules
 from ..auth import authenticate, roles_required
-from ..errors import RuleRefused
-from ..extensions import db
 from ..models import ROLES, DeviceToken, User
 from ..phones.devices import device_data
 from ..scope import in_township
@@ -16,7 +14,6 @@ from .push import Unsynced
 blp = Blueprint("api_users", __name__, description="Users and devices (admins)")
 
 # Refusals about who acts rather than what was sent.
-STATE_CODES = ("cannot_deactivate_self", "cannot_change_own_role")
 
 
 class UserRecord(Schema):
@@ -69,11 +66,6 @@ class DeviceRecord(Schema):
         "description": "what the device still held at its last push (null: never said)"})
 
 
-def _refused(exc: rules.UserRuleError) -> RuleRefused:
-    db.session.rollback()
-    return RuleRefused(exc, STATE_CODES)
-
-
 @blp.route("/users")
 @roles_required("admin")
 @blp.response(200, UserRecord(many=True))
@@ -86,11 +78,7 @@ def list_users():
 @blp.arguments(NewUser)
 @blp.response(201, UserRecord)
 def create_user(body):
-    try:
-        user = rules.create_user(authenticate().township_id, **body)
-    except rules.UserRuleError as exc:
-        raise _refused(exc)
-    db.session.commit()
+    user = rules.create_user(authenticate().township_id, **body)
     return user
 
 
@@ -101,14 +89,10 @@ def create_user(body):
 def change_user(body, user_id):
     admin = authenticate()
     user = in_township(User, user_id, admin)
-    try:
-        rules.change_user(user, role=body.get("role"), display_name=body.get("display_name"),
-                          actor=admin)
-        if "active" in body:
-            rules.set_active(user, body["active"], actor=admin)
-    except rules.UserRuleError as exc:
-        raise _refused(exc)
-    db.session.commit()
+    rules.change_user(user, role=body.get("role"), display_name=body.get("display_name"),
+                      actor=admin)
+    if "active" in body:
+        rules.set_active(user, body["active"], actor=admin)
     return user
 
 
@@ -122,11 +106,7 @@ def reset_password(body, user_id):
     The user's web sessions end, their phones stay signed in;
     their next sign-in (page or POST /auth/token) asks for a new password."""
     user = in_township(User, user_id, authenticate())
-    try:
-        temporary = rules.reset_password(user, body["password"])
-    except rules.UserRuleError as exc:
-        raise _refused(exc)
-    db.session.commit()
+    temporary = rules.reset_password(user, body["password"])
     return {"user": user, "temporary_password": temporary}
 
 
@@ -147,5 +127,4 @@ def revoke_device(device_id):
     again, and then syncs."""
     device = in_township(DeviceToken, device_id, authenticate())
     rules.revoke_device(device)
-    db.session.commit()
     return device_data(device)

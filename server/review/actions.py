@@ -1,7 +1,7 @@
 """What a supervisor does: review inspections and photos, resolve conflicts.
 
-Each action is audited and records what it changed (record_change: what the phone must
-pull again, and what the ranking's cache is keyed by). The caller commits. The API and
+Each action is audited, bumps what the phone must pull again (record_change) and the
+round's data_version (so the ranking is recomputed). The caller commits. The API and
 the web pages both call these functions, so both behave alike.
 """
 from __future__ import annotations
@@ -16,11 +16,12 @@ from sync.states import CONFLICT, REJECTED, RESOLVED, REVIEW_DECISIONS
 
 from ..audit import record_audit
 from ..changes import record_change
-from ..errors import ApiError, InputError
+from ..errors import Problem, from_reasons
 from ..phones.evidence import refresh_flags
 from ..extensions import db
 from ..phones.content import apply_content, content_from_row
 from ..models import Comment, Inspection, InspectionRevision, Photo, User, utcnow
+from .rankings import bump_data_version
 from .scoring import void_of
 
 MAX_TEXT = 10_000
@@ -30,9 +31,9 @@ def required_text(value, field: str, code: str) -> str:
     """The stripped text; `code` says why when there is none."""
     text = (value or "").strip()
     if not text:
-        raise InputError({field: [Reason(code)]})
+        raise from_reasons({field: [Reason(code)]})
     if len(text) > MAX_TEXT:
-        raise InputError({field: [Reason("too_long", {"max": MAX_TEXT})]})
+        raise from_reasons({field: [Reason("too_long", {"max": MAX_TEXT})]})
     return text
 
 
@@ -46,7 +47,7 @@ def review_inspection(inspection: Inspection, user: User, state: str,
                       comment: str | None) -> dict:
     """approved | rejected | has_issues; a comment is required unless approving."""
     if state not in REVIEW_DECISIONS:
-        raise InputError({"state": [Reason("unknown_state",
+        raise from_reasons({"state": [Reason("unknown_state",
                                            {"allowed": ", ".join(REVIEW_DECISIONS)})]})
     if state == "approved" and not (comment or "").strip():
         comment = None
@@ -68,6 +69,7 @@ def review_inspection(inspection: Inspection, user: User, state: str,
                  detail={"from": previous, "to": state, "version": inspection.version})
     record_change(db.session, "inspection", inspection.id, inspection.township_id,
                   owner_id=inspection.inspector_id)
+    bump_data_version(inspection.round_id)
     return {"id": inspection.id, "review_state": state, "version": inspection.version,
             "comment": comment_data(saved) if saved else None}
 
@@ -77,12 +79,11 @@ def admit_inspection(inspection: Inspection, user: User, reason: str | None) -> 
     round's live ranking changes, a published snapshot never does. A reason is required."""
     reason = required_text(reason, "reason", "reason_required")
     if not inspection.late or inspection.admitted_at is not None:
-        raise InputError({"id": [Reason("not_late")]})
+        raise from_reasons({"id": [Reason("not_late")]})
     inspection.admitted_at, inspection.admitted_by = utcnow(), user.id
     record_audit("admit_inspection", "inspection", inspection.id, reason=reason, user=user,
                  detail={"round_id": inspection.round_id, "version": inspection.version})
-    record_change(db.session, "inspection", inspection.id, inspection.township_id,
-                  owner_id=inspection.inspector_id)
+    bump_data_version(inspection.round_id)
     return {"id": inspection.id, "late": True,
             "admitted_at": inspection.admitted_at.isoformat(), "admitted_by": user.id}
 
@@ -123,6 +124,7 @@ def review_photo(photo: Photo, user: User, accepted: bool, reason: str | None) -
                   owner_id=inspection.inspector_id)
     record_change(db.session, "inspection", inspection.id, inspection.township_id,
                   owner_id=inspection.inspector_id)
+    bump_data_version(inspection.round_id)
     return data
 
 
@@ -191,7 +193,7 @@ def resolve_conflict(inspection: Inspection, user: User, choices: dict, reason: 
     reason = required_text(reason, "reason", "reason_required")
     available = conflict_choices(inspection)
     if not available:
-        raise ApiError(409, "conflict", "this inspection has no open conflict")
+        raise Problem("conflict", status=409, message="this inspection has no open conflict")
     # A deep copy: the JSON columns track reassignment, not changes made in place.
     content = copy.deepcopy(content_from_row(inspection))
     picked, errors = {}, {}
@@ -204,7 +206,7 @@ def resolve_conflict(inspection: Inspection, user: User, choices: dict, reason: 
         set_leaf(content, leaf["path"], option["value"])
         picked[leaf["path"]] = {"from": wanted, "value": option["value"]}
     if errors:
-        raise InputError(errors)
+        raise from_reasons(errors)
     base_version = inspection.version
     apply_content(inspection, content)
     inspection.version += 1
@@ -221,6 +223,7 @@ def resolve_conflict(inspection: Inspection, user: User, choices: dict, reason: 
                  detail={"choices": picked, "version": inspection.version})
     record_change(db.session, "inspection", inspection.id, inspection.township_id,
                   owner_id=inspection.inspector_id)
+    bump_data_version(inspection.round_id)
     return {"id": inspection.id, "version": inspection.version, "has_conflict": False,
             "resolved": picked}
 

@@ -1,6 +1,5 @@
 """Combined results (季度汇总 / 年度汇总) from the database: the chosen rounds' latest
-published snapshots in, sync.combined out, and publishing it as a snapshot of its own
-(snapshots.py).
+published snapshots in, sync.combined out, and publishing frozen snapshots of it.
 
 A combined result reads only published snapshots: reviewing a month later changes
 nothing here until that month is published again, and a published combined result
@@ -9,18 +8,20 @@ keys cb.err_<code>.
 """
 from __future__ import annotations
 
+import sqlalchemy as sa
+
 from sync.combined import PublishedRound, combine_rounds
 from sync.rubric import VETO, item_index
 
 from ..admin.rubrics import rubrics_by_version
 from ..audit import record_audit
 from ..extensions import db
-from ..models import CombinedResult, PublishedCombined, Round, Township, User, utcnow
-from ..problems import Problem, RuleError, column_size, name_problem
+from ..models import (CombinedResult, PublishedCombined, PublishedRanking, Round, Township,
+                      User, utcnow)
+from ..errors import Problem, Problems, column_size, name_problem
 from ..scope import in_township
-from .rankings import township_groups
+from .rankings import latest_published, township_groups
 from .reasons import spelled
-from .snapshots import COMBINED, ROUND_LISTS, freeze, published_owners, snapshot, versions
 
 # Twelve months make a year; five years of them is more than any result needs.
 MAX_ROUNDS = 60
@@ -30,29 +31,21 @@ NAME_MAX = column_size(NAME_COLUMNS["name"])
 PLACE_KEYS = ("village", "name", "village_en", "name_en")
 
 
-class CombinedRuleError(RuleError):
-    """The chosen rounds or the names break a rule; nothing was written."""
-
-    @property
-    def unpublished(self) -> bool:
-        return any(p.code == "round_not_published" for p in self.problems)
-
-
 def chosen_rounds(round_ids: list[int], user: User) -> list[Round]:
     """The rounds of the user's township with these ids, oldest first, each with a
     published snapshot. A missing or foreign id is the 404 of in_township."""
     if not round_ids:
-        raise CombinedRuleError([Problem("rounds_required", field="rounds")])
+        raise Problems([Problem("rounds_required", field="rounds")])
     if len(round_ids) > MAX_ROUNDS:
-        raise CombinedRuleError([Problem("too_many_rounds", {"max": MAX_ROUNDS}, field="rounds")])
+        raise Problems([Problem("too_many_rounds", {"max": MAX_ROUNDS}, field="rounds")])
     if len(set(round_ids)) != len(round_ids):
-        raise CombinedRuleError([Problem("duplicate_round", field="rounds")])
+        raise Problems([Problem("duplicate_round", field="rounds")])
     rounds = sorted((in_township(Round, round_id, user) for round_id in round_ids),
                     key=lambda r: (r.starts_on, r.id))
-    unpublished = [Problem("round_not_published", {"round": r.name}, field="rounds")
-                   for r in rounds if snapshot(ROUND_LISTS, r.id) is None]
+    unpublished = [Problem("round_not_published", {"round": r.name}, field="rounds", status=409)
+                   for r in rounds if latest_published(r.id) is None]
     if unpublished:
-        raise CombinedRuleError(unpublished)
+        raise Problems(unpublished)
     return rounds
 
 
@@ -66,16 +59,16 @@ def _weights(rubric: dict | None) -> dict:
 
 def compute_combined(rounds: list[Round]) -> dict:
     """The combined result of chosen_rounds' rounds as plain data, reasons as data."""
-    snapshots = [snapshot(ROUND_LISTS, r.id) for r in rounds]
+    snapshots = [latest_published(r.id) for r in rounds]
     rubrics = rubrics_by_version({s.result.get("rubric_version") for s in snapshots} - {None})
     places = {}
-    for s in snapshots:   # oldest first: a group's latest published name wins
-        places.update({g["group_id"]: g for g in s.result["groups"]})
+    for snapshot in snapshots:   # oldest first: a group's latest published name wins
+        places.update({g["group_id"]: g for g in snapshot.result["groups"]})
     combined = combine_rounds(
         [PublishedRound(s.result["groups"], _weights(rubrics.get(s.result.get("rubric_version"))))
          for s in snapshots],
         names={group_id: g["name"] for group_id, g in places.items()})
-    rubric_versions = [s.result.get("rubric_version") for s in snapshots]
+    versions = [s.result.get("rubric_version") for s in snapshots]
     return {
         "rounds": [{"id": r.id, "name": r.name, "name_en": r.name_en,
                     "starts_on": r.starts_on.isoformat(), "ends_on": r.ends_on.isoformat(),
@@ -83,7 +76,7 @@ def compute_combined(rounds: list[Round]) -> dict:
         "computed_at": utcnow().isoformat(),
         "red_size": combined.red_size, "black_size": combined.black_size,
         # the labels of the reasons' items: the newest round's rubric
-        "rubric_version": next((v for v in reversed(rubric_versions) if v is not None), None),
+        "rubric_version": next((v for v in reversed(versions) if v is not None), None),
         "groups": [{
             "group_id": g.group_id, **{k: places[g.group_id].get(k) for k in PLACE_KEYS},
             "rank": g.rank, "score": g.score, "rounds": g.rounds, "partial": g.partial,
@@ -107,7 +100,7 @@ def _names(name: str | None, name_en: str | None) -> tuple[str, str | None]:
         problems.append(name_problem(name_en, NAME_COLUMNS["name_en"], field="name_en"))
     problems = [p for p in problems if p]
     if problems:
-        raise CombinedRuleError(problems)
+        raise Problems(problems)
     return name, name_en
 
 
@@ -137,13 +130,21 @@ def publish_combined(rounds: list[Round], user: User, name: str | None,
         db.session.add(combined)
     combined.name, combined.name_en = name, name_en
     db.session.flush()
+    last = db.session.execute(
+        db.select(sa.func.max(PublishedCombined.version))
+        .where(PublishedCombined.combined_id == combined.id)).scalar() or 0
+    now = utcnow()
     result = compute_combined(rounds)
-    frozen = freeze(COMBINED, combined.id, {
-        **result, "combined": {"id": combined.id, "name": name, "name_en": name_en}}, user)
+    result["combined"] = {"id": combined.id, "name": name, "name_en": name_en}
+    result["published"] = {"version": last + 1, "published_at": now.isoformat(),
+                           "published_by": user.id}
+    snapshot = PublishedCombined(combined_id=combined.id, version=last + 1, published_at=now,
+                                 published_by=user.id, result=result)
+    db.session.add(snapshot)
     record_audit("publish_combined", "combined", combined.id, user=user, detail={
-        "version": frozen.version, "name": name,
+        "version": last + 1, "name": name,
         "rounds": {str(r["id"]): r["version"] for r in result["rounds"]}})
-    return frozen
+    return snapshot
 
 
 def combined_in_scope(combined_id: int, user: User) -> CombinedResult:
@@ -152,12 +153,18 @@ def combined_in_scope(combined_id: int, user: User) -> CombinedResult:
 
 def published_combined(combined: CombinedResult, version: int | None = None) -> dict | None:
     """A published snapshot (the latest unless `version` is given), reasons spelt out."""
-    found = snapshot(COMBINED, combined.id, version)
-    return None if found is None else spelled(found.result)
+    query = db.select(PublishedCombined).where(PublishedCombined.combined_id == combined.id)
+    if version is not None:
+        query = query.where(PublishedCombined.version == version)
+    snapshot = db.session.execute(
+        query.order_by(PublishedCombined.version.desc()).limit(1)).scalar_one_or_none()
+    return None if snapshot is None else spelled(snapshot.result)
 
 
 def published_versions(combined_id: int) -> list[PublishedCombined]:
-    return versions(COMBINED, combined_id)
+    return db.session.execute(
+        db.select(PublishedCombined).where(PublishedCombined.combined_id == combined_id)
+        .order_by(PublishedCombined.version)).scalars().all()
 
 
 def township_combined(township_id: int) -> list[CombinedResult]:
@@ -171,5 +178,5 @@ def published_rounds(township_id: int) -> list[Round]:
     """The township's rounds that can be combined (published at least once), newest first."""
     return db.session.execute(
         db.select(Round).where(Round.township_id == township_id,
-                               Round.id.in_(published_owners(ROUND_LISTS)))
+                               Round.id.in_(db.select(PublishedRanking.round_id)))
         .order_by(Round.starts_on.desc(), Round.id.desc())).scalars().all()

@@ -13,7 +13,7 @@ from sync.states import (APPROVED, HAS_ISSUES, ITEM_CLOSED, ITEM_OPEN, RECEIVED,
 
 from ..audit import record_audit
 from ..changes import record_change
-from ..errors import InputError
+from ..errors import from_reasons
 from ..extensions import db
 from ..models import Recheck, Rectification, RectificationItem, User, utcnow
 from .actions import MAX_TEXT, required_text
@@ -37,7 +37,7 @@ def checked_decisions(rectification: Rectification, decisions) -> dict[str, str]
     """{"criterion.item": "closed"|"open"} naming items of this rectification."""
     known = {item_key(i.criterion, i.item) for i in rectification.items}
     if not isinstance(decisions, dict) or not decisions:
-        raise InputError({"items": [Reason("decision_required")]})
+        raise from_reasons({"items": [Reason("decision_required")]})
     errors = {}
     for key, decision in decisions.items():
         if key not in known:
@@ -46,7 +46,7 @@ def checked_decisions(rectification: Rectification, decisions) -> dict[str, str]
             errors[f"items.{key}"] = [Reason("unknown_state", {
                 "allowed": ", ".join(RECHECK_DECISIONS)})]
     if errors:
-        raise InputError(errors)
+        raise from_reasons(errors)
     return dict(decisions)
 
 

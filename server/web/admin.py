@@ -10,6 +10,7 @@ from flask_login import current_user
 from ..admin import users as rules
 from ..admin.rounds import REASON_MAX, township_rounds
 from ..auth import roles_required
+from ..errors import Problems
 from ..extensions import db
 from ..models import DeviceToken, User, Village
 from ..scope import in_township
@@ -33,8 +34,7 @@ def index():
 @bp.route("/devices/<int:device_id>/revoke", methods=["POST"])
 @roles_required("admin")
 def revoke_device(device_id: int):
-    if rules.revoke_device(in_township(DeviceToken, device_id, current_user)):
-        db.session.commit()
+    rules.revoke_device(in_township(DeviceToken, device_id, current_user))
     flash_message("admin.device_revoked")
     return redirect(_back(url_for("admin.index")))
 
@@ -56,12 +56,10 @@ def devices():
 def rename_device(device_id: int):
     device = in_township(DeviceToken, device_id, current_user)
     try:
-        renamed = rules.rename_device(device, request.form.get("device_name", ""))
-    except rules.UserRuleError as exc:
-        flash_problems(exc.problems, "admin.err_")
+        rules.rename_device(device, request.form.get("device_name", ""))
+    except Problems as exc:
+        flash_problems(exc)
     else:
-        if renamed:
-            db.session.commit()
         flash_message("admin.device_renamed")
     return redirect(url_for("admin.index"))
 
@@ -76,10 +74,9 @@ def new_user():
             rules.create_user(current_user.township_id, username=form.username.data or "",
                               display_name=form.display_name.data or "",
                               role=form.role.data or "", password=form.password.data or "")
-        except rules.UserRuleError as exc:
+        except Problems as exc:
             problems = exc.problems
         else:
-            db.session.commit()
             flash_message("admin.user_created")
             return redirect(url_for("admin.index"))
     elif form.is_submitted():
@@ -94,10 +91,9 @@ def new_user():
 def set_user_active(user_id: int, action: str):
     user = in_township(User, user_id, current_user)
     try:
-        if rules.set_active(user, action == "reactivate", actor=current_user):
-            db.session.commit()
-    except rules.UserRuleError as exc:
-        flash_problems(exc.problems, "admin.err_")
+        rules.set_active(user, action == "reactivate", actor=current_user)
+    except Problems as exc:
+        flash_problems(exc)
     else:
         flash_message("admin.user_" + action + "d")
     return redirect(url_for("admin.index"))
@@ -111,14 +107,11 @@ def edit_user(user_id: int):
     problems = []
     if form.validate_on_submit():
         try:
-            changed = rules.change_user(user, role=form.role.data,
-                                        display_name=form.display_name.data or "",
-                                        actor=current_user)
-        except rules.UserRuleError as exc:
+            rules.change_user(user, role=form.role.data,
+                              display_name=form.display_name.data or "", actor=current_user)
+        except Problems as exc:
             problems = exc.problems
         else:
-            if changed:
-                db.session.commit()
             flash_message("admin.user_saved")
             return redirect(url_for("admin.index"))
     return _user_page(user, form, PasswordResetForm(formdata=None), problems), \
@@ -140,11 +133,9 @@ def reset_password(user_id: int):
     reset_form = PasswordResetForm()
     try:
         temporary = rules.reset_password(user, (reset_form.password.data or "").strip())
-    except rules.UserRuleError as exc:
-        db.session.rollback()
+    except Problems as exc:
         return _user_page(user, UserEditForm(obj=user, formdata=None), reset_form,
                           exc.problems), 400
-    db.session.commit()
     return _user_page(user, UserEditForm(obj=user, formdata=None),
                       PasswordResetForm(formdata=None), [], temporary), \
         200, {"Cache-Control": "no-store"}

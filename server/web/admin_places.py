@@ -8,12 +8,11 @@ from flask import redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from ..admin import references
-from ..admin.places import (COLUMNS, PlacesImportError, export_places, import_places,
+from ..admin.places import (COLUMNS, export_places, import_places,
                             preview_places, township_places)
 from ..auth import roles_required
-from ..extensions import db
 from ..models import VillagerGroup
-from ..problems import Problem
+from ..errors import Problem, Problems
 from ..scope import in_township
 from .blueprints import admin as bp
 from .flashes import flash_message, flash_problems
@@ -40,7 +39,7 @@ def import_places_page():
         raw = upload.read()
         try:
             preview = preview_places(current_user.township_id, raw)
-        except PlacesImportError as exc:
+        except Problems as exc:
             return places_page(form, line_problems=exc.problems)  # nothing was written
         return places_page(form, preview=preview, raw=raw, filename=upload.filename)
     if form.is_submitted():
@@ -58,10 +57,8 @@ def confirm_places_import():
     filename = request.form.get("filename") or None
     try:
         result = import_places(current_user.township_id, raw, filename)
-    except PlacesImportError as exc:
-        db.session.rollback()
+    except Problems as exc:
         return places_page(PlacesUploadForm(), line_problems=exc.problems)
-    db.session.commit()
     flash_message("admin.places_imported", villages=result.villages, groups=result.groups)
     return redirect(url_for("admin.index"))
 
@@ -100,12 +97,10 @@ def group_reference(group_id: int):
     if not problems:
         try:
             references.set_reference(group, lat, lon)
-        except references.ReferenceRuleError as exc:
+        except Problems as exc:
             problems = exc.problems
     if problems:
-        db.session.rollback()
         return reference_page(group, problems, 400)
-    db.session.commit()
     flash_message("admin.reference_saved")
     return redirect(url_for("admin.import_places_page"), 303)
 
@@ -116,9 +111,8 @@ def group_reference_from_inspections(group_id: int):
     group = in_township(VillagerGroup, group_id, current_user)
     try:
         count = references.reference_from_inspections(group)
-    except references.ReferenceRuleError as exc:
-        flash_problems(exc.problems, "admin.err_")
+    except Problems as exc:
+        flash_problems(exc)
         return redirect(url_for("admin.group_reference", group_id=group.id), 303)
-    db.session.commit()
     flash_message("admin.reference_from_inspections_saved", count=count)
     return redirect(url_for("admin.import_places_page"), 303)

@@ -10,9 +10,8 @@ from ..admin import rounds as rules
 from ..admin import teams as team_rules
 from ..admin.rubrics import active_rubrics
 from ..auth import roles_required
-from ..extensions import db
 from ..models import Round
-from ..problems import Problem
+from ..errors import Problem, Problems
 from ..scope import in_township, is_id
 from .blueprints import admin as bp
 from .flashes import flash_message, flash_problems
@@ -48,11 +47,9 @@ def round_page(round_: Round | None):
             else:
                 rules.update_round(round_, **round_fields(form))
                 saved = round_
-        except rules.RoundRuleError as exc:
-            db.session.rollback()
+        except Problems as exc:
             problems = exc.problems
         else:
-            db.session.commit()
             if round_ is not None:
                 flash_message("admin.round_saved")
                 return redirect(url_for("admin.index"))
@@ -82,10 +79,9 @@ def edit_round(round_id: int):
 def close_round(round_id: int):
     try:
         rules.close_round(in_township(Round, round_id, current_user))
-    except rules.RoundRuleError as exc:
-        flash_problems(exc.problems, "admin.err_")
+    except Problems as exc:
+        flash_problems(exc)
     else:
-        db.session.commit()
         flash_message("admin.round_closed")
     return redirect(url_for("admin.index"))
 
@@ -96,10 +92,9 @@ def reopen_round(round_id: int):
     try:
         rules.reopen_round(in_township(Round, round_id, current_user),
                            request.form.get("reason", ""))
-    except rules.RoundRuleError as exc:
-        flash_problems(exc.problems, "admin.err_")
+    except Problems as exc:
+        flash_problems(exc)
     else:
-        db.session.commit()
         flash_message("admin.round_reopened")
     return redirect(url_for("admin.index"))
 
@@ -129,7 +124,7 @@ def save_assignments(round_: Round) -> list[Problem]:
         return [Problem("assignment_choice")]
     try:
         team_rules.assign_groups(round_, *posted)
-    except rules.RoundRuleError as exc:
+    except Problems as exc:
         return exc.problems
     return []
 
@@ -142,7 +137,6 @@ def assignments(round_id: int):
     if request.method == "POST":
         problems = save_assignments(round_)
         if not problems:
-            db.session.commit()
             flash_message("admin.assignments_saved")
             return redirect(url_for("admin.assignments", round_id=round_.id), 303)
     current = rules.current_assignments(round_.id)
@@ -164,9 +158,8 @@ def copy_assignments(round_id: int):
     round_ = in_township(Round, round_id, current_user)
     try:
         rules.copy_assignments(round_)
-    except rules.RoundRuleError as exc:
-        flash_problems(exc.problems, "admin.err_")
+    except Problems as exc:
+        flash_problems(exc)
     else:
-        db.session.commit()
         flash_message("admin.assignments_copied")
     return redirect(url_for("admin.assignments", round_id=round_.id), 303)

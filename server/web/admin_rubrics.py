@@ -12,7 +12,7 @@ from sync.rubric import KINDS, LABEL_MAX, ONCE
 
 from ..admin import rubrics as rules
 from ..auth import roles_required
-from ..extensions import db
+from ..errors import Problems
 from ..i18n import t
 from ..models import DRAFT, RubricVersion
 from .blueprints import admin as bp
@@ -123,7 +123,6 @@ def rubrics():
 def copy_rubric(version: int):
     township_id = current_user.township_id
     draft = rules.copy_rubric(rules.township_rubric(township_id, version), township_id)
-    db.session.commit()
     flash_message("rubric.copied", version=version, draft=draft.version)
     return redirect(url_for("admin.rubric", version=draft.version), 303)
 
@@ -154,10 +153,8 @@ def rubric(version: int):
     apply_action(criteria, request.form.get("action", "save"))
     try:
         rules.save_draft(found, title=title, criteria=criteria)
-    except rules.RubricRuleError as exc:
-        db.session.rollback()
+    except Problems as exc:
         return rubric_page(found, criteria, title, exc.problems)
-    db.session.commit()
     flash_message("rubric.saved", version=version)
     return redirect(url_for("admin.rubric", version=version), 303)
 
@@ -168,9 +165,7 @@ def activate_rubric(version: int):
     found = rules.township_rubric(current_user.township_id, version, lock=True)
     try:
         rules.activate_rubric(found)
-    except rules.RubricRuleError as exc:
-        db.session.rollback()
+    except Problems as exc:
         return rubric_page(found, problems=exc.problems)
-    db.session.commit()
     flash_message("rubric.activated", version=version)
     return redirect(url_for("admin.rubric", version=version), 303)

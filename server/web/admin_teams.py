@@ -11,7 +11,7 @@ from ..admin import teams as rules
 from ..auth import roles_required
 from ..extensions import db
 from ..models import Round, Team
-from ..problems import Problem
+from ..errors import Problem, Problems
 from ..scope import in_township, is_id
 from .blueprints import admin as bp
 from .flashes import flash_message
@@ -44,10 +44,8 @@ def save(round_: Round, team: Team | None):
             rules.create_team(round_, request.form.get("name", ""), members)
         else:
             rules.update_team(team, request.form.get("name", ""), members)
-    except round_rules.RoundRuleError as exc:
-        db.session.rollback()
+    except Problems as exc:
         return teams_page(round_, exc.problems, 400)
-    db.session.commit()
     flash_message("admin.team_saved")
     return redirect(url_for("admin.teams", round_id=round_.id), 303)
 
@@ -72,6 +70,5 @@ def delete_team(team_id: int):
     team = in_township(Team, team_id, current_user)
     round_id = team.round_id
     rules.delete_team(team)
-    db.session.commit()
     flash_message("admin.team_deleted")
     return redirect(url_for("admin.teams", round_id=round_id), 303)

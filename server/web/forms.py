@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from ..admin.users import LIMITS
 from ..models import ROLES
-from ..problems import Problem
+from ..errors import Problem
 
 
 class LoginForm(FlaskForm):

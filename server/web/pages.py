@@ -7,9 +7,8 @@ from flask_login import current_user, login_user
 from ..admin import users as rules
 from ..auth import sign_out
 from ..errors import is_api_request
-from ..extensions import db
 from ..i18n import LANGUAGES
-from ..problems import Problem
+from ..errors import Problem, Problems
 from ..sign_in import check_credentials, throttled
 from .blueprints import pages as bp
 from .flashes import flash_message
@@ -91,7 +90,6 @@ def change_password():
         problems = _password_change_problems(form, forced)
         if not problems:
             user = current_user._get_current_object()
-            db.session.commit()
             login_user(user)  # the change ended every session of the user, this one too
             flash_message("password.changed")
             return redirect(safe_next(request.args.get("next"))
@@ -110,7 +108,7 @@ def _password_change_problems(form: PasswordChangeForm, forced: bool) -> list[Pr
         return [Problem("password_mismatch", field="confirm_password")]
     try:
         rules.change_password(current_user, new)
-    except rules.UserRuleError as exc:
+    except Problems as exc:
         return exc.problems
     return []
 

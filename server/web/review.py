@@ -15,9 +15,9 @@ from sync.validation import parse_time
 from ..auth import roles_required
 from ..photos.access import may_read
 from ..photos.serving import VARIANTS, serve_variant
-from ..errors import ApiError, InputError
+from ..errors import Problem, Problems
 from ..extensions import db
-from ..i18n import format_datetime, t
+from ..i18n import format_datetime
 from ..models import (REVIEW_STATES, AuditEntry, Blob, Comment, Inspection, Photo, Round, User,
                       Village, VillagerGroup)
 from ..review.actions import (admit_inspection, conflict_choices, duplicate_assessments,
@@ -25,6 +25,7 @@ from ..review.actions import (admit_inspection, conflict_choices, duplicate_asse
 from ..review.scoring import rubrics_for, scored
 from ..scope import id_arg, in_township
 from .blueprints import review as bp
+from .flashes import flash_problems, problems_text
 
 SUPERVISORS = ("supervisor", "admin")
 PAGE_SIZE = 100
@@ -117,12 +118,6 @@ def queue():
         queue_url=queue_url)
 
 
-def refusal(exc: InputError) -> str:
-    """Why the input was refused, in the page's language (each code once)."""
-    return " ".join(dict.fromkeys(t(f"reason.{r.code}", **r.params)
-                                  for found in exc.reasons.values() for r in found))
-
-
 # ---- one inspection ------------------------------------------------------------------
 
 def photo_facts(photo: Photo, group: VillagerGroup, present: set) -> dict:
@@ -196,11 +191,9 @@ def review_an_inspection(inspection_id: str):
     try:
         review_inspection(found, current_user, request.form.get("state", ""),
                           request.form.get("comment"))
-    except InputError as exc:
-        db.session.rollback()
-        flash(refusal(exc))
+    except Problems as exc:
+        flash_problems(exc)
         return redirect(url_for("review.inspection", inspection_id=inspection_id), 303)
-    db.session.commit()
     flash("rv.saved")
     return redirect(request.form.get("next") if request.form.get("next", "").startswith(
         "/review/") else url_for("review.inspection", inspection_id=inspection_id), 303)
@@ -213,11 +206,9 @@ def admit(inspection_id: str):
     found = in_township(Inspection, inspection_id, current_user, lock=True)
     try:
         admit_inspection(found, current_user, request.form.get("reason"))
-    except InputError as exc:
-        db.session.rollback()
-        flash(refusal(exc))
+    except Problems as exc:
+        flash_problems(exc)
     else:
-        db.session.commit()
         flash("rv.admitted_now")
     return redirect(url_for("review.inspection", inspection_id=inspection_id), 303)
 
@@ -230,11 +221,9 @@ def review_a_photo(photo_id: str):
     try:
         review_photo(photo, current_user, request.form.get("accepted") == "1",
                      request.form.get("reason"))
-    except InputError as exc:
-        db.session.rollback()
-        flash(refusal(exc))
+    except Problems as exc:
+        flash_problems(exc)
         return redirect(url_for("review.inspection", inspection_id=inspection_id), 303)
-    db.session.commit()
     flash("rv.saved")
     return redirect(url_for("review.inspection", inspection_id=inspection_id,
                             _anchor=f"photo-{photo_id}"), 303)
@@ -279,16 +268,15 @@ def conflict(inspection_id: str):
                    if key.startswith("choice:")}
         try:
             resolve_conflict(found, current_user, choices, request.form.get("reason", ""))
-            db.session.commit()
             flash("rv.conflict_resolved")
             return redirect(url_for("review.inspection", inspection_id=inspection_id), 303)
-        except InputError as exc:
-            error, status = refusal(exc), 400
-        except ApiError as exc:
+        except Problems as exc:
+            error, status = problems_text(exc), 400
+        except Problem as exc:
             if exc.status != 409:
                 raise
             status = 409  # resolved meanwhile: the page says there is no open conflict
-        db.session.rollback()
+        db.session.rollback()  # before reading the inspection again, as it is stored
         found = in_township(Inspection, inspection_id, current_user)
     users = {u.id: u for u in db.session.execute(db.select(User).where(
         User.township_id == current_user.township_id)).scalars()}

@@ -6,7 +6,7 @@ from flask import abort, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from ..auth import roles_required
-from ..extensions import db
+from ..errors import Problems
 from ..i18n import current_language, format_date, t
 from ..review import combined as rules
 from ..review.exports import combined_table, spreadsheet
@@ -50,8 +50,8 @@ def combined():
         return _page([])
     try:
         rounds = rules.chosen_rounds(chosen, current_user)
-    except rules.CombinedRuleError as exc:
-        return _page(chosen, problems=exc.problems, status=409 if exc.unpublished else 400)
+    except Problems as exc:
+        return _page(chosen, problems=exc.problems, status=exc.status)
     return _page(chosen, result=rules.live_combined(rounds))
 
 
@@ -64,11 +64,10 @@ def publish_combined():
     try:
         rounds = rules.chosen_rounds(chosen, current_user)
         snapshot = rules.publish_combined(rounds, current_user, name, name_en)
-    except rules.CombinedRuleError as exc:
+    except Problems as exc:
         result = rules.live_combined(rounds) if rounds else None
         return _page(chosen, result=result, problems=exc.problems, name=name, name_en=name_en,
-                     status=409 if exc.unpublished else 400)
-    db.session.commit()
+                     status=exc.status)
     flash_message("cb.published")
     return redirect(url_for("review.combined_result", combined_id=snapshot.combined_id), 303)
 
@@ -97,7 +96,7 @@ def export_combined(combined_id, fmt: str):
         try:
             result = rules.live_combined(rules.chosen_rounds(
                 chosen_ids(request.args.getlist("rounds")), current_user))
-        except rules.CombinedRuleError:
+        except Problems:
             abort(409)
         download = "combined"
     else:

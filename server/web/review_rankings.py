@@ -5,13 +5,13 @@ from flask_login import current_user
 from sync.rubric import score_text
 
 from ..auth import roles_required
+from ..errors import Problems
 from ..review.exports import TABLES, photos_zip, ranking_table, scores_table, spreadsheet
 from ..extensions import db
 from ..i18n import current_language, t
 from ..models import Round
-from ..review.publishing import (PublishRuleError, publish, publish_basis, published_ranking,
-                                  published_versions)
-from ..review.rankings import live_ranking, trend
+from ..review.publishing import publish_basis
+from ..review.rankings import live_ranking, publish, published_ranking, published_versions, trend
 from ..review.rectifications import carried_over
 from ..scope import id_arg, in_township
 from .blueprints import review as bp
@@ -74,11 +74,9 @@ def publish_round(round_id: int):
     if request.method == "POST":
         try:
             publish(round_, current_user)
-        except PublishRuleError as exc:
-            db.session.rollback()
-            flash_problems(exc.problems, "rk.err_")
+        except Problems as exc:
+            flash_problems(exc)
         else:
-            db.session.commit()
             flash("rk.published")
         return redirect(url_for("review.rankings", round_id=round_id), 303)
     ranking = live_ranking(round_)

@@ -10,14 +10,15 @@ from sync.rectification import item_key
 from sync.states import RECEIVED, REVIEW_STATES
 
 from ..auth import roles_required
-from ..errors import InputError
+from ..errors import Problems
 from ..extensions import db
 from ..models import Blob, Photo, Recheck, Rectification, VillagerGroup
 from ..review.rechecks import review_recheck
 from ..review.rectifications import state_of
 from ..scope import in_township
 from .blueprints import review as bp
-from .review import SUPERVISORS, refusal
+from .flashes import flash_problems
+from .review import SUPERVISORS
 
 # The review form names each item's decision "decision:<criterion>.<item>".
 DECISION = "decision:"
@@ -84,10 +85,8 @@ def review_a_recheck(recheck_id: str):
                  if name.startswith(DECISION) and value}
     try:
         review_recheck(found, decisions, request.form.get("comment"), current_user)
-    except InputError as exc:
-        db.session.rollback()
-        flash(refusal(exc))
+    except Problems as exc:
+        flash_problems(exc)
         return redirect(url_for("review.recheck", recheck_id=recheck_id), 303)
-    db.session.commit()
     flash("rv.saved")
     return redirect(url_for("review.recheck", recheck_id=recheck_id), 303)

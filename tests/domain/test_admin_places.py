@@ -5,10 +5,10 @@ column is stored whole on both databases.
 """
 import pytest
 
-from server.admin.places import NAME_COLUMNS, PlacesImportError, import_places, parse_places
+from server.admin.places import NAME_COLUMNS, import_places, parse_places
 from server.extensions import db
 from server.models import Village, VillagerGroup
-from server.problems import column_size
+from server.errors import Problems, column_size
 
 from tests.support.admin import audit_entries, changes, count, problems_of, township
 
@@ -22,7 +22,7 @@ def csv(*lines: str) -> bytes:
 def refused(raw: bytes) -> list[tuple]:
     """The problems of a refused import, after checking that it wrote nothing."""
     before = (count(Village), count(VillagerGroup), len(changes("village")))
-    with pytest.raises(PlacesImportError) as exc:
+    with pytest.raises(Problems) as exc:
         import_places(township().id, raw, "places.csv")
     db.session.commit()  # whatever the import left in the session would be written now
     assert (count(Village), count(VillagerGroup), len(changes("village"))) == before

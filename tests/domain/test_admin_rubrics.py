@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from server.admin import rounds, rubrics
-from server.errors import ApiError
+from server.errors import Problem, Problems
 from server.extensions import db
 from server.models import Round, RubricVersion, User
 
@@ -77,7 +77,7 @@ def test_a_draft_may_add_up_to_99_but_is_not_activated():
     criteria[0]["max"] = 9
     rubrics.save_draft(copied, title=None, criteria=criteria)
     db.session.commit()
-    with pytest.raises(rubrics.RubricRuleError) as exc:
+    with pytest.raises(Problems) as exc:
         rubrics.activate_rubric(copied)
     db.session.rollback()
     assert problems_of(exc.value) == [("criteria", "max_sum", {"sum": "99", "total": 100})]
@@ -89,7 +89,7 @@ def test_a_bad_key_is_refused_and_nothing_is_written():
     copied = draft()
     criteria = balanced(copied)
     criteria[1]["items"][0]["key"] = "Litter spot"
-    with pytest.raises(rubrics.RubricRuleError) as exc:
+    with pytest.raises(Problems) as exc:
         rubrics.save_draft(copied, title=None, criteria=criteria)
     db.session.rollback()
     assert problems_of(exc.value) == [("criteria.1.items.0.key", "key_invalid",
@@ -117,7 +117,7 @@ def test_an_active_version_no_longer_changes():
     db.session.commit()
     for change in (lambda: rubrics.save_draft(copied, title=None, criteria=balanced(copied)),
                    lambda: rubrics.activate_rubric(copied)):
-        with pytest.raises(rubrics.RubricRuleError) as exc:
+        with pytest.raises(Problems) as exc:
             change()
         db.session.rollback()
         assert problems_of(exc.value) == [(None, "rubric_not_draft", {"version": 2})]
@@ -127,7 +127,7 @@ def test_a_version_a_round_uses_is_refused_naming_the_round():
     used = shared()
     name = db.session.execute(db.select(Round.name).where(Round.rubric_id == used.id)
                               ).scalars().first()
-    with pytest.raises(rubrics.RubricRuleError) as exc:
+    with pytest.raises(Problems) as exc:
         rubrics.save_draft(used, title=None, criteria=balanced(used))
     db.session.rollback()
     assert problems_of(exc.value) == [(None, "rubric_in_use", {"version": 1, "round": name})]
@@ -144,7 +144,7 @@ def new_round(**fields) -> Round:
 def test_a_new_round_uses_the_current_version_and_keeps_it():
     old_round = db.session.execute(db.select(Round)).scalars().first()
     copied = draft()
-    with pytest.raises(rounds.RoundRuleError) as exc:   # a draft is no choice for a round
+    with pytest.raises(Problems) as exc:   # a draft is no choice for a round
         new_round(rubric_id=copied.id)
     db.session.rollback()
     assert problems_of(exc.value) == [("rubric_id", "choice", {})]
@@ -163,7 +163,7 @@ def test_another_township_sees_the_shared_version_but_not_our_versions():
     username = other_township_admin()
     elsewhere = db.session.execute(db.select(User.township_id).where(
         User.username == username)).scalar_one()
-    with pytest.raises(ApiError) as exc:
+    with pytest.raises(Problem) as exc:
         rubrics.township_rubric(elsewhere, copied.version)
     assert exc.value.status == 404
     assert rubrics.township_rubric(elsewhere, 1).id == shared().id

@@ -4,6 +4,7 @@ import pytest
 from server.admin import rounds, teams
 from server.extensions import db
 from server.models import Assignment, Round, User
+from server.errors import Problems
 
 from tests.support.admin import audit_entries, changes, problems_of
 
@@ -48,7 +49,7 @@ def test_a_team_group_follows_the_members_and_keeps_the_persons():
     # inspector1 leaves: that assignment goes.
     assert teams.update_team(team, "联合组", [two.id]) == (0, 1)
     assert assignees(current.id, group) == {two.id: team.id}
-    with pytest.raises(rounds.RoundRuleError) as exc:
+    with pytest.raises(Problems) as exc:
         teams.update_team(team, "联合组", [boss.id])
     assert problems_of(exc.value) == [("member_ids", "member_choice", {})]
     db.session.commit()

@@ -10,11 +10,11 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from server.admin.users import (DEVICE_NAME, NAME_COLUMNS, UserRuleError, check_new_user,
+from server.admin.users import (DEVICE_NAME, NAME_COLUMNS, check_new_user,
                                 create_user, rename_device, revoke_device, set_active)
 from server.extensions import db
 from server.models import DeviceToken, User
-from server.problems import column_size
+from server.errors import Problems, column_size
 
 from tests.support.admin import audit_entries, count, problems_of, township
 
@@ -28,7 +28,7 @@ def new_user(**fields) -> User:
 def refused(**fields) -> list[tuple]:
     """The problems of a refused user, after checking that nothing was written."""
     users = count(User)
-    with pytest.raises(UserRuleError) as exc:
+    with pytest.raises(Problems) as exc:
         new_user(**fields)
     db.session.commit()  # whatever the refusal left in the session would be written now
     assert count(User) == users and audit_entries() == []
@@ -90,7 +90,7 @@ def test_a_taken_username_is_a_field_problem():
 
 
 def test_a_taken_username_is_refused_before_a_password_is_asked():
-    with pytest.raises(UserRuleError) as exc:
+    with pytest.raises(Problems) as exc:
         check_new_user("inspector1", "x", "inspector")
     assert problems_of(exc.value) == [
         ("username", "username_taken", {"username": "inspector1"})]
@@ -129,7 +129,7 @@ def test_a_username_taken_meanwhile_is_a_field_problem(app):
                                  args=(db.engine, other, transaction, errors))
     committer.start()
     try:
-        with pytest.raises(UserRuleError) as exc:
+        with pytest.raises(Problems) as exc:
             new_user(username="race")
     finally:
         committer.join()
@@ -155,7 +155,7 @@ def test_deactivate_and_reactivate_are_audited_once():
 
 def test_admins_cannot_deactivate_themselves():
     admin = user("admin")
-    with pytest.raises(UserRuleError) as exc:
+    with pytest.raises(Problems) as exc:
         set_active(admin, False, actor=admin)
     assert problems_of(exc.value) == [(None, "cannot_deactivate_self", {})]
     db.session.commit()
@@ -183,7 +183,7 @@ def test_rename_device_is_audited_when_the_name_changes():
     assert rename_device(device, " 李明的手机 ") is True
     assert rename_device(device, "李明的手机") is False
     for name, code in (("  ", "required"), (longest + "机", "too_long"), ("a\nb", "control_character")):
-        with pytest.raises(UserRuleError) as refused_name:
+        with pytest.raises(Problems) as refused_name:
             rename_device(device, name)
         assert [(p.code, p.field) for p in refused_name.value.problems] == [(code, "device_name")]
     assert rename_device(device, longest) is True
@@ -204,7 +204,7 @@ def test_a_role_change_is_audited_with_before_and_after():
     [entry] = audit_entries()
     assert entry.detail == {"username": "inspector2",
                             "role": {"from": "inspector", "to": "supervisor"}}
-    with pytest.raises(UserRuleError) as exc:
+    with pytest.raises(Problems) as exc:
         change_user(admin, role="inspector", actor=admin)
     assert problems_of(exc.value) == [("role", "cannot_change_own_role", {})]
 
@@ -220,7 +220,7 @@ def test_a_reset_ends_web_sessions_keeps_devices_and_asks_for_a_new_password():
     assert len(temporary) == 10 and target.check_password(temporary)
     assert target.password_change_required and target.session_version > sessions
     assert device.revoked_at is None
-    with pytest.raises(UserRuleError) as exc:
+    with pytest.raises(Problems) as exc:
         change_password(target, temporary)
     assert problems_of(exc.value) == [("new_password", "password_unchanged", {})]
     change_password(target, "chosen-by-me")

@@ -23,7 +23,7 @@ def changes(entity_type: str) -> list[Change]:
 
 
 def problems_of(exc) -> list[tuple]:
-    """A RuleError's problems as (field or line, code, params) tuples, easy to compare."""
+    """A Problems' problems as (field or line, code, params) tuples, easy to compare."""
     return [(p.field if p.line is None else p.line, p.code, p.params) for p in exc.problems]
 
 

@@ -7,14 +7,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUES = {lang: json.loads((ROOT / f"server/translations/{lang}.json").read_text("utf-8"))
               for lang in ("zh", "en")}
-# Where problems are made, and the catalogue prefix their readers put before the code.
-SOURCES = {"server/admin/places.py": "admin.csv_", "server/admin/users.py": "admin.err_",
-           "server/admin/rounds.py": "admin.err_", "server/web/forms.py": "admin.err_",
-           "server/web/admin_rounds.py": "admin.err_", "server/review/combined.py": "cb.err_",
-           "server/admin/rubrics.py": "admin.err_", "sync/rubric.py": "admin.err_",
-           "server/admin/teams.py": "admin.err_", "server/admin/references.py": "admin.err_",
-           "server/web/admin_teams.py": "admin.err_", "server/web/admin_places.py": "admin.err_"}
-SHARED = ("too_long", "control_character")  # made by server/problems.py for every name
+# Where problems are made, and the catalogue prefix of their texts (a problem knows its
+# key, server/errors.py: problem.<code>, problem.line.<code> for a line of a file).
+SOURCES = {"server/admin/places.py": "problem.line.", "server/admin/users.py": "problem.",
+           "server/admin/rounds.py": "problem.", "server/web/forms.py": "problem.",
+           "server/web/admin_rounds.py": "problem.", "server/review/combined.py": "problem.",
+           "server/admin/rubrics.py": "problem.", "sync/rubric.py": "problem.",
+           "server/admin/teams.py": "problem.", "server/admin/references.py": "problem.",
+           "server/web/admin_teams.py": "problem.", "server/web/admin_places.py": "problem."}
+FILE_PROBLEMS = ("not_utf8", "missing_columns", "no_rows")  # about the file, not a line
+SHARED = ("too_long", "control_character")  # made by server/errors.py for every name
 
 
 def codes(path: str) -> set[str]:
@@ -30,10 +32,11 @@ def blanks(text: str) -> set[str]:
 
 
 def test_every_problem_code_has_both_texts_with_the_same_blanks():
-    keys = {prefix + code for path, prefix in SOURCES.items() for code in codes(path)}
+    keys = {("problem." if code in FILE_PROBLEMS else prefix) + code
+            for path, prefix in SOURCES.items() for code in codes(path)}
     keys |= {prefix + code for prefix in set(SOURCES.values()) for code in SHARED}
-    assert {"admin.csv_too_long", "admin.err_password_too_short", "admin.err_date",
-            "admin.err_round_not_open", "admin.csv_not_utf8"} <= keys
+    assert {"problem.line.too_long", "problem.password_too_short", "problem.date",
+            "problem.round_not_open", "problem.not_utf8"} <= keys
     for key in sorted(keys):
         assert key in CATALOGUES["zh"] and key in CATALOGUES["en"], key
         assert blanks(CATALOGUES["zh"][key]) == blanks(CATALOGUES["en"][key]), key
