@@ -1,6 +1,7 @@
 """Engine settings that make SQLite behave like the server database it stands in for,
-and the one transaction of each request."""
+and whether a session's transaction has written yet."""
 from flask import Flask, g, request
+from flask_sqlalchemy.session import Session
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -38,6 +39,35 @@ def begin(driver_connection, dialect_name: str) -> None:
     PostgreSQL's driver begins by itself."""
     if dialect_name == "sqlite":
         driver_connection.execute("BEGIN IMMEDIATE")
+
+
+# ---- whether a session's transaction has written -----------------------------------
+WROTE = "transaction_wrote"
+
+
+def has_written(session) -> bool:
+    """Whether the session's transaction has written anything (a flush, an INSERT,
+    UPDATE or DELETE through it) or holds changes not flushed yet. The one deliberate
+    early commit of a read (review/rankings.py keeping a ranking) asks this first, so it
+    never commits a caller's writes with it."""
+    return bool(session.info.get(WROTE) or session.new or session.dirty or session.deleted)
+
+
+@event.listens_for(Session, "after_flush")
+def _flushed(session, _flush_context):
+    session.info[WROTE] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _executed(execute_state):
+    if execute_state.is_insert or execute_state.is_update or execute_state.is_delete:
+        execute_state.session.info[WROTE] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _ended(session, transaction):
+    if transaction.parent is None:   # the outermost one: committed or rolled back
+        session.info.pop(WROTE, None)
 
 
 # Every write request is one transaction, begun by its first statement and ended here:

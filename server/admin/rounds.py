@@ -153,7 +153,6 @@ def update_round(round_: Round, *, name: str, starts_on: date | None, ends_on: d
         raise Problems(problems)
     for key, value in fields.items():
         setattr(round_, key, value)
-    round_.data_version += 1  # list sizes and the period feed the ranking
     record_change(db.session, "round", round_.id, round_.township_id)
     record_audit("edit_round", "round", round_.id, township_id=round_.township_id,
                  detail=_audit_detail(fields))

@@ -7,7 +7,8 @@ from sync.states import RECTIFICATION_STATES
 from ..auth import authenticate, roles_required
 from ..errors import Problem
 from ..models import Round
-from ..review.rankings import live_ranking, publish, published_ranking
+from ..review.publishing import publish, published_ranking
+from ..review.rankings import live_ranking
 from ..scope import in_township
 
 blp = Blueprint("api_rankings", __name__, description="Rankings and publishing")

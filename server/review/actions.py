@@ -1,7 +1,7 @@
 """What a supervisor does: review inspections and photos, resolve conflicts.
 
-Each action is audited, bumps what the phone must pull again (record_change) and the
-round's data_version (so the ranking is recomputed). The caller commits. The API and
+Each action is audited and records what it changed (record_change: what the phone must
+pull again, and what the ranking's cache is keyed by). The caller commits. The API and
 the web pages both call these functions, so both behave alike.
 """
 from __future__ import annotations
@@ -21,7 +21,6 @@ from ..phones.evidence import refresh_flags
 from ..extensions import db
 from ..phones.content import apply_content, content_from_row
 from ..models import Comment, Inspection, InspectionRevision, Photo, User, utcnow
-from .rankings import bump_data_version
 from .scoring import void_of
 
 MAX_TEXT = 10_000
@@ -69,7 +68,6 @@ def review_inspection(inspection: Inspection, user: User, state: str,
                  detail={"from": previous, "to": state, "version": inspection.version})
     record_change(db.session, "inspection", inspection.id, inspection.township_id,
                   owner_id=inspection.inspector_id)
-    bump_data_version(inspection.round_id)
     return {"id": inspection.id, "review_state": state, "version": inspection.version,
             "comment": comment_data(saved) if saved else None}
 
@@ -83,7 +81,8 @@ def admit_inspection(inspection: Inspection, user: User, reason: str | None) -> 
     inspection.admitted_at, inspection.admitted_by = utcnow(), user.id
     record_audit("admit_inspection", "inspection", inspection.id, reason=reason, user=user,
                  detail={"round_id": inspection.round_id, "version": inspection.version})
-    bump_data_version(inspection.round_id)
+    record_change(db.session, "inspection", inspection.id, inspection.township_id,
+                  owner_id=inspection.inspector_id)
     return {"id": inspection.id, "late": True,
             "admitted_at": inspection.admitted_at.isoformat(), "admitted_by": user.id}
 
@@ -124,7 +123,6 @@ def review_photo(photo: Photo, user: User, accepted: bool, reason: str | None) -
                   owner_id=inspection.inspector_id)
     record_change(db.session, "inspection", inspection.id, inspection.township_id,
                   owner_id=inspection.inspector_id)
-    bump_data_version(inspection.round_id)
     return data
 
 
@@ -223,7 +221,6 @@ def resolve_conflict(inspection: Inspection, user: User, choices: dict, reason: 
                  detail={"choices": picked, "version": inspection.version})
     record_change(db.session, "inspection", inspection.id, inspection.township_id,
                   owner_id=inspection.inspector_id)
-    bump_data_version(inspection.round_id)
     return {"id": inspection.id, "version": inspection.version, "has_conflict": False,
             "resolved": picked}
 

@@ -1,5 +1,6 @@
 """Combined results (季度汇总 / 年度汇总) from the database: the chosen rounds' latest
-published snapshots in, sync.combined out, and publishing frozen snapshots of it.
+published snapshots in, sync.combined out, and publishing it as a snapshot of its own
+(snapshots.py).
 
 A combined result reads only published snapshots: reviewing a month later changes
 nothing here until that month is published again, and a published combined result
@@ -8,20 +9,18 @@ keys cb.err_<code>.
 """
 from __future__ import annotations
 
-import sqlalchemy as sa
-
 from sync.combined import PublishedRound, combine_rounds
 from sync.rubric import VETO, item_index
 
 from ..admin.rubrics import rubrics_by_version
 from ..audit import record_audit
 from ..extensions import db
-from ..models import (CombinedResult, PublishedCombined, PublishedRanking, Round, Township,
-                      User, utcnow)
+from ..models import CombinedResult, PublishedCombined, Round, Township, User, utcnow
 from ..errors import Problem, Problems, column_size, name_problem
 from ..scope import in_township
-from .rankings import latest_published, township_groups
+from .rankings import township_groups
 from .reasons import spelled
+from .snapshots import COMBINED, ROUND_LISTS, freeze, published_owners, snapshot, versions
 
 # Twelve months make a year; five years of them is more than any result needs.
 MAX_ROUNDS = 60
@@ -43,7 +42,7 @@ def chosen_rounds(round_ids: list[int], user: User) -> list[Round]:
     rounds = sorted((in_township(Round, round_id, user) for round_id in round_ids),
                     key=lambda r: (r.starts_on, r.id))
     unpublished = [Problem("round_not_published", {"round": r.name}, field="rounds", status=409)
-                   for r in rounds if latest_published(r.id) is None]
+                   for r in rounds if snapshot(ROUND_LISTS, r.id) is None]
     if unpublished:
         raise Problems(unpublished)
     return rounds
@@ -59,16 +58,16 @@ def _weights(rubric: dict | None) -> dict:
 
 def compute_combined(rounds: list[Round]) -> dict:
     """The combined result of chosen_rounds' rounds as plain data, reasons as data."""
-    snapshots = [latest_published(r.id) for r in rounds]
+    snapshots = [snapshot(ROUND_LISTS, r.id) for r in rounds]
     rubrics = rubrics_by_version({s.result.get("rubric_version") for s in snapshots} - {None})
     places = {}
-    for snapshot in snapshots:   # oldest first: a group's latest published name wins
-        places.update({g["group_id"]: g for g in snapshot.result["groups"]})
+    for s in snapshots:   # oldest first: a group's latest published name wins
+        places.update({g["group_id"]: g for g in s.result["groups"]})
     combined = combine_rounds(
         [PublishedRound(s.result["groups"], _weights(rubrics.get(s.result.get("rubric_version"))))
          for s in snapshots],
         names={group_id: g["name"] for group_id, g in places.items()})
-    versions = [s.result.get("rubric_version") for s in snapshots]
+    rubric_versions = [s.result.get("rubric_version") for s in snapshots]
     return {
         "rounds": [{"id": r.id, "name": r.name, "name_en": r.name_en,
                     "starts_on": r.starts_on.isoformat(), "ends_on": r.ends_on.isoformat(),
@@ -76,7 +75,7 @@ def compute_combined(rounds: list[Round]) -> dict:
         "computed_at": utcnow().isoformat(),
         "red_size": combined.red_size, "black_size": combined.black_size,
         # the labels of the reasons' items: the newest round's rubric
-        "rubric_version": next((v for v in reversed(versions) if v is not None), None),
+        "rubric_version": next((v for v in reversed(rubric_versions) if v is not None), None),
         "groups": [{
             "group_id": g.group_id, **{k: places[g.group_id].get(k) for k in PLACE_KEYS},
             "rank": g.rank, "score": g.score, "rounds": g.rounds, "partial": g.partial,
@@ -130,21 +129,13 @@ def publish_combined(rounds: list[Round], user: User, name: str | None,
         db.session.add(combined)
     combined.name, combined.name_en = name, name_en
     db.session.flush()
-    last = db.session.execute(
-        db.select(sa.func.max(PublishedCombined.version))
-        .where(PublishedCombined.combined_id == combined.id)).scalar() or 0
-    now = utcnow()
     result = compute_combined(rounds)
-    result["combined"] = {"id": combined.id, "name": name, "name_en": name_en}
-    result["published"] = {"version": last + 1, "published_at": now.isoformat(),
-                           "published_by": user.id}
-    snapshot = PublishedCombined(combined_id=combined.id, version=last + 1, published_at=now,
-                                 published_by=user.id, result=result)
-    db.session.add(snapshot)
+    frozen = freeze(COMBINED, combined.id, {
+        **result, "combined": {"id": combined.id, "name": name, "name_en": name_en}}, user)
     record_audit("publish_combined", "combined", combined.id, user=user, detail={
-        "version": last + 1, "name": name,
+        "version": frozen.version, "name": name,
         "rounds": {str(r["id"]): r["version"] for r in result["rounds"]}})
-    return snapshot
+    return frozen
 
 
 def combined_in_scope(combined_id: int, user: User) -> CombinedResult:
@@ -153,18 +144,12 @@ def combined_in_scope(combined_id: int, user: User) -> CombinedResult:
 
 def published_combined(combined: CombinedResult, version: int | None = None) -> dict | None:
     """A published snapshot (the latest unless `version` is given), reasons spelt out."""
-    query = db.select(PublishedCombined).where(PublishedCombined.combined_id == combined.id)
-    if version is not None:
-        query = query.where(PublishedCombined.version == version)
-    snapshot = db.session.execute(
-        query.order_by(PublishedCombined.version.desc()).limit(1)).scalar_one_or_none()
-    return None if snapshot is None else spelled(snapshot.result)
+    found = snapshot(COMBINED, combined.id, version)
+    return None if found is None else spelled(found.result)
 
 
 def published_versions(combined_id: int) -> list[PublishedCombined]:
-    return db.session.execute(
-        db.select(PublishedCombined).where(PublishedCombined.combined_id == combined_id)
-        .order_by(PublishedCombined.version)).scalars().all()
+    return versions(COMBINED, combined_id)
 
 
 def township_combined(township_id: int) -> list[CombinedResult]:
@@ -178,5 +163,5 @@ def published_rounds(township_id: int) -> list[Round]:
     """The township's rounds that can be combined (published at least once), newest first."""
     return db.session.execute(
         db.select(Round).where(Round.township_id == township_id,
-                               Round.id.in_(db.select(PublishedRanking.round_id)))
+                               Round.id.in_(published_owners(ROUND_LISTS)))
         .order_by(Round.starts_on.desc(), Round.id.desc())).scalars().all()

@@ -1,15 +1,23 @@
-"""What a round's lists rest on, shown before a supervisor publishes them
-(domain.md, "Round lifecycle": only a closed round is published, after confirmation)."""
+"""Publishing a round's Red and Black Lists (domain.md, "Round lifecycle"): only a
+closed round, after a supervisor has seen what the lists rest on; the lists are frozen
+as a published snapshot (snapshots.py) and the Black List's rectifications opened.
+"""
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from sync.states import HAS_ISSUES, OPEN, RECEIVED
+from sync.states import HAS_ISSUES, OPEN, PUBLISHED, RECEIVED
 
+from ..audit import record_audit
+from ..changes import record_change
 from ..extensions import db
-from ..models import Inspection, Round
+from ..models import Inspection, Round, User
 from ..errors import Problem, Problems
+from .rankings import ranking_to_publish, round_info
+from .reasons import spelled
+from .rectifications import carried_over, open_rectifications
 from .scoring import counted_clause
+from .snapshots import ROUND_LISTS, freeze, snapshot, versions
 
 
 def check_publishable(round_: Round) -> None:
@@ -52,3 +60,37 @@ def publish_basis(round_: Round, ranking: dict) -> PublishBasis:
         conflicts=conflicts, waiting_admission=waiting,
         not_inspected=ranking["not_inspected"],
         single_inspection=[g for g in ranking["groups"] if g["list"] and g["low_confidence"]])
+
+
+def publish(round_: Round, user: User) -> dict:
+    """Freezes the round's lists as its next published version and opens the Black
+    List's rectifications; refused while the round is open (check_publishable). The
+    round is locked before anything is read, so two supervisors publishing at once make
+    two versions in turn, each of what it read. Never commits (the caller does)."""
+    db.session.execute(db.select(Round).where(Round.id == round_.id).with_for_update()
+                       .execution_options(populate_existing=True))
+    check_publishable(round_)
+    ranking = ranking_to_publish(round_)
+    round_.state = PUBLISHED
+    frozen = freeze(ROUND_LISTS, round_.id, {**ranking.result, "round": round_info(round_)},
+                    user)
+    record_audit("publish_round", "round", round_.id, user=user,
+                 detail={"version": frozen.version, "inputs_seq": ranking.inputs_seq})
+    record_change(db.session, "round", round_.id, round_.township_id)
+    open_rectifications(round_, frozen, ranking.scored, user)
+    return _as_published(round_, frozen.result)
+
+
+def published_ranking(round_: Round, version: int | None = None) -> dict | None:
+    """A published snapshot (the latest unless `version` is given), as it was frozen,
+    its reasons spelt out, with the earlier rounds' rectifications still open."""
+    found = snapshot(ROUND_LISTS, round_.id, version)
+    return None if found is None else _as_published(round_, found.result)
+
+
+def _as_published(round_: Round, result: dict) -> dict:
+    return {**spelled(result), "carried_over": carried_over(round_)}
+
+
+def published_versions(round_id: int) -> list:
+    return versions(ROUND_LISTS, round_id)

@@ -10,8 +10,9 @@ from ..review.exports import TABLES, photos_zip, ranking_table, scores_table, sp
 from ..extensions import db
 from ..i18n import current_language, t
 from ..models import Round
-from ..review.publishing import publish_basis
-from ..review.rankings import live_ranking, publish, published_ranking, published_versions, trend
+from ..review.publishing import (publish, publish_basis, published_ranking,
+                                  published_versions)
+from ..review.rankings import live_ranking, trend
 from ..review.rectifications import carried_over
 from ..scope import id_arg, in_township
 from .blueprints import review as bp
