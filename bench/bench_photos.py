@@ -50,7 +50,7 @@ def completing_patch_cpu() -> None:
     number of bytes, the first answers 204 and the last 201. Beyond hashing: the
     server's CPU for the 201 less that of hashing the photo's bytes; completing: less
     that of the 204 too, which leaves what completion itself adds to a chunk's request."""
-    from server.testing import make_app
+    from tests.support.apps import make_app
 
     with tempfile.TemporaryDirectory() as workdir:
         app = make_app(Path(workdir), seed="bare")

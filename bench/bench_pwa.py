@@ -61,7 +61,7 @@ def photo_like_jpeg(width, height, seed, detail=4, quality=90) -> bytes:
 class Server:
     def __init__(self, tmp):
         from werkzeug.serving import make_server
-        from server.testing import make_app
+        from tests.support.apps import make_app
         self.app = make_app(Path(tmp), seed="bare")
         self.httpd = make_server("127.0.0.1", 0, self.app, threaded=True)
         self.url = f"http://127.0.0.1:{self.httpd.server_port}"

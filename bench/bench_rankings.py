@@ -29,7 +29,7 @@ from server.changes import record_change  # noqa: E402
 from server.review import rankings, scoring  # noqa: E402
 from server.extensions import db  # noqa: E402
 from server.models import Inspection, Photo, Round, User, Village, VillagerGroup  # noqa: E402
-from server.testing import make_app  # noqa: E402
+from tests.support.apps import make_app  # noqa: E402
 from sync.rubric import DEFAULT_RUBRIC  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "latest.json"

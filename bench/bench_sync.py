@@ -287,7 +287,7 @@ def run_on(label: str, database_url: str | None, core_url_factory) -> None:
 def main() -> None:
     def sqlite_core(workdir: Path) -> str:
         url = f"sqlite:///{workdir / 'core.db'}"
-        from server.testing import make_app
+        from tests.support.apps import make_app
 
         make_app(workdir / "core", url, seed="bare")
         return url
@@ -300,7 +300,7 @@ def main() -> None:
     cluster = Cluster(bindir).start()
     try:
         def pg_core(workdir: Path) -> str:
-            from server.testing import make_app
+            from tests.support.apps import make_app
 
             url = cluster.create_database()
             make_app(workdir / "core", url, seed="bare")

@@ -29,7 +29,7 @@ PHONE = {"viewport": {"width": 360, "height": 780}, "device_scale_factor": 2, "i
 
 
 def serve_demo(folder: Path):
-    from server.testing import make_app
+    from tests.support.apps import make_app
     app = make_app(folder, seed="demo")
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()

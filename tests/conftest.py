@@ -5,7 +5,7 @@ import uuid
 import pytest
 
 from server.extensions import db
-from server.testing import make_app
+from tests.support.apps import make_app
 from tests.support.apiclient import ApiClient
 from tests.support.factories import reference
 from tests.support.postgres import Cluster, database_params, pg_bin

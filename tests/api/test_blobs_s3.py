@@ -6,7 +6,7 @@ import io
 import pytest
 
 from server.extensions import db
-from server.testing import make_app
+from tests.support.apps import make_app
 from tests.support.apiclient import ApiClient
 from tests.support.factories import (big_jpeg, inspection, jpeg_bytes, photo_record, reference,
                                      upload)

@@ -99,7 +99,7 @@ def test_full_demo_has_something_to_review_and_rank(tmp_path):
     """What `make run` shows: inspections with photos, both lists, three earlier months
     published (a quarter to combine), rectifications in every state, rechecks."""
     from server.models import Blob, PublishedRanking, Round
-    from server.testing import make_app
+    from tests.support.apps import make_app
     from tests.support.apiclient import ApiClient
 
     app = make_app(tmp_path, seed="demo")

@@ -104,7 +104,7 @@ def test_bad_pull_parameters_are_400(api, query):
 
 
 def test_cursor_from_another_server_is_refused(app, api, tmp_path):
-    from server.testing import make_app
+    from tests.support.apps import make_app
 
     other = make_app(tmp_path / "other", seed="bare", SECRET_KEY="another-secret")
     other_phone = type(api)(other.test_client()).as_user("inspector1")

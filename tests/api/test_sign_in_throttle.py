@@ -4,7 +4,7 @@ import pytest
 
 import server.sign_in
 from server.i18n import t
-from server.testing import make_app
+from tests.support.apps import make_app
 from tests.support.townships import more_users
 from tests.support.web import login
 

@@ -89,7 +89,7 @@ def test_session_cookie_is_httponly_and_samesite(app):
                                       {"PREFERRED_URL_SCHEME": "https", "PROXY_FIX": "1"}])
 def test_behind_tls_cookies_are_secure_and_the_proxy_is_believed(tmp_path, monkeypatch,
                                                                    settings):
-    from server.testing import make_app
+    from tests.support.apps import make_app
 
     for name, value in settings.items():
         monkeypatch.setenv(name, value)

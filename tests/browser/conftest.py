@@ -74,7 +74,7 @@ def phone_options(pw) -> dict:
 @pytest.fixture
 def live_server(tmp_path, seeded_databases):
     from server.extensions import db
-    from server.testing import make_app
+    from tests.support.apps import make_app
     seeded_databases.sqlite_copy(tmp_path / "server")
     app = make_app(tmp_path / "server", seed="bare", prepared=True)
     server = LiveServer(app)

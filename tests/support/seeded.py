@@ -4,7 +4,7 @@ import shutil
 from pathlib import Path
 
 from server.extensions import db
-from server.testing import make_app
+from tests.support.apps import make_app
 
 
 def _close(app) -> None:

@@ -3,9 +3,9 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import create_app
-from .changes import ensure_counter
-from .extensions import db
+from server import create_app
+from server.changes import ensure_counter
+from server.extensions import db
 
 
 def make_app(tmp_path: Path, database_url: str | None = None, seed: str | None = "demo",
@@ -30,7 +30,7 @@ def make_app(tmp_path: Path, database_url: str | None = None, seed: str | None =
         ensure_counter(db.session)
         db.session.commit()
         if seed:
-            from .demo import seed_demo
+            from server.demo import seed_demo
 
             seed_demo(bare=(seed == "bare"))
             db.session.commit()
