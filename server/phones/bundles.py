@@ -27,7 +27,8 @@ MANIFEST_KEYS = {"client_id", "exported_at", "inspections", "rechecks"}
 MAX_MANIFEST_BYTES = 5 * 1024 * 1024
 
 
-def refused(status: int, code: str, message: str, fields: dict | None = None) -> Problem:
+def bundle_problem(status: int, code: str, message: str,
+                   fields: dict | None = None) -> Problem:
     """A bundle this server cannot take; `fields`: {name: [what is wrong]}."""
     if not fields:
         return Problem(code, status=status, message=message)
@@ -40,7 +41,7 @@ def _open_zip(path: Path) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError):
-        raise refused(400, "invalid_request", "the bundle is not a zip file")
+        raise bundle_problem(400, "invalid_request", "the bundle is not a zip file")
 
 
 def _check_members(archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
@@ -56,12 +57,12 @@ def _check_members(archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
         if not match:
             bad.append(info.filename)
         elif info.file_size > limit:
-            raise refused(413, "too_large", f"{info.filename} is over {limit} bytes")
+            raise bundle_problem(413, "too_large", f"{info.filename} is over {limit} bytes")
         else:
             blobs[match.group(1)] = info
     if bad:
-        raise refused(422, "validation_failed", "the bundle has unexpected or unsafe "
-                      "member names", {"members": bad[:20]})
+        raise bundle_problem(422, "validation_failed", "the bundle has unexpected or unsafe "
+                             "member names", {"members": bad[:20]})
     return blobs
 
 
@@ -69,16 +70,16 @@ def _read_manifest(archive: zipfile.ZipFile) -> dict:
     try:
         info = archive.getinfo("manifest.json")
     except KeyError:
-        raise refused(422, "validation_failed", "the bundle has no manifest.json")
+        raise bundle_problem(422, "validation_failed", "the bundle has no manifest.json")
     if info.file_size > MAX_MANIFEST_BYTES:
-        raise refused(413, "too_large", "manifest.json is too large")
+        raise bundle_problem(413, "too_large", "manifest.json is too large")
     try:
         manifest = json.loads(archive.read(info).decode("utf-8"))
     except (UnicodeDecodeError, ValueError, zipfile.BadZipFile):
-        raise refused(422, "validation_failed", "manifest.json is not valid JSON")
+        raise bundle_problem(422, "validation_failed", "manifest.json is not valid JSON")
     fields = {}
     if not isinstance(manifest, dict):
-        raise refused(422, "validation_failed", "manifest.json must be an object")
+        raise bundle_problem(422, "validation_failed", "manifest.json must be an object")
     unknown = set(manifest) - MANIFEST_KEYS
     if unknown:
         fields.update({key: ["unknown key"] for key in sorted(unknown)})
@@ -89,12 +90,12 @@ def _read_manifest(archive: zipfile.ZipFile) -> dict:
     if not isinstance(manifest.get("rechecks", []), list):
         fields["rechecks"] = ["must be a list"]
     if fields:
-        raise refused(422, "validation_failed", "manifest.json is not a bundle manifest",
-                      fields)
+        raise bundle_problem(422, "validation_failed", "manifest.json is not a bundle manifest",
+                             fields)
     limit = current_app.config["MAX_PUSH_INSPECTIONS"] * 50
     if len(manifest["inspections"]) > limit or len(manifest.get("rechecks", [])) > limit:
-        raise refused(413, "too_large", f"at most {limit} inspections and {limit} "
-                      "rechecks per bundle")
+        raise bundle_problem(413, "too_large", f"at most {limit} inspections and {limit} "
+                             "rechecks per bundle")
     return manifest
 
 
@@ -143,11 +144,11 @@ def import_bundle(path: Path, caller: User | None = None) -> dict:
         manifest = _read_manifest(archive)
         owner = owner_of(manifest["client_id"])
         if owner is None:
-            raise refused(422, "validation_failed", "the bundle comes from a device this "
-                          "server does not know", {"client_id": ["unknown device"]})
+            raise bundle_problem(422, "validation_failed", "the bundle comes from a device this "
+                                 "server does not know", {"client_id": ["unknown device"]})
         if caller is not None and caller.id != owner.id and not (
                 caller.can_review and caller.township_id == owner.township_id):
-            raise refused(403, "forbidden", "this bundle belongs to another inspector")
+            raise bundle_problem(403, "forbidden", "this bundle belongs to another inspector")
         blob_outcomes = _store_blobs(archive, blobs, owner)
     results, recheck_results = push_records(owner, manifest["client_id"],
                                             manifest["inspections"], manifest.get("rechecks", []))

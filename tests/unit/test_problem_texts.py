@@ -14,7 +14,7 @@ CATALOGUES = {lang: json.loads((ROOT / f"server/translations/{lang}.json").read_
 BORN = (r'Problem\(\s*"(\w+)"',            # Problem("code", ...)
         r'RubricProblem\(\s*"(\w+)"',      # sync/rubric.py, wrapped by admin/rubrics.py
         r'\bcode="(\w+)"',                 # Problems([...], code="rubric_invalid")
-        r'refused\(\d+, "(\w+)"')          # phones/bundles.py
+        r'bundle_problem\(\d+, "(\w+)"')          # phones/bundles.py
 
 
 def born_codes() -> set[str]:
