@@ -173,22 +173,3 @@ def summary(rectification: Rectification, state: str) -> dict:
             "round_id": rectification.round_id, "state": state,
             "deadline": rectification.deadline.isoformat(),
             "open_items": len(open_items(rectification)), **names_of(rectification)}
-
-
-def shows_photo(sha: str, township_id: int) -> bool:
-    """Whether a photo with these bytes is a "before" photo of one of the township's
-    rectifications (every inspector of the township may then see it, not its original)."""
-    photos = db.session.execute(
-        db.select(Photo.id, Photo.criterion, Photo.item, Inspection.round_id,
-                  Inspection.group_id).join(Inspection)
-        .where(Photo.sha256 == sha, Inspection.township_id == township_id)).all()
-    for photo_id, criterion, item, round_id, group_id in photos:
-        named = db.session.execute(
-            db.select(RectificationItem.photo_ids).join(Rectification).where(
-                Rectification.township_id == township_id, Rectification.round_id == round_id,
-                Rectification.group_id == group_id, RectificationItem.criterion == criterion,
-                RectificationItem.item == item)).scalars()
-        if any(photo_id in ids for ids in named):
-            return True
-    return False
-

@@ -13,12 +13,12 @@ from sync.ids import is_sha256
 from sync.validation import parse_time
 
 from ..auth import roles_required
-from ..photos.access import may_read
+from ..photos.access import may_read, received
 from ..photos.serving import VARIANTS, serve_variant
 from ..errors import Problem, Problems
 from ..extensions import db
 from ..i18n import format_datetime
-from ..models import (REVIEW_STATES, AuditEntry, Blob, Comment, Inspection, Photo, Round, User,
+from ..models import (REVIEW_STATES, AuditEntry, Comment, Inspection, Photo, Round, User,
                       Village, VillagerGroup)
 from ..review.actions import (admit_inspection, conflict_choices, duplicate_assessments,
                               resolve_conflict, review_inspection, review_photo)
@@ -139,9 +139,8 @@ def inspection_view(inspection: Inspection) -> dict:
     rubric = rubrics[inspection.rubric_version]
     mine = scored(inspection, rubrics)
     score, void = mine.score, mine.void
-    shas = {p.sha256 for p in inspection.photos}
-    present = set(db.session.execute(db.select(Blob.sha256).where(
-        Blob.sha256.in_(shas))).scalars()) if shas else set()
+    present = {sha for sha, _ in received(
+        (p.sha256, inspection.inspector_id) for p in inspection.photos)}
     by_key = defaultdict(list)
     for photo in inspection.photos:
         by_key[(photo.criterion, photo.item)].append(photo_facts(photo, inspection.group, present))

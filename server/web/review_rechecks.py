@@ -12,7 +12,8 @@ from sync.states import RECEIVED, REVIEW_STATES
 from ..auth import roles_required
 from ..errors import Problems
 from ..extensions import db
-from ..models import Blob, Photo, Recheck, Rectification, VillagerGroup
+from ..models import Photo, Recheck, Rectification, VillagerGroup
+from ..photos.access import received
 from ..review.rechecks import review_recheck
 from ..review.rectifications import state_of
 from ..scope import in_township
@@ -50,13 +51,14 @@ def recheck_view(recheck: Recheck) -> dict:
               for i in c["items"]}
     before_ids = [photo_id for item in rectification.items for photo_id in item.photo_ids or []]
     before = {p.id: p for p in db.session.execute(db.select(Photo).where(
-        Photo.id.in_(before_ids))).scalars()} if before_ids else {}
+        Photo.id.in_(before_ids)).options(joinedload(Photo.inspection))).scalars()} \
+        if before_ids else {}
     after = defaultdict(list)
     for photo in recheck.photos:
         after[item_key(photo.criterion, photo.item or "")].append(photo)
-    shas = {p.sha256 for p in before.values()} | {p.sha256 for p in recheck.photos}
-    present = set(db.session.execute(db.select(Blob.sha256).where(
-        Blob.sha256.in_(shas))).scalars()) if shas else set()
+    present = {sha for sha, _ in received(
+        [(p.sha256, p.inspection.inspector_id) for p in before.values()]
+        + [(p.sha256, recheck.inspector_id) for p in recheck.photos])}
     items = []
     for item in rectification.items:
         key = item_key(item.criterion, item.item)
