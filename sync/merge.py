@@ -70,13 +70,15 @@ class MergeResult:
     changed: bool = False                            # merged differs from ours
 
 
-def content_of(payload: dict, shape: Shape = INSPECTION) -> dict:
-    """The mergeable content of a payload (a deep copy, missing = empty)."""
-    empty = {shape.entries: {}, "photos": []}
+def content_of(payload: dict, shape: Shape = INSPECTION, deep: bool = True) -> dict:
+    """The mergeable content of a payload (missing = empty): a deep copy, or with
+    deep=False a view sharing the payload's values, for content that is only read."""
     content = {}
     for name in shape.fields:
         value = payload.get(name)
-        content[name] = copy.deepcopy(empty.get(name) if value is None else value)
+        if value is None:
+            value = {} if name == shape.entries else [] if name == "photos" else None
+        content[name] = copy.deepcopy(value) if deep else value
     return content
 
 

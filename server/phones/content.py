@@ -5,10 +5,23 @@ from sync.merge import INSPECTION, Shape
 from ..models import Inspection, Photo
 
 
+# A photo record's fields as the phone pushes them (PhotoFields.to_record).
+PHOTO_RECORD = ("id", "sha256", "size", "mime", "width", "height", "criterion", "item",
+                "captured_at", "gps", "source")
+
+
 def content_from_row(row, shape: Shape = INSPECTION) -> dict:
     content = {name: getattr(row, name) for name in shape.fields if name != "photos"}
     content[shape.entries] = content[shape.entries] or {}
     content["photos"] = [photo.to_record() for photo in row.photos]
+    return content
+
+
+def content_from_columns(row: dict, photos: list[dict], shape: Shape) -> dict:
+    """content_from_row for a record read as columns (a push reads them so)."""
+    content = {name: row[name] for name in shape.fields if name != "photos"}
+    content[shape.entries] = content[shape.entries] or {}
+    content["photos"] = [{name: photo[name] for name in PHOTO_RECORD} for photo in photos]
     return content
 
 

@@ -1,9 +1,13 @@
 """Evidence flags (domain.md) computed on arrival and stored with each photo.
 
-`compute_flags` is the one place the rules are applied; it takes plain data, so a
-push of 200 inspections can gather what it needs in a few queries up front.
+`Evidence.flags_of` is the one place the rules are applied. It takes plain data, so a
+push computes the flags of the inspections it writes before writing them, and a stored
+inspection's flags are recomputed the same way (`refresh_flags`). What flags need from
+other inspections (the same photo shown elsewhere, a near-duplicate in another group)
+is loaded for many inspections at once, and always within each one's township: one
+township's photos never flag, or reveal, another township's inspections.
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask import current_app
@@ -13,116 +17,173 @@ from sync import flags as rules
 from ..extensions import db
 from ..models import Assignment, Blob, Inspection, Photo
 
+
 @dataclass
-class FlagContext:
-    """What flags need to know beyond the inspection itself."""
+class FlagSubject:
+    """An inspection as its flags see it."""
+    id: str
+    township_id: int
+    round_id: int
+    group_id: int
+    content: dict           # started_at, finished_at, criteria and photos (records)
     group_lat: float | None
     group_lon: float | None
     round_start: date
     round_end: date
     assigned: bool
     received_at: datetime
-    late: bool = False
-    duplicate_shas: set = field(default_factory=set)  # also shown by another inspection
-    near_shas: set = field(default_factory=set)       # near-duplicate in another group
-    unreadable_shas: set = field(default_factory=set)  # arrived whole, did not decode
+    late: bool
+    has_conflict: bool
+
+    @property
+    def shas(self) -> set[str]:
+        return {photo["sha256"] for photo in self.content["photos"]}
 
 
-def compute_flags(content: dict, ctx: FlagContext,
-                  has_conflict: bool) -> tuple[list[str], list[list[str]]]:
-    """(inspection flags, flags of each photo in content order)."""
-    photo_flags = []
-    for photo in content["photos"]:
-        flags = rules.photo_flags(
-            photo, group_lat=ctx.group_lat, group_lon=ctx.group_lon,
-            round_start=ctx.round_start, round_end=ctx.round_end,
-            received_at=ctx.received_at, max_distance_m=current_app.config["FAR_FROM_GROUP_M"])
-        if photo["sha256"] in ctx.duplicate_shas:
-            flags.append(rules.DUPLICATE)
-        if photo["sha256"] in ctx.near_shas:
-            flags.append(rules.NEAR_DUPLICATE)
-        if photo["sha256"] in ctx.unreadable_shas:
-            flags.append(rules.UNREADABLE)
-        photo_flags.append(sorted(set(flags)))
-    flags = rules.inspection_flags(content, assigned=ctx.assigned,
-                                   round_start=ctx.round_start, round_end=ctx.round_end)
-    if has_conflict:
-        flags.append(rules.CONFLICT)
-    if ctx.late:
-        flags.append(rules.LATE)
-    if any(photo_flags):
-        flags.append(rules.FLAGGED_PHOTO)
-    return sorted(set(flags)), photo_flags
-
-
-def shas_shown_elsewhere(shas: set, inspection_ids: set) -> set:
-    """Which of `shas` some inspection other than `inspection_ids` shows."""
+def blobs_present(shas: set[str]) -> dict[str, tuple[str | None, bool]]:
+    """The photos whose bytes the server has: sha256 → (perceptual hash, unreadable)."""
     if not shas:
-        return set()
-    return set(db.session.execute(db.select(Photo.sha256).where(
-        Photo.sha256.in_(shas), Photo.inspection_id.not_in(inspection_ids))).scalars())
+        return {}
+    return {sha: (phash, unreadable) for sha, phash, unreadable in db.session.execute(
+        db.select(Blob.sha256, Blob.phash, Blob.unreadable).where(Blob.sha256.in_(shas)))}
 
 
-def refresh_flags(inspection: Inspection) -> None:
-    """Recomputes the flags of an inspection and of each of its photos."""
-    round_, group = inspection.round, inspection.group
-    shas = {photo.sha256 for photo in inspection.photos}
-    assigned = db.session.execute(db.select(Assignment.id).where(
-        Assignment.round_id == inspection.round_id, Assignment.group_id == inspection.group_id,
-        Assignment.user_id == inspection.inspector_id).limit(1)).first() is not None
-    ctx = FlagContext(
-        group_lat=group.lat, group_lon=group.lon, round_start=round_.starts_on,
-        round_end=round_.ends_on, assigned=assigned, received_at=inspection.received_at,
-        late=inspection.late,
-        duplicate_shas=shas_shown_elsewhere(shas, {inspection.id}),
-        near_shas={sha for sha in shas if is_near_duplicate(sha, inspection)},
-        unreadable_shas=unreadable_among(shas))
-    content = {"started_at": inspection.started_at, "finished_at": inspection.finished_at,
-               "criteria": inspection.criteria,
-               "photos": [p.to_record() for p in inspection.photos]}
-    inspection.flags, photo_flags = compute_flags(content, ctx, inspection.has_conflict)
-    for photo, flags in zip(inspection.photos, photo_flags):
-        photo.flags = flags
+@dataclass
+class Evidence:
+    """What the flags of some inspections need from the others, loaded at once."""
+    shown_by: dict         # sha256 → {(township_id, inspection_id)} showing it
+    phashes: dict          # sha256 → perceptual hash, of bytes that arrived and decoded
+    unreadable: set        # arrived whole, did not decode (server/photos/jobs.py)
+    hashed_in_round: dict  # round id → [(group_id, sha256, phash)] of its hashed photos
+
+    @classmethod
+    def load(cls, subjects: list[FlagSubject], blobs: dict | None = None) -> "Evidence":
+        """`subjects` as they are (or are about to be) stored, in place of what the
+        database holds of them; `blobs` as blobs_present gave them, if already loaded."""
+        shas = set().union(*(s.shas for s in subjects))
+        ids = {s.id for s in subjects}
+        shown_by = shown_elsewhere(shas, ids)
+        for subject in subjects:
+            for sha in subject.shas:
+                shown_by.setdefault(sha, set()).add((subject.township_id, subject.id))
+        blobs = blobs_present(shas) if blobs is None else blobs
+        phashes = {sha: phash for sha, (phash, _) in blobs.items() if phash and sha in shas}
+        unreadable = {sha for sha, (_, bad) in blobs.items() if bad}
+        return cls(shown_by, phashes, unreadable, hashed_photos(subjects, phashes, ids))
+
+    def flags_of(self, subject: FlagSubject) -> tuple[list[str], list[list[str]]]:
+        """(inspection flags, flags of each photo in content order)."""
+        content, township = subject.content, subject.township_id
+        photo_flags = []
+        for photo in content["photos"]:
+            sha = photo["sha256"]
+            flags = rules.photo_flags(
+                photo, group_lat=subject.group_lat, group_lon=subject.group_lon,
+                round_start=subject.round_start, round_end=subject.round_end,
+                received_at=subject.received_at,
+                max_distance_m=current_app.config["FAR_FROM_GROUP_M"])
+            if any(t == township and i != subject.id for t, i in self.shown_by.get(sha, ())):
+                flags.append(rules.DUPLICATE)
+            if self.is_near_duplicate(sha, subject):
+                flags.append(rules.NEAR_DUPLICATE)
+            if sha in self.unreadable:
+                flags.append(rules.UNREADABLE)
+            photo_flags.append(sorted(set(flags)))
+        flags = rules.inspection_flags(content, assigned=subject.assigned,
+                                       round_start=subject.round_start,
+                                       round_end=subject.round_end)
+        if subject.has_conflict:
+            flags.append(rules.CONFLICT)
+        if subject.late:
+            flags.append(rules.LATE)
+        if any(photo_flags):
+            flags.append(rules.FLAGGED_PHOTO)
+        return sorted(set(flags)), photo_flags
+
+    def is_near_duplicate(self, sha256: str, subject: FlagSubject) -> bool:
+        """A perceptually similar photo in another group of the same round."""
+        phash = self.phashes.get(sha256)
+        if not phash:
+            return False
+        return any(rules.phash_distance(phash, other) <= rules.NEAR_DUPLICATE_DISTANCE
+                   for group_id, sha, other in self.hashed_in_round.get(subject.round_id, ())
+                   if group_id != subject.group_id and sha != sha256 and len(other) == len(phash))
 
 
-def unreadable_among(shas: set) -> set:
-    """Which of `shas` arrived whole but did not decode (server/photos/jobs.py)."""
-    if not shas:
-        return set()
-    return set(db.session.execute(db.select(Blob.sha256).where(
-        Blob.sha256.in_(shas), Blob.unreadable.is_(True))).scalars())
+def shown_elsewhere(shas: set[str], ids: set[str]) -> dict[str, set[tuple[int, str]]]:
+    """sha256 → {(township_id, inspection_id)} of the stored inspections but `ids` that
+    show it. (Two queries: joined to inspections with a township filter, SQLite's
+    planner walks the township's inspections instead of the photos' hash index.)"""
+    holders = db.session.execute(db.select(Photo.sha256, Photo.inspection_id).where(
+        Photo.sha256.in_(shas), Photo.inspection_id.not_in(ids))).all() if shas else []
+    townships = dict(db.session.execute(db.select(Inspection.id, Inspection.township_id).where(
+        Inspection.id.in_({i for _, i in holders}))).all()) if holders else {}
+    found = {}
+    for sha, inspection_id in holders:
+        found.setdefault(sha, set()).add((townships[inspection_id], inspection_id))
+    return found
 
 
-def is_near_duplicate(sha256: str, inspection: Inspection) -> bool:
-    """A perceptually similar photo in another group of the same round."""
-    phash = db.session.execute(db.select(Blob.phash).where(Blob.sha256 == sha256)).scalar()
-    if not phash:
-        return False
-    others = db.session.execute(
-        db.select(Blob.phash).join(Photo, Photo.sha256 == Blob.sha256)
-        .join(Inspection, Inspection.id == Photo.inspection_id)
-        .where(Inspection.round_id == inspection.round_id,
-               Inspection.group_id != inspection.group_id,
-               Blob.sha256 != sha256, Blob.phash.is_not(None))).scalars()
-    return any(rules.phash_distance(phash, other) <= rules.NEAR_DUPLICATE_DISTANCE
-               for other in others if len(other) == len(phash))
+def hashed_photos(subjects: list[FlagSubject], phashes: dict, ids: set) -> dict:
+    """round id → [(group_id, sha256, phash)]: the photos near-duplicates are looked for
+    among, in the rounds where a subject has a hashed photo (a round is one township's)."""
+    rounds = {s.round_id for s in subjects if s.shas & phashes.keys()}
+    found = {}
+    if not rounds:
+        return found
+    for round_id, group_id, sha, phash in db.session.execute(
+            db.select(Inspection.round_id, Inspection.group_id, Photo.sha256, Blob.phash)
+            .join(Photo, Photo.inspection_id == Inspection.id)
+            .join(Blob, Blob.sha256 == Photo.sha256)
+            .where(Inspection.round_id.in_(rounds), Inspection.id.not_in(ids),
+                   Blob.phash.is_not(None))):
+        found.setdefault(round_id, []).append((group_id, sha, phash))
+    for subject in subjects:
+        if subject.round_id in rounds:
+            found.setdefault(subject.round_id, []).extend(
+                (subject.group_id, sha, phashes[sha]) for sha in subject.shas if sha in phashes)
+    return found
+
+
+def refresh_flags(*inspections: Inspection) -> None:
+    """Recomputes the flags of these stored inspections and of each of their photos."""
+    if not inspections:
+        return
+    assigned = {tuple(row) for row in db.session.execute(db.select(
+        Assignment.round_id, Assignment.group_id, Assignment.user_id).where(
+        Assignment.round_id.in_({i.round_id for i in inspections}),
+        Assignment.user_id.in_({i.inspector_id for i in inspections})))}
+    subjects = [FlagSubject(
+        id=i.id, township_id=i.township_id, round_id=i.round_id, group_id=i.group_id,
+        content={"started_at": i.started_at, "finished_at": i.finished_at,
+                 "criteria": i.criteria, "photos": [p.to_record() for p in i.photos]},
+        group_lat=i.group.lat, group_lon=i.group.lon, round_start=i.round.starts_on,
+        round_end=i.round.ends_on, assigned=(i.round_id, i.group_id, i.inspector_id) in assigned,
+        received_at=i.received_at, late=i.late, has_conflict=i.has_conflict)
+        for i in inspections]
+    evidence = Evidence.load(subjects)
+    for inspection, subject in zip(inspections, subjects):
+        inspection.flags, photo_flags = evidence.flags_of(subject)
+        for photo, flags in zip(inspection.photos, photo_flags):
+            photo.flags = flags
 
 
 def refresh_flags_for_blob(sha256: str) -> None:
     """A photo's bytes arrived: the inspections showing it may gain flags."""
     showing = db.select(Photo.inspection_id).where(Photo.sha256 == sha256)
-    for inspection in db.session.execute(
-            db.select(Inspection).where(Inspection.id.in_(showing))).scalars():
-        refresh_flags(inspection)
+    refresh_flags(*db.session.execute(
+        db.select(Inspection).where(Inspection.id.in_(showing))).scalars())
 
 
-def refresh_sharing_inspections(inspection_ids: set, shas: set) -> None:
-    """Other inspections showing the same bytes now have a duplicate too."""
+def refresh_sharing_inspections(township_id: int, inspection_ids: set, shas: set) -> None:
+    """The township's other inspections showing the same bytes now have a duplicate too."""
     if not shas:
         return
-    showing = db.select(Photo.inspection_id).where(Photo.sha256.in_(shas))
+    # The ids first: as one statement, SQLite walks every inspection (see shown_elsewhere).
+    showing = set(db.session.execute(db.select(Photo.inspection_id).where(
+        Photo.sha256.in_(shas), Photo.inspection_id.not_in(inspection_ids))).scalars())
     others = db.session.execute(db.select(Inspection).where(
-        Inspection.id.in_(showing), Inspection.id.not_in(inspection_ids))).scalars()
-    for other in others:
-        if not all(rules.DUPLICATE in p.flags for p in other.photos if p.sha256 in shas):
-            refresh_flags(other)
+        Inspection.id.in_(showing), Inspection.township_id == township_id)).scalars() \
+        if showing else ()
+    refresh_flags(*(other for other in others if not all(
+        rules.DUPLICATE in p.flags for p in other.photos if p.sha256 in shas)))

@@ -1,469 +1,373 @@
-"""Applying pushed inspections and rechecks: the five outcomes of the contract, each
-atomic. Both go through the same machinery; a `Kind` says what differs between them.
+"""Applying pushed records: the five outcomes of the contract, each record atomic.
+Inspections and rechecks (and whatever kind comes next) go through this one machinery;
+their `Kind` (kinds.py, built in each kind's module) says what differs.
 
-New inspections (the common case: a phone back from the villages) are written in bulk
-inside one savepoint. Everything else goes one by one, each in its own savepoint: the
-row is locked (SELECT ... FOR UPDATE on PostgreSQL) before it is read, and a row that
-another request inserted first is detected by the primary key and retried as an
-update, so two pushes racing never both apply the same revision. If the bulk insert
-loses such a race, its inspections simply take the one-by-one path.
+A push is taken in slices of records with distinct ids, in the request's order (a
+record pushed twice in one request waits for the next slice, which finds it stored).
+A slice is one pass, in one savepoint:
+
+    retries answered → the rest validated → what they refer to loaded (stored rows
+    locked) → each applied (created, or merged into what is stored) → flags of what
+    changed → written → announced
+
+If another request stored one of its records (or photo ids) after it was loaded, the
+savepoint fails on the primary key, and each record of the slice goes again alone, in
+a savepoint of its own, now finding the other's row (once more if it loses again): two
+pushes racing never both apply the same revision.
 """
-from collections import Counter
-from dataclasses import dataclass, field
-from functools import cached_property
-from typing import Callable
+from dataclasses import dataclass
+from typing import Iterator
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from sync.merge import CONTENT_FIELDS, INSPECTION, Shape, content_of, merge_revisions
+from sync.merge import content_of, merge_revisions
 from sync.reasons import Reason, as_data, english
-from sync.rectification import item_key
 from sync.states import (APPLIED, CHANGED_OUTCOMES, CONFLICT, DUPLICATE, HAS_ISSUES, MERGED,
-                         OPEN, RECEIVED, REJECTED_PUSH)
-from sync.validation import inspection_reasons
+                         RECEIVED, REJECTED_PUSH)
 
-from ..changes import record_change
-from .evidence import (FlagContext, compute_flags, refresh_flags, refresh_sharing_inspections,
-                       shas_shown_elsewhere, unreadable_among)
 from ..extensions import db
-from .content import apply_content, content_from_row
-from ..admin.rubrics import rubrics_by_version
-from ..models import (Assignment, Blob, Inspection, InspectionRevision, Photo, Rectification,
-                     RectificationItem, Round, User, Village, VillagerGroup, utcnow)
+from ..models import User, utcnow
+from .content import PHOTO_RECORD, content_from_columns
+from .evidence import blobs_present
+from .inspections import INSPECTIONS
+from .kinds import Change, Kind, PushContext
+from .rechecks import RECHECKS
 
-
-@dataclass
-class ReferenceData:
-    """The caller's township as a push needs it, loaded once per push."""
-    rounds: dict       # id → Round
-    groups: dict       # id → (lat, lon)
-    assigned: set      # (round_id, group_id) assigned to the caller
-
-    @classmethod
-    def load(cls, user: User) -> "ReferenceData":
-        rounds = {r.id: r for r in db.session.execute(
-            db.select(Round).where(Round.township_id == user.township_id)).scalars()}
-        groups = {g_id: (lat, lon) for g_id, lat, lon in db.session.execute(
-            db.select(VillagerGroup.id, VillagerGroup.lat, VillagerGroup.lon)
-            .join(Village).where(Village.township_id == user.township_id))}
-        assigned = {tuple(row) for row in db.session.execute(
-            db.select(Assignment.round_id, Assignment.group_id)
-            .where(Assignment.user_id == user.id))}
-        return cls(rounds, groups, assigned)
-
-    def reasons(self, payload: dict) -> dict[str, list[Reason]]:
-        """Round and group must exist in the caller's township."""
-        reasons = {}
-        if payload["round_id"] not in self.rounds:
-            reasons["round_id"] = [Reason("unknown_round")]
-        if payload["group_id"] not in self.groups:
-            reasons["group_id"] = [Reason("unknown_group")]
-        return reasons
-
-    def flag_context(self, content: dict, received_at, duplicate_shas=(), near_shas=()):
-        round_ = self.rounds[content["round_id"]]
-        lat, lon = self.groups[content["group_id"]]
-        return FlagContext(group_lat=lat, group_lon=lon, round_start=round_.starts_on,
-                           round_end=round_.ends_on, received_at=received_at,
-                           assigned=(content["round_id"], content["group_id"]) in self.assigned,
-                           late=round_.state != OPEN, duplicate_shas=set(duplicate_shas),
-                           near_shas=set(near_shas))
-
-
-@dataclass
-class PushContext:
-    user: User
-    client_id: str
-    touched_rounds: set = field(default_factory=set)
-
-    # Loaded only when some inspection is not a retry: a replayed push needs neither.
-    @cached_property
-    def rubrics(self) -> dict[int, dict]:
-        return rubrics_by_version(township_id=self.user.township_id)
-
-    @cached_property
-    def refs(self) -> ReferenceData:
-        return ReferenceData.load(self.user)
-
-    @cached_property
-    def rectification_items(self) -> dict[int, list[str]]:
-        """What rechecks are checked against: the township's rectifications, id → the
-        keys of their items ("criterion.item"), in one query."""
-        found = {}
-        for rectification_id, criterion, item in db.session.execute(
-                db.select(Rectification.id, RectificationItem.criterion, RectificationItem.item)
-                .outerjoin(RectificationItem)
-                .where(Rectification.township_id == self.user.township_id)):
-            keys = found.setdefault(rectification_id, [])
-            if criterion is not None:
-                keys.append(item_key(criterion, item))
-        return found
-
-
-@dataclass(frozen=True)
-class Kind:
-    """What differs between the records a push carries (inspections, rechecks)."""
-    model: type
-    revision: type
-    photo: type
-    parent: str         # the column naming the record in its revisions and photos
-    shape: Shape
-    reasons: Callable   # (ctx, payload) → {path: [Reason]}, validation with the database's facts
-    refresh: Callable   # (ctx, row) after its content changed, inside its savepoint
-    announce: Callable  # (ctx, row) once stored: what phones must pull again
-    not_owner: str      # reason codes
-    photo_taken: str
-
-    def parent_of(self, model):
-        return getattr(model, self.parent)
-
-
-class Rejected(Exception):
-    def __init__(self, reasons: dict[str, list[Reason]]):
-        self.reasons = reasons
-
-
-@dataclass
-class Outcome:
-    name: str
-    version: int
-
-
-def new_result(payload) -> dict:
-    result = {"id": None, "client_rev": None, "outcome": REJECTED_PUSH, "version": None,
-              "errors": {}, "reasons": {}, "missing_blobs": []}
-    if isinstance(payload, dict):
-        result["id"], result["client_rev"] = payload.get("id"), payload.get("client_rev")
-    return result
-
-
-def reject(result: dict, reasons: dict[str, list[Reason]]) -> None:
-    """Why, both ways: `errors` in English (the contract) and `reasons` as codes with
-    parameters, which the phone translates."""
-    result["errors"], result["reasons"] = english(reasons), as_data(reasons)
+# Every kind a push carries, in the order they are applied (push_records' arguments).
+KINDS = (INSPECTIONS, RECHECKS)
+# Records per savepoint: a push of 200 inspections is one; it also bounds every
+# IN (...) list of a bundle's thousands.
+SLICE = 200
 
 
 def push_records(user: User, client_id: str, inspections: list,
                  rechecks: list = ()) -> tuple[list[dict], list[dict]]:
     """Applies each payload; the caller commits. Returns one result per inspection and
     one per recheck."""
-    from .rechecks import RECHECKS  # rechecks are built on this module
-
     ctx = PushContext(user=user, client_id=client_id)
-    results = push_batch(ctx, INSPECTIONS, inspections)
-    recheck_results = push_batch(ctx, RECHECKS, list(rechecks))
-    return results, recheck_results
+    return tuple(push_kind(ctx, kind, list(payloads))
+                 for kind, payloads in zip(KINDS, (inspections, rechecks)))
 
 
-def push_batch(ctx: PushContext, kind: Kind, payloads: list) -> list[dict]:
-    results = [new_result(p) for p in payloads]
-    # A retry is answered before anything else: it was validated when first stored.
-    retries = [i for i, p in enumerate(payloads) if isinstance(p, dict)
-               and isinstance(p.get("id"), str) and type(p.get("client_rev")) is int]
-    known = answer_duplicates(ctx, kind, retries, payloads, results)
-    valid = []
-    for index, payload in enumerate(payloads):
-        if results[index]["outcome"] == DUPLICATE:
-            continue
-        reasons = kind.reasons(ctx, payload)
-        if reasons:
-            reject(results[index], reasons)
-        else:
-            valid.append(index)
-    shas = {i: photo_shas(p) for i, p in enumerate(payloads) if isinstance(p, dict)}
-    stored_blobs = blobs_present(set().union(*shas.values()))
-    others = valid
-    if kind is INSPECTIONS:  # rechecks are few: one by one is enough
-        fresh, others = split_fresh(valid, payloads, known)
-        if fresh and not create_in_bulk(ctx, [payloads[i] for i in fresh],
-                                        [results[i] for i in fresh], stored_blobs):
-            others = sorted(others + fresh)
-    for index in others:
-        push_one(ctx, kind, payloads[index], results[index])
-    for index, result in enumerate(results):
-        if result["outcome"] != REJECTED_PUSH:
-            result["missing_blobs"] = sorted(shas[index] - stored_blobs.keys())
+def push_kind(ctx: PushContext, kind: Kind, payloads: list) -> list[dict]:
+    results = []
+    for items in slices(payloads):
+        blobs = blobs_present(set().union(*(photo_shas(p) for _, p in items)))
+        results += [answer(change, blobs) for change in store(ctx, kind, items, blobs)]
     return results
 
 
-def split_fresh(valid: list[int], payloads: list, known: set[str]) -> tuple[list[int], list[int]]:
-    """Inspections the server has never seen, each once in this push with photo ids of
-    its own. (A photo id some stored inspection has makes the bulk insert fail on the
-    primary key; the one-by-one path then rejects just that inspection.)"""
-    ids = Counter(payloads[i]["id"] for i in valid)
-    photo_ids = Counter(p["id"] for i in valid for p in payloads[i].get("photos") or [])
-    fresh, others = [], []
-    for index in valid:
-        payload = payloads[index]
-        if (payload["id"] in known or ids[payload["id"]] > 1
-                or any(photo_ids[p["id"]] > 1 for p in payload.get("photos") or [])):
-            others.append(index)
-        else:
-            fresh.append(index)
-    return fresh, others
+def slices(payloads: list) -> Iterator[list[tuple[int, object]]]:
+    """(index, payload) in request order, cut where an id comes again or a slice is full."""
+    items, ids = [], set()
+    for index, payload in enumerate(payloads):
+        record_id = payload.get("id") if isinstance(payload, dict) else None
+        if len(items) == SLICE or (isinstance(record_id, str) and record_id in ids):
+            yield items
+            items, ids = [], set()
+        items.append((index, payload))
+        if isinstance(record_id, str):
+            ids.add(record_id)
+    if items:
+        yield items
 
 
-def answer_duplicates(ctx: PushContext, kind: Kind, indices: list[int], payloads: list,
-                      results: list[dict]) -> set[str]:
-    """Answers retries of revisions already stored, with two queries for the batch;
-    returns the ids of the records the server holds."""
-    ids = {payloads[i]["id"] for i in indices}
+def store(ctx: PushContext, kind: Kind, items: list, blobs: dict,
+          attempts: int = 2) -> list[Change]:
+    try:
+        with db.session.begin_nested():
+            changes = apply_slice(ctx, kind, items, blobs)
+    except IntegrityError:
+        # Another request stored one of these records (or photo ids) first.
+        if len(items) > 1:
+            return [change for item in items for change in store(ctx, kind, [item], blobs)]
+        if attempts == 1:
+            raise
+        return store(ctx, kind, items, blobs, attempts - 1)
+    kind.announce(ctx, [change for change in changes if change.written])
+    return changes
+
+
+def apply_slice(ctx: PushContext, kind: Kind, items: list, blobs: dict) -> list[Change]:
+    changes = [Change(index, payload) for index, payload in items]
+    answer_retries(ctx, kind, changes)
+    for change in changes:
+        if change.outcome != DUPLICATE:
+            change.reasons = kind.reasons(ctx.facts(kind), change.payload)
+    valid = [c for c in changes if c.outcome != DUPLICATE and not c.reasons]
+    stored = Stored.load(ctx, kind, [c.payload for c in valid])
+    claimed, now = {}, utcnow()   # claimed: photo id → the record of this slice taking it
+    for change in valid:
+        apply(ctx, kind, change, stored, claimed, now)
+    written = [change for change in valid if change.written]
+    if written:
+        kind.settle(ctx, written, blobs)
+        write(kind, written)
+    return changes
+
+
+def is_retry(payload) -> bool:
+    """Shaped like a revision the server may hold (a retry is not validated again)."""
+    return (isinstance(payload, dict) and isinstance(payload.get("id"), str)
+            and type(payload.get("client_rev")) is int)
+
+
+def answer_retries(ctx: PushContext, kind: Kind, changes: list[Change]) -> None:
+    """Retries of revisions already stored, answered with two queries for the slice and
+    before anything else: they were validated when first stored."""
+    retries = [change for change in changes if is_retry(change.payload)]
+    ids = {change.payload["id"] for change in retries}
     if not ids:
-        return set()
+        return
     model, revision = kind.model, kind.revision
-    owners = {row.id: row.inspector_id for row in db.session.execute(
-        db.select(model.id, model.inspector_id).where(model.id.in_(ids)))}
-    stored = {}  # record id → {client_rev: version} from this device
+    owners = dict(db.session.execute(
+        db.select(model.id, model.inspector_id).where(model.id.in_(ids))).all())
+    received = {}  # record id → {client_rev: version} from this device
     for record_id, client_rev, version in db.session.execute(
             db.select(kind.parent_of(revision), revision.client_rev, revision.version)
             .where(kind.parent_of(revision).in_(ids), revision.client_id == ctx.client_id)):
-        stored.setdefault(record_id, {})[client_rev] = version
-    for index in indices:
-        payload = payloads[index]
-        revs = stored.get(payload["id"], {})
-        later = [rev for rev in revs if rev > payload["client_rev"]]
-        if owners.get(payload["id"]) != ctx.user.id or not (payload["client_rev"] in revs or later):
-            continue
-        rev = payload["client_rev"] if payload["client_rev"] in revs else max(later)
-        results[index].update(outcome=DUPLICATE, version=revs[rev])
-    return set(owners)
+        received.setdefault(record_id, {})[client_rev] = version
+    for change in retries:
+        if owners.get(change.payload["id"]) == ctx.user.id:
+            received_already(change, received.get(change.payload["id"], {}))
 
 
-def create_in_bulk(ctx: PushContext, payloads: list[dict], results: list[dict],
-                   stored_blobs: dict[str, str | None]) -> bool:
-    """Inserts new inspections with their photos and first revisions in a few
-    statements. False if another request inserted one of them first."""
-    now = utcnow()
-    contents = [content_view(p) for p in payloads]
-    shas = {p["sha256"] for c in contents for p in c["photos"]}
-    shared = shas_shown_elsewhere(shas, {p["id"] for p in payloads})
-    in_batch = Counter(sha for c in contents for sha in {p["sha256"] for p in c["photos"]})
-    shared |= {sha for sha, n in in_batch.items() if n > 1}
-    inspections, photos, revisions = [], [], []
-    for payload, content in zip(payloads, contents):
-        flags, photo_flags = compute_flags(
-            content, ctx.refs.flag_context(content, now, shared), has_conflict=False)
-        inspections.append({
-            **{k: content[k] for k in content if k != "photos"}, "id": payload["id"],
-            "township_id": ctx.user.township_id, "inspector_id": ctx.user.id, "version": 1,
-            "review_state": "received", "flags": flags, "has_conflict": False,
-            "late": ctx.refs.rounds[payload["round_id"]].state != OPEN,
-            "received_at": now, "updated_at": now})
-        photos += [{**record, "inspection_id": payload["id"], "position": n, "flags": f}
-                   for n, (record, f) in enumerate(zip(content["photos"], photo_flags))]
-        revisions.append(revision_row(ctx, INSPECTIONS, payload, APPLIED, 1, None, [], now))
-    try:
-        with db.session.begin_nested():  # Core inserts: the ORM adds nothing here
-            db.session.execute(sa.insert(Inspection.__table__), inspections)
-            if photos:
-                db.session.execute(sa.insert(Photo.__table__), photos)
-            db.session.execute(sa.insert(InspectionRevision.__table__), revisions)
-    except IntegrityError:
+def received_already(change: Change, received: dict[int, int]) -> bool:
+    """This revision, or a later one from the same device, is stored already: the
+    answer is `duplicate` with the version it had, and nothing changes."""
+    client_rev = change.payload["client_rev"]
+    later = [rev for rev in received if rev > client_rev]
+    if client_rev not in received and not later:
         return False
-    for payload, result in zip(payloads, results):
-        result.update(outcome=APPLIED, version=1)
-        inspection_stored(ctx, payload["id"], payload["round_id"])
-    refresh_sharing_inspections({p["id"] for p in payloads}, shared)
-    refresh_where_bytes_arrived_first(payloads, stored_blobs)
+    change.outcome = DUPLICATE
+    change.version = received[client_rev if client_rev in received else max(later)]
     return True
 
 
-def refresh_where_bytes_arrived_first(payloads: list[dict], stored_blobs: dict) -> None:
-    """Photos uploaded before their record: near-duplicates need the stored hashes."""
-    arrived = {sha for sha, phash in stored_blobs.items() if phash}
-    arrived |= unreadable_among(stored_blobs.keys() - arrived)
-    ids = [p["id"] for p in payloads
-           if any(photo["sha256"] in arrived for photo in p.get("photos") or [])]
-    for inspection in db.session.execute(
-            db.select(Inspection).where(Inspection.id.in_(ids))).scalars() if ids else ():
-        refresh_flags(inspection)
+@dataclass
+class Stored:
+    """What a slice's valid records refer to, loaded at once: their rows (locked) and
+    photos as columns, their revisions, the content each edit started from, and which
+    stored record holds each of their photo ids."""
+    rows: dict          # record id → columns
+    photos: dict        # record id → [photo columns], in order
+    revisions: dict     # record id → [revision (id, client_id, client_rev, version, outcome)]
+    bases: dict         # record id → the content its edit started from, or None
+    photo_owners: dict  # photo id → record id
+
+    @classmethod
+    def load(cls, ctx: PushContext, kind: Kind, payloads: list[dict]) -> "Stored":
+        table, photos_table = kind.model.__table__, kind.photo.__table__
+        ids = {p["id"] for p in payloads}
+        photo_ids = {photo["id"] for p in payloads for photo in p.get("photos") or []}
+        rows = {row["id"]: dict(row) for row in db.session.execute(
+            sa.select(table).where(table.c.id.in_(ids)).order_by(table.c.id)
+            .with_for_update()).mappings()} if ids else {}
+        owners = dict(db.session.execute(
+            sa.select(photos_table.c.id, photos_table.c[kind.parent])
+            .where(photos_table.c.id.in_(photo_ids))).all()) if photo_ids else {}
+        photos, revisions, bases = {}, {}, {}
+        if rows:
+            for photo in db.session.execute(
+                    sa.select(photos_table).where(photos_table.c[kind.parent].in_(list(rows)))
+                    .order_by(photos_table.c.position)).mappings():
+                photos.setdefault(photo[kind.parent], []).append(dict(photo))
+            revisions = stored_revisions(kind, rows)
+            bases = base_contents(ctx, kind, [p for p in payloads if p["id"] in rows],
+                                  revisions)
+        return cls(rows, photos, revisions, bases, owners)
 
 
-def content_view(payload: dict) -> dict:
-    """content_of without the deep copy, for payloads that are only read."""
-    return {**{name: payload.get(name) for name in CONTENT_FIELDS},
-            "criteria": payload.get("criteria") or {}, "photos": payload.get("photos") or []}
+def stored_revisions(kind: Kind, rows) -> dict[str, list]:
+    revision = kind.revision.__table__
+    found = {}
+    for rev in db.session.execute(
+            sa.select(revision.c.id, revision.c[kind.parent].label("record_id"),
+                      revision.c.client_id, revision.c.client_rev, revision.c.version,
+                      revision.c.outcome)
+            .where(revision.c[kind.parent].in_(list(rows))).order_by(revision.c.id)):
+        found.setdefault(rev.record_id, []).append(rev)
+    return found
 
 
-def push_one(ctx: PushContext, kind: Kind, payload: dict, result: dict) -> None:
-    for attempt in (1, 2):
-        try:
-            with db.session.begin_nested():
-                outcome, row = apply_revision(ctx, kind, payload)
-            break
-        except IntegrityError:
-            # Another request inserted this record (or photo) first: go again, now as
-            # an update of its row.
-            if attempt == 2:
-                raise
-        except Rejected as exc:
-            reject(result, exc.reasons)
-            return
-    if outcome.name != DUPLICATE:
-        kind.announce(ctx, row)
-    result.update(outcome=outcome.name, version=outcome.version)
-
-
-def apply_revision(ctx: PushContext, kind: Kind, payload: dict) -> tuple[Outcome, object]:
-    row = db.session.execute(
-        db.select(kind.model).where(kind.model.id == payload["id"]).with_for_update()
-    ).scalar_one_or_none()
-    if row is None:
-        return create_record(ctx, kind, payload)
-    if row.inspector_id != ctx.user.id:
-        raise Rejected({"id": [Reason(kind.not_owner)]})
-    earlier = find_earlier_revision(kind, row.id, ctx.client_id, payload["client_rev"])
-    if earlier is not None:
-        return Outcome(DUPLICATE, earlier.version), row
-    return update_record(ctx, kind, row, payload)
-
-
-def find_earlier_revision(kind: Kind, record_id: str, client_id: str, client_rev: int):
-    """This revision, or a later one from the same device, if already received."""
-    revision = kind.revision
-    return db.session.execute(
-        db.select(revision).where(
-            kind.parent_of(revision) == record_id,
-            revision.client_id == client_id,
-            revision.client_rev >= client_rev)
-        .order_by((revision.client_rev == client_rev).desc(), revision.id.desc())
-        .limit(1)).scalar_one_or_none()
-
-
-def check_photo_ids(kind: Kind, content: dict, record_id: str) -> None:
-    ids = [p["id"] for p in content["photos"]]
-    if not ids:
-        return
-    taken = db.session.execute(db.select(kind.photo.id).where(
-        kind.photo.id.in_(ids), kind.parent_of(kind.photo) != record_id)).scalars().all()
-    if taken:
-        raise Rejected({f"photos.{ids.index(i)}.id": [Reason(kind.photo_taken)]
-                        for i in taken})
-
-
-def create_record(ctx: PushContext, kind: Kind, payload: dict) -> tuple[Outcome, object]:
-    content = content_of(payload, kind.shape)
-    check_photo_ids(kind, content, payload["id"])
-    now = utcnow()
-    row = kind.model(id=payload["id"], township_id=ctx.user.township_id,
-                     inspector_id=ctx.user.id, version=1, review_state=RECEIVED,
-                     received_at=now, updated_at=now, flags=[])
-    apply_content(row, content, kind.shape, kind.photo)
-    db.session.add(row)
-    db.session.flush()
-    add_revision(ctx, kind, row, payload, APPLIED, None)
-    kind.refresh(ctx, row)
-    return Outcome(APPLIED, row.version), row
-
-
-def base_content(ctx: PushContext, kind: Kind, row, payload: dict) -> dict | None:
-    """What the phone's edit started from.
-
-    Its own latest revision if the phone never saw a later server version (a lost
-    reply leaves base_version behind); else the content at base_version.
-    """
-    revision = kind.revision
-    own = db.session.execute(
-        db.select(revision).where(
-            kind.parent_of(revision) == row.id, revision.client_id == ctx.client_id)
-        .order_by(revision.client_rev.desc()).limit(1)).scalar_one_or_none()
-    base_version = payload.get("base_version")
+def base_revision(client_id: str, revisions: list, base_version) -> tuple[int, bool] | None:
+    """The revision a phone's edit started from, and whether from what that phone pushed
+    then (True) or from what the record held after it: its own latest push if the phone
+    never saw a later server version (a lost reply leaves base_version behind); else
+    the record at base_version."""
+    own = max((r for r in revisions if r.client_id == client_id),
+              key=lambda r: r.client_rev, default=None)
     if own is not None and (base_version is None or base_version < own.version):
-        return content_of(own.payload, kind.shape)
+        return own.id, True
     if base_version is None:
         return None
-    at_base = db.session.execute(
-        db.select(revision).where(
-            kind.parent_of(revision) == row.id, revision.version <= base_version,
-            revision.outcome.in_(CHANGED_OUTCOMES))
-        .order_by(revision.version.desc(), revision.id.desc()).limit(1)
-    ).scalar_one_or_none()
-    return at_base.resulting_content() if at_base else None
+    at_base = max((r for r in revisions
+                   if r.version <= base_version and r.outcome in CHANGED_OUTCOMES),
+                  key=lambda r: (r.version, r.id), default=None)
+    return (at_base.id, False) if at_base else None
 
 
-def update_record(ctx: PushContext, kind: Kind, row, payload: dict) -> tuple[Outcome, object]:
-    theirs = content_of(payload, kind.shape)
-    check_photo_ids(kind, theirs, row.id)
-    ours = content_from_row(row, kind.shape)
-    base = base_content(ctx, kind, row, payload)
-    merge = merge_revisions(base, ours, theirs, kind.shape)
+def base_contents(ctx: PushContext, kind: Kind, payloads: list[dict],
+                  revisions: dict) -> dict[str, dict | None]:
+    """record id → the content its edit started from, in one query."""
+    wanted = {p["id"]: base_revision(ctx.client_id, revisions.get(p["id"], []),
+                                     p.get("base_version")) for p in payloads}
+    ids = {base[0] for base in wanted.values() if base is not None}
+    revision = kind.revision.__table__
+    found = {rev_id: (payload, content) for rev_id, payload, content in db.session.execute(
+        sa.select(revision.c.id, revision.c.payload, revision.c.content)
+        .where(revision.c.id.in_(ids)))} if ids else {}
+    bases = {}
+    for record_id, base in wanted.items():
+        if base is not None:
+            (payload, content), pushed = found[base[0]], base[1]
+            # A revision's content is None where it is exactly its payload's.
+            bases[record_id] = content_of(payload if pushed or content is None else content,
+                                          kind.shape)
+    return bases
+
+
+def apply(ctx: PushContext, kind: Kind, change: Change, stored: Stored, claimed: dict,
+          now) -> None:
+    """Decides one record's outcome and what is written of it."""
+    payload = change.payload
+    row = stored.rows.get(payload["id"])
+    if row is not None:
+        if row["inspector_id"] != ctx.user.id:
+            change.reject({"id": [Reason(kind.not_owner)]})
+            return
+        # Under the row's lock: the same revision from a request that raced this one.
+        if received_already(change, {r.client_rev: r.version for r in stored.revisions.get(
+                row["id"], ()) if r.client_id == ctx.client_id}):
+            return
+    theirs = content_of(payload, kind.shape, deep=False)
+    taken = [n for n, photo in enumerate(theirs["photos"])
+             if claimed.get(photo["id"], stored.photo_owners.get(photo["id"]))
+             not in (None, payload["id"])]
+    if taken:
+        change.reject({f"photos.{n}.id": [Reason(kind.photo_taken)] for n in taken})
+        return
+    if row is None:
+        create(ctx, kind, change, theirs, now)
+    else:
+        update(ctx, kind, change, theirs, stored, now)
+    claimed.update((photo["id"], payload["id"]) for photo in theirs["photos"])
+
+
+def create(ctx: PushContext, kind: Kind, change: Change, content: dict, now) -> None:
+    record_id = change.payload["id"]
+    change.row = {
+        **{name: content[name] for name in kind.shape.fields if name != "photos"},
+        **kind.columns, "id": record_id, "township_id": ctx.user.township_id,
+        "inspector_id": ctx.user.id, "version": 1, "review_state": RECEIVED, "flags": [],
+        "has_conflict": False, "received_at": now, "updated_at": now}
+    change.photos = [photo_columns(kind, record_id, position, photo)
+                     for position, photo in enumerate(content["photos"])]
+    answered(ctx, kind, change, APPLIED, 1, None, [], now)
+
+
+def update(ctx: PushContext, kind: Kind, change: Change, theirs: dict, stored: Stored,
+           now) -> None:
+    """A three-way merge with what the server holds; photos are a grow-only set."""
+    row = change.stored = stored.rows[change.payload["id"]]
+    photos = stored.photos.get(row["id"], [])
+    shape = kind.shape
+    base = stored.bases.get(row["id"])
+    ours = content_from_columns(row, photos, shape)
+    merge = merge_revisions(base, ours, theirs, shape)
     if merge.conflicts:
         outcome = CONFLICT
-    elif base is not None and not merge_revisions(base, base, ours, kind.shape).changed:
+    elif base is not None and not merge_revisions(base, base, ours, shape).changed:
         outcome = APPLIED  # nothing happened on the server since this edit's base
     else:
         outcome = MERGED
-    apply_content(row, merge.merged, kind.shape, kind.photo)
-    row.version += 1
-    row.updated_at = utcnow()
-    if merge.conflicts:
-        row.has_conflict = True
-    if row.review_state == HAS_ISSUES:
-        row.review_state = RECEIVED  # the inspector answered the issues
-    db.session.flush()
-    add_revision(ctx, kind, row, payload, outcome, merge.merged, merge.conflicts)
-    kind.refresh(ctx, row)
-    return Outcome(outcome, row.version), row
+    change.row = {
+        **row, **{name: merge.merged[name] for name in shape.fields if name != "photos"},
+        "version": row["version"] + 1, "updated_at": now,
+        "has_conflict": row["has_conflict"] or bool(merge.conflicts),
+        # The inspector answered the issues.
+        "review_state": RECEIVED if row["review_state"] == HAS_ISSUES else row["review_state"]}
+    change.stored_photos = {photo["id"]: photo["flags"] for photo in photos}
+    change.photos = [dict(photo) for photo in photos] + [
+        photo_columns(kind, row["id"], position, photo)
+        for position, photo in enumerate(merge.merged["photos"])
+        if photo["id"] not in change.stored_photos]
+    answered(ctx, kind, change, outcome, row["version"] + 1, merge.merged, merge.conflicts,
+             now)
 
 
-def note_lateness(inspection: Inspection, round_: Round) -> None:
-    """Pushed once its round is closed or published: stored, never lost, but counted only
-    after a supervisor admits it (again, if it was admitted before this edit)."""
-    if round_.state != OPEN:
-        inspection.late = True
-        inspection.admitted_at = inspection.admitted_by = None
+def photo_columns(kind: Kind, record_id: str, position: int, photo: dict) -> dict:
+    return {**{name: photo.get(name) for name in PHOTO_RECORD}, kind.parent: record_id,
+            "position": position, "flags": []}
 
 
-def refresh_inspection(ctx: PushContext, inspection: Inspection) -> None:
-    note_lateness(inspection, ctx.refs.rounds[inspection.round_id])
-    refresh_flags(inspection)
-    refresh_sharing_inspections({inspection.id}, {p.sha256 for p in inspection.photos})
+def answered(ctx: PushContext, kind: Kind, change: Change, outcome: str, version: int,
+             content: dict | None, conflicts: list, now) -> None:
+    """The outcome, and the revision kept in full. content: what the record holds after
+    this revision, None if the payload's (most revisions: no need to store it twice)."""
+    payload = change.payload
+    change.outcome, change.version = outcome, version
+    change.revision = {
+        kind.parent: payload["id"], "client_id": ctx.client_id,
+        "client_rev": payload["client_rev"], "base_version": payload.get("base_version"),
+        "user_id": ctx.user.id, "outcome": outcome, "version": version, "payload": payload,
+        "content": content, "conflicts": conflicts, "received_at": now}
 
 
-def inspection_stored(ctx: PushContext, inspection_id: str, round_id: int) -> None:
-    record_change(db.session, "inspection", inspection_id, ctx.user.township_id,
-                  owner_id=ctx.user.id)
-    ctx.touched_rounds.add(round_id)
+def write(kind: Kind, changes: list[Change]) -> None:
+    """A few Core statements for the slice, whatever its size: the ORM adds nothing here.
+    Of a stored record, only the columns that changed."""
+    table, photos_table = kind.model.__table__, kind.photo.__table__
+    created = [change.row for change in changes if change.stored is None]
+    if created:
+        db.session.execute(sa.insert(table), created)
+    for change in changes:
+        if change.stored is not None:
+            db.session.execute(sa.update(table).where(table.c.id == change.row["id"]).values(
+                {k: v for k, v in change.row.items() if v != change.stored[k]}))
+    new_photos = [photo for change in changes for photo in change.photos
+                  if photo["id"] not in change.stored_photos]
+    if new_photos:
+        db.session.execute(sa.insert(photos_table), new_photos)
+    reflagged = [{"photo_id": photo["id"], "flags": photo["flags"]}
+                 for change in changes for photo in change.photos
+                 if change.stored_photos.get(photo["id"], photo["flags"]) != photo["flags"]]
+    if reflagged:
+        db.session.execute(sa.update(photos_table).where(
+            photos_table.c.id == sa.bindparam("photo_id")), reflagged)
+    db.session.execute(sa.insert(kind.revision.__table__), [c.revision for c in changes])
+    forget_held(kind, changes)
 
 
-def revision_row(ctx: PushContext, kind: Kind, payload: dict, outcome: str, version: int,
-                 content: dict | None, conflicts: list, received_at) -> dict:
-    """content: what the record holds after this revision, None if the payload's."""
-    return {kind.parent: payload["id"], "client_id": ctx.client_id,
-            "client_rev": payload["client_rev"], "base_version": payload.get("base_version"),
-            "user_id": ctx.user.id, "outcome": outcome, "version": version,
-            "payload": payload, "content": content, "conflicts": conflicts,
-            "received_at": received_at}
+def forget_held(kind: Kind, changes: list[Change]) -> None:
+    """Records (and photos) the session loaded earlier in this push, say as another's
+    duplicate, must not go on showing what they were before these statements."""
+    held = db.session.identity_map
+    for change in changes:
+        for model, key in ((kind.model, change.row["id"]),
+                           *((kind.photo, photo["id"]) for photo in change.photos)):
+            instance = held.get(db.session.identity_key(model, key))
+            if instance is not None:
+                db.session.expire(instance)
 
 
-def add_revision(ctx: PushContext, kind: Kind, row, payload: dict, outcome: str,
-                 content: dict | None, conflicts: list | None = None) -> None:
-    db.session.add(kind.revision(**revision_row(
-        ctx, kind, payload, outcome, row.version, content, conflicts or [], utcnow())))
-    db.session.flush()
+def answer(change: Change, blobs: dict) -> dict:
+    """The record's result as the contract has it; `errors` in English and `reasons` as
+    codes with parameters, which the phone translates."""
+    payload = change.payload
+    result = {"id": None, "client_rev": None, "outcome": change.outcome,
+              "version": change.version, "errors": english(change.reasons),
+              "reasons": as_data(change.reasons), "missing_blobs": []}
+    if isinstance(payload, dict):
+        result["id"], result["client_rev"] = payload.get("id"), payload.get("client_rev")
+    if change.outcome != REJECTED_PUSH:
+        result["missing_blobs"] = sorted(photo_shas(payload) - blobs.keys())
+    return result
 
 
-INSPECTIONS = Kind(
-    model=Inspection, revision=InspectionRevision, photo=Photo,
-    parent="inspection_id", shape=INSPECTION,
-    reasons=lambda ctx, payload: (inspection_reasons(payload, ctx.rubrics)
-                                  or ctx.refs.reasons(payload)),
-    refresh=refresh_inspection,
-    announce=lambda ctx, inspection: inspection_stored(ctx, inspection.id, inspection.round_id),
-    not_owner="not_owner", photo_taken="photo_id_taken")
-
-
-def photo_shas(payload: dict) -> set[str]:
+def photo_shas(payload) -> set[str]:
     """The photos' SHA-256s (a retry answered as duplicate was not validated again)."""
-    photos = payload.get("photos")
+    photos = payload.get("photos") if isinstance(payload, dict) else None
     return {p["sha256"] for p in photos if isinstance(p, dict) and isinstance(
         p.get("sha256"), str)} if isinstance(photos, list) else set()
-
-
-def blobs_present(wanted: set[str]) -> dict[str, str | None]:
-    """The photos whose bytes the server has: sha256 → perceptual hash."""
-    if not wanted:
-        return {}
-    return dict(db.session.execute(db.select(Blob.sha256, Blob.phash).where(
-        Blob.sha256.in_(wanted))).all())

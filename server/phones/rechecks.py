@@ -1,5 +1,5 @@
-"""Pushed rechecks (contract, "Rechecks travel in the same push"): what differs from an
-inspection; the outcomes, merge and idempotency are push.py's."""
+"""Pushed rechecks (contract, "Rechecks travel in the same push"): what is particular
+to them in the push machinery; the outcomes, merge and idempotency are push.py's."""
 from sync import flags as rules
 from sync.merge import RECHECK
 from sync.rectification import item_key
@@ -8,42 +8,60 @@ from sync.validation import recheck_reasons
 
 from ..changes import record_change
 from ..extensions import db
-from ..models import Recheck, RecheckPhoto, RecheckRevision
+from ..models import Recheck, RecheckPhoto, RecheckRevision, Rectification, RectificationItem, User
 from ..review.rechecks import locked_rectification
 from ..review.rectifications import state_of
 from .content import content_from_row
-from .push import Kind, PushContext
+from .kinds import Change, Kind, PushContext
 
 
-def refresh_recheck(ctx: PushContext, recheck: Recheck) -> None:
+def rectification_items(user: User) -> dict[int, list[str]]:
+    """What rechecks are checked against: the township's rectifications, id → the keys
+    of their items ("criterion.item"), in one query."""
+    found = {}
+    for rectification_id, criterion, item in db.session.execute(
+            db.select(Rectification.id, RectificationItem.criterion, RectificationItem.item)
+            .outerjoin(RectificationItem)
+            .where(Rectification.township_id == user.township_id)):
+        keys = found.setdefault(rectification_id, [])
+        if criterion is not None:
+            keys.append(item_key(criterion, item))
+    return found
+
+
+def settle_rechecks(ctx: PushContext, changes: list[Change], blobs: dict) -> None:
     """Items reported fixed await a supervisor's review; a recheck of a rectification
     closed already changes nothing of it and is flagged (it is kept all the same)."""
-    rectification = locked_rectification(recheck.rectification_id)
-    closed = state_of(rectification) == RECTIFICATION_CLOSED
-    if not closed:
-        for item in rectification.items:
-            entry = recheck.items.get(item_key(item.criterion, item.item)) or {}
-            if entry.get("fixed") and item.state == ITEM_OPEN:
-                item.state = ITEM_FIXED
-    recheck.flags = sorted(
-        ([rules.CONFLICT] if recheck.has_conflict else [])
-        + ([rules.RECTIFICATION_CLOSED] if closed else []))
-    db.session.flush()
+    for change in changes:
+        recheck = change.row
+        rectification = locked_rectification(recheck["rectification_id"])
+        closed = state_of(rectification) == RECTIFICATION_CLOSED
+        if not closed:
+            for item in rectification.items:
+                entry = recheck["items"].get(item_key(item.criterion, item.item)) or {}
+                if entry.get("fixed") and item.state == ITEM_OPEN:
+                    item.state = ITEM_FIXED
+        recheck["flags"] = sorted(
+            ([rules.CONFLICT] if recheck["has_conflict"] else [])
+            + ([rules.RECTIFICATION_CLOSED] if closed else []))
+        db.session.flush()
 
 
-def recheck_stored(ctx: PushContext, recheck: Recheck) -> None:
+def announce_rechecks(ctx: PushContext, changes: list[Change]) -> None:
     """The inspector's phone gets the recheck back, every phone the rectification's
     item states."""
-    record_change(db.session, "recheck", recheck.id, recheck.township_id,
-                  owner_id=recheck.inspector_id)
-    record_change(db.session, "rectification", recheck.rectification_id, recheck.township_id)
+    for change in changes:
+        record_change(db.session, "recheck", change.row["id"], ctx.user.township_id,
+                      owner_id=ctx.user.id)
+        record_change(db.session, "rectification", change.row["rectification_id"],
+                      ctx.user.township_id)
 
 
 RECHECKS = Kind(
-    model=Recheck, revision=RecheckRevision, photo=RecheckPhoto,
+    name="recheck", model=Recheck, revision=RecheckRevision, photo=RecheckPhoto,
     parent="recheck_id", shape=RECHECK,
-    reasons=lambda ctx, payload: recheck_reasons(payload, ctx.rectification_items),
-    refresh=refresh_recheck, announce=recheck_stored,
+    facts=rectification_items, reasons=lambda facts, payload: recheck_reasons(payload, facts),
+    settle=settle_rechecks, announce=announce_rechecks,
     not_owner="not_recheck_owner", photo_taken="recheck_photo_id_taken")
 
 

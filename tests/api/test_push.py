@@ -4,8 +4,12 @@ import threading
 
 import pytest
 
+from datetime import date
+
 from server.extensions import db
-from server.models import Inspection, InspectionRevision, Photo
+from server.models import (Inspection, InspectionRevision, Photo, Round, Township, User, Village,
+                           VillagerGroup)
+from tests.support.apiclient import DEMO_PASSWORD
 from tests.support.factories import inspection, jpeg_bytes, photo_record
 
 
@@ -99,6 +103,28 @@ def test_second_device_edits_other_fields_merged(app, api, ref):
     assert row["criteria"]["roads"]["deductions"]["road_dirty"] == 4
     assert row["note"] == "seen from the second phone"
     assert not row["has_conflict"]
+
+
+def test_an_edit_after_a_lost_merged_reply_keeps_the_other_devices_change(app, api, ref):
+    """A phone that never saw the reply to its merged edit pushes again from the same
+    base version: its edit started from what it pushed, not from the merged result, so
+    the other device's note stays."""
+    first, second = api.as_user("inspector1"), api.as_user("inspector1")
+    base = new_inspection(ref, deductions={"collection": {"bins": 1}})
+    first.push(base)
+    assert second.push(dict(copy.deepcopy(base), client_rev=2, base_version=1,
+                            note="from the second phone")).get_json()["results"][0]["version"] == 2
+    edit = copy.deepcopy(base)
+    edit.update(client_rev=2, base_version=1)
+    edit["criteria"]["collection"]["deductions"]["bins"] = 3
+    assert first.push(edit).get_json()["results"][0]["outcome"] == "merged"   # reply lost
+    again = copy.deepcopy(edit)
+    again.update(client_rev=3)
+    again["criteria"]["roads"] = {"na": False, "deductions": {"road_dirty": 1}, "note": ""}
+    assert first.push(again).get_json()["results"][0]["outcome"] in ("applied", "merged")
+    row = stored(app, base["id"])
+    assert row["note"] == "from the second phone"
+    assert row["criteria"]["roads"]["deductions"]["road_dirty"] == 1 and not row["has_conflict"]
 
 
 def test_same_score_changed_on_two_devices_conflict(app, api, ref):
@@ -243,3 +269,61 @@ def test_rejected_push_says_why_in_english_and_as_codes(app, api, phone, ref):
     [result] = api.as_user("inspector2").push(hijack).get_json()["results"]
     assert result["errors"] == {"id": ["this inspection belongs to another inspector"]}
     assert result["reasons"] == {"id": [{"code": "not_owner", "params": {}}]}
+
+
+def other_township_inspector(app, round_id: int) -> dict:
+    """An inspector of a second township with an open round and a group there (the
+    shared rubric): {"username", "round_id", "group_id"}."""
+    with app.app_context():
+        rubric_id = db.session.get(Round, round_id).rubric_id
+        other = Township(name="另一个乡", name_en="Elsewhere")
+        group = VillagerGroup(village=Village(township=other, name="外村"), name="一组",
+                              lat=22.5, lon=100.8)
+        round_ = Round(township=other, name="第一轮", starts_on=date(2020, 1, 1),
+                       ends_on=date(2099, 12, 31), rubric_id=rubric_id)
+        user = User(township=other, username="inspector_elsewhere", display_name="别乡检查员",
+                    role="inspector")
+        user.set_password(DEMO_PASSWORD)
+        db.session.add_all([other, group, round_, user])
+        db.session.commit()
+        return {"username": user.username, "round_id": round_.id, "group_id": group.id}
+
+
+def evidence_of(app, inspection_id):
+    with app.app_context():
+        row = db.session.get(Inspection, inspection_id)
+        return {"flags": row.flags, "version": row.version, "updated_at": row.updated_at,
+                "photos": {p.id: p.flags for p in row.photos}}
+
+
+def test_a_photo_named_in_another_township_flags_nothing_there(app, api, phone, ref):
+    """Evidence flags stay in the township: a record of township B naming the SHA-256 of
+    township A's photo neither flags A's inspection nor learns of it from its own flags;
+    within A the same photo twice is a duplicate, as ever."""
+    photo = photo_record(jpeg_bytes(seed=31))
+    mine = new_inspection(ref, deductions={"collection": {"bins": 1}}, photos=[photo])
+    assert phone.push(mine).get_json()["results"][0]["outcome"] == "applied"
+    before = evidence_of(app, mine["id"])
+    assert "duplicate" not in before["photos"][photo["id"]]
+
+    elsewhere = other_township_inspector(app, ref["round"]["id"])
+    outsider = api.as_user(elsewhere["username"])
+    theirs = inspection(elsewhere["round_id"], elsewhere["group_id"],
+                        deductions={"collection": {"bins": 1}},
+                        photos=[dict(photo, id=photo_record(b"x")["id"])])
+    response = outsider.push(theirs)
+    assert response.get_json()["results"][0]["outcome"] == "applied"
+    assert mine["id"] not in response.get_data(as_text=True)
+    assert evidence_of(app, mine["id"]) == before                   # A's record untouched
+    flags = evidence_of(app, theirs["id"])
+    assert "duplicate" not in flags["photos"][theirs["photos"][0]["id"]]
+    pulled, _ = outsider.pull_all()
+    assert mine["id"] not in str(pulled)
+    [pulled_theirs] = [c["data"] for c in pulled if c["type"] == "inspection"]
+    assert "duplicate" not in str(pulled_theirs["photo_flags"])
+
+    again = new_inspection(ref, deductions={"collection": {"bins": 1}},
+                           photos=[dict(photo, id=photo_record(b"y")["id"])])
+    api.as_user("inspector2").push(again)
+    assert "duplicate" in evidence_of(app, mine["id"])["photos"][photo["id"]]
+    assert "duplicate" in evidence_of(app, again["id"])["photos"][again["photos"][0]["id"]]

@@ -1,0 +1,105 @@
+"""Pushed inspections (contract, "Push"): what is particular to them in the push
+machinery. They are checked against the caller's township (rubric, round, group),
+noted late when their round is no longer open, flagged with the evidence flags, and
+announced to the phones and to the round's ranking."""
+from dataclasses import dataclass
+
+from sync.merge import INSPECTION
+from sync.reasons import Reason
+from sync.states import OPEN
+from sync.validation import inspection_reasons
+
+from ..admin.rubrics import rubrics_by_version
+from ..changes import record_change
+from ..extensions import db
+from ..models import (Assignment, Inspection, InspectionRevision, Photo, Round, User, Village,
+                      VillagerGroup)
+from .evidence import Evidence, FlagSubject, refresh_sharing_inspections
+from .kinds import Change, Kind, PushContext
+
+
+@dataclass
+class TownshipFacts:
+    """The caller's township as pushed inspections need it, loaded once per push."""
+    rubrics: dict      # version → rubric
+    rounds: dict       # id → Round
+    groups: dict       # id → (lat, lon)
+    assigned: set      # (round_id, group_id) assigned to the caller
+
+    @classmethod
+    def load(cls, user: User) -> "TownshipFacts":
+        rounds = {r.id: r for r in db.session.execute(
+            db.select(Round).where(Round.township_id == user.township_id)).scalars()}
+        groups = {g_id: (lat, lon) for g_id, lat, lon in db.session.execute(
+            db.select(VillagerGroup.id, VillagerGroup.lat, VillagerGroup.lon)
+            .join(Village).where(Village.township_id == user.township_id))}
+        assigned = {tuple(row) for row in db.session.execute(
+            db.select(Assignment.round_id, Assignment.group_id)
+            .where(Assignment.user_id == user.id))}
+        return cls(rubrics_by_version(township_id=user.township_id), rounds, groups, assigned)
+
+    def reasons(self, payload) -> dict[str, list[Reason]]:
+        """The payload's shape and rubric, then round and group in the caller's township."""
+        reasons = inspection_reasons(payload, self.rubrics)
+        if reasons:
+            return reasons
+        if payload["round_id"] not in self.rounds:
+            reasons["round_id"] = [Reason("unknown_round")]
+        if payload["group_id"] not in self.groups:
+            reasons["group_id"] = [Reason("unknown_group")]
+        return reasons
+
+    def subject(self, change: Change) -> FlagSubject:
+        """The inspection as written, with what its flags need to know of the township."""
+        row = change.row
+        round_ = self.rounds[row["round_id"]]
+        lat, lon = self.groups[row["group_id"]]
+        return FlagSubject(
+            id=row["id"], township_id=row["township_id"], round_id=row["round_id"],
+            group_id=row["group_id"],
+            content={"started_at": row["started_at"], "finished_at": row["finished_at"],
+                     "criteria": row["criteria"], "photos": change.photos},
+            group_lat=lat, group_lon=lon, round_start=round_.starts_on,
+            round_end=round_.ends_on,
+            assigned=(row["round_id"], row["group_id"]) in self.assigned,
+            received_at=row["received_at"], late=row["late"], has_conflict=row["has_conflict"])
+
+
+def settle_inspections(ctx: PushContext, changes: list[Change], blobs: dict) -> None:
+    """Lateness, then the evidence flags of each inspection and photo as written."""
+    facts = ctx.facts(INSPECTIONS)
+    for change in changes:
+        note_lateness(change.row, facts.rounds[change.row["round_id"]])
+    subjects = [facts.subject(change) for change in changes]
+    evidence = Evidence.load(subjects, blobs)
+    for change, subject in zip(changes, subjects):
+        change.row["flags"], photo_flags = evidence.flags_of(subject)
+        for photo, flags in zip(change.photos, photo_flags):
+            photo["flags"] = flags
+
+
+def note_lateness(inspection: dict, round_: Round) -> None:
+    """Pushed once its round is closed or published: stored, never lost, but counted only
+    after a supervisor admits it (again, if it was admitted before this edit)."""
+    if round_.state != OPEN:
+        inspection.update(late=True, admitted_at=None, admitted_by=None)
+
+
+def announce_inspections(ctx: PushContext, changes: list[Change]) -> None:
+    """The township's inspections showing the same photos gain their duplicate flag;
+    the inspector's phones pull the inspections again."""
+    for change in changes:
+        record_change(db.session, "inspection", change.row["id"], ctx.user.township_id,
+                      owner_id=ctx.user.id)
+    refresh_sharing_inspections(ctx.user.township_id, {c.row["id"] for c in changes},
+                                {p["sha256"] for c in changes for p in c.photos})
+    db.session.flush()  # here, not inside the next savepoint, which may be rolled back
+
+
+INSPECTIONS = Kind(
+    name="inspection", model=Inspection, revision=InspectionRevision, photo=Photo,
+    parent="inspection_id", shape=INSPECTION,
+    facts=TownshipFacts.load, reasons=TownshipFacts.reasons,
+    settle=settle_inspections, announce=announce_inspections,
+    not_owner="not_owner", photo_taken="photo_id_taken",
+    columns={"late": False, "admitted_at": None, "admitted_by": None})
