@@ -16,7 +16,7 @@ from ..models import User
 @dataclass(frozen=True)
 class Kind:
     """What differs between the records a push carries."""
-    name: str           # as the change log and the request name it
+    name: str           # as the change log names it
     model: type
     revision: type
     photo: type
@@ -53,7 +53,6 @@ class Change:
     """One pushed record in this push: its answer and, once applied, merged or in
     conflict, what is written (the record's columns, every photo's columns with their
     flags, and the revision)."""
-    index: int               # its place in the request
     payload: Any
     outcome: str = REJECTED_PUSH
     version: int | None = None

@@ -53,20 +53,20 @@ def push_records(user: User, client_id: str, inspections: list,
 def push_kind(ctx: PushContext, kind: Kind, payloads: list) -> list[dict]:
     results = []
     for items in slices(payloads):
-        blobs = blobs_present(set().union(*(photo_shas(p) for _, p in items)))
+        blobs = blobs_present(set().union(*(photo_shas(p) for p in items)))
         results += [answer(change, blobs) for change in store(ctx, kind, items, blobs)]
     return results
 
 
-def slices(payloads: list) -> Iterator[list[tuple[int, object]]]:
-    """(index, payload) in request order, cut where an id comes again or a slice is full."""
+def slices(payloads: list) -> Iterator[list]:
+    """The payloads in request order, cut where an id comes again or a slice is full."""
     items, ids = [], set()
-    for index, payload in enumerate(payloads):
+    for payload in payloads:
         record_id = payload.get("id") if isinstance(payload, dict) else None
         if len(items) == SLICE or (isinstance(record_id, str) and record_id in ids):
             yield items
             items, ids = [], set()
-        items.append((index, payload))
+        items.append(payload)
         if isinstance(record_id, str):
             ids.add(record_id)
     if items:
@@ -90,13 +90,13 @@ def store(ctx: PushContext, kind: Kind, items: list, blobs: dict,
 
 
 def apply_slice(ctx: PushContext, kind: Kind, items: list, blobs: dict) -> list[Change]:
-    changes = [Change(index, payload) for index, payload in items]
-    answer_retries(ctx, kind, changes)
+    changes = [Change(payload) for payload in items]
+    held = answer_retries(ctx, kind, changes)
     for change in changes:
         if change.outcome != DUPLICATE:
             change.reasons = kind.reasons(ctx.facts(kind), change.payload)
     valid = [c for c in changes if c.outcome != DUPLICATE and not c.reasons]
-    stored = Stored.load(ctx, kind, [c.payload for c in valid])
+    stored = Stored.load(ctx, kind, [c.payload for c in valid], held)
     claimed, now = {}, utcnow()   # claimed: photo id → the record of this slice taking it
     for change in valid:
         apply(ctx, kind, change, stored, claimed, now)
@@ -113,13 +113,14 @@ def is_retry(payload) -> bool:
             and type(payload.get("client_rev")) is int)
 
 
-def answer_retries(ctx: PushContext, kind: Kind, changes: list[Change]) -> None:
+def answer_retries(ctx: PushContext, kind: Kind, changes: list[Change]) -> set[str]:
     """Retries of revisions already stored, answered with two queries for the slice and
-    before anything else: they were validated when first stored."""
+    before anything else: they were validated when first stored. Returns the ids of
+    the slice's records the server holds."""
     retries = [change for change in changes if is_retry(change.payload)]
     ids = {change.payload["id"] for change in retries}
     if not ids:
-        return
+        return set()
     model, revision = kind.model, kind.revision
     owners = dict(db.session.execute(
         db.select(model.id, model.inspector_id).where(model.id.in_(ids))).all())
@@ -131,6 +132,7 @@ def answer_retries(ctx: PushContext, kind: Kind, changes: list[Change]) -> None:
     for change in retries:
         if owners.get(change.payload["id"]) == ctx.user.id:
             received_already(change, received.get(change.payload["id"], {}))
+    return set(owners)
 
 
 def received_already(change: Change, received: dict[int, int]) -> bool:
@@ -157,9 +159,12 @@ class Stored:
     photo_owners: dict  # photo id → record id
 
     @classmethod
-    def load(cls, ctx: PushContext, kind: Kind, payloads: list[dict]) -> "Stored":
+    def load(cls, ctx: PushContext, kind: Kind, payloads: list[dict],
+             held: set[str]) -> "Stored":
+        """held: which of them the server held a moment ago (a record stored since
+        makes the insert fail, and the slice go again record by record)."""
         table, photos_table = kind.model.__table__, kind.photo.__table__
-        ids = {p["id"] for p in payloads}
+        ids = {p["id"] for p in payloads} & held
         photo_ids = {photo["id"] for p in payloads for photo in p.get("photos") or []}
         rows = {row["id"]: dict(row) for row in db.session.execute(
             sa.select(table).where(table.c.id.in_(ids)).order_by(table.c.id)
