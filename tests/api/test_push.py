@@ -4,13 +4,10 @@ import threading
 
 import pytest
 
-from datetime import date
-
 from server.extensions import db
-from server.models import (Inspection, InspectionRevision, Photo, Round, Township, User, Village,
-                           VillagerGroup)
-from tests.support.apiclient import DEMO_PASSWORD
+from server.models import Inspection, InspectionRevision, Photo
 from tests.support.factories import inspection, jpeg_bytes, photo_record
+from tests.support.townships import other_township
 
 
 def new_inspection(ref, **kw):
@@ -271,24 +268,6 @@ def test_rejected_push_says_why_in_english_and_as_codes(app, api, phone, ref):
     assert result["reasons"] == {"id": [{"code": "not_owner", "params": {}}]}
 
 
-def other_township_inspector(app, round_id: int) -> dict:
-    """An inspector of a second township with an open round and a group there (the
-    shared rubric): {"username", "round_id", "group_id"}."""
-    with app.app_context():
-        rubric_id = db.session.get(Round, round_id).rubric_id
-        other = Township(name="另一个乡", name_en="Elsewhere")
-        group = VillagerGroup(village=Village(township=other, name="外村"), name="一组",
-                              lat=22.5, lon=100.8)
-        round_ = Round(township=other, name="第一轮", starts_on=date(2020, 1, 1),
-                       ends_on=date(2099, 12, 31), rubric_id=rubric_id)
-        user = User(township=other, username="inspector_elsewhere", display_name="别乡检查员",
-                    role="inspector")
-        user.set_password(DEMO_PASSWORD)
-        db.session.add_all([other, group, round_, user])
-        db.session.commit()
-        return {"username": user.username, "round_id": round_.id, "group_id": group.id}
-
-
 def evidence_of(app, inspection_id):
     with app.app_context():
         row = db.session.get(Inspection, inspection_id)
@@ -306,9 +285,9 @@ def test_a_photo_named_in_another_township_flags_nothing_there(app, api, phone, 
     before = evidence_of(app, mine["id"])
     assert "duplicate" not in before["photos"][photo["id"]]
 
-    elsewhere = other_township_inspector(app, ref["round"]["id"])
-    outsider = api.as_user(elsewhere["username"])
-    theirs = inspection(elsewhere["round_id"], elsewhere["group_id"],
+    elsewhere = other_township(app)
+    outsider = api.as_user(elsewhere.usernames["inspector"])
+    theirs = inspection(elsewhere.round_id, elsewhere.group_id,
                         deductions={"collection": {"bins": 1}},
                         photos=[dict(photo, id=photo_record(b"x")["id"])])
     response = outsider.push(theirs)
