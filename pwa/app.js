@@ -19,6 +19,7 @@ import { inspectScreen } from "./ui/inspect.js";
 import { detailScreen } from "./ui/detail.js";
 import { startRecheck, recheckScreen, recheckDetailScreen } from "./ui/recheck.js";
 import { currentPosition } from "./geo.js";
+import { confirmOutsidePeriod } from "./ui/period.js";
 
 const main = document.getElementById("main");
 
@@ -44,6 +45,7 @@ async function startInspection(groupId) {
   const group = await refGet("group", groupId);
   const rubric = round && await rubricFor(round.rubric_version);
   if (!round || !group || !rubric) { toast(t("home.no_round"), "error"); return go("#/"); }
+  if (!await confirmOutsidePeriod(round)) return go("#/");
   const record = await createInspection({ round, group, rubric, gps: null });
   location.replace(`#/inspect/${record.id}/0`);
   // GPS never holds up the inspector: it is filled in when (and if) it arrives

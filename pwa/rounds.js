@@ -9,3 +9,17 @@ export function currentRound(rounds, today = townshipToday()) {
     .sort((a, b) => String(a.starts_on).localeCompare(String(b.starts_on)) || a.id - b.id);
   return open.find((r) => r.starts_on <= today && today <= r.ends_on) || open[0] || null;
 }
+
+// Where today stands against a round's period: why it is today's round (in_period), or
+// why inspecting for it needs asking first (not_started, ended but still open).
+export function periodOf(round, today = townshipToday()) {
+  if (today < round.starts_on) return "not_started";
+  if (today > round.ends_on) return "ended";
+  return "in_period";
+}
+
+// the latest round no longer open: what a home with nothing to inspect is explained by
+export function lastClosedRound(rounds) {
+  return rounds.filter((r) => r.state !== "open")
+    .sort((a, b) => String(b.ends_on).localeCompare(String(a.ends_on)))[0] || null;
+}

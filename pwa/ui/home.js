@@ -12,9 +12,10 @@ import { badge, stateOf } from "./badges.js";
 import { storageNotice } from "./storage.js";
 import { exportPanel } from "./export.js";
 import { rectificationsPanel } from "./rectifications.js";
+import { noRoundCard, roundReason } from "./period.js";
 
 async function assignmentsView(round, session, inspections, groupsById, villagesById) {
-  if (!round) return h("section", { class: "card" }, h("p", {}, t("home.no_round")));
+  if (!round) return noRoundCard(await refList("round"));
   const mine = await myAssignments(round.id, session.user.id);
   // a done group opens its latest inspection; another one is an explicit choice there
   const doneGroups = new Map(inspections.filter((r) => r.round_id === round.id && r.local.state !== "draft")
@@ -36,8 +37,10 @@ async function assignmentsView(round, session, inspections, groupsById, villages
   return h("section", { class: "card", id: "assignments" },
     h("h2", {}, placeName(round), " ", h("span", { class: "muted small" },
       `${formatDate(round.starts_on)} – ${formatDate(round.ends_on)}`)),
+    roundReason(round, await refList("round")),
     h("p", { id: "assignment-summary", class: "lead" },
       t("home.assignments", { total: mine.length, done })),
+    mine.length ? null : h("p", { id: "no-assignments", class: "muted" }, t("round.no_assignments")),
     h("ul", { class: "list" }, rows),
     h("a", { class: "big secondary button", href: "#/pick" }, t("home.other_group")));
 }

@@ -23,11 +23,20 @@ function counter(count, onSet, key) {
     h("button", { class: "round", "aria-label": t("item.plus"), onclick: () => onSet(Math.min(999, count + 1)) }, "+1"));
 }
 
-// kind "finding": a deduction found or not, worded as what the inspector saw; "na": the
-// criterion left out, a switch of another look so the two are not taken for each other
-function toggle(on, onSet, text, key, kind = "finding") {
+// "na": the criterion left out, a switch of another look than a finding's choice
+function toggle(on, onSet, text, key, kind = "na") {
   return h("button", { class: `toggle ${kind} ${on ? "on" : ""}`, "aria-pressed": String(on), dataset: { item: key },
     onclick: () => onSet(on ? 0 : 1) }, text);
+}
+
+// a once or veto item: both answers in view (无此问题 | 有此问题), the current one marked, so
+// that a newcomer never records the problem by ticking "no such problem"
+function findingChoice(found, onSet, key, item) {
+  const option = (value, text) => h("button", { type: "button", role: "radio", class: value === found ? "on" : "",
+    "aria-checked": String(value === found), dataset: { finding: value ? "yes" : "no" },
+    onclick: () => { if (value !== found) onSet(value ? 1 : 0); } }, text);
+  return h("div", { class: "finding-choice", role: "radiogroup", "aria-label": label(item), dataset: { item: key } },
+    option(false, t("item.no")), option(true, t("item.yes")));
 }
 
 // sync: the page's Sync, started once the inspection is submitted
@@ -55,7 +64,7 @@ export async function inspectScreen(root, id, step, go, sync) {
       h("div", { class: "item-head" }, h("span", { class: "grow" }, label(item)),
         h("span", { class: `points ${item.kind}` }, pointsText(item))),
       item.kind === "each" ? counter(count, set, key)
-        : toggle(count >= 1, set, count >= 1 ? t("item.yes") : t("item.no"), key),
+        : findingChoice(count >= 1, set, key, item),
       count >= 1 ? await photoStrip(record, c.key, item.key, photoReviews, reload) : null);
   }
 
@@ -65,7 +74,7 @@ export async function inspectScreen(root, id, step, go, sync) {
       h("h2", {}, label(c), " ", h("span", { class: "muted small" }, t("inspect.max", { max: c.max }))),
       h("p", { class: "lead", id: "subtotal" }, entry.na ? t("inspect.na_on")
         : t("inspect.subtotal", { score: score.criteria[c.key], max: c.max })),
-      toggle(entry.na, (v) => change((r) => { r.criteria[c.key].na = v === 1; }), t("inspect.na"), "na", "na"),
+      toggle(entry.na, (v) => change((r) => { r.criteria[c.key].na = v === 1; }), t("inspect.na"), "na"),
       entry.na ? null : h("ul", { class: "items" }, await Promise.all(c.items.map((i) => itemView(c, i)))),
       h("label", { for: `note-${c.key}` }, t("inspect.note")),
       noteBox(`note-${c.key}`, entry.note, (text) => updateInspection(id, (r) => { r.criteria[c.key].note = text; })));

@@ -6,6 +6,7 @@ import { changePassword, deviceName, signIn } from "../api.js";
 import { getMeta, saveSession } from "../session.js";
 import { requestPersistence } from "../storage.js";
 import { reasonText } from "./status.js";
+import { inAppNotice } from "./in-app-browser.js";
 
 const PASSWORD_MIN = 8;   // the server's rule (server/admin/users.py); it has the last word
 
@@ -48,7 +49,8 @@ export async function signinScreen(root, { onDone }) {
   h("label", { for: "username" }, t("signin.username")), username,
   h("label", { for: "password" }, t("signin.password")), password,
   error, button);
-  mount(root, form);
+  // inside WeChat and the like, first say to open the app in the phone's own browser
+  mount(root, inAppNotice(), form);
 }
 
 // the temporary password worked: the new one is chosen here, then used to sign in

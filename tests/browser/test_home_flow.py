@@ -174,10 +174,10 @@ def test_every_target_and_text_on_the_main_screens_is_large_enough(phone, live_s
     page.wait_for_selector("#criterion")
     draft = page.url.split("#/inspect/")[1].split("/")[0]
     go_to_criterion(page, draft, "cleaning")
-    finding = page.locator("button.toggle[data-item='cleaning.no_cleaner']")
-    expect(finding).to_have_text({"zh": "无此问题", "en": "No problem"}[lang])
+    finding = page.locator(".finding-choice[data-item='cleaning.no_cleaner'] [aria-checked='true']")
+    expect(finding).to_have_text({"zh": "无此问题", "en": "No such problem"}[lang])
     toggle(page, "cleaning.no_cleaner")
-    expect(finding).to_have_text({"zh": "有此问题（已扣分）", "en": "Problem found (deducted)"}[lang])
+    expect(finding).to_have_text({"zh": "有此问题", "en": "Problem found"}[lang])
     add_photo(page, "cleaning.no_cleaner", make_jpeg(800, 600, seed=5), source="gallery")
     go_to_criterion(page, draft, "collection")
     tap_plus(page, "collection.bins")              # no photo: the summary links to it

@@ -172,7 +172,8 @@ def tap_plus(page, item: str, times: int = 1):
 
 
 def toggle(page, item: str):
-    page.locator(f"button.toggle[data-item='{item}']").tap()
+    """Answer a once or veto item 有此问题 (problem found)."""
+    page.locator(f".finding-choice[data-item='{item}'] [data-finding='yes']").tap()
     page.wait_for_selector(f"li.item[data-item='{item}'] .photos")
 
 
