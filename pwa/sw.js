@@ -2,7 +2,7 @@
 // navigations from the cached shell, never touch API calls. VERSION is a digest of the
 // shell files (tests/browser/test_shell.py says the right value after any change), so
 // every change reaches the phones; data lives in IndexedDB, which an update never touches.
-const VERSION = "c21a7637438b";
+const VERSION = "1bbcde3b717c";
 const CACHE = `shell-${VERSION}`;
 const SHELL = [
   "./", "index.html", "app.css", "manifest.webmanifest",
@@ -14,7 +14,7 @@ const SHELL = [
   "ui/badges.js", "ui/detail.js", "ui/dialogs.js", "ui/dom.js", "ui/export.js", "ui/home.js",
   "ui/in-app-browser.js", "ui/inspect.js", "ui/notes.js", "ui/period.js", "ui/photos.js", "ui/pick.js",
   "ui/recheck.js",
-  "ui/rectifications.js", "ui/signin.js", "ui/status.js", "ui/storage.js",
+  "ui/rectifications.js", "ui/search.js", "ui/signin.js", "ui/status.js", "ui/storage.js", "ui/submission.js",
   "icons/icon.svg", "icons/icon-192.png", "icons/icon-512.png",
 ];
 

@@ -81,8 +81,11 @@ export async function detailScreen(root, id, go) {
       record.local.outcome === "conflict" ? h("p", { class: "warn", id: "conflict" }, t("detail.conflict")) : null,
       reviewView(record, comments),
       rubric ? reshootView(record, rubric, reshoots, edit) : null,
-      h("ul", { class: "list" }, (rubric?.criteria || []).map((c) => h("li", { class: "row" },
-        h("span", { class: "grow" }, label(c)),
+      // each criterion's note under its name, as the inspector wrote it
+      h("ul", { class: "list" }, (rubric?.criteria || []).map((c) => h("li", { class: "row", dataset: { criterion: c.key } },
+        h("span", { class: "grow" }, label(c), record.criteria[c.key]?.note
+          ? h("span", { class: "criterion-note", dataset: { criterionNote: c.key } },
+            record.criteria[c.key].note) : null),
         score.criteria[c.key] === null ? t("inspect.na_short") : `${score.criteria[c.key]} / ${c.max}`))),
       record.note ? h("p", { class: "comment-body" }, record.note) : null,
       h("div", { class: "thumbs" }, photos),

@@ -5,14 +5,17 @@ import { t } from "../i18n.js";
 // how long an undo bar offers to take a deletion back
 export const UNDO_MS = 10000;
 
-// an in-app "are you sure?": answers true for `confirm`, false for `cancel` (or Esc, or back)
-export function confirmDialog(message, confirm, cancel = t("dialog.cancel")) {
+// an in-app "are you sure?": answers true for `confirm`, false for `cancel` (or Esc, or back).
+// `details`: what the answer is about, shown under the question; `tone`: the confirm button's
+// look ("danger" for a loss, "primary" for a step forward such as submitting)
+export function confirmDialog(message, confirm, cancel = t("dialog.cancel"), { details = null, tone = "danger" } = {}) {
   return new Promise((resolve) => {
     const dialog = h("dialog", { class: "confirm", id: "confirm-dialog" },
       h("p", { class: "lead" }, message),
+      details,
       h("div", { class: "pair" },
         h("button", { class: "secondary", id: "confirm-no", onclick: () => dialog.close("no") }, cancel),
-        h("button", { class: "danger", id: "confirm-yes", onclick: () => dialog.close("yes") }, confirm)));
+        h("button", { class: tone, id: "confirm-yes", onclick: () => dialog.close("yes") }, confirm)));
     dialog.addEventListener("close", () => { dialog.remove(); resolve(dialog.returnValue === "yes"); });
     document.body.append(dialog);
     dialog.showModal();

@@ -11,6 +11,7 @@ import { statusCard } from "./status.js";
 import { badge, stateOf } from "./badges.js";
 import { storageNotice } from "./storage.js";
 import { exportPanel } from "./export.js";
+import { applySearch, byPlace, keepTyping, searchBox, searchText } from "./search.js";
 import { rectificationsPanel } from "./rectifications.js";
 import { noRoundCard, roundReason } from "./period.js";
 
@@ -23,12 +24,13 @@ async function assignmentsView(round, session, inspections, groupsById, villages
   const drafts = new Map(inspections.filter((r) => r.round_id === round.id && r.local.state === "draft")
     .map((r) => [r.group_id, r]));
   const done = mine.filter((a) => doneGroups.has(a.group_id)).length;
-  const rows = mine.map((a) => {
+  const rows = [...mine].sort(byPlace(groupsById)).map((a) => {
     const g = groupsById.get(a.group_id);
     const draft = drafts.get(a.group_id);
     const finished = doneGroups.get(a.group_id);
     const href = draft ? `#/inspect/${draft.id}/0` : finished ? `#/view/${finished.id}` : `#/start/${a.group_id}`;
-    return h("li", {}, h("a", { class: "row", href, dataset: { group: a.group_id } },
+    return h("li", { dataset: { search: searchText(g, villagesById.get(g?.village_id)) } },
+      h("a", { class: "row", href, dataset: { group: a.group_id } },
       h("span", { class: "grow" }, h("b", {}, placeName(g)), " ",
         h("span", { class: "muted" }, placeName(villagesById.get(g?.village_id)))),
       doneGroups.has(a.group_id) ? h("span", { class: "badge good" }, t("home.done_mark"))
@@ -41,7 +43,7 @@ async function assignmentsView(round, session, inspections, groupsById, villages
     h("p", { id: "assignment-summary", class: "lead" },
       t("home.assignments", { total: mine.length, done })),
     mine.length ? null : h("p", { id: "no-assignments", class: "muted" }, t("round.no_assignments")),
-    h("ul", { class: "list" }, rows),
+    h("ul", { class: "list", dataset: { searchBlock: "assignments" } }, rows),
     h("a", { class: "big secondary button", href: "#/pick" }, t("home.other_group")));
 }
 
@@ -53,7 +55,9 @@ async function attentionView(inspections, groupsById, photoReviews) {
     listRechecks(), refList("rectification"), seenReviews()]);
   const rectById = new Map(rectifications.map((r) => [String(r.id), r]));
   const latest = new Map();
-  for (const r of [...rechecks].sort((a, b) => String(a.started_at).localeCompare(String(b.started_at)))) {
+  // a draft recheck is not yet an answer: the card stays, and leads on to that draft
+  for (const r of rechecks.filter((x) => x.local.state === "submitted")
+    .sort((a, b) => String(a.started_at).localeCompare(String(b.started_at)))) {
     latest.set(String(r.rectification_id), r);
   }
   const waits = (r) => {
@@ -69,7 +73,8 @@ async function attentionView(inspections, groupsById, photoReviews) {
   const rows = [
     ...inspections.filter(waits).map((r) => ({ href: `#/view/${r.id}`, group: r.group_id,
       state: stateOf(r, photoReviews), data: { attention: r.id } })),
-    ...rechecks.filter(sentBack).map((r) => ({ href: `#/recheck-view/${r.id}`,
+    // what was sent back is answered by a new recheck (it shows the supervisor's comment)
+    ...rechecks.filter(sentBack).map((r) => ({ href: `#/recheck-new/${r.rectification_id}`,
       group: rectById.get(String(r.rectification_id)).group_id, state: "recheck_sent_back", data: { attention: r.id } })),
   ];
   if (!rows.length) return null;
@@ -80,33 +85,64 @@ async function attentionView(inspections, groupsById, photoReviews) {
       row.state === "recheck_sent_back" ? null : badge(row.state))))));
 }
 
-function inspectionsView(inspections, groupsById, rubrics, photoReviews) {
+function inspectionRow(r, groupsById, villagesById, rubrics, photoReviews) {
+  const rubric = rubrics.find((x) => x.version === r.rubric_version);
+  const href = r.local.state === "submitted" ? `#/view/${r.id}` : `#/inspect/${r.id}/0`;
+  const group = groupsById.get(r.group_id);
+  return h("li", { dataset: { search: searchText(group, villagesById.get(group?.village_id)) } },
+    h("a", { class: "row", href, dataset: { inspection: r.id } },
+      h("span", { class: "grow" }, h("b", {}, placeName(group)), " ",
+        h("span", { class: "muted" }, formatDateTime(r.started_at))),
+      h("span", { class: "score" }, rubric ? formatScore(scoreInspection(rubric, r, photoReviews).total) : ""),
+      badge(stateOf(r, photoReviews))));
+}
+
+// One block per round, newest first within it: the current round open at the top, the
+// others folded below it, latest first (a season of rounds is otherwise one long page).
+function inspectionsView(inspections, current, rounds, groupsById, villagesById, rubrics, photoReviews) {
   if (!inspections.length) return null;
-  inspections.sort((a, b) => String(b.started_at).localeCompare(String(a.started_at)));
+  const roundsById = new Map(rounds.map((x) => [String(x.id), x]));
+  const byRound = new Map();
+  for (const r of [...inspections].sort((a, b) => String(b.started_at).localeCompare(String(a.started_at)))) {
+    const key = String(r.round_id);
+    if (!byRound.has(key)) byRound.set(key, []);
+    byRound.get(key).push(r);
+  }
+  const isCurrent = (key) => current && key === String(current.id);
+  const startOf = (key) => String(roundsById.get(key)?.starts_on ?? "");
+  const order = [...byRound.keys()].sort((a, b) => (isCurrent(b) - isCurrent(a)) || startOf(b).localeCompare(startOf(a)));
   return h("section", { class: "card", id: "my-inspections" }, h("h2", {}, t("home.my_inspections")),
-    h("ul", { class: "list" }, inspections.map((r) => {
-      const rubric = rubrics.find((x) => x.version === r.rubric_version);
-      const href = r.local.state === "submitted" ? `#/view/${r.id}` : `#/inspect/${r.id}/0`;
-      return h("li", {}, h("a", { class: "row", href, dataset: { inspection: r.id } },
-        h("span", { class: "grow" }, h("b", {}, placeName(groupsById.get(r.group_id))), " ",
-          h("span", { class: "muted" }, formatDateTime(r.started_at))),
-        h("span", { class: "score" }, rubric ? formatScore(scoreInspection(rubric, r, photoReviews).total) : ""),
-        badge(stateOf(r, photoReviews))));
-    })));
+    order.map((key) => {
+      const rows = byRound.get(key);
+      const round = roundsById.get(key);
+      const title = [round ? placeName(round) : t("home.unknown_round"), " ",
+        h("span", { class: "muted small" }, t("home.inspection_count", { count: rows.length }))];
+      const list = h("ul", { class: "list" },
+        rows.map((r) => inspectionRow(r, groupsById, villagesById, rubrics, photoReviews)));
+      return isCurrent(key)
+        ? h("div", { class: "round-block", dataset: { round: key, current: "1", searchBlock: "round" } },
+          h("h3", {}, title), list)
+        : h("details", { class: "round-block", dataset: { round: key, searchBlock: "round" } },
+          h("summary", {}, title), list);
+    }));
 }
 
 export async function homeScreen(root, session, sync) {
-  const [round, inspections, groups, villages, rubrics, photoReviews] = await Promise.all([
+  const [round, inspections, groups, villages, rubrics, photoReviews, rounds] = await Promise.all([
     openRound(), listInspections(), refList("group"), refList("village"),
-    refList("rubric"), allPhotoReviews()]);
+    refList("rubric"), allPhotoReviews(), refList("round")]);
   const groupsById = new Map(groups.map((g) => [g.id, g]));
   const villagesById = new Map(villages.map((v) => [v.id, v]));
+  const typing = document.activeElement?.id === "home-search";
   mount(root,
     await attentionView(inspections, groupsById, photoReviews),
     statusCard(sync),
     await storageNotice(),
+    searchBox(root),
     await assignmentsView(round, session, inspections, groupsById, villagesById),
     await rectificationsPanel(groupsById, villagesById),
-    inspectionsView(inspections, groupsById, rubrics, photoReviews),
+    inspectionsView(inspections, round, rounds, groupsById, villagesById, rubrics, photoReviews),
     await exportPanel());
+  applySearch(root);
+  keepTyping(typing);
 }

@@ -10,6 +10,7 @@ import { reviewsFor } from "../reviews.js";
 import { scoreInspection, missingEvidence } from "../score.js";
 import { noteBox } from "./notes.js";
 import { photoStrip } from "./photos.js";
+import { confirmSubmission, draftActions } from "./submission.js";
 import { isoLocal } from "../clock.js";
 
 const pointsText = (item) => item.kind === "veto" ? t("item.veto")
@@ -87,6 +88,8 @@ export async function inspectScreen(root, id, step, go, sync) {
       document.getElementById("missing")?.scrollIntoView();
       return;
     }
+    const score = scoreInspection(rubric, record, photoReviews);
+    if (!await confirmSubmission({ rubric, record, score, group, village })) return;
     await updateInspection(id, (r) => { r.local.state = "submitted"; r.finished_at = r.finished_at || isoLocal(); });
     toast(t("submit.done"));
     go(`#/view/${id}`);
@@ -107,9 +110,7 @@ export async function inspectScreen(root, id, step, go, sync) {
       missing.length ? h("div", { id: "missing", class: "error-box" }, h("p", {}, t("submit.missing", { count: missing.length })),
         h("ul", { class: "plain" }, missing.map((m) => h("li", {}, h("a", { class: "row", href: `#/inspect/${id}/${rubric.criteria.indexOf(m.criterion)}` },
           `${label(m.criterion)} · ${label(m.item)}`))))) : null,
-      h("button", { id: "submit-button", class: "big primary", onclick: submit }, t("summary.submit")),
-      record.local.state === "draft" ? h("button", { id: "delete-draft", class: "big danger-outline", onclick: discard },
-        t("draft.delete")) : null);
+      h("button", { id: "submit-button", class: "big primary", onclick: submit }, t("summary.submit")));
   }
 
   // only a draft, which the server has never seen, can be thrown away
@@ -136,7 +137,8 @@ export async function inspectScreen(root, id, step, go, sync) {
       h("div", { class: "progress-step" }, h("span", { id: "step-label" },
         step < n ? t("inspect.step", { step: step + 1, total: n }) : t("summary.title")),
         h("progress", { max: n, value: Math.min(step + 1, n) })),
-      step < n ? await criterionView(rubric.criteria[step], score) : summaryView(score),
+      step < n ? await criterionView(rubric.criteria[step], score)
+        : [summaryView(score), record.local.state === "draft" ? draftActions(discard) : null],
       h("nav", { class: "bottom-bar" },
         h("a", { class: "button secondary", id: "back-button", href: step > 0 ? `#/inspect/${id}/${step - 1}` : "#/" },
           step > 0 ? t("nav.back") : t("nav.home")),

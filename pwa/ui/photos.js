@@ -129,7 +129,9 @@ export async function photoStrip(record, criterion, item, photoReviews, onChange
   const status = h("p", { class: "photo-status muted", role: "status" });
   return h("div", { class: "photos" },
     h("div", { class: "thumbs" }, await Promise.all(photos.map((p) => thumbnail(kind, record, p, photoReviews.get(p.id), onChange)))),
-    good.length || !required ? null : h("p", { class: "error need-photo" }, t("photo.needed")),
+    // a deduction's photo is its evidence; a recheck's shows the place after the fix
+    good.length || !required ? null : h("p", { class: "error need-photo" },
+      t(kind === "rechecks" ? "recheck.photo_needed" : "photo.needed")),
     status,
     h("div", { class: "pair" }, picker("camera", kind, record, criterion, item, onChange, status),
       picker("gallery", kind, record, criterion, item, onChange, status)));

@@ -4,7 +4,7 @@
 import { h, mount, toast, revokeObjectUrls } from "./dom.js";
 import { t, label, placeName, formatDate, formatDateTime } from "../i18n.js";
 import { places, rectification, rubricOfRound } from "../reference.js";
-import { itemKey } from "../rectification.js";
+import { itemKey, rectificationState } from "../rectification.js";
 import { createRecheck, getRecheck, listRechecks, updateRecheck } from "../records.js";
 import { isoLocal } from "../clock.js";
 import { currentPosition } from "../geo.js";
@@ -62,6 +62,25 @@ async function beforePhotos(item) {
       : h("p", { class: "muted small" }, t("recheck.no_before")));
 }
 
+// The last submitted recheck of this rectification before `record`, when the supervisor
+// sent items of it back: the new recheck shows why, so the inspector knows what to look at.
+async function sentBackBefore(record) {
+  const earlier = (await listRechecks()).filter((r) => r.id !== record.id && r.local.state === "submitted"
+    && String(r.rectification_id) === String(record.rectification_id))
+    .sort((a, b) => String(a.started_at).localeCompare(String(b.started_at))).pop();
+  const back = Object.entries(earlier?.local.item_states || {}).filter(([, s]) => s === "open").map(([key]) => key);
+  return back.length ? { recheck: earlier, keys: back } : null;
+}
+
+function sentBackView(ctx, previous) {
+  if (!previous) return null;
+  const comment = previous.recheck.local.review_comment;
+  return h("div", { class: "error-box", id: "sent-back" },
+    h("p", {}, t("recheck.sent_back_intro")),
+    h("ul", {}, previous.keys.map((key) => h("li", {}, ctx.itemLabel(key)))),
+    comment ? h("p", { class: "comment-body", id: "sent-back-comment" }, comment) : null);
+}
+
 // items still to decide, and fixed items without an "after" photo: both keep a recheck back
 function missing(record) {
   return Object.entries(record.items).filter(([key, i]) => i.fixed === null ||
@@ -74,6 +93,7 @@ export async function recheckScreen(root, id, go, sync) {
   if (!record) return go("#/");
   if (record.local.state === "submitted") return go(`#/recheck-view/${id}`);
   const ctx = await context(record);
+  const previous = await sentBackBefore(record);
   const change = async (fn) => { record = await updateRecheck(id, fn); await draw(); };
   const reload = async () => { record = await getRecheck(id); await draw(); };
 
@@ -117,6 +137,7 @@ export async function recheckScreen(root, id, go, sync) {
       head(ctx),
       h("section", { class: "card", id: "recheck", dataset: { recheck: id } },
         h("h2", {}, t("recheck.title")),
+        sentBackView(ctx, previous),
         h("ul", { class: "items" }, await Promise.all(ctx.keys.map(itemView))),
         h("label", { for: "note-overall" }, t("summary.note")),
         noteBox("note-overall", record.note, (text) => updateRecheck(id, (r) => { r.note = text; }), { rows: 2 }),
@@ -161,6 +182,12 @@ export async function recheckDetailScreen(root, id, go) {
         h("figure", { class: "thumb", dataset: { photo: p.id } }, await photoButton(p))))));
   }));
   const comment = record.local.review_comment;
+  // sent back, still to rectify, and not answered yet by a later recheck: the way on is a new one
+  const later = (await listRechecks()).some((r) => r.id !== id && r.local.state === "submitted"
+    && String(r.rectification_id) === String(record.rectification_id)
+    && String(r.started_at) > String(record.started_at));
+  const recheckAgain = ctx.rect && rectificationState(ctx.rect) !== "closed" && !later
+    && Object.values(record.local.item_states || {}).includes("open");
   mount(root,
     head(ctx),
     h("section", { class: "card", id: "recheck-detail", dataset: { state: stateOf(record, NO_REVIEWS) } },
@@ -173,5 +200,7 @@ export async function recheckDetailScreen(root, id, go) {
     h("nav", { class: "bottom-bar" },
       h("a", { class: "button secondary", href: "#/" }, t("nav.home")),
       record.local.push_error?.rev === record.client_rev
-        ? h("button", { class: "button primary", id: "edit-button", onclick: edit }, t("detail.edit")) : null));
+        ? h("button", { class: "button primary", id: "edit-button", onclick: edit }, t("detail.edit")) : null,
+      recheckAgain ? h("a", { class: "button primary", id: "recheck-again", href: `#/recheck-new/${ctx.rect.id}` },
+        t("recheck.again")) : null));
 }

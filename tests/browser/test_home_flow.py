@@ -8,8 +8,9 @@ from playwright.sync_api import expect
 from tests.support import server_state
 from tests.support.apiclient import ApiClient
 from tests.support.factories import make_rectification, recheck, reference, with_photos
-from tests.support.phone import (add_photo, go_to_criterion, local_inspections, make_jpeg, record_simple_inspection,
-                                 sign_in, status, sync, tap_plus, toggle, wait_synced)
+from tests.support.phone import (add_photo, confirm_submit, go_to_criterion, local_inspections,
+                                 make_jpeg, record_simple_inspection, sign_in, status, sync,
+                                 tap_plus, toggle, wait_synced)
 
 SMALL_PHONE = {"width": 360, "height": 740}
 
@@ -122,8 +123,12 @@ def test_what_the_supervisor_sent_back_is_at_the_top_of_home_until_answered(phon
     expect(page.locator(f"#attention a[data-attention='{sent['id']}']")).to_contain_text("Recheck items sent back")
 
     # each links to what it names; once the photo is taken again, it leaves the card
+    # a recheck sent back leads on to a new recheck, which says what was sent back and why
     page.click(f"#attention a[data-attention='{sent['id']}']")
-    page.wait_for_selector("#recheck-detail")
+    page.wait_for_selector("#recheck #sent-back")
+    expect(page.locator("#sent-back-comment")).to_contain_text("仍然满溢")
+    expect(page.locator("#sent-back")).to_contain_text("Items of the last recheck were sent back")
+    expect(page.locator("#recheck li.item[data-item='collection.bins']")).to_have_attribute("data-fixed", "null")
     home(page)
     page.click(f"#attention a[data-attention='{blurred['id']}']")
     page.wait_for_selector("#reshoots")
@@ -132,8 +137,7 @@ def test_what_the_supervisor_sent_back_is_at_the_top_of_home_until_answered(phon
     page.wait_for_selector("#criterion[data-criterion='collection']")
     add_photo(page, "collection.bins", make_jpeg(800, 600, seed=5))
     page.click("#summary-button")
-    page.click("#submit-button")
-    page.wait_for_selector("#detail")
+    confirm_submit(page)
     home(page)
     expect(page.locator(f"#attention a[data-attention='{wrong['id']}']")).to_have_count(1)
     expect(page.locator(f"#attention a[data-attention='{blurred['id']}']")).to_have_count(0)

@@ -3,8 +3,9 @@ byte-for-byte."""
 from playwright.sync_api import expect
 
 from tests.support import server_state
-from tests.support.phone import (add_photo, go_to_criterion, local_blobs, local_inspections, make_jpeg, sha256,
-                    sign_in, start_inspection, status, tap_plus, toggle, wait_ready, wait_synced)
+from tests.support.phone import (add_photo, confirm_submit, go_to_criterion, local_blobs,
+                                 local_inspections, make_jpeg, sha256, sign_in, start_inspection,
+                                 status, tap_plus, toggle, wait_ready, wait_synced)
 
 
 def first_page(context):
@@ -50,8 +51,7 @@ def record_full_inspection(page) -> tuple[str, dict]:
     page.goto(page.url.split("#")[0] + f"#/inspect/{inspection_id}/10")
     page.wait_for_selector("#summary")
     expect(page.locator("#missing")).to_have_count(0)
-    page.click("#submit-button")
-    page.wait_for_selector("#detail")
+    confirm_submit(page)
     return inspection_id, photos
 
 

@@ -2,8 +2,9 @@
 full screen, uploaded photos still show offline, notes stop at the server's limit."""
 from playwright.sync_api import expect
 
-from tests.support.phone import (add_photo, go_to_criterion, local_blobs, make_jpeg, record_simple_inspection,
-                                 sign_in, start_inspection, sync, tap_plus, wait_ready)
+from tests.support.phone import (add_photo, confirm_submit, go_to_criterion, local_blobs, make_jpeg,
+                                 record_simple_inspection, sign_in, start_inspection, sync,
+                                 tap_plus, wait_ready)
 
 ITEM = "collection.bins"
 STRIP = f"li.item[data-item='{ITEM}']"
@@ -175,7 +176,6 @@ def test_a_note_counts_near_the_limit_stops_there_and_wraps(phone, live_server):
     expect(page.locator("#note-overall-count")).to_have_text("10,000 / 10,000 characters: the limit")
     page.wait_for_function("async (id) => (await (await import('/app/records.js')).getInspection(id)).note.length === 10000",
                            arg=inspection_id)
-    page.click("#submit-button")
-    page.wait_for_selector("#detail")
+    confirm_submit(page)
     expect(page.locator("#detail .comment-body")).to_have_count(1)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360

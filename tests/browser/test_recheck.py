@@ -1,12 +1,14 @@
 """A Black List group's rectification reaches the phone with its "before" photo; the
 recheck is done offline, survives a reload, syncs with its "after" photo, and the
 supervisor's closing off comes back to the phone."""
+import pytest
 from playwright.sync_api import expect
 
 from tests.support import server_state
 from tests.support.apiclient import ApiClient
 from tests.support.factories import close_round, make_rectification, recheck, reference, with_photos
-from tests.support.phone import add_photo, make_jpeg, sha256, sign_in, status, sync, wait_ready, wait_synced
+from tests.support.phone import (add_photo, make_jpeg, page_of_size, sha256, sign_in, status, switch_language,
+                                 sync, wait_ready, wait_synced)
 
 LOCAL_RECHECKS = "async () => (await import('/app/records.js')).listRechecks()"
 BEFORE_PHOTOS = """async () => {
@@ -14,6 +16,14 @@ BEFORE_PHOTOS = """async () => {
     return (await (await dbReady).getAll('before_photos'))
         .map((p) => ({ sha256: p.sha256, type: p.type, size: p.bytes.byteLength }));
 }"""
+SENT_BACK = {"zh": "上次复查有项目被退回", "en": "Items of the last recheck were sent back"}
+AFTER_PHOTO = {"zh": "需要整改后照片", "en": "A photo after the fix is needed"}
+AGAIN = {"zh": "再次复查", "en": "Recheck again"}
+
+
+@pytest.fixture
+def narrow_phone(browser):
+    yield from page_of_size(browser, 360, 740)
 
 
 def publish_black_list(app) -> dict:
@@ -115,3 +125,44 @@ def test_a_recheck_sent_back_shows_why_and_the_rectification_stays_to_recheck(ph
     page.locator(f"#open-rectifications a[data-rectification='{rectification['id']}']").click()
     expect(page.locator("li.item[data-item='collection.bins']")).to_have_attribute("data-fixed", "null")
     assert len(page.evaluate(LOCAL_RECHECKS)) == 2
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_recheck_sent_back_leads_on_to_a_new_one_that_asks_for_photos_after_the_fix(narrow_phone, live_server,
+                                                                                      lang):
+    page, app = narrow_phone, live_server.app
+    inspector = ApiClient(app.test_client()).as_user("inspector1")
+    rectification = make_rectification(app, inspector, reference(inspector), deductions={"collection": {"bins": 2}})
+    sent = recheck(rectification, fixed=True)             # from another of the inspector's phones
+    assert inspector.push_rechecks(sent)[0]["outcome"] == "applied"
+    supervisor = ApiClient(app.test_client()).as_user("supervisor1")
+    assert supervisor.post(f"/rechecks/{sent['id']}/review",
+                           json={"items": {"collection.bins": "open"}, "comment": "垃圾桶仍然满溢"}).status_code == 200
+    sign_in(page, live_server.url)
+    switch_language(page, lang)
+
+    # the red card opens a new recheck, which says what was sent back and why
+    page.click(f"#attention a[data-attention='{sent['id']}']")
+    page.wait_for_selector("#recheck #sent-back")
+    expect(page.locator("#sent-back")).to_contain_text(SENT_BACK[lang])
+    expect(page.locator("#sent-back-comment")).to_have_text("垃圾桶仍然满溢")
+    item = page.locator("li.item[data-item='collection.bins']")
+    item.locator("button[data-fixed='true']").click()
+    expect(item).to_have_attribute("data-fixed", "true")
+    expect(item.locator(".need-photo")).to_have_text(AFTER_PHOTO[lang])
+    new_id = page.url.split("#/recheck/")[1]
+    assert new_id != sent["id"] and len(page.evaluate(LOCAL_RECHECKS)) == 2
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+    # the old recheck, read-only, leads on to the same new recheck rather than a dead end
+    page.goto(page.url.split("#")[0] + f"#/recheck-view/{sent['id']}")
+    page.wait_for_selector("#recheck-detail")
+    expect(page.locator("#recheck-again")).to_have_text(AGAIN[lang])
+    page.click("#recheck-again")
+    page.wait_for_selector("#recheck #sent-back")
+    assert page.url.endswith(f"#/recheck/{new_id}") and len(page.evaluate(LOCAL_RECHECKS)) == 2
+    # until the new recheck is submitted, the red card still leads to it
+    page.goto(page.url.split("#")[0] + "#/")
+    page.click(f"#attention a[data-attention='{sent['id']}']")
+    page.wait_for_selector("#recheck #sent-back")
+    assert page.url.endswith(f"#/recheck/{new_id}")

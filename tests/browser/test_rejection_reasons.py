@@ -1,6 +1,7 @@
 """Why the server refused an inspection, in the phone's language (the server sends codes)."""
 from tests.support import server_state
-from tests.support.phone import local_inspections, sign_in, start_inspection, store_overall_note, wait_synced
+from tests.support.phone import (confirm_submit, local_inspections, sign_in, start_inspection,
+                                 store_overall_note, wait_synced)
 
 
 def submit_a_too_long_note(page, live_server) -> str:
@@ -8,8 +9,7 @@ def submit_a_too_long_note(page, live_server) -> str:
     sign_in(page, live_server.url)
     inspection_id = start_inspection(page)
     store_overall_note(page, inspection_id, "长" * 10_001)
-    page.click("#submit-button")
-    page.wait_for_selector("#detail")
+    confirm_submit(page)
     wait_synced(page)
     assert inspection_id not in server_state.inspections(live_server.app)
     return inspection_id

@@ -3,8 +3,9 @@ from playwright.sync_api import expect
 
 from tests.support import server_state
 from tests.support.apiclient import ApiClient
-from tests.support.phone import (add_photo, go_to_criterion, local_inspections, make_jpeg, record_simple_inspection,
-                    sign_in, start_inspection, status, store_overall_note, sync, tap_plus, wait_synced)
+from tests.support.phone import (add_photo, confirm_submit, go_to_criterion, local_inspections,
+                                 make_jpeg, record_simple_inspection, sign_in, start_inspection,
+                                 status, store_overall_note, sync, tap_plus, wait_synced)
 
 
 def test_rejected_push_is_shown_with_the_field_error_and_kept(phone, live_server):
@@ -15,8 +16,7 @@ def test_rejected_push_is_shown_with_the_field_error_and_kept(phone, live_server
     tap_plus(page, "roads.road_blocked")
     add_photo(page, "roads.road_blocked", make_jpeg(800, 600, seed=11))
     store_overall_note(page, inspection_id, "长" * 10_001)   # the server allows at most 10,000 characters
-    page.click("#submit-button")
-    page.wait_for_selector("#detail")
+    confirm_submit(page)
     wait_synced(page)
     page.reload()
     page.wait_for_selector("#push-errors")
@@ -37,8 +37,7 @@ def test_rejected_push_is_shown_with_the_field_error_and_kept(phone, live_server
     page.wait_for_selector("#criterion")
     page.goto(page.url.split("#")[0] + f"#/inspect/{inspection_id}/10")
     page.fill("#note-overall", "路上堆放建材")
-    page.click("#submit-button")
-    page.wait_for_selector("#detail")
+    confirm_submit(page)
     wait_synced(page)
     assert server_state.inspections(live_server.app)[inspection_id]["note"] == "路上堆放建材"
     page.goto(page.url.split("#")[0] + "#/")
@@ -75,8 +74,7 @@ def test_supervisor_rejection_and_comment_reach_the_phone_and_reshoot_is_answere
     page.wait_for_selector("#criterion[data-criterion='collection']")
     add_photo(page, "collection.bins", make_jpeg(1200, 900, seed=22))
     page.goto(page.url.split("#")[0] + f"#/inspect/{inspection_id}/10")
-    page.click("#submit-button")
-    page.wait_for_selector("#detail")
+    confirm_submit(page)
     wait_synced(page)
     after = local_inspections(page)[0]
     assert after["client_rev"] > before["client_rev"]

@@ -74,6 +74,13 @@ def sign_in(page, base_url: str, username: str = "inspector1"):
     page.wait_for_function("navigator.serviceWorker.controller !== null")
 
 
+def switch_language(page, lang: str):
+    """The app in "zh" or "en", by its language button (a no-op when it is so already)."""
+    if page.get_attribute("html", "lang") != {"zh": "zh-CN", "en": "en"}[lang]:
+        page.click("#lang-toggle")
+        page.wait_for_selector(f"html[lang='{'zh-CN' if lang == 'zh' else 'en'}']")
+
+
 def wait_synced(page, timeout=30000):
     """Wait until no sync is running and the status card, if shown, is painted for that."""
     page.wait_for_function("""() => {
@@ -185,11 +192,18 @@ def add_photo(page, item: str, data: bytes, source: str = "camera", name: str = 
                            timeout=30000)
 
 
+def confirm_submit(page):
+    """On the summary: tap Submit, then confirm the summary it asks about; waits for the
+    submitted inspection's screen."""
+    page.click("#submit-button")
+    page.click("#confirm-dialog #confirm-yes")
+    page.wait_for_selector("#detail")
+
+
 def submit(page, inspection_id: str):
     page.goto(page.url.split("#")[0] + f"#/inspect/{inspection_id}/99")
     page.wait_for_selector("#summary")
-    page.click("#submit-button")
-    page.wait_for_selector("#detail")
+    confirm_submit(page)
 
 
 def record_simple_inspection(page, photo: bytes, assigned_index: int = 0) -> str:
