@@ -6,14 +6,16 @@ from dataclasses import dataclass
 
 from sync.merge import INSPECTION
 from sync.reasons import Reason
-from sync.states import OPEN
+from sync.states import HAS_ISSUES, OPEN, RECEIVED, REVIEW_DECISIONS
 from sync.validation import inspection_reasons
 
 from ..admin.rubrics import rubrics_by_version
+from ..audit import record_audit
 from ..changes import record_change
 from ..extensions import db
 from ..models import (Assignment, Inspection, InspectionRevision, Photo, Round, User, Village,
                       VillagerGroup)
+from ..review.resubmissions import RESUBMITTED
 from .evidence import Evidence, FlagSubject, refresh_sharing_inspections
 from .kinds import Change, Kind, PushContext
 
@@ -85,10 +87,26 @@ def note_lateness(inspection: dict, round_: Round) -> None:
         inspection.update(late=True, admitted_at=None, admitted_by=None)
 
 
+def review_state_after_edit(state: str, changed: bool) -> str:
+    """An edit that changes anything of a reviewed inspection (a re-shot photo too)
+    returns it to the supervisor's queue: a review never stands on data the supervisor
+    has not seen. Sent back with issues, any push is the inspector's answer."""
+    return RECEIVED if state == HAS_ISSUES or (changed and state in REVIEW_DECISIONS) \
+        else state
+
+
 def announce_inspections(ctx: PushContext, changes: list[Change]) -> None:
-    """The township's inspections showing the same photos gain their duplicate flag;
-    the inspector's phones pull the inspections again."""
+    """A reviewed inspection the edit returned to the queue is audited as re-submitted
+    (the review page reads what changed since the review from the revisions); the
+    township's inspections showing the same photos gain their duplicate flag; the
+    inspector's phones pull the inspections again."""
     for change in changes:
+        before = change.stored["review_state"] if change.stored else None
+        if before is not None and before != change.row["review_state"]:
+            record_audit(RESUBMITTED, "inspection", change.row["id"], user=ctx.user,
+                         detail={"from": before, "to": change.row["review_state"],
+                                 "version": change.row["version"],
+                                 "client_rev": change.payload["client_rev"]})
         record_change(db.session, "inspection", change.row["id"], ctx.user.township_id,
                       owner_id=ctx.user.id)
     refresh_sharing_inspections(ctx.user.township_id, {c.row["id"] for c in changes},
@@ -102,4 +120,5 @@ INSPECTIONS = Kind(
     facts=TownshipFacts.load, reasons=TownshipFacts.reasons,
     settle=settle_inspections, announce=announce_inspections,
     not_owner="not_owner", photo_taken="photo_id_taken",
-    columns={"late": False, "admitted_at": None, "admitted_by": None})
+    columns={"late": False, "admitted_at": None, "admitted_by": None},
+    after_edit=review_state_after_edit)

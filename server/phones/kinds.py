@@ -8,7 +8,7 @@ from typing import Any, Callable
 
 from sync.merge import Shape
 from sync.reasons import Reason
-from sync.states import REJECTED_PUSH
+from sync.states import HAS_ISSUES, RECEIVED, REJECTED_PUSH
 
 from ..models import User
 
@@ -29,6 +29,9 @@ class Kind:
     not_owner: str      # reason codes
     photo_taken: str
     columns: dict = field(default_factory=dict)  # a new record's columns beyond the shape
+    # (review state, whether the edit changed anything) → the review state after the
+    # inspector's edit; by default, a record sent back with issues has its answer
+    after_edit: Callable = lambda state, changed: RECEIVED if state == HAS_ISSUES else state
 
     def parent_of(self, model):
         return getattr(model, self.parent)

@@ -23,8 +23,8 @@ from sqlalchemy.exc import IntegrityError
 
 from sync.merge import content_of, merge_revisions
 from sync.reasons import Reason, as_data, english
-from sync.states import (APPLIED, CHANGED_OUTCOMES, CONFLICT, DUPLICATE, HAS_ISSUES, MERGED,
-                         RECEIVED, REJECTED_PUSH)
+from sync.states import (APPLIED, CHANGED_OUTCOMES, CONFLICT, DUPLICATE, MERGED, RECEIVED,
+                         REJECTED_PUSH)
 
 from ..extensions import db
 from ..models import User, utcnow
@@ -291,8 +291,8 @@ def update(ctx: PushContext, kind: Kind, change: Change, theirs: dict, stored: S
         **row, **{name: merge.merged[name] for name in shape.fields if name != "photos"},
         "version": row["version"] + 1, "updated_at": now,
         "has_conflict": row["has_conflict"] or bool(merge.conflicts),
-        # The inspector answered the issues.
-        "review_state": RECEIVED if row["review_state"] == HAS_ISSUES else row["review_state"]}
+        "review_state": kind.after_edit(row["review_state"],
+                                        merge.changed or bool(merge.conflicts))}
     change.stored_photos = {photo["id"]: photo["flags"] for photo in photos}
     change.photos = [dict(photo) for photo in photos] + [
         photo_columns(kind, row["id"], position, photo)

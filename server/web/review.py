@@ -22,6 +22,7 @@ from ..models import (REVIEW_STATES, AuditEntry, Comment, Inspection, Photo, Rou
                       Village, VillagerGroup)
 from ..review.actions import (admit_inspection, conflict_choices, duplicate_assessments,
                               resolve_conflict, review_inspection, review_photo)
+from ..review.resubmissions import changes_since_review, resubmitted_ids
 from ..review.scoring import rubrics_for, scored
 from ..scope import id_arg, in_township
 from .blueprints import review as bp
@@ -113,6 +114,7 @@ def queue():
 
     return render_template(
         "web/review_queue.html", inspections=inspections, filters=filters, counts=counts,
+        resubmitted=resubmitted_ids(inspections),
         total=total, page=page, pages=pages, choices=choices,
         group=group if group and group.village.township_id == township_id else None,
         queue_url=queue_url)
@@ -168,6 +170,7 @@ def inspection_view(inspection: Inspection) -> dict:
         "comments": db.session.execute(db.select(Comment).where(
             Comment.inspection_id == inspection.id).order_by(Comment.id)).scalars().all(),
         "history": history, "photo_flags": PHOTO_FLAGS,
+        "resubmission": changes_since_review(inspection),
         "gps": inspection.gps or {},
         "gps_distance": distance_m(inspection.gps["lat"], inspection.gps["lon"],
                                    inspection.group.lat, inspection.group.lon)
