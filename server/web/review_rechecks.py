@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from sync.rectification import item_key
-from sync.states import RECEIVED, REVIEW_STATES
+from sync.states import ITEM_CLOSED, RECEIVED, REVIEW_STATES
 
 from ..auth import roles_required
 from ..errors import Problems
@@ -68,8 +68,14 @@ def recheck_view(recheck: Recheck) -> dict:
             "before": [before[i] for i in item.photo_ids or [] if i in before],
             "after": after.get(key, []), "reported": (recheck.items or {}).get(key),
             "decision": (recheck.item_states or {}).get(key)})
-    return {"recheck": recheck, "rectification": rectification, "items": items,
-            "present": present, "rectification_state": state_of(rectification)}
+    # What is still to decide comes first, what this recheck reports on before the rest;
+    # items closed off already (销号) wait folded: a long rectification's closed items
+    # would otherwise bury the one this recheck is about.
+    items.sort(key=lambda it: it["reported"] is None)
+    return {"recheck": recheck, "rectification": rectification, "present": present,
+            "items": [it for it in items if it["item"].state != ITEM_CLOSED],
+            "closed_items": [it for it in items if it["item"].state == ITEM_CLOSED],
+            "rectification_state": state_of(rectification)}
 
 
 @bp.route("/rechecks/<recheck_id>")
