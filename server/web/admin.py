@@ -22,13 +22,19 @@ from .forms import PasswordResetForm, UserEditForm, UserForm, form_problems
 @bp.route("/")
 @roles_required("admin")
 def index():
+    return index_page()
+
+
+def index_page(problems=(), typed: dict | None = None):
+    """The admin page; after a refused rename, its problems (each naming its field) and
+    the name as typed in that device's field (`typed`: {device id: name})."""
     township_id = current_user.township_id
     users = rules.township_users(township_id)
     villages = db.session.execute(db.select(Village).where(
         Village.township_id == township_id).order_by(Village.id)).scalars().all()
     return render_template("web/admin.html", users=users, villages=villages,
                            rounds=township_rounds(township_id), reason_max=REASON_MAX,
-                           limits=rules.LIMITS)
+                           problems=problems, typed=typed or {}), 400 if problems else 200
 
 
 @bp.route("/devices/<int:device_id>/revoke", methods=["POST"])
@@ -55,12 +61,13 @@ def devices():
 @roles_required("admin")
 def rename_device(device_id: int):
     device = in_township(DeviceToken, device_id, current_user)
+    name = request.form.get("device_name", "")
     try:
-        rules.rename_device(device, request.form.get("device_name", ""))
+        rules.rename_device(device, name)
     except Problems as exc:
-        flash_problems(exc)
-    else:
-        flash_message("admin.device_renamed")
+        # the page itself, not a flash: the problem names the field and the name stays
+        return index_page(exc.problems, {device.id: name})
+    flash_message("admin.device_renamed")
     return redirect(url_for("admin.index"))
 
 

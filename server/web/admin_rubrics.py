@@ -8,7 +8,7 @@ import re
 from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 
-from sync.rubric import KINDS, LABEL_MAX, ONCE
+from sync.rubric import KINDS, ONCE
 
 from ..admin import rubrics as rules
 from ..auth import roles_required
@@ -94,6 +94,8 @@ def apply_action(criteria: list[dict], action: str) -> None:
 
 def where(field: str | None, criteria: list[dict]) -> str:
     """A problem's place on the form, in words: "Criterion 2 (collection) · item 1"."""
+    if field == "title":
+        return t("rubric.title")
     parts = (field or "").split(".")
     if len(parts) < 2 or parts[0] != "criteria" or not parts[1].isdigit():
         return t("rubric.where_rubric")
@@ -128,15 +130,16 @@ def copy_rubric(version: int):
 
 
 def rubric_page(found: RubricVersion, criteria: list[dict] | None = None,
-                title: str | None = None, problems=()):
-    """The version's page; `criteria` and `title` as posted when a save was refused."""
+                title: str | None = None, problems=(), refused: str = "admin.form_invalid"):
+    """The version's page; `criteria` and `title` as posted when a save was refused;
+    `refused` says what did not happen (a save, or an activation of a saved draft)."""
     data = rules.rubric_data(found, current_user.township_id)
     criteria = data["criteria"] if criteria is None else criteria
     return render_template(
         "web/admin_rubric.html", rubric=data, criteria=criteria,
         title=data["title"] if title is None else title,
         editable=found.state == DRAFT and not data["rounds"], kinds=KINDS,
-        label_max=LABEL_MAX, max_sum=sum(c["max"] for c in criteria
+        refused=t(refused, version=found.version), max_sum=sum(c["max"] for c in criteria
                                          if isinstance(c["max"], float)),
         problems=[(where(p.field, criteria), p) for p in problems]), 400 if problems else 200
 
@@ -166,6 +169,7 @@ def activate_rubric(version: int):
     try:
         rules.activate_rubric(found)
     except Problems as exc:
-        return rubric_page(found, problems=exc.problems)
+        # the draft was saved before: say it is kept, and what keeps it from activating
+        return rubric_page(found, problems=exc.problems, refused="rubric.not_activated")
     flash_message("rubric.activated", version=version)
     return redirect(url_for("admin.rubric", version=version), 303)

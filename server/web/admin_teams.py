@@ -23,7 +23,10 @@ def posted_members() -> list[int] | None:
     return [int(u) for u in raw] if all(is_id(u) for u in raw) else None
 
 
-def teams_page(round_: Round, problems: list[Problem] = (), status: int = 200):
+def teams_page(round_: Round, problems: list[Problem] = (), status: int = 200,
+               refused: Team | None = None):
+    """The round's teams; after a refusal the refused form (`refused`, or the new-team
+    form) shows the name as typed, so a name too long is corrected, not retyped."""
     current = round_rules.current_assignments(round_.id)
     groups = {g.id: g for g in round_rules.township_groups(round_.township_id)}
     teams = rules.round_teams(round_.id)
@@ -32,20 +35,21 @@ def teams_page(round_: Round, problems: list[Problem] = (), status: int = 200):
         users=round_rules.assignable_users(round_.township_id, current),
         team_groups={t.id: [groups[g] for g in rules.team_group_ids(t) if g in groups]
                      for t in teams},
-        name_max=rules.NAME_COLUMN.type.length), status
+        typed={(refused.id if refused else "new"): request.form.get("name", "")}
+        if problems else {}), status
 
 
 def save(round_: Round, team: Team | None):
     members = posted_members()
     if members is None:
-        return teams_page(round_, [Problem("member_choice", field="member_ids")], 400)
+        return teams_page(round_, [Problem("member_choice", field="member_ids")], 400, team)
     try:
         if team is None:
             rules.create_team(round_, request.form.get("name", ""), members)
         else:
             rules.update_team(team, request.form.get("name", ""), members)
     except Problems as exc:
-        return teams_page(round_, exc.problems, 400)
+        return teams_page(round_, exc.problems, 400, team)
     flash_message("admin.team_saved")
     return redirect(url_for("admin.teams", round_id=round_.id), 303)
 

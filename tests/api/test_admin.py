@@ -169,9 +169,10 @@ def test_rename_a_device(app, api, admin):
         device_id = db.session.execute(db.select(DeviceToken.id)).scalar_one()
 
     def rename(name):
-        """The device's name after the admin renames it, and the page's flash."""
-        post_form(admin, f"/admin/devices/{device_id}/rename", {"device_name": name})
-        shown = text(admin.get("/admin/"))
+        """The device's name after the admin renames it, and the page's flash, or the
+        page that refuses the name (naming the field, the name as typed kept)."""
+        response = post_form(admin, f"/admin/devices/{device_id}/rename", {"device_name": name})
+        shown = text(response) if response.status_code == 400 else text(admin.get("/admin/"))
         with app.app_context():
             return db.session.get(DeviceToken, device_id).device_name, shown
 
@@ -179,9 +180,10 @@ def test_rename_a_device(app, api, admin):
     assert name == "李明的工作手机" and "Device renamed." in shown
     assert rename("李明的工作手机")[0] == "李明的工作手机"      # unchanged: no second entry
     name, shown = rename("   ")
-    assert name == "李明的工作手机" and "required" in shown
+    assert name == "李明的工作手机" and "Device name: required" in shown
     name, shown = rename("机" * 101)
-    assert name == "李明的工作手机" and "longer than 100 characters" in shown
+    assert name == "李明的工作手机" and "Device name: longer than 100 characters" in shown
+    assert f'value="{"机" * 101}"' in shown
     assert audit_actions(app) == ["rename_device"]
     response = post_form(admin, "/admin/devices/99999999999/rename", {"device_name": "x"})
     assert response.status_code == 404

@@ -1,8 +1,11 @@
 """The admin's rubric pages: copy, edit with add and remove buttons, activate (web forms
 with CSRF, on both databases)."""
+import re
+
 import pytest
 
 from server.extensions import db
+from server.i18n import CATALOGUES
 from server.models import RubricVersion
 
 from tests.support.admin import other_township_admin
@@ -106,6 +109,56 @@ def test_a_sum_of_99_is_refused_on_activating(app, admin):
     assert refused.status_code == 400 and "version 2 is active" in text(refused)
     form = text(admin.get("/admin/rounds/new"))
     assert "selected>version 2" in form
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_saved_draft_of_102_is_not_activated_and_says_why_and_that_it_is_kept(
+        app, client, lang):
+    login(client, "admin")
+    client.get(f"/lang/{lang}")
+    copy(client)
+    saved = post(client, "/admin/rubrics/2", {**form_of(stored(app, 2)), "c0.max": "12",
+                                              "action": "save"}, "/admin/rubrics/2")
+    assert saved.status_code == 303                                  # the draft is saved
+    response = post(client, "/admin/rubrics/2/activate", page="/admin/rubrics/2")
+    assert response.status_code == 400
+    alert = text(response).split('role="alert"')[1].split("</div>")[0]
+    words = CATALOGUES[lang]
+    assert words["rubric.not_activated"].format(version=2) in alert
+    assert words["problem.max_sum"].format(sum=102, total=100).replace("'", "&#39;") in alert
+    assert words["admin.form_invalid"] not in alert                 # not "not saved"
+    assert ("未保存" if lang == "zh" else "Not saved") not in alert
+    assert stored(app, 2)["state"] == "draft" and stored(app, 2)["criteria"][0]["max"] == 12
+
+
+def labels(app) -> list[str]:
+    with app.app_context():
+        rubric = db.session.execute(db.select(RubricVersion).where(
+            RubricVersion.version == 2)).scalar_one()
+        return [rubric.title] + [c.label_zh for c in rubric.criteria]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_title_or_label_too_long_is_refused_naming_its_field_not_cut(app, client, lang):
+    """No maxlength has the browser cut a pasted label; the one length rule refuses it."""
+    login(client, "admin")
+    client.get(f"/lang/{lang}")
+    copy(client)
+    page = text(client.get("/admin/rubrics/2"))
+    for name in ("title", "c0.label_zh", "c0.i0.label_en"):
+        [tag] = re.findall(rf'<input name="{re.escape(name)}"[^>]*>', page)
+        assert "maxlength" not in tag
+    before, data, words = labels(app), form_of(stored(app, 2)), CATALOGUES[lang]
+    too_long = words["problem.too_long"].format(max=200)
+    for name, where in (("title", words["rubric.title"]),
+                        ("c0.label_zh", words["rubric.where_criterion"].format(
+                            n=1, name=data["c0.key"]) + " · " + words["rubric.field.label_zh"])):
+        response = post(client, "/admin/rubrics/2", {**data, name: "评" * 300, "action": "save"},
+                        "/admin/rubrics/2")
+        assert response.status_code == 400
+        shown = text(response)
+        assert f"{where}: {too_long}" in shown and f'value="{"评" * 300}"' in shown
+        assert labels(app) == before
 
 
 @pytest.mark.parametrize("username", ["inspector1", "supervisor1"])
