@@ -20,10 +20,13 @@ export async function openRound() {
   return currentRound(await refList("round"));
 }
 
+// villages with their groups, in the township's order as the server lists them (each by
+// when it was added); the store hands rows back by their ids as text, "10" before "2"
 export async function places() {
   const [villages, groups] = await Promise.all([refList("village"), refList("group")]);
-  const byId = new Map(villages.map((v) => [v.id, { ...v, groups: [] }]));
-  for (const g of groups) byId.get(g.village_id)?.groups.push(g);
+  const byNumber = (a, b) => Number(a.id) - Number(b.id);
+  const byId = new Map([...villages].sort(byNumber).map((v) => [v.id, { ...v, groups: [] }]));
+  for (const g of [...groups].sort(byNumber)) byId.get(g.village_id)?.groups.push(g);
   return [...byId.values()];
 }
 

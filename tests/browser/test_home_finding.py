@@ -68,6 +68,14 @@ def test_groups_in_order_a_search_as_one_types_and_inspections_by_round(narrow_p
     expect(page.locator("#assignments a.row")).to_have_count(len(order))
     assert visible_groups(page) == order
 
+    # and so does the list of every group to pick another from
+    page.goto(page.url.split("#")[0] + "#/pick")
+    page.wait_for_selector("#pick")
+    picked = page.eval_on_selector_all("#main > section:not(#pick) a.row", "(rows) => rows.map((a) => a.dataset.group)")
+    assert picked[:len(order)] == order
+    page.goto(page.url.split("#")[0] + "#/")
+    page.wait_for_selector("#home-search")
+
     # a search narrows the list at each keystroke, in either language's names
     expect(page.locator("label[for='home-search']")).to_have_text(TEXTS[lang]["label"])
     box = page.locator("#home-search")
