@@ -4,7 +4,7 @@ from datetime import date, datetime
 from flask import abort, g, render_template, request
 
 from ..extensions import db
-from ..i18n import current_language
+from ..i18n import LANGUAGES, current_language
 from ..models import CombinedResult, PublishedCombined, PublishedRanking, Round
 from ..review.combined import published_combined
 from ..review.publishing import published_ranking
@@ -69,17 +69,25 @@ def combined_boards() -> list[dict]:
     return boards
 
 
-def render_poster(result: dict | None, period_of: list[dict], heading: str | None = None):
-    """A printable poster (A4 or A3) of a published result, in Chinese; `period_of`: the
-    rounds whose dates it covers."""
+def print_language() -> str:
+    """The language a poster or notice is printed in: `?language=` (the other one is
+    offered on the sheet), else the reader's. It is not remembered: printing an English
+    copy once leaves the reader's pages as they were."""
+    wanted = request.args.get("language")
+    return wanted if wanted in LANGUAGES else current_language()
+
+
+def render_poster(result: dict | None, period_of: list[dict], heading: dict | None = None):
+    """A printable poster (A4 or A3) of a published result; `period_of`: the rounds whose
+    dates it covers; `heading`: what it is named after (its round's name by default)."""
     if result is None:
         abort(404)
     size = request.args.get("size", "a4")
-    g.lang = "zh"  # the notice board speaks Chinese whatever the viewer's setting
+    g.lang = print_language()
     period = (min(date.fromisoformat(r["starts_on"]) for r in period_of),
               max(date.fromisoformat(r["ends_on"]) for r in period_of))
     return render_template(
-        "web/poster.html", result=result, heading=heading,
+        "web/poster.html", result=result, heading=place(heading or result["round"], "name"),
         size=size if size in POSTER_SIZES else "a4", red=listed(result, "red"),
         black=listed(result, "black"), period=period,
         published_on=datetime.fromisoformat(result["published"]["published_at"]))
@@ -101,4 +109,4 @@ def combined_poster(combined_id: int):
     result = published_combined(combined, id_arg("version", "published version")) \
         if combined else None
     return render_poster(result, result["rounds"] if result else [],
-                         heading=result["combined"]["name"] if result else None)
+                         heading=result["combined"] if result else None)

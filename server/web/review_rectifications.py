@@ -12,6 +12,7 @@ from ..models import Rectification
 from ..review.rectifications import open_items, photo_shas, state_of, township_rectifications
 from ..scope import id_arg, in_township
 from .blueprints import review as bp
+from .board import print_language
 from .review import SUPERVISORS
 
 # Most urgent first.
@@ -29,10 +30,10 @@ def rectifications():
 @bp.route("/rectifications/<int:rectification_id>/notice")
 @roles_required(*SUPERVISORS)
 def notice(rectification_id: int):
-    """The notice a Black List group receives, A4, in Chinese whatever the viewer's
-    setting (it is posted and handed over in the village, like the poster)."""
+    """The notice a Black List group receives, one A4 page, in the reader's language or
+    `?language=` (Chinese is handed over in the village; the other is offered on it)."""
     rectification = in_township(Rectification, rectification_id, current_user)
-    g.lang = "zh"
+    g.lang = print_language()
     version = rectification.round.rubric.version
     rubric = rubrics_by_version([version])[version]
     criteria = {c["key"]: c for c in rubric["criteria"]}

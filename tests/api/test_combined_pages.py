@@ -110,10 +110,13 @@ def test_board_and_poster_show_a_published_result(client, web, two):
     board = text(client.get("/board/"))
     assert f'id="combined-{combined_id}"' in board and "2026年第四季度" in board
     assert "Q4 2026" in text(client.get("/board/?lang=en"))
-    poster = client.get(f"/board/combined/{combined_id}/poster?size=a3")
+    poster = client.get(f"/board/combined/{combined_id}/poster?size=a3&language=zh")
     assert poster.status_code == 200
     page = text(poster)
     assert "2026年第四季度" in page and "A3 portrait" in page and "黑榜" in page
+    # the reader chose English above: the poster follows, and offers Chinese
+    page = text(client.get(f"/board/combined/{combined_id}/poster?size=a3"))
+    assert "Q4 2026" in page and "Black List" in page and "language=zh" in page
     assert client.get("/board/combined/99999/poster").status_code == 404
     assert client.get(f"/board/combined/{combined_id}/poster?version=5").status_code == 404
 

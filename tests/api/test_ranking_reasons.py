@@ -67,7 +67,9 @@ def test_pages_board_poster_and_exports_word_the_reasons_in_their_language(clien
     assert VETO_REASON in client.get("/board/?lang=zh").get_data(as_text=True)
     assert VETO_REASON_EN in client.get("/board/?lang=en").get_data(as_text=True)
     poster = client.get(f"/board/rounds/{round_id}/poster?lang=en").get_data(as_text=True)
-    assert VETO_REASON in poster and VETO_REASON_EN not in poster   # the poster is Chinese
+    assert VETO_REASON_EN in poster and VETO_REASON not in poster   # the reader's language
+    poster = client.get(f"/board/rounds/{round_id}/poster?language=zh").get_data(as_text=True)
+    assert VETO_REASON in poster and VETO_REASON_EN not in poster   # or the one asked for
     assert VETO_REASON_EN in reason_cells(web.get(
         f"/review/rounds/{round_id}/export/rankings.csv?version=1&lang=en").data)
 
@@ -83,7 +85,7 @@ def test_a_snapshot_published_with_reasons_as_strings_still_renders(app, client,
     board = client.get("/board/?lang=zh")
     assert board.status_code == 200 and OLD_REASON in board.get_data(as_text=True)
     assert OLD_REASON_EN in client.get("/board/?lang=en").get_data(as_text=True)
-    poster = client.get(f"/board/rounds/{round_id}/poster?version=1")
+    poster = client.get(f"/board/rounds/{round_id}/poster?version=1&language=zh")
     assert poster.status_code == 200 and OLD_REASON in poster.get_data(as_text=True)
     for lang, reason in (("zh", OLD_REASON), ("en", OLD_REASON_EN)):
         export = web.get(f"/review/rounds/{round_id}/export/rankings.csv?version=1&lang={lang}")

@@ -228,14 +228,24 @@ def test_supervisor_page_by_state_links_each_notice(app, web, listed):
     assert web.get("/review/rectifications?round=99999999999").status_code == 404
 
 
-def test_notice_is_chinese_a4_with_the_photos_and_the_deadline(app, web, listed):
+NOTICE_WORDS = {"zh": ("整改通知书", "垃圾桶破损、未加盖或满溢", "路面积水、泥泞或有杂物", "整改期限：{d.year}年{d.month}月{d.day}日"),
+                "en": ("Rectification notice", "Bin broken, uncovered or overflowing",
+                       "Standing water, mud or debris on the road", "Deadline: {d.day} {d:%b} {d.year}")}
+
+
+def test_notice_is_a4_in_the_readers_language_with_the_photos_and_the_deadline(app, web,
+                                                                              listed):
     b = rectifications_by_group(app)[listed["b"]]
-    for lang in ("zh", "en"):
+    for lang, other in (("zh", "en"), ("en", "zh")):
         notice = text(web.get(f"/review/rectifications/{b['id']}/notice?lang={lang}"))
-        assert "整改通知书" in notice and "Rectification notice" not in notice
-        assert "垃圾桶破损、未加盖或满溢" in notice and "路面积水" in notice
-        d = b["deadline"]
-        assert f"整改期限：{d.year}年{d.month}月{d.day}日" in notice
+        title, bins, road, deadline = NOTICE_WORDS[lang]
+        assert title in notice and NOTICE_WORDS[other][0] not in notice
+        assert bins in notice and road in notice
+        assert deadline.format(d=b["deadline"]) in notice
+        # the other language is offered, and asked for alone it does not change the reader's
+        assert f"/review/rectifications/{b['id']}/notice?language={other}" in notice
+        printed = web.get(f"/review/rectifications/{b['id']}/notice?language={other}")
+        assert NOTICE_WORDS[other][0] in text(printed) and "Set-Cookie" not in printed.headers
         for photo in listed["inspections"]["b"]["photos"]:
             assert f'src="/review/blobs/{photo["sha256"]}/thumb"' in notice
         assert '<script src="/static/pages.js" defer></script>' in notice

@@ -190,5 +190,8 @@ def test_rankings_page_publish_board_and_poster(app, client, web, phone, ref, pu
     poster = client.get(f"/board/rounds/{round_id}/poster?size=a3&lang=en")
     assert poster.status_code == 200
     html = text(poster)
-    assert "size: A3" in html and "农村人居环境整治红黑榜" in html   # Chinese whatever the setting
+    assert "size: A3" in html and "Red and Black Lists" in html   # the reader's language,
+    assert "language=zh" in html                                   # Chinese offered
+    assert "农村人居环境整治红黑榜" in text(
+        client.get(f"/board/rounds/{round_id}/poster?size=a3&language=zh"))
     assert "<img" not in html and "21.95" not in html and "100.45" not in html
