@@ -8,7 +8,7 @@ from ..errors import Problem
 from ..review.combined import (chosen_rounds, combined_in_scope,
                                live_combined, publish_combined, published_combined)
 from ..scope import MAX_ID, is_id
-from .rankings import PlaceOut, PublishedOut
+from .rankings import PRECISION, SHOWN_SCORE, TIE_BREAK, PlaceOut, PublishedOut
 
 blp = Blueprint("api_combined", __name__, description="Combined results (quarters, years)")
 
@@ -48,6 +48,8 @@ class ChosenRoundOut(Schema):
 class CombinedGroupOut(PlaceOut):
     rank = fields.Integer()
     score = fields.Float()          # mean WR over the rounds the group was ranked in
+    shown_score = SHOWN_SCORE
+    tie_break = TIE_BREAK
     rounds = fields.Integer()
     partial = fields.Boolean()
     veto = fields.Boolean()
@@ -69,6 +71,7 @@ class CombinedOut(Schema):
     published = fields.Nested(PublishedOut, metadata={"description": "published only"})
     rounds = fields.List(fields.Nested(ChosenRoundOut))
     computed_at = fields.String()
+    precision = PRECISION
     red_size = fields.Integer()
     black_size = fields.Integer()
     groups = fields.List(fields.Nested(CombinedGroupOut))

@@ -37,9 +37,19 @@ class PlaceOut(Schema):
     name_en = fields.String(allow_none=True)
 
 
+TIE_BREAK = fields.String(allow_none=True, validate=validate.OneOf(("veto", "subtotal")),
+                          metadata={"description": "the rule that put this group below "
+                                    "another with the same shown_score; null if none did"})
+SHOWN_SCORE = fields.Float(metadata={
+    "description": "score rounded half-up to `precision` decimals: the value ranked"})
+PRECISION = fields.Integer(metadata={"description": "the decimals of shown_score (1 or 2)"})
+
+
 class RankedGroupOut(PlaceOut):
     rank = fields.Integer()
     score = fields.Float()          # WR, unrounded
+    shown_score = SHOWN_SCORE
+    tie_break = TIE_BREAK
     raw_score = fields.Float()      # R, unrounded
     inspections = fields.Integer()
     inspectors = fields.Integer()
@@ -71,6 +81,7 @@ class RankingOut(Schema):
     round = fields.Nested(RoundOut)
     computed_at = fields.String()
     published = fields.Nested(PublishedOut, allow_none=True)
+    precision = PRECISION
     m = fields.Float()
     mean_raw_score = fields.Float(allow_none=True)
     red_size = fields.Integer()

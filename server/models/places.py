@@ -13,6 +13,9 @@ class Township(db.Model):
     name: Mapped[str] = mapped_column(sa.String(100))
     name_en: Mapped[Optional[str]] = mapped_column(sa.String(100))
     is_demo: Mapped[bool] = mapped_column(default=False)
+    # The decimals its scores are shown and ranked with (1 or 2): server/admin/township.py.
+    display_precision: Mapped[int] = mapped_column(sa.SmallInteger, default=1,
+                                                   server_default="1")
 
     villages: Mapped[list["Village"]] = relationship(
         back_populates="township", order_by="Village.id")

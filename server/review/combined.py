@@ -18,7 +18,8 @@ from ..extensions import db
 from ..models import CombinedResult, PublishedCombined, Round, Township, User, utcnow
 from ..errors import Problem, Problems, column_size, name_problem
 from ..scope import in_township
-from .rankings import township_groups
+from ..admin.township import display_precision
+from .rankings import as_shown, township_groups
 from .reasons import spelled
 from .snapshots import COMBINED, ROUND_LISTS, freeze, published_owners, snapshot, versions
 
@@ -66,7 +67,8 @@ def compute_combined(rounds: list[Round]) -> dict:
     combined = combine_rounds(
         [PublishedRound(s.result["groups"], _weights(rubrics.get(s.result.get("rubric_version"))))
          for s in snapshots],
-        names={group_id: g["name"] for group_id, g in places.items()})
+        names={group_id: g["name"] for group_id, g in places.items()},
+        precision=display_precision(rounds[0].township_id))
     rubric_versions = [s.result.get("rubric_version") for s in snapshots]
     return {
         "rounds": [{"id": r.id, "name": r.name, "name_en": r.name_en,
@@ -74,11 +76,13 @@ def compute_combined(rounds: list[Round]) -> dict:
                     "version": s.version} for r, s in zip(rounds, snapshots)],
         "computed_at": utcnow().isoformat(),
         "red_size": combined.red_size, "black_size": combined.black_size,
+        "precision": combined.precision,
         # the labels of the reasons' items: the newest round's rubric
         "rubric_version": next((v for v in reversed(rubric_versions) if v is not None), None),
         "groups": [{
             "group_id": g.group_id, **{k: places[g.group_id].get(k) for k in PLACE_KEYS},
-            "rank": g.rank, "score": g.score, "rounds": g.rounds, "partial": g.partial,
+            "rank": g.rank, "score": g.score, "shown_score": g.shown_score,
+            "tie_break": g.tie_break, "rounds": g.rounds, "partial": g.partial,
             "veto": g.veto, "list": g.list, "reasons": g.reasons,
         } for g in combined.groups],
         "not_ranked": [{"group_id": g["id"], **{k: g[k] for k in PLACE_KEYS}}
@@ -145,10 +149,10 @@ def combined_in_scope(combined_id: int, user: User) -> CombinedResult:
 def published_combined(combined: CombinedResult, version: int | None = None) -> dict | None:
     """A published snapshot (the latest unless `version` is given), reasons spelt out."""
     found = snapshot(COMBINED, combined.id, version)
-    return None if found is None else spelled(found.result)
+    return None if found is None else spelled(as_shown(found.result))
 
 
-def published_versions(combined_id: int) -> list[PublishedCombined]:
+def published_versions(combined_id: int) -> list:
     return versions(COMBINED, combined_id)
 
 

@@ -65,39 +65,49 @@ def _yes(value: bool, lang: str) -> str:
     return t("ex.yes", lang) if value else ""
 
 
+def _tie_break(g: dict, kind: str, precision: int, lang: str) -> str:
+    """Which tie-break placed the group below one showing the same score, in words."""
+    if not g.get("tie_break"):
+        return ""
+    return t(f"{kind}.tie_break.{g['tie_break']}", lang,
+             score=f"{g['shown_score']:.{precision}f}")
+
+
 def ranking_table(ranking: dict, lang: str) -> list[list]:
-    """Header + one row per ranked group, then the groups not inspected."""
+    """Header + one row per ranked group, then the groups not inspected. The shown
+    score is the one ranked; the tie-break says why equal shown scores differ in rank."""
     header = [t(f"ex.{c}", lang) for c in (
-        "rank", "village", "group", "score", "raw_score", "inspections", "inspectors",
-        "list", "low_confidence", "veto", "change", "reason")]
+        "rank", "village", "group", "shown_score", "score", "raw_score", "inspections",
+        "inspectors", "list", "low_confidence", "veto", "change", "tie_break", "reason")]
     rows = [header]
     for g in ranking["groups"]:
         rows.append([
-            g["rank"], _place(g, "village", lang), _place(g, "name", lang), g["score"],
-            g["raw_score"], g["inspections"], g["inspectors"],
+            g["rank"], _place(g, "village", lang), _place(g, "name", lang), g["shown_score"],
+            g["score"], g["raw_score"], g["inspections"], g["inspectors"],
             t(f"list.{g['list']}", lang) if g["list"] else "",
             _yes(g["low_confidence"], lang), _yes(g["veto"], lang), g["change"],
-            reason_in(g, lang)])
+            _tie_break(g, "rk", ranking["precision"], lang), reason_in(g, lang)])
     for g in ranking["not_inspected"]:
-        rows.append(["", _place(g, "village", lang), _place(g, "name", lang), None, None, 0, 0,
-                     t("rk.not_inspected", lang), "", "", None, ""])
+        rows.append(["", _place(g, "village", lang), _place(g, "name", lang), None, None, None,
+                     0, 0, t("rk.not_inspected", lang), "", "", None, "", ""])
     return rows
 
 
 def combined_table(result: dict, lang: str) -> list[list]:
     """Header + one row per group of a combined result, then the groups not ranked."""
     header = [t(f"ex.{c}", lang) for c in (
-        "rank", "village", "group", "score", "rounds", "partial", "list", "veto", "reason")]
+        "rank", "village", "group", "shown_score", "score", "rounds", "partial", "list", "veto",
+        "tie_break", "reason")]
     rows = [header]
     for g in result["groups"]:
         rows.append([
-            g["rank"], _place(g, "village", lang), _place(g, "name", lang), g["score"],
-            g["rounds"], _yes(g["partial"], lang),
+            g["rank"], _place(g, "village", lang), _place(g, "name", lang), g["shown_score"],
+            g["score"], g["rounds"], _yes(g["partial"], lang),
             t(f"list.{g['list']}", lang) if g["list"] else "", _yes(g["veto"], lang),
-            reason_in(g, lang)])
+            _tie_break(g, "cb", result["precision"], lang), reason_in(g, lang)])
     for g in result["not_ranked"]:
-        rows.append(["", _place(g, "village", lang), _place(g, "name", lang), None, 0, "",
-                     t("cb.not_ranked", lang), "", ""])
+        rows.append(["", _place(g, "village", lang), _place(g, "name", lang), None, None, 0, "",
+                     t("cb.not_ranked", lang), "", "", ""])
     return rows
 
 

@@ -13,7 +13,7 @@ from ..changes import record_change
 from ..extensions import db
 from ..models import Inspection, Round, User
 from ..errors import Problem, Problems
-from .rankings import ranking_to_publish, round_info
+from .rankings import as_shown, ranking_to_publish, round_info
 from .reasons import spelled
 from .rectifications import carried_over, open_rectifications
 from .scoring import counted_clause
@@ -89,7 +89,7 @@ def published_ranking(round_: Round, version: int | None = None) -> dict | None:
 
 
 def _as_published(round_: Round, result: dict) -> dict:
-    return {**spelled(result), "carried_over": carried_over(round_)}
+    return {**spelled(as_shown(result)), "carried_over": carried_over(round_)}
 
 
 def published_versions(round_id: int) -> list:

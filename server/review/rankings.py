@@ -18,9 +18,10 @@ from typing import NamedTuple
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
-from sync.ranking import CountedInspection, GroupRef, rank_round
+from sync.ranking import DEFAULT_PRECISION, CountedInspection, GroupRef, rank_round, shown_score
 
 from ..admin.rubrics import rubrics_by_version
+from ..admin.township import display_precision
 from ..changes import latest_seq
 from ..database import has_written
 from ..extensions import db
@@ -33,7 +34,8 @@ TREND_ROUNDS = 6
 # The shape of a computed result; a cache of another shape is computed again.
 # 2: reasons as data ([{criterion, item, count}]) and the rubric version they name.
 # 3: keyed by the change log's sequence instead of a version each writer bumped.
-RESULT_FORMAT = 3
+# 4: ranked on the shown score: precision, shown_score and tie_break.
+RESULT_FORMAT = 4
 # What a ranking reads, as the change log names it: the township's inspections (any
 # round's: the previous round's ranks give `change`, and an inspection's photo reviews
 # record it too), its rounds (list sizes, periods, publishing) and its places. Wider
@@ -62,6 +64,8 @@ def _cache_key(round_: Round) -> dict:
     """Everything a live ranking depends on. `inputs` is None while this transaction
     holds a change of an input not yet numbered: then nothing cached is right."""
     return {"format": RESULT_FORMAT, "m": float(current_app.config["RANKING_M"]),
+            # a setting, not a change-logged input: a new precision is a new key
+            "precision": display_precision(round_.township_id),
             "inputs": latest_seq(db.session, round_.township_id, RANKING_INPUTS)}
 
 
@@ -120,18 +124,20 @@ def _compute_ranking(round_: Round,
     refs = [GroupRef(g["id"], g["village"], g["name"]) for g in groups]
     ranking = rank_round(refs, inspections, m=float(current_app.config["RANKING_M"]),
                          red_size=round_.red_size, black_size=round_.black_size,
-                         previous_ranks=previous_ranks or {})
+                         previous_ranks=previous_ranks or {},
+                         precision=display_precision(round_.township_id))
     by_id = {g["id"]: g for g in groups}
     return {
         "m": float(current_app.config["RANKING_M"]), "mean_raw_score": ranking.mean_raw_score,
+        "precision": ranking.precision,
         "red_size": ranking.red_size, "black_size": ranking.black_size,
         # the labels of the reasons' items, whatever the round's rubric becomes later
         "rubric_version": round_.rubric.version,
         "groups": [{
             "group_id": g.group_id, "village": g.village, "name": g.name,
             "village_en": by_id[g.group_id]["village_en"], "name_en": by_id[g.group_id]["name_en"],
-            "rank": g.rank, "score": g.score, "raw_score": g.raw_score,
-            "inspections": g.inspections, "inspectors": g.inspectors,
+            "rank": g.rank, "score": g.score, "shown_score": g.shown_score,
+            "tie_break": g.tie_break, "raw_score": g.raw_score, "inspections": g.inspections, "inspectors": g.inspectors,
             "low_confidence": g.low_confidence, "veto": g.veto, "list": g.list,
             "reasons": g.reasons, "change": g.change,
         } for g in ranking.groups],
@@ -140,6 +146,17 @@ def _compute_ranking(round_: Round,
             "village_en": by_id[r.group_id]["village_en"], "name_en": by_id[r.group_id]["name_en"],
         } for r in ranking.not_inspected],
     }, scored
+
+
+def as_shown(result: dict) -> dict:
+    """A ranking or combined result with `precision`, `shown_score` and `tie_break`,
+    which snapshots published before them lack: they were shown at one decimal, and
+    no tie-break named, so none is invented now."""
+    if "precision" in result:
+        return result
+    return {**result, "precision": DEFAULT_PRECISION, "groups": [
+        {**g, "shown_score": shown_score(g["score"], DEFAULT_PRECISION), "tie_break": None}
+        for g in result["groups"]]}
 
 
 def round_info(round_: Round) -> dict:

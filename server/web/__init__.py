@@ -4,9 +4,9 @@ from flask import Flask
 
 def register_web(app: Flask) -> None:
     # Importing the route modules puts their routes on the blueprints.
-    from . import (admin, admin_places, admin_rounds, admin_rubrics, admin_teams, board,  # noqa: F401
-                   health, pages, phone_app, review, review_combined, review_rankings,
-                   review_rechecks, review_rectifications)
+    from . import (admin, admin_places, admin_rounds, admin_rubrics, admin_teams,  # noqa: F401
+                   admin_township, board, health, pages, phone_app, review, review_combined,
+                   review_rankings, review_rechecks, review_rectifications)
     from . import flashes
     from .blueprints import ALL
 

@@ -97,8 +97,8 @@ def test_exports_live_and_published(web, two):
     assert "combined-" in sheet.headers["Content-Disposition"]
     book = load_workbook(io.BytesIO(sheet.get_data()))
     header = [c.value for c in next(book.active.iter_rows(max_row=1))]
-    assert header[:5] == ["Place", "Village", "Villager group", "Score (weighted)",
-                          "Rounds ranked"]
+    assert header[:6] == ["Place", "Village", "Villager group", "Score",
+                          "Weighted score (unrounded)", "Rounds ranked"]
     assert web.get(f"/review/combined/{combined_id}/export.pdf").status_code == 404
     assert web.get(f"/review/combined/{combined_id}/export.csv?version=7").status_code == 404
 

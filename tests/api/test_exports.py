@@ -43,19 +43,22 @@ def test_rankings_csv_and_xlsx_equal_the_json(setup):
     response = web.get(f"/review/rounds/{round_id}/export/rankings.csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     rows = read_csv(response.data)
-    assert rows[0][:4] == ["名次", "村", "村民小组", "得分（加权）"]
-    got = [(int(r[0]), r[2], float(r[3]), float(r[4]), int(r[5])) for r in rows[1:4]]
+    assert rows[0][:5] == ["名次", "村", "村民小组", "得分", "加权得分（未取整）"]
+    got = [(int(r[0]), r[2], float(r[4]), float(r[5]), int(r[6])) for r in rows[1:4]]
     assert got == expected
+    # the score as shown is the one ranked
+    assert [float(r[3]) for r in rows[1:4]] == [g["shown_score"] for g in ranking["groups"]]
     assert len(rows) == 1 + 3 + len(ranking["not_inspected"])
     black = next(r for r in rows[1:] if r[2] == ranking["groups"][-1]["name"])
-    assert black[7] == "黑榜" and black[9] == "是"     # the vetoed group
+    assert black[8] == "黑榜" and black[10] == "是"     # the vetoed group
 
     response = web.get(f"/review/rounds/{round_id}/export/rankings.xlsx?lang=en")
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.data)).active
     values = list(sheet.iter_rows(values_only=True))
-    assert values[0][:4] == ("Place", "Village", "Villager group", "Score (weighted)")
-    got = [(r[0], r[2], r[3], r[4], r[5]) for r in values[1:4]]
+    assert values[0][:5] == ("Place", "Village", "Villager group", "Score",
+                             "Weighted score (unrounded)")
+    got = [(r[0], r[2], r[4], r[5], r[6]) for r in values[1:4]]
     names_en = {g["name"]: g["name_en"] for g in ranking["groups"]}
     assert got == [(rank, names_en[name], score, raw, n) for rank, name, score, raw, n in expected]
 
@@ -76,7 +79,7 @@ def test_scores_and_a_published_version(setup, api):
     close_round(api.client.application, round_id)
     api.as_user("supervisor1").post(f"/rounds/{round_id}/publish")
     rows = read_csv(web.get(f"/review/rounds/{round_id}/export/rankings.csv?version=1").data)
-    assert float(rows[1][3]) == setup["ranking"]["groups"][0]["score"]
+    assert float(rows[1][4]) == setup["ranking"]["groups"][0]["score"]
     assert web.get(f"/review/rounds/{round_id}/export/other.csv").status_code == 404
 
 

@@ -35,7 +35,7 @@ def group(ranking: dict, group_id: int) -> dict:
 def reason_cells(data: bytes) -> list[str]:
     """The reason column of a rankings CSV export."""
     rows = list(csv.reader(io.StringIO(data[3:].decode("utf-8"))))
-    return [row[11] for row in rows[1:]]
+    return [row[-1] for row in rows[1:]]
 
 
 def test_the_api_gives_reasons_as_data_and_in_both_languages(phone, boss, vetoed):

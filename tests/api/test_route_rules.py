@@ -72,6 +72,8 @@ RULES = {
     ("POST", "/api/v1/users/<int:user_id>/password-reset"): ADMINS,
     ("GET", "/api/v1/devices"): ADMINS,
     ("POST", "/api/v1/devices/<int:device_id>/revoke"): ADMINS,
+    ("GET", "/api/v1/township/settings"): ANY_ROLE,
+    ("PUT", "/api/v1/township/settings"): ADMINS,
     # pages open to everyone
     ("GET", "/"): PUBLIC,
     ("GET", "/healthz"): PUBLIC,
@@ -150,6 +152,8 @@ RULES = {
     ("POST", "/admin/rubrics/<int:version>"): ADMINS,
     ("POST", "/admin/rubrics/<int:version>/copy"): ADMINS,
     ("POST", "/admin/rubrics/<int:version>/activate"): ADMINS,
+    ("GET", "/admin/township"): ADMINS,
+    ("POST", "/admin/township"): ADMINS,
 }
 
 # Values for path parameters naming nothing that exists (allowed callers get a 4xx of

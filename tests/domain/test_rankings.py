@@ -225,8 +225,11 @@ def test_a_snapshot_published_with_reasons_as_strings_reads_as_it_was(app):
     stored = publish_old_snapshot(earlier.id, a)
     [g] = publishing.published_ranking(earlier)["groups"]
     assert (g["reason"], g["reason_en"]) == (OLD_REASON, OLD_REASON_EN) and "reasons" not in g
-    # as it was, beside the earlier rounds' rectifications still open (read today)
-    assert publishing.published_ranking(earlier, 1) == {**stored, "carried_over": []}
+    # as it was, beside the earlier rounds' rectifications still open (read today), with
+    # the score it showed (one decimal then) and no tie-break it never named
+    assert publishing.published_ranking(earlier, 1) == {
+        **stored, "precision": 1, "carried_over": [],
+        "groups": [{**g, "shown_score": 88.0, "tie_break": None} for g in stored["groups"]]}
     add(current, a, {"roads": {"road_dirty": 3}})
     add(current, b, {"roads": {"road_dirty": 1}})
     now = by_group(rankings.live_ranking(current))

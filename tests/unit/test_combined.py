@@ -70,10 +70,10 @@ def test_a_veto_in_any_round_puts_a_group_on_the_black_list():
 
 def test_red_needs_85_and_no_veto():
     combined = combine_rounds(rounds({1: 90.0, 2: 80.0, 3: 84.0, 4: 70.0, 5: 60.0, 6: 50.0},
-                                     {1: 80.0, 2: 90.0, 3: 85.9999, 4: 70.0, 5: 60.0, 6: 50.0}))
+                                     {1: 80.0, 2: 90.0, 3: 85.8, 4: 70.0, 5: 60.0, 6: 50.0}))
     groups = by_id(combined)
     assert groups[1].score == groups[2].score == 85.0
-    assert groups[3].score == pytest.approx(84.99995)
+    assert (groups[3].score, groups[3].shown_score) == (pytest.approx(84.9), 84.9)
     assert {g for g, e in groups.items() if e.list == RED} == {1, 2}   # 3 misses 85
     assert {g for g, e in groups.items() if e.list == BLACK} == {5, 6}
 
@@ -82,6 +82,19 @@ def test_noise_below_85_does_not_cost_a_red_place():
     combined = combine_rounds(rounds({1: 85.1, 2: 50.0, 3: 40.0}, {1: 84.9, 2: 50.0, 3: 40.0}))
     assert by_id(combined)[1].score == pytest.approx(RED_MIN_SCORE)
     assert by_id(combined)[1].list == RED
+
+
+def test_equal_shown_scores_tie_and_a_veto_decides_with_its_note():
+    # 89.64 and 89.56 both show 89.6 at one decimal: a tie, which vetoed rounds break.
+    combined = combine_rounds(rounds({1: 89.64, 2: 89.56, 3: 89.6, 4: 70.0},
+                                     {1: 89.64, 2: 89.56, 3: 89.6, 4: 70.0},
+                                     vetoes={(0, 1)}), red_size=0, black_size=0)
+    assert [(g.group_id, g.shown_score, g.rank, g.tie_break) for g in combined.groups] == [
+        (2, 89.6, 1, None), (3, 89.6, 1, None), (1, 89.6, 3, "veto"), (4, 70.0, 4, None)]
+    two = combine_rounds(rounds({1: 89.64, 2: 89.56}), precision=2)
+    assert [(g.group_id, g.shown_score, g.rank) for g in two.groups] == [
+        (1, 89.64, 1), (2, 89.56, 2)]
+    assert two.precision == 2
 
 
 def test_default_sizes_come_from_the_number_of_groups_ranked():
@@ -137,7 +150,8 @@ def test_nothing_ranked():
     assert combined.groups == [] and (combined.red_size, combined.black_size) == (3, 2)
 
 
-SCORES = st.sampled_from([60.0, 80.0, 84.9, 85.0, 90.0, 90.0 + TIE_EPSILON / 2, 100.0])
+SCORES = st.sampled_from([60.0, 80.0, 84.9, 84.96, 85.0, 89.56, 89.64, 90.0,
+                          90.0 + TIE_EPSILON / 2, 100.0])
 ROUNDS = st.lists(st.dictionaries(st.integers(1, 8), st.tuples(SCORES, st.booleans()),
                                   max_size=8), min_size=1, max_size=4)
 SIZES = st.one_of(st.none(), st.integers(0, 4))
@@ -168,8 +182,12 @@ def test_lists_follow_the_rule(drawn, red, black):
     assert ranks == sorted(ranks) and all(r == n + 1 or r == ranks[n - 1]
                                           for n, r in enumerate(ranks))
     for g in combined.groups:
-        assert g.list != RED or (g.score >= RED_MIN_SCORE - TIE_EPSILON and not g.veto)
+        assert g.list != RED or (g.shown_score >= RED_MIN_SCORE and not g.veto)
         assert not g.veto or g.list == BLACK
         assert g.partial == (g.rounds < len(drawn))
+    for better, worse in zip(combined.groups, combined.groups[1:]):
+        assert better.shown_score >= worse.shown_score
+        if worse.tie_break is not None:      # only a tie-break parts equal shown scores
+            assert worse.tie_break == "veto" and worse.shown_score == better.shown_score
     reds = [g for g in combined.groups if g.list == RED]
     assert len({g.rank for g in reds}) <= combined.red_size

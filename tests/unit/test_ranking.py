@@ -4,8 +4,8 @@ import random
 import pytest
 
 from sync.ranking import (CountedInspection, GroupRef, Ranking, default_list_sizes,
-                          rank_round, reason_text)
-from sync.rubric import DEFAULT_RUBRIC, Deduction, InspectionScore, score_inspection
+                          rank_round, reason_text, shown_score)
+from sync.rubric import DEFAULT_RUBRIC, Deduction, InspectionScore, score_inspection, score_text
 
 _ids = iter(range(1, 10**6))
 
@@ -81,11 +81,56 @@ def test_equal_scores_share_a_place_competition_style():
     assert [(g.name, g.rank) for g in ranking.groups] == [("A", 1), ("B", 2), ("C", 2), ("D", 4)]
 
 
-def test_scores_within_1e_9_tie_and_beyond_do_not():
-    close = rank_round(refs("A", "B"), [counted(1, 90.0), counted(2, 90.0 + 5e-10)])
-    assert [g.rank for g in close.groups] == [1, 1]
-    apart = rank_round(refs("A", "B"), [counted(1, 90.0), counted(2, 90.0 + 1e-8)])
-    assert [(g.name, g.rank) for g in apart.groups] == [("B", 1), ("A", 2)]
+def test_scores_that_show_the_same_tie_and_those_that_show_apart_do_not():
+    close = rank_round(refs("A", "B"), [counted(1, 90.0), counted(2, 90.04)], m=0)
+    assert [(g.rank, g.shown_score, g.tie_break) for g in close.groups] == [
+        (1, 90.0, None), (1, 90.0, None)]
+    apart = rank_round(refs("A", "B"), [counted(1, 90.0), counted(2, 90.06)], m=0)
+    assert [(g.name, g.rank, g.shown_score) for g in apart.groups] == [
+        ("B", 1, 90.1), ("A", 2, 90.0)]
+
+
+@pytest.mark.parametrize("score, precision, shown", [
+    (89.64, 1, 89.6), (89.56, 1, 89.6), (89.65, 1, 89.7), (96.25, 1, 96.3), (89.75, 1, 89.8),
+    (89.625, 2, 89.63), (89.644, 2, 89.64), (0.125, 2, 0.13), (100.0, 1, 100.0),
+    # of the exact binary value, as the pages and the phone round: 89.55 is 89.5499…
+    (89.55, 1, 89.5)])
+def test_shown_scores_round_half_up(score, precision, shown):
+    assert shown_score(score, precision) == shown
+    assert f"{shown:.{precision}f}" == (score_text(score) if precision == 1
+                                        else f"{shown:.2f}")
+
+
+def test_equal_shown_scores_go_to_the_tie_breaks_and_say_which_decided():
+    """The November poster: 89.64 and 89.56 both show 89.6; the digits behind the shown
+    one decide nothing, the tie-breaks do, and the result says which."""
+    def at(group, total, *, veto=False, collection=10.0):
+        return counted(group, total, veto=veto,
+                       scores={"collection": collection, "toilets": 10.0})
+    ranking = rank_round(refs("曼短一组", "曼真八组", "曼么二组", "曼么三组"), [
+        at(1, 89.56), at(2, 89.64, collection=8.0), at(3, 89.6, veto=True), at(4, 70.0)],
+        m=0, red_size=0, black_size=0)
+    assert [(g.name, g.shown_score, g.rank, g.tie_break) for g in ranking.groups] == [
+        ("曼短一组", 89.6, 1, None),          # the higher collection + toilets subtotal
+        ("曼真八组", 89.6, 2, "subtotal"),    # a higher score, but shown the same
+        ("曼么二组", 89.6, 3, "veto"),
+        ("曼么三组", 70.0, 4, None)]
+    assert ranking.precision == 1
+
+
+def test_a_precision_of_two_decimals_parts_what_one_decimal_ties():
+    ranking = rank_round(refs("A", "B"), [counted(1, 89.56), counted(2, 89.64)], m=0,
+                         precision=2)
+    assert [(g.name, g.rank, g.shown_score, g.tie_break) for g in ranking.groups] == [
+        ("B", 1, 89.64, None), ("A", 2, 89.56, None)]
+    with pytest.raises(ValueError):
+        rank_round(refs("A"), [], precision=3)
+
+
+def test_red_reads_the_shown_score():
+    # 84.96 shows 85.0: a list that showed 85.0 and refused Red would need a reason.
+    ranking = rank_round(refs("A"), [counted(1, 84.96)], m=0, red_size=1, black_size=0)
+    assert (ranking.groups[0].shown_score, ranking.groups[0].list) == (85.0, "red")
 
 
 def test_tie_broken_by_fewer_vetoed_inspections():
@@ -168,7 +213,9 @@ def test_small_round_of_five_lists_everyone():
 
 def test_large_round_of_a_hundred():
     groups = [GroupRef(i, "村", f"G{i:03d}") for i in range(100)]
-    ranking = rank_round(groups, [counted(i, 100.0 - 0.1 * i) for i in range(100)])
+    # Two decimals: at one, WRs a thirtieth of a point apart would show the same.
+    ranking = rank_round(groups, [counted(i, 100.0 - 0.1 * i) for i in range(100)],
+                         precision=2)
     assert [g.rank for g in ranking.groups] == list(range(1, 101))
     assert [g.group_id for g in ranking.groups] == list(range(100))
     assert [g.group_id for g in ranking.groups if g.list == "red"] == list(range(15))
