@@ -25,7 +25,9 @@ def township():
         return settings_page(township_settings(current_user.township_id))
     posted = request.form.get("display_precision", "").strip()
     # Not a whole number goes to the domain as it is, which refuses it in its own words.
-    chosen = int(posted) if posted.isdigit() and len(posted) < 3 else posted
+    # (isdigit alone would pass "¹", which int() refuses.)
+    chosen = int(posted) if posted.isascii() and posted.isdigit() and len(posted) < 3 \
+        else posted
     try:
         change_settings(current_user, {"display_precision": chosen})
     except Problems as exc:
