@@ -54,7 +54,8 @@ class GroupOut(Schema):
     name_en = fields.String(allow_none=True)
     lat = fields.Float(allow_none=True)
     lon = fields.Float(allow_none=True)
-    inspections = fields.Integer(metadata={"description": "how many GPS fixes it rests on"})
+    inspections = fields.Integer(allow_none=True, metadata={
+        "description": "how many GPS fixes it rests on; null for a point typed in"})
 
 
 KINDS = ("new_village", "new_group", "changed", "unchanged")

@@ -16,7 +16,7 @@ from ..admin.rubrics import rubrics_by_version
 from ..audit import record_audit
 from ..extensions import db
 from ..models import CombinedResult, PublishedCombined, Round, Township, User, utcnow
-from ..errors import Problem, Problems, column_size, name_problem
+from ..errors import Problem, Problems, name_problem
 from ..scope import in_township
 from ..admin.township import display_precision
 from .rankings import as_shown, township_groups
@@ -27,7 +27,6 @@ from .snapshots import COMBINED, ROUND_LISTS, freeze, published_owners, snapshot
 MAX_ROUNDS = 60
 NAME_COLUMNS = {"name": CombinedResult.__table__.c.name,
                 "name_en": CombinedResult.__table__.c.name_en}
-NAME_MAX = column_size(NAME_COLUMNS["name"])
 PLACE_KEYS = ("village", "name", "village_en", "name_en")
 
 

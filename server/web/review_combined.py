@@ -37,7 +37,7 @@ def _page(chosen: list[int], *, result=None, problems=(), name="", name_en="", s
     return render_template(
         "web/combined.html", rounds=rules.published_rounds(current_user.township_id),
         chosen=set(chosen), chosen_ids=chosen, result=result, problems=problems,
-        existing=existing, name=name, name_en=name_en, name_max=rules.NAME_MAX,
+        existing=existing, name=name, name_en=name_en,
         results=rules.township_combined(current_user.township_id)), status
 
 
@@ -81,8 +81,7 @@ def combined_result(combined_id: int):
     if result is None:
         abort(404)
     return render_template("web/combined_result.html", combined=result_row, result=result,
-                           versions=rules.published_versions(result_row.id),
-                           name_max=rules.NAME_MAX)
+                           versions=rules.published_versions(result_row.id))
 
 
 @bp.route("/combined/export.<fmt>", defaults={"combined_id": None})

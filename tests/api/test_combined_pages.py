@@ -1,5 +1,6 @@
 """The supervisor pages of combined results, their exports, the board and the poster."""
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -83,6 +84,17 @@ def test_a_missing_name_is_said_in_both_languages(web, two):
     assert web.get("/review/combined?lang=en").status_code == 200   # the language sticks
     response = publish(web, two, name="")
     assert response.status_code == 400 and "Name: required" in text(response)
+
+
+def test_a_pasted_long_name_is_refused_not_cut(web, two):
+    """No maxlength drops the rest of a pasted name: the one length rule refuses it, the
+    field named and the name kept as typed to be shortened."""
+    page = text(web.get(f"/review/combined?{chosen(two)}"))
+    fields = re.findall(r'<input name="name(?:_en)?"[^>]*>', page)
+    assert len(fields) == 2 and not any("maxlength" in field for field in fields)
+    response = publish(web, two, name="季" * 300)
+    assert response.status_code == 400 and "名称: 超过100个字符" in text(response)
+    assert f'value="{"季" * 300}"' in text(response)
 
 
 def test_exports_live_and_published(web, two):
