@@ -3,6 +3,7 @@ import hashlib
 import io
 
 import pytest
+import sqlalchemy as sa
 from PIL import Image
 
 from server.extensions import db
@@ -277,3 +278,27 @@ def test_only_the_inspector_who_sent_the_bytes_reads_them(api, phone, ref):
                                 photos=[photo_record(data)]))
     assert phone.get(f"/blobs/{sha(data)}").status_code == 200
     assert other.get(f"/blobs/{sha(data)}").status_code == 404
+
+
+def test_a_check_of_thousands_of_photos_asks_the_database_once_per_thousand(app, phone):
+    held = [jpeg_bytes(seed=n) for n in (71, 72)]
+    for data in held:
+        upload(phone, data)
+    unknown = [hashlib.sha256(f"photo {n}".encode()).hexdigest() for n in range(4998)]
+    asked = [{"sha256": sha(data), "size": len(data)} for data in held] + \
+        [{"sha256": digest, "size": 1000} for digest in unknown]
+    statements = []
+
+    def count(conn, cursor, statement, *args):
+        if "FROM blobs" in statement:
+            statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        missing = phone.post("/blobs/check", json={"blobs": asked}).get_json()["missing"]
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+    assert missing == [{"sha256": digest, "offset": 0} for digest in unknown]
+    assert len(statements) == 5
