@@ -44,7 +44,12 @@ class Change(db.Model):
     will reach the new one, and the data sent is always the entity's current state.
     """
     __tablename__ = "changes"
-    __table_args__ = (sa.UniqueConstraint("entity_type", "entity_id"),)
+    __table_args__ = (
+        sa.UniqueConstraint("entity_type", "entity_id"),
+        # what a cached ranking rests on: the township's latest change of some types,
+        # one probe per type however many entities years of use leave (changes.latest_seq)
+        sa.Index("ix_changes_township_type_seq", "township_id", "entity_type", "seq"),
+    )
     seq: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True, autoincrement=False)
     entity_type: Mapped[str] = mapped_column(sa.String(20))
     entity_id: Mapped[str] = mapped_column(sa.String(64))

@@ -25,6 +25,12 @@ def test_submitting_asks_about_a_summary_and_deleting_is_far_from_it(phone, live
     page.set_viewport_size({"width": 360, "height": 740})
     sign_in(page, live_server.url)
     switch_language(page, lang)
+    # the page says its language before home is drawn again in it: wait for the names
+    page.wait_for_function("""lang => {
+        const name = document.querySelector('#assignments a.row b');
+        return name && (lang === 'en' ? /^[\\x00-\\x7F]+$/ : /[\\u4e00-\\u9fff]/)
+            .test(name.textContent);
+    }""", arg=lang)
     group = page.locator("#assignments a.row b").first.inner_text()
     inspection_id = start_inspection(page)
     go_to_criterion(page, inspection_id, "collection")
