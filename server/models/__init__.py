@@ -1,4 +1,5 @@
 """The domain model. Import models from here."""
+from .households import Household
 from .inspections import (REVIEW_STATES, Blob, BlobUpload, BlobUploader, Inspection,
                           InspectionRevision, Photo, PhotoFields, PhotoJob)
 from .places import Township, Village, VillagerGroup
@@ -14,7 +15,7 @@ from .users import ROLES, DeviceToken, User, hash_token
 
 __all__ = [
     "REVIEW_STATES", "ROUND_STATES", "ROLES",
-    "Township", "Village", "VillagerGroup",
+    "Township", "Village", "VillagerGroup", "Household",
     "RubricVersion", "Criterion", "DeductionItem", "rubric_from_dict", "criteria_from_dict",
     "DRAFT", "ACTIVE",
     "Round", "Team", "team_members", "Assignment",
