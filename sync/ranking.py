@@ -107,6 +107,12 @@ def default_list_sizes(n_ranked: int) -> tuple[int, int]:
     return max(3, -(-15 * n_ranked // 100)), max(2, -(-10 * n_ranked // 100))
 
 
+def counts(score: InspectionScore) -> bool:
+    """Whether a counted inspection's score moves a result: an all-N/A inspection has
+    no total, so it cannot, and is ignored (by the ranking and the household results)."""
+    return score.total is not None
+
+
 def _mean(values) -> float:
     values = list(values)
     return math.fsum(values) / len(values)
@@ -226,8 +232,7 @@ def rank_round(groups: Iterable[GroupRef], inspections: Iterable[CountedInspecti
         refs.setdefault(ref.group_id, ref)
     by_group = defaultdict(list)
     for inspection in inspections:
-        # An all-N/A inspection has no total: it cannot move a score, so it is ignored.
-        if inspection.group_id in refs and inspection.score.total is not None:
+        if inspection.group_id in refs and counts(inspection.score):
             by_group[inspection.group_id].append(inspection)
     not_inspected = sorted((r for g, r in refs.items() if g not in by_group),
                            key=lambda r: (r.village, r.name, r.group_id))
