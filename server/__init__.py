@@ -48,6 +48,8 @@ def register_extensions(app: Flask) -> None:
     from . import i18n, sql
     i18n.init_app(app)
     sql.init_app(app)
+    from . import compression
+    compression.init_app(app)
 
 
 def register_transactions(app: Flask) -> None:
