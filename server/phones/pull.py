@@ -1,6 +1,7 @@
 """Pull: the change log turned into the pages a phone applies."""
 from collections import defaultdict
 
+from ..admin.households import Household, household_data
 from ..admin.rounds import round_data
 from ..changes import GLOBAL
 from ..extensions import db
@@ -69,6 +70,7 @@ ENTITIES = {
     "photo_review": (Photo, Photo.id, str, _photo_review),
     "rectification": (Rectification, Rectification.id, int, rectification_data),
     "recheck": (Recheck, Recheck.id, str, _recheck),
+    "household": (Household, Household.id, int, household_data),
 }
 # Types whose version is their own counter (the one push answers); the rest use the seq.
 OWN_VERSIONS = ("inspection", "recheck")
