@@ -1,5 +1,9 @@
 """Opaque pull cursors: the server's change sequence number, signed so that a client
-cannot forge or edit one (a cursor the server did not issue is a 400)."""
+cannot forge or edit one (a cursor the server did not issue is a 400).
+
+A cursor inside a first pull also carries the sequence its snapshot started at: up to
+there the pages are the bounded snapshot, past it every change in scope (contract, Pull).
+"""
 from __future__ import annotations
 
 import base64
@@ -10,6 +14,8 @@ import re
 
 _MAC_BYTES = 12          # 96 bits: plenty against guessing, and keeps the token short
 _DOMAIN = b"sync.cursor.v1:"   # so a MAC made for something else never passes as a cursor
+_SNAPSHOT_DOMAIN = b"sync.cursor.snapshot.v1:"
+_SNAPSHOT_PAYLOAD = 16   # two 8-byte sequences; a plain cursor's payload is at most 8 bytes
 _MAX_SEQ = 2**63 - 1     # a BIGINT sequence
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
@@ -18,24 +24,36 @@ class InvalidCursor(ValueError):
     """The token was not issued by encode_cursor with this key."""
 
 
-def _mac(payload: bytes, key: bytes) -> bytes:
-    return hmac.new(key, _DOMAIN + payload, hashlib.sha256).digest()[:_MAC_BYTES]
+def _mac(payload: bytes, key: bytes, domain: bytes = _DOMAIN) -> bytes:
+    return hmac.new(key, domain + payload, hashlib.sha256).digest()[:_MAC_BYTES]
 
 
 def _seq_bytes(seq: int) -> bytes:
     return seq.to_bytes(max(1, (seq.bit_length() + 7) // 8), "big")
 
 
-def encode_cursor(seq: int, key: bytes) -> str:
-    """A short urlsafe token for change sequence `seq` (≥ 0)."""
+def _check_seq(seq) -> None:
     if isinstance(seq, bool) or not isinstance(seq, int) or not 0 <= seq <= _MAX_SEQ:
         raise ValueError("seq must be an integer in 0..2**63-1")
-    payload = _seq_bytes(seq)
-    return base64.urlsafe_b64encode(payload + _mac(payload, key)).rstrip(b"=").decode("ascii")
 
 
-def decode_cursor(token, key: bytes) -> int:
-    """The sequence number inside `token`; InvalidCursor for anything else."""
+def encode_cursor(seq: int, key: bytes, snapshot_end: int | None = None) -> str:
+    """A short urlsafe token for change sequence `seq` (≥ 0); within a first pull that has
+    not reached `snapshot_end` yet, a token that carries it too."""
+    _check_seq(seq)
+    if snapshot_end is not None and snapshot_end > seq:
+        _check_seq(snapshot_end)
+        payload = seq.to_bytes(8, "big") + snapshot_end.to_bytes(8, "big")
+        mac = _mac(payload, key, _SNAPSHOT_DOMAIN)
+    else:
+        payload = _seq_bytes(seq)
+        mac = _mac(payload, key)
+    return base64.urlsafe_b64encode(payload + mac).rstrip(b"=").decode("ascii")
+
+
+def decode_position(token, key: bytes) -> tuple[int, int | None]:
+    """(sequence, the first pull's snapshot end or None) inside `token`; InvalidCursor
+    for anything else."""
     if not isinstance(token, str) or not _TOKEN.fullmatch(token):
         raise InvalidCursor("malformed cursor")
     try:
@@ -43,10 +61,21 @@ def decode_cursor(token, key: bytes) -> int:
     except (binascii.Error, ValueError):
         raise InvalidCursor("malformed cursor") from None
     payload, mac = raw[:-_MAC_BYTES], raw[-_MAC_BYTES:]
-    if not payload or not hmac.compare_digest(mac, _mac(payload, key)):
+    snapshot = len(payload) == _SNAPSHOT_PAYLOAD
+    domain = _SNAPSHOT_DOMAIN if snapshot else _DOMAIN
+    if not payload or not hmac.compare_digest(mac, _mac(payload, key, domain)):
         raise InvalidCursor("cursor not issued by this server")
-    seq = int.from_bytes(payload, "big")
+    if snapshot:
+        seq, end = int.from_bytes(payload[:8], "big"), int.from_bytes(payload[8:], "big")
+    else:
+        seq, end = int.from_bytes(payload, "big"), None
     # Only the exact token we issue is accepted, not another spelling of the same bytes.
-    if seq > _MAX_SEQ or not hmac.compare_digest(encode_cursor(seq, key), token):
+    if seq > _MAX_SEQ or (end is not None and (end > _MAX_SEQ or end <= seq)) \
+            or not hmac.compare_digest(encode_cursor(seq, key, end), token):
         raise InvalidCursor("cursor not issued by this server")
-    return seq
+    return seq, end
+
+
+def decode_cursor(token, key: bytes) -> int:
+    """The sequence number inside `token`; InvalidCursor for anything else."""
+    return decode_position(token, key)[0]

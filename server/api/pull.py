@@ -3,11 +3,12 @@ from flask import current_app
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from sync.cursor import InvalidCursor, decode_cursor, encode_cursor
+from sync.cursor import InvalidCursor, decode_position, encode_cursor
 
-from ..auth import authenticate, extend_device_token, roles_required
+from ..auth import authenticate, current_device, extend_device_token, roles_required
 from ..database import keep_writes_of_this_read
 from ..errors import Problem
+from ..phones import first_pull
 from ..phones.pull import changes_after, render_changes
 
 blp = Blueprint("api_pull", __name__, description="Pull changes")
@@ -41,16 +42,30 @@ def cursor_key() -> bytes:
 @blp.arguments(PullQuery, location="query")
 @blp.response(200, PullResponse)
 def pull(args):
-    after = 0
+    after, snapshot = 0, None
     if args.get("cursor"):
         try:
-            after = decode_cursor(args["cursor"], cursor_key())
+            after, snapshot = decode_position(args["cursor"], cursor_key())
         except InvalidCursor:
             raise Problem("invalid_value", field="cursor", message="unknown cursor") from None
-    rows, has_more = changes_after(authenticate(), after, args["limit"])
+    else:
+        snapshot = first_pull.snapshot_end()
+    user, device = authenticate(), current_device()
+    carried = None
+    if snapshot is not None:   # within a first pull: its snapshot is bounded
+        horizon = first_pull.horizon(user.township_id, device)
+        carried = first_pull.carried(horizon, snapshot)
+    rows, has_more = changes_after(user, after, args["limit"], carried)
     changes = render_changes(rows)
     last = rows[-1].seq if rows else after
+    if snapshot is not None and not has_more:
+        # every change up to the snapshot's end that the rules keep has been carried
+        last = max(last, snapshot)
+    if device is not None and (snapshot is None or last >= snapshot):
+        # What this device has received; not moved within a first pull, whose bounds
+        # rest on what the device had before it began.
+        device.pulled_seq = max(device.pulled_seq or 0, last)
     extend_device_token()
     keep_writes_of_this_read()
-    return {"changes": changes, "cursor": encode_cursor(last, cursor_key()),
+    return {"changes": changes, "cursor": encode_cursor(last, cursor_key(), snapshot),
             "has_more": has_more}

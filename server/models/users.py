@@ -86,6 +86,10 @@ class DeviceToken(db.Model):
     unsynced_rechecks: Mapped[Optional[int]] = mapped_column()
     unsynced_photos: Mapped[Optional[int]] = mapped_column()
     unsynced_bytes: Mapped[Optional[int]] = mapped_column(sa.BigInteger)
+    # How far in the change log this device has pulled (None: nothing yet). A first pull
+    # carries an old round's inspection only while its review is newer than this
+    # (phones/first_pull.py).
+    pulled_seq: Mapped[Optional[int]] = mapped_column(sa.BigInteger)
 
     user: Mapped[User] = relationship(back_populates="tokens")
 

@@ -11,10 +11,14 @@ from ..models import (Assignment, Change, Comment, Inspection, Photo, Recheck, R
 from ..review.rectifications import rectification_data
 
 
-def changes_after(user: User, after: int, limit: int) -> tuple[list[Change], bool]:
-    """The next page of changes in the user's scope, and whether there are more."""
+def changes_after(user: User, after: int, limit: int,
+                  carried=None) -> tuple[list[Change], bool]:
+    """The next page of changes in the user's scope, and whether there are more;
+    `carried` bounds a first pull's snapshot (first_pull.carried)."""
     query = db.select(Change).where(
         Change.seq > after, Change.township_id.in_((user.township_id, GLOBAL)))
+    if carried is not None:
+        query = query.where(carried)
     if not user.can_review:
         # Inspectors see their own inspections, comments, photo reviews, assignments.
         query = query.where((Change.owner_id.is_(None)) | (Change.owner_id == user.id))

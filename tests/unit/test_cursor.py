@@ -62,3 +62,16 @@ def test_invalid_cursor_is_a_value_error():
 def test_encode_refuses_what_is_not_a_sequence_number(seq):
     with pytest.raises(ValueError):
         encode_cursor(seq, KEY)
+
+
+def test_a_first_pull_cursor_carries_its_snapshot_end():
+    from sync.cursor import decode_position
+
+    token = encode_cursor(40, KEY, snapshot_end=90)
+    assert decode_position(token, KEY) == (40, 90)
+    assert decode_cursor(token, KEY) == 40
+    # past the snapshot it is a plain cursor again
+    assert decode_position(encode_cursor(90, KEY, snapshot_end=90), KEY) == (90, None)
+    assert encode_cursor(90, KEY, snapshot_end=90) == encode_cursor(90, KEY)
+    with pytest.raises(InvalidCursor):
+        decode_position(token, b"other")
