@@ -17,6 +17,7 @@ import { signinScreen } from "./ui/signin.js";
 import { pickScreen } from "./ui/pick.js";
 import { inspectScreen } from "./ui/inspect.js";
 import { detailScreen } from "./ui/detail.js";
+import { householdsScreen } from "./ui/households.js";
 import { startRecheck, recheckScreen, recheckDetailScreen } from "./ui/recheck.js";
 import { currentPosition } from "./geo.js";
 import { confirmOutsidePeriod } from "./ui/period.js";
@@ -40,13 +41,18 @@ export const sync = new Sync({
 
 const go = (hash) => { if (location.hash === hash) route(); else location.hash = hash; };
 
-async function startInspection(groupId) {
+// in a household round a group opens on its households; an inspection is of one of them
+async function startInspection(groupId, householdId) {
   const round = await openRound();
   const group = await refGet("group", groupId);
+  if (round?.subject === "household" && !householdId) return location.replace(`#/households/${groupId}`);
+  const household = householdId ? await refGet("household", householdId) : null;
   const rubric = round && await rubricFor(round.rubric_version);
-  if (!round || !group || !rubric) { toast(t("home.no_round"), "error"); return go("#/"); }
+  if (!round || !group || !rubric || (householdId && household?.group_id !== group.id)) {
+    toast(t("home.no_round"), "error"); return go("#/");
+  }
   if (!await confirmOutsidePeriod(round)) return go("#/");
-  const record = await createInspection({ round, group, rubric, gps: null });
+  const record = await createInspection({ round, group, rubric, gps: null, household });
   location.replace(`#/inspect/${record.id}/0`);
   // GPS never holds up the inspector: it is filled in when (and if) it arrives
   const gps = await currentPosition();
@@ -77,14 +83,14 @@ function route() {
 
 async function renderRoute() {
   clearStaleToast();
-  const session = await getSession();
-  const authNeeded = await getMeta("auth_needed");
+  const [session, authNeeded] = await Promise.all([getSession(), getMeta("auth_needed")]);
   header(session, authNeeded);
   const [, name, a, b] = location.hash.split("/");
   const afterSignIn = () => { go("#/"); sync.now(); };
   if (!session || name === "signin") return signinScreen(main, { onDone: afterSignIn });
   if (name === "pick") return pickScreen(main, session);
-  if (name === "start") return startInspection(a);
+  if (name === "start") return startInspection(a, b);
+  if (name === "households") return householdsScreen(main, a, go);
   if (name === "inspect") return inspectScreen(main, a, Number(b) || 0, go, sync);
   if (name === "view") return detailScreen(main, a, go);
   if (name === "recheck-new") return startRecheck(a, go);

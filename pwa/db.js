@@ -6,7 +6,7 @@ import { openDB } from "./vendor/idb.js";
 
 // Each migration step only adds (stores, indexes), so an update never loses data: an
 // outbox written by an older app is still there, whole, after the new one opens it.
-export const dbReady = openDB("inspection-collector", 4, {
+export const dbReady = openDB("inspection-collector", 5, {
   upgrade(db, oldVersion, _newVersion, tx) {
     if (oldVersion < 1) {
       db.createObjectStore("meta");                                   // key → value
@@ -35,6 +35,12 @@ export const dbReady = openDB("inspection-collector", 4, {
       // a round's rows of one type (its assignments) without reading every row of the
       // type; rows with no round_id are simply not in it. Built from the rows already held.
       tx.objectStore("ref").createIndex("round", ["type", "data.round_id"]);
+    }
+    if (oldVersion < 5) {
+      // a group's households (2,500 a township) by key, never a scan of the type; and a
+      // round's inspections of one group, for each household's state in that round
+      tx.objectStore("ref").createIndex("group", ["type", "data.group_id"]);
+      tx.objectStore("inspections").createIndex("round_group", ["round_id", "group_id"]);
     }
   },
   // another tab opened a newer schema: close so it can upgrade; a reload picks it up

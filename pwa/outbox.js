@@ -18,8 +18,10 @@ const pick = (object, keys) => Object.fromEntries(keys.map((k) => [k, object[k] 
 // can carry review fields of the server's own
 export const photoPayload = (photo) => pick(photo, PHOTO_KEYS);
 
+// household_id only on a household's inspection: a group round's refuses it
 export function payloadOf(record) {
-  return { ...pick(record, PAYLOAD_KEYS), status: "submitted", photos: (record.photos || []).map(photoPayload) };
+  return { ...pick(record, PAYLOAD_KEYS), status: "submitted", photos: (record.photos || []).map(photoPayload),
+    ...(record.household_id != null ? { household_id: record.household_id } : {}) };
 }
 
 export function recheckPayloadOf(record) {

@@ -26,10 +26,12 @@ export function emptyCriteria(rubric) {
   return criteria;
 }
 
-export async function createInspection({ round, group, rubric, gps }) {
+// household: the household checked, in a household round
+export async function createInspection({ round, group, rubric, gps, household = null }) {
   const record = {
     id: newId(), client_rev: 1, base_version: null,
     round_id: round.id, group_id: group.id, rubric_version: rubric.version,
+    ...(household ? { household_id: household.id } : {}),
     status: "submitted", started_at: isoLocal(), finished_at: null, gps,
     criteria: emptyCriteria(rubric), note: "", photos: [], local: newLocal(),
   };

@@ -2,12 +2,13 @@
 // review and comments, and re-shoot requests the inspector can answer.
 import { h, mount, revokeObjectUrls } from "./dom.js";
 import { t, tOr, label, placeName, formatDateTime, formatScore } from "../i18n.js";
-import { openRound, places, rubricFor } from "../reference.js";
+import { openRound, places, refGet, rubricFor } from "../reference.js";
 import { getInspection, updateInspection } from "../records.js";
 import { markReviewSeen, reviewsFor } from "../reviews.js";
 import { openReshoots, scoreInspection } from "../score.js";
 import { badge, stateOf } from "./badges.js";
 import { photoButton } from "./photos.js";
+import { householdName } from "./households.js";
 
 // One field's reasons in the chosen language: the English text where the server sent no
 // code (an older server, or a rejection stored by an older app) or one this app lacks.
@@ -51,8 +52,9 @@ function reshootView(record, rubric, reshoots, edit) {
 export async function detailScreen(root, id, go) {
   const record = await getInspection(id);
   if (!record) return go("#/");
-  const [rubric, villages, { comments, photoReviews }, round] = await Promise.all([
-    rubricFor(record.rubric_version), places(), reviewsFor(id), openRound()]);
+  const [rubric, villages, { comments, photoReviews }, round, household] = await Promise.all([
+    rubricFor(record.rubric_version), places(), reviewsFor(id), openRound(),
+    record.household_id != null ? refGet("household", record.household_id) : null]);
   const village = villages.find((v) => v.groups.some((g) => g.id === record.group_id));
   const group = village?.groups.find((g) => g.id === record.group_id);
   const reshoots = openReshoots(record, photoReviews);
@@ -73,7 +75,8 @@ export async function detailScreen(root, id, go) {
   }));
   mount(root,
     h("section", { class: "card", id: "detail", dataset: { state: stateOf(record, photoReviews) } },
-      h("h2", {}, placeName(group), " ", h("span", { class: "muted" }, placeName(village))),
+      h("h2", {}, household ? [h("span", { id: "household-name" }, householdName(household)), " "] : null,
+        placeName(group), " ", h("span", { class: "muted" }, placeName(village))),
       h("p", {}, badge(stateOf(record, photoReviews)), " ",
         h("span", { id: "detail-score" }, t("inspect.score", { score: formatScore(score?.total) }))),
       h("p", { class: "muted" }, formatDateTime(record.started_at)),
@@ -91,7 +94,7 @@ export async function detailScreen(root, id, go) {
       h("div", { class: "thumbs" }, photos),
       // a second inspection of the group is a deliberate choice, never a tap on a done group
       round?.id === record.round_id ? h("a", { class: "big secondary button", id: "another-inspection",
-        href: `#/start/${record.group_id}` }, t("detail.another")) : null),
+        href: `#/start/${record.group_id}${household ? `/${household.id}` : ""}` }, t("detail.another")) : null),
     h("nav", { class: "bottom-bar" },
       h("a", { class: "button secondary", href: "#/" }, t("nav.home")),
       h("button", { class: "button primary", id: "edit-button", onclick: () => edit(0) }, t("detail.edit"))));

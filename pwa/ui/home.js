@@ -28,12 +28,15 @@ async function assignmentsView(round, session, inspections, groupsById, villages
     const g = groupsById.get(a.group_id);
     const draft = drafts.get(a.group_id);
     const finished = doneGroups.get(a.group_id);
-    const href = draft ? `#/inspect/${draft.id}/0` : finished ? `#/view/${finished.id}` : `#/start/${a.group_id}`;
+    // a household round's group opens on its households, each with its own state
+    const households = round.subject === "household";
+    const href = households ? `#/households/${a.group_id}` : draft ? `#/inspect/${draft.id}/0`
+      : finished ? `#/view/${finished.id}` : `#/start/${a.group_id}`;
     return h("li", { dataset: { search: searchText(g, villagesById.get(g?.village_id)) } },
       h("a", { class: "row", href, dataset: { group: a.group_id } },
       h("span", { class: "grow" }, h("b", {}, placeName(g)), " ",
         h("span", { class: "muted" }, placeName(villagesById.get(g?.village_id)))),
-      doneGroups.has(a.group_id) ? h("span", { class: "badge good" }, t("home.done_mark"))
+      households ? null : doneGroups.has(a.group_id) ? h("span", { class: "badge good" }, t("home.done_mark"))
         : draft ? h("span", { class: "badge neutral" }, t("state.draft")) : null));
   });
   return h("section", { class: "card", id: "assignments" },

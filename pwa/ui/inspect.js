@@ -3,7 +3,7 @@
 import { h, mount, toast, revokeObjectUrls } from "./dom.js";
 import { confirmDialog, undoBar } from "./dialogs.js";
 import { t, label, placeName, formatScore } from "../i18n.js";
-import { places, rubricFor } from "../reference.js";
+import { places, refGet, rubricFor } from "../reference.js";
 import { getInspection, updateInspection } from "../records.js";
 import { deleteDraft, restoreDraft } from "../undo.js";
 import { reviewsFor } from "../reviews.js";
@@ -12,6 +12,7 @@ import { noteBox } from "./notes.js";
 import { photoStrip } from "./photos.js";
 import { confirmSubmission, draftActions } from "./submission.js";
 import { isoLocal } from "../clock.js";
+import { householdName } from "./households.js";
 
 const pointsText = (item) => item.kind === "veto" ? t("item.veto")
   : t(item.kind === "once" ? "item.once" : "item.each", { points: Math.abs(item.points) });
@@ -50,6 +51,7 @@ export async function inspectScreen(root, id, step, go, sync) {
   const village = groups.find((v) => v.groups.some((g) => g.id === record.group_id));
   const group = village?.groups.find((g) => g.id === record.group_id);
   const { photoReviews } = await reviewsFor(id);
+  const household = record.household_id != null ? await refGet("household", record.household_id) : null;
   const n = rubric.criteria.length;
   step = Math.max(0, Math.min(n, step));
 
@@ -89,7 +91,7 @@ export async function inspectScreen(root, id, step, go, sync) {
       return;
     }
     const score = scoreInspection(rubric, record, photoReviews);
-    if (!await confirmSubmission({ rubric, record, score, group, village })) return;
+    if (!await confirmSubmission({ rubric, record, score, group, village, household })) return;
     await updateInspection(id, (r) => { r.local.state = "submitted"; r.finished_at = r.finished_at || isoLocal(); });
     toast(t("submit.done"));
     go(`#/view/${id}`);
@@ -132,7 +134,8 @@ export async function inspectScreen(root, id, step, go, sync) {
     const score = scoreInspection(rubric, record, photoReviews);
     mount(root,
       h("div", { class: "inspect-head" },
-        h("div", { class: "grow" }, h("b", {}, placeName(group)), " ", h("span", { class: "muted" }, placeName(village))),
+        h("div", { class: "grow" }, household ? [h("b", { id: "household-name" }, householdName(household)), " "] : null,
+          h(household ? "span" : "b", {}, placeName(group)), " ", h("span", { class: "muted" }, placeName(village))),
         h("div", { id: "running-score", class: "score" }, t("inspect.score", { score: formatScore(score.total) }))),
       h("div", { class: "progress-step" }, h("span", { id: "step-label" },
         step < n ? t("inspect.step", { step: step + 1, total: n }) : t("summary.title")),
@@ -140,7 +143,7 @@ export async function inspectScreen(root, id, step, go, sync) {
       step < n ? await criterionView(rubric.criteria[step], score)
         : [summaryView(score), record.local.state === "draft" ? draftActions(discard) : null],
       h("nav", { class: "bottom-bar" },
-        h("a", { class: "button secondary", id: "back-button", href: step > 0 ? `#/inspect/${id}/${step - 1}` : "#/" },
+        h("a", { class: "button secondary", id: "back-button", href: step > 0 ? `#/inspect/${id}/${step - 1}` : household ? `#/households/${record.group_id}` : "#/" },
           step > 0 ? t("nav.back") : t("nav.home")),
         step < n ? h("a", { class: "button secondary", id: "summary-button", href: `#/inspect/${id}/${n}` },
           t("nav.review")) : null,

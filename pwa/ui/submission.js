@@ -5,6 +5,7 @@
 import { h } from "./dom.js";
 import { confirmDialog } from "./dialogs.js";
 import { t, label, placeName, formatScore } from "../i18n.js";
+import { householdName } from "./households.js";
 
 // "criterion · item ×count" for each deduction recorded, in the rubric's order
 function findings(rubric, record) {
@@ -21,11 +22,12 @@ function findings(rubric, record) {
 }
 
 // answers true once the inspector confirms
-export function confirmSubmission({ rubric, record, score, group, village }) {
+export function confirmSubmission({ rubric, record, score, group, village, household }) {
   const found = findings(rubric, record);
   const left = rubric.criteria.filter((c) => record.criteria[c.key]?.na).map(label);
   const details = h("div", { id: "submit-summary" },
-    h("p", {}, h("b", {}, placeName(group)), " ", h("span", { class: "muted" }, placeName(village))),
+    h("p", {}, household ? [h("b", {}, householdName(household)), " "] : null,
+      h(household ? "span" : "b", {}, placeName(group)), " ", h("span", { class: "muted" }, placeName(village))),
     h("p", { class: "lead", id: "submit-score" }, t("inspect.score", { score: formatScore(score.total) })),
     score.veto ? h("p", { class: "error" }, t("summary.veto")) : null,
     h("p", { id: "submit-findings" }, found.length ? t("submit.findings", { count: found.length }) : t("submit.no_findings")),
