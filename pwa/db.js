@@ -38,9 +38,9 @@ export const dbReady = openDB("inspection-collector", 5, {
     }
     if (oldVersion < 5) {
       // a group's households (2,500 a township) by key, never a scan of the type; and a
-      // round's inspections of one group, for each household's state in that round
+      // group's inspections by round, for each household's state in a round
       tx.objectStore("ref").createIndex("group", ["type", "data.group_id"]);
-      tx.objectStore("inspections").createIndex("round_group", ["round_id", "group_id"]);
+      tx.objectStore("inspections").createIndex("group_round", ["group_id", "round_id"]);
     }
   },
   // another tab opened a newer schema: close so it can upgrade; a reload picks it up

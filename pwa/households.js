@@ -1,5 +1,5 @@
 // A group's households and their state in a round, each read by key: the `group` index of
-// `ref` and the `round_group` index of inspections. A township holds some 2,500 households;
+// `ref` and the `group_round` index of inspections. A township holds some 2,500 households;
 // a group's list opens, and a search answers, without reading any other group's.
 import { dbReady } from "./db.js";
 import { currentRound } from "./rounds.js";
@@ -10,18 +10,22 @@ export const byNumber = (a, b) => numbers.compare(a.number, b.number) || a.id - 
 
 const active = (rows) => rows.map((r) => r.data).filter((x) => x.active !== false).sort(byNumber);
 
-// What a group's household list shows, read in one transaction (its requests in flight
-// together): the current round, the group, its village, its households and their states.
+// What a group's household list shows, read in one round trip (one transaction, its
+// requests in flight together): the current round, the group, its village, its households
+// and the group's inspections (by the `group_round` index: every round's, so no wait for
+// the round; a group holds few), of which the round's give each household's state.
 export async function householdList(groupId) {
+  const id = Number(groupId);
   const tx = (await dbReady).transaction(["ref", "inspections"]);
   const ref = tx.objectStore("ref");
-  const [rounds, group, households] = await Promise.all([ref.index("type").getAll("round"),
-    ref.get(["group", String(groupId)]), ref.index("group").getAll(["household", Number(groupId)])]);
+  const [rounds, villages, group, households, inspections] = await Promise.all([
+    ref.index("type").getAll("round"), ref.index("type").getAll("village"), ref.get(["group", String(groupId)]),
+    ref.index("group").getAll(["household", id]),
+    tx.objectStore("inspections").index("group_round").getAll(IDBKeyRange.bound([id], [id, []]))]);
   const round = currentRound(rounds.map((r) => r.data));
-  const [village, inspections] = await Promise.all([group && ref.get(["village", String(group.data.village_id)]),
-    round ? tx.objectStore("inspections").index("round_group").getAll([round.id, Number(groupId)]) : []]);
-  return { round, group: group?.data, village: village?.data, households: active(households),
-           states: statesOf(inspections) };
+  return { round, group: group?.data, households: active(households),
+           village: villages.find((v) => v.data.id === group?.data.village_id)?.data,
+           states: statesOf(inspections.filter((r) => r.round_id === round?.id)) };
 }
 
 // household id → { draft, done }: this round's draft of it, and its latest inspection sent
