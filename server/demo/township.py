@@ -92,8 +92,11 @@ def seed_demo(bare: bool = False) -> Township:
     _record_reference_changes(township)
     if not bare:
         from .cycle import add_earlier_rounds
+        from .households import add_households
         from .inspections import add_sample_inspections
 
+        # A random source of their own: the sample inspections stay as they were.
+        add_households(township, random.Random(20261207))
         add_earlier_rounds(round_, groups, users, rng)
         add_sample_inspections(round_, groups, users, rng)
     return township

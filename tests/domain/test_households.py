@@ -154,3 +154,21 @@ def test_a_page_of_households_by_village_group_and_search():
             if h.group.name == "曼贺一组"][:3] == ["02", "12", "20"]
     assert [h.head for h, _, _ in list_households(place.id, search="%").rows] == ["100%"]
     assert list_households(place.id, search="_").total == 0
+
+
+def test_the_demo_gives_every_group_20_to_40_households():
+    import random
+    from collections import Counter
+
+    from server.demo.households import add_households
+
+    place = township()
+    made = add_households(place, random.Random(1))
+    db.session.commit()
+    per_group = Counter(h.group_id for h in made)
+    groups = sum(len(v.groups) for v in place.villages)
+    assert len(per_group) == groups and all(20 <= n <= 40 for n in per_group.values())
+    assert any("-" in h.number for h in made) and all(2 <= len(h.head) <= 3 for h in made)
+    first = sorted(h.number for h in made if h.group_id == made[0].group_id)
+    assert first[:2] == ["01", "02"]
+    assert {c.entity_id for c in changes("household")} == {str(h.id) for h in made}
