@@ -141,3 +141,10 @@ def test_upload_without_a_file_is_refused(admin):
     page = admin.get("/admin/households")
     response = admin.post("/admin/households/import", data={"csrf_token": csrf_token(page)})
     assert response.status_code == 400 and "choose a file" in text(response)
+
+
+def test_a_head_is_never_on_the_public_board(app, client):
+    seed(app, ["曼贺村,曼贺一组,01,玉香南,3,1"])
+    board = client.get("/board/")
+    assert board.status_code == 200 and "玉香南" not in text(board)
+    assert client.get("/admin/households").status_code == 302  # the page asks to sign in
