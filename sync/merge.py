@@ -50,8 +50,9 @@ class Shape:
 
 
 INSPECTION = Shape(
-    fields=("round_id", "group_id", "rubric_version", "status", "started_at",
-            "finished_at", "gps", "note", "criteria", "photos"),
+    # household_id: a household round's household (a leaf like the others), else null
+    fields=("round_id", "group_id", "household_id", "rubric_version", "status",
+            "started_at", "finished_at", "gps", "note", "criteria", "photos"),
     entries="criteria", leaves=_criterion_leaves,
     empty_entry={"na": False, "deductions": {}, "note": ""})
 RECHECK = Shape(

@@ -49,6 +49,10 @@ _STORED = {
     "photo_id_taken": "used by another inspection",
     "not_recheck_owner": "this recheck belongs to another inspector",
     "recheck_photo_id_taken": "used by another recheck",
+    # A household inspection (sync.validation.household_reasons):
+    "unknown_household": "unknown household",
+    "household_not_in_group": "this household belongs to another group",
+    "not_household_round": "this round checks villager groups, not households",
 }
 # A supervisor's review input (server.review.actions), besides too_long:
 _REVIEW = {

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Iterable, Mapping
 
+from .states import GROUP_SUBJECT
+
 EACH, ONCE, VETO = "each", "once", "veto"
 KINDS = (EACH, ONCE, VETO)
 # The maxima of a rubric add up to this; no criterion and no deduction is worth more.
@@ -31,6 +33,7 @@ def _criterion(key, max_points, label_zh, label_en, items):
 # change it stores a new rubric version instead (copy.deepcopy before editing).
 DEFAULT_RUBRIC = {
     "version": 1,
+    "subject": GROUP_SUBJECT,
     "criteria": [
         _criterion("cleaning", 10, "保洁机制", "Cleaning mechanism", [
             _item("no_cleaner", 4, ONCE, "无专职保洁员", "No paid, equipped cleaner"),

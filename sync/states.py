@@ -17,6 +17,12 @@ INSPECTION_STATUSES = (DRAFT, SUBMITTED)
 OPEN, CLOSED, PUBLISHED = "open", "closed", "published"
 ROUND_STATES = (OPEN, CLOSED, PUBLISHED)
 
+# What a round checks and a rubric version scores: villager groups (the competition) or
+# households (domain.md, "Households, points and stars"); rounds of one subject never
+# overlap, and a round's rubric version has the round's subject.
+GROUP_SUBJECT, HOUSEHOLD_SUBJECT = "group", "household"
+SUBJECTS = (GROUP_SUBJECT, HOUSEHOLD_SUBJECT)
+
 # A pushed revision's outcome; "resolved" is a supervisor's choice between conflicting ones.
 APPLIED, MERGED, CONFLICT, DUPLICATE, REJECTED_PUSH, RESOLVED = (
     "applied", "merged", "conflict", "duplicate", "rejected", "resolved")

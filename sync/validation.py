@@ -16,6 +16,7 @@ from typing import Mapping
 from .ids import is_sha256, is_uuid
 from .reasons import Reason, english
 from .rubric import EACH
+from .states import HOUSEHOLD_SUBJECT
 
 MAX_NOTE_CHARS = 10_000
 MAX_COUNT = 999
@@ -29,7 +30,7 @@ SOURCES = ("camera", "gallery")
 
 _REQUIRED = ("id", "client_rev", "base_version", "round_id", "group_id",
              "rubric_version", "status", "started_at", "finished_at", "criteria")
-_OPTIONAL = ("gps", "note", "photos")  # absent means null, "" and [] respectively
+_OPTIONAL = ("gps", "note", "photos", "household_id")  # absent: null, "", [] and null
 _CRITERION_KEYS = ("na", "deductions", "note")
 _RECHECK_REQUIRED = ("id", "client_rev", "base_version", "rectification_id", "started_at",
                      "finished_at", "items")
@@ -254,6 +255,7 @@ def _check_header(payload, rubrics, errors) -> dict | None:
     for key in ("round_id", "group_id"):
         if key in payload:
             _check_int(payload[key], key, errors, minimum=1)
+    _check_int(payload.get("household_id"), "household_id", errors, minimum=1, nullable=True)
     if "status" in payload and payload["status"] != "submitted":
         errors.add("status", "not_submitted")
     version = payload.get("rubric_version")
@@ -280,6 +282,25 @@ def inspection_reasons(payload, rubrics: Mapping) -> dict[str, list[Reason]]:
         _check_criteria(payload["criteria"], kinds, errors)
     _check_photos(payload.get("photos"), kinds, errors)
     return dict(errors)
+
+
+def household_reasons(payload: Mapping, subject: str,
+                      household_group: int | None) -> dict[str, list[Reason]]:
+    """The household of an inspection whose shape is valid, against its round's subject:
+    a household round's inspection names a household of its group, a group round's none
+    (null is none: pull sends it so, and a phone may push it back). household_group is
+    the group of the named household if it is one of the caller's township, else None."""
+    household_id = payload.get("household_id")
+    if subject != HOUSEHOLD_SUBJECT:
+        return {"household_id": [Reason("not_household_round")]} \
+            if household_id is not None else {}
+    if household_id is None:
+        return {"household_id": [Reason("required")]}
+    if household_group is None:
+        return {"household_id": [Reason("unknown_household")]}
+    if household_group != payload["group_id"]:
+        return {"household_id": [Reason("household_not_in_group")]}
+    return {}
 
 
 def _item_targets(item_keys) -> dict:

@@ -9,7 +9,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from sync.states import CLOSED, OPEN, PUBLISHED
+from sync.states import CLOSED, GROUP_SUBJECT, OPEN, PUBLISHED, SUBJECTS
 
 from ..audit import record_audit
 from ..changes import record_change
@@ -35,7 +35,8 @@ def round_data(r: Round) -> dict:
     return {"id": r.id, "name": r.name, "name_en": r.name_en,
             "starts_on": r.starts_on.isoformat(), "ends_on": r.ends_on.isoformat(),
             "state": r.state, "rubric_version": r.rubric.version, "red_size": r.red_size,
-            "black_size": r.black_size, "rectification_days": r.rectification_days}
+            "black_size": r.black_size, "rectification_days": r.rectification_days,
+            "subject": r.subject}
 
 
 def township_rounds(township_id: int) -> list[Round]:
@@ -44,19 +45,24 @@ def township_rounds(township_id: int) -> list[Round]:
                               .order_by(Round.starts_on.desc(), Round.id.desc())).scalars().all()
 
 
-def rubric_id(township_id: int, version: int | None = None) -> int | None:
+def rubric_id(township_id: int, version: int | None = None,
+              subject: str = GROUP_SUBJECT) -> int | None:
     """The id of an active rubric version the township may use, by default its current
-    one (None if there is no such version: create_round says so)."""
+    one of the subject (None if there is no such version: create_round says so)."""
     if version is None:
-        current = current_rubric(township_id)
+        current = current_rubric(township_id, subject if subject in SUBJECTS
+                                 else GROUP_SUBJECT)
         return current.id if current else None
     return next((r.id for r in active_rubrics(township_id) if r.version == version), None)
 
 
 def overlapping_round(township_id: int, starts_on: date, ends_on: date,
-                      except_id: int | None = None) -> Round | None:
-    """A round of the township whose period shares a day with starts_on..ends_on."""
+                      except_id: int | None = None,
+                      subject: str = GROUP_SUBJECT) -> Round | None:
+    """A round of the township and subject whose period shares a day with
+    starts_on..ends_on (a household round may overlap a group round)."""
     query = db.select(Round).where(Round.township_id == township_id,
+                                   Round.subject == subject,
                                    Round.starts_on <= ends_on, Round.ends_on >= starts_on)
     if except_id is not None:
         query = query.where(Round.id != except_id)
@@ -81,17 +87,28 @@ def _round_problems(township_id: int, fields: dict, except_id: int | None = None
     problems += [Problem("date", field=field)
                  for field, value in (("starts_on", starts_on), ("ends_on", ends_on))
                  if value is None]
+    subject = fields["subject"]
+    if subject not in SUBJECTS:
+        problems.append(Problem("choice", field="subject"))
     if starts_on and ends_on and ends_on < starts_on:
         problems.append(Problem("end_before_start", field="ends_on"))
-    elif starts_on and ends_on:
-        other = overlapping_round(township_id, starts_on, ends_on, except_id)
+    elif starts_on and ends_on and subject in SUBJECTS:
+        other = overlapping_round(township_id, starts_on, ends_on, except_id, subject)
         if other is not None:
             problems.append(Problem("overlapping_round", {
                 "name": other.name, "starts_on": other.starts_on.isoformat(),
                 "ends_on": other.ends_on.isoformat()}, field="starts_on", status=409))
     # Compared in Python: an id beyond the column's integer range is simply not one of them.
-    if fields["rubric_id"] not in {r.id for r in active_rubrics(township_id)}:
+    rubric = next((r for r in active_rubrics(township_id) if r.id == fields["rubric_id"]),
+                  None)
+    if rubric is None:
         problems.append(Problem("choice", field="rubric_id"))
+    elif subject in SUBJECTS and rubric.subject != subject:
+        # A group round scored with the household rubric would rank villager groups by
+        # whether their toilets are clean inside: refused, naming the rubric's subject.
+        problems.append(Problem("rubric_subject", {"version": rubric.version,
+                                                   "subject": rubric.subject},
+                                field="rubric_id"))
     problems += [Problem("list_size", {"max": MAX_LIST_SIZE}, field=field)
                  for field in ("red_size", "black_size")
                  if fields[field] is not None and not 0 <= fields[field] <= MAX_LIST_SIZE]
@@ -103,11 +120,11 @@ def _round_problems(township_id: int, fields: dict, except_id: int | None = None
 
 
 def _round_fields(name: str, name_en: str | None, starts_on, ends_on, rubric_id, red_size,
-                  black_size, rectification_days) -> dict:
+                  black_size, rectification_days, subject) -> dict:
     return {"name": (name or "").strip(), "name_en": (name_en or "").strip() or None,
             "starts_on": starts_on, "ends_on": ends_on, "rubric_id": rubric_id,
             "red_size": red_size, "black_size": black_size,
-            "rectification_days": rectification_days}
+            "rectification_days": rectification_days, "subject": subject}
 
 
 def _audit_detail(fields: dict) -> dict:
@@ -118,12 +135,14 @@ def _audit_detail(fields: dict) -> dict:
 def create_round(township_id: int, *, name: str, starts_on: date | None, ends_on: date | None,
                  rubric_id: int | None, red_size: int | None = None,
                  black_size: int | None = None, name_en: str | None = None,
-                 rectification_days: int | None = None) -> Round:
-    """A new open round (list sizes and deadline None: the default rules), for the phones
-    and the audit log (create_round). Refused when its period overlaps another round of
-    the township. Raises Problems. Flushes for the id; does not commit."""
+                 rectification_days: int | None = None,
+                 subject: str = GROUP_SUBJECT) -> Round:
+    """A new open round of villager groups or households (list sizes and deadline None:
+    the default rules), for the phones and the audit log (create_round). Refused when
+    its period overlaps another round of the township and subject, or its rubric version
+    scores the other subject. Raises Problems. Flushes for the id; does not commit."""
     fields = _round_fields(name, name_en, starts_on, ends_on, rubric_id, red_size,
-                           black_size, rectification_days)
+                           black_size, rectification_days, subject)
     lock_township_rounds(township_id)
     problems = _round_problems(township_id, fields)
     if problems:
@@ -142,11 +161,12 @@ def update_round(round_: Round, *, name: str, starts_on: date | None, ends_on: d
                  black_size: int | None = None, name_en: str | None = None,
                  rectification_days: int | None = None) -> None:
     """Edits a round that is not published (a published list rests on what it was).
-    The same rules as creating it; audit entry edit_round. Does not commit."""
+    The same rules as creating it; its subject stays (its inspections check groups or
+    households). Audit entry edit_round. Does not commit."""
     if round_.state == PUBLISHED:
         raise Problems([Problem("round_published", status=409)])
     fields = _round_fields(name, name_en, starts_on, ends_on, rubric_id, red_size,
-                           black_size, rectification_days)
+                           black_size, rectification_days, round_.subject)
     lock_township_rounds(round_.township_id)
     problems = _round_problems(round_.township_id, fields, except_id=round_.id)
     if problems:
@@ -190,11 +210,19 @@ def reopen_round(round_: Round, reason: str) -> None:
                  reason=reason, detail={"name": round_.name})
 
 
+def require_group_round(round_: Round) -> None:
+    """Only a round of villager groups has a ranking and Red and Black Lists; a household
+    round has results per household instead (409 wrong_subject)."""
+    if round_.subject != GROUP_SUBJECT:
+        raise Problem("wrong_subject", {"subject": round_.subject}, status=409)
+
+
 def previous_round(round_: Round) -> Round | None:
-    """The township's round that started last before this one."""
+    """The township's round of the same subject that started last before this one."""
     return db.session.execute(
         db.select(Round).where(
             Round.township_id == round_.township_id, Round.id != round_.id,
+            Round.subject == round_.subject,
             sa.or_(Round.starts_on < round_.starts_on,
                    sa.and_(Round.starts_on == round_.starts_on, Round.id < round_.id)))
         .order_by(Round.starts_on.desc(), Round.id.desc()).limit(1)).scalar_one_or_none()

@@ -12,14 +12,16 @@ from typing import Iterable
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from sync.household_rubric import DEFAULT_HOUSEHOLD_RUBRIC
 from sync.rubric import rubric_problems
+from sync.states import GROUP_SUBJECT, HOUSEHOLD_SUBJECT, SUBJECTS
 
 from ..audit import acting_user, record_audit
 from ..changes import GLOBAL, record_change
 from ..errors import Problem, Problems
 from ..extensions import db
 from ..models import (ACTIVE, DRAFT, Criterion, Round, RubricVersion, User, criteria_from_dict,
-                      utcnow)
+                      rubric_from_dict, utcnow)
 from ..scope import MAX_ID
 
 # While drafting, the maxima may add up to anything: activating checks the sum.
@@ -50,15 +52,17 @@ def township_rubrics(township_id: int) -> list[RubricVersion]:
                               .order_by(RubricVersion.version.desc())).scalars().all()
 
 
-def active_rubrics(township_id: int) -> list[RubricVersion]:
-    """What a round of the township may be scored with, newest first."""
-    return [r for r in township_rubrics(township_id) if r.state == ACTIVE]
+def active_rubrics(township_id: int, subject: str | None = None) -> list[RubricVersion]:
+    """What a round of the township (of that subject, if given) may be scored with,
+    newest first."""
+    return [r for r in township_rubrics(township_id) if r.state == ACTIVE
+            and (subject is None or r.subject == subject)]
 
 
-def current_rubric(township_id: int) -> RubricVersion | None:
-    """What new rounds are scored with unless the admin chooses otherwise: the township's
-    newest active version, else the newest shared one."""
-    active = active_rubrics(township_id)
+def current_rubric(township_id: int, subject: str = GROUP_SUBJECT) -> RubricVersion | None:
+    """What new rounds of the subject are scored with unless the admin chooses otherwise:
+    the township's newest active version of that subject, else the newest shared one."""
+    active = active_rubrics(township_id, subject)
     own = [r for r in active if r.township_id == township_id]
     return (own or active or [None])[0]
 
@@ -85,7 +89,7 @@ def rounds_using(rubric: RubricVersion) -> list[Round]:
 def rubric_data(rubric: RubricVersion, township_id: int) -> dict:
     """A version as the API answers and the pages show it: the pulled form, with its
     state, whether new rounds use it, and the township's rounds scored with it."""
-    current = current_rubric(township_id)
+    current = current_rubric(township_id, rubric.subject)
     return {
         **rubric.to_dict(), "title": rubric.title, "state": rubric.state,
         "shared": rubric.township_id is None,
@@ -116,16 +120,22 @@ def _actor_id() -> int | None:
     return user.id if user else None
 
 
-def copy_rubric(source: RubricVersion, township_id: int) -> RubricVersion:
+def copy_rubric(source: RubricVersion, township_id: int,
+                subject: str | None = None) -> RubricVersion:
     """A new draft of the township with the source's title, criteria and items, under the
-    next free version number; audit entry copy_rubric. Flushes for the id."""
+    next free version number, scoring `subject` (by default the source's: a household
+    rubric may start from a group one, and the other way round); audit entry
+    copy_rubric. Flushes for the id. Raises Problems for an unknown subject."""
+    subject = subject or source.subject
+    if subject not in SUBJECTS:
+        raise Problems([Problem("choice", field="subject")])
     for _ in range(5):
         # Version numbers are shared by every township: two admins copying at once may
         # both pick the same one; the second then takes the next.
         last = db.session.execute(db.select(db.func.max(RubricVersion.version))).scalar_one()
         draft = RubricVersion(version=(last or 0) + 1, title=source.title, state=DRAFT,
-                              township_id=township_id, created_at=utcnow(),
-                              created_by=_actor_id())
+                              subject=subject, township_id=township_id,
+                              created_at=utcnow(), created_by=_actor_id())
         draft.criteria.extend(criteria_from_dict(source.to_dict()))
         try:
             with db.session.begin_nested():
@@ -137,31 +147,53 @@ def copy_rubric(source: RubricVersion, township_id: int) -> RubricVersion:
         raise Problem("busy", status=409, message="another admin copied a rubric at the same "
                       "moment; try again")
     record_audit("copy_rubric", "rubric", draft.version, township_id=township_id,
-                 detail={"from": source.version})
+                 detail={"from": source.version, "subject": subject})
     return draft
 
 
-def save_draft(rubric: RubricVersion, *, title: str | None, criteria: list[dict]) -> None:
-    """The draft's title, criteria and items become these (criteria in the plain dict
-    form, in order; adding and removing is sending more or fewer). Every rule of
-    sync.rubric.rubric_problems holds except the sum of the maxima. Audit entry
-    edit_rubric. Raises Problems."""
+def install_household_rubric() -> RubricVersion:
+    """The default household rubric, shared and active, as migration 0013 installs it:
+    the first shared version with subject household, else a new one numbered after every
+    version there is (never 1, the default group rubric's number). For databases made
+    from the models (the demo, the tests); phones pull it."""
+    found = db.session.execute(db.select(RubricVersion).where(
+        RubricVersion.subject == HOUSEHOLD_SUBJECT, RubricVersion.township_id.is_(None))
+        .order_by(RubricVersion.version).limit(1)).scalar_one_or_none()
+    if found is not None:
+        return found
+    last = db.session.execute(db.select(db.func.max(RubricVersion.version))).scalar_one()
+    rubric = rubric_from_dict({**DEFAULT_HOUSEHOLD_RUBRIC, "version": max(last or 0, 1) + 1})
+    db.session.add(rubric)
+    db.session.flush()
+    record_change(db.session, "rubric", rubric.version, GLOBAL)
+    return rubric
+
+
+def save_draft(rubric: RubricVersion, *, title: str | None, criteria: list[dict],
+               subject: str | None = None) -> None:
+    """The draft's title, criteria and items (and subject, if given) become these
+    (criteria in the plain dict form, in order; adding and removing is sending more or
+    fewer). Every rule of sync.rubric.rubric_problems holds except the sum of the maxima.
+    Audit entry edit_rubric. Raises Problems."""
     _refuse_unless_draft(rubric)
     title = (title or "").strip() or None
     problems = [p for p in _problems(rubric_problems({"criteria": criteria}))
                 if p.code not in DRAFT_ALLOWS]
+    if subject is not None and subject not in SUBJECTS:
+        problems.insert(0, Problem("choice", field="subject"))
     if title and len(title) > RubricVersion.__table__.c.title.type.length:
         problems.insert(0, Problem("too_long", {
             "max": RubricVersion.__table__.c.title.type.length}, field="title"))
     if problems:
         raise Problems(problems)
     rubric.title = title
+    rubric.subject = subject or rubric.subject
     rubric.criteria.clear()
     db.session.flush()  # the old keys go before the new ones arrive (unique per rubric)
     rubric.criteria.extend(criteria_from_dict({"criteria": criteria}))
     db.session.flush()
     record_audit("edit_rubric", "rubric", rubric.version, township_id=rubric.township_id,
-                 detail={"criteria": len(criteria),
+                 detail={"criteria": len(criteria), "subject": rubric.subject,
                          "max_sum": sum(c["max"] for c in criteria)})
 
 

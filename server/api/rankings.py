@@ -4,6 +4,7 @@ from marshmallow import Schema, fields, validate
 
 from sync.states import RECTIFICATION_STATES
 
+from ..admin.rounds import require_group_round
 from ..auth import authenticate, roles_required
 from ..errors import Problem
 from ..models import Round
@@ -100,7 +101,9 @@ def round_in_scope(round_id: int) -> Round:
 @roles_required()
 @blp.response(200, RankingOut)
 def live(round_id):
-    return live_ranking(round_in_scope(round_id))
+    round_ = round_in_scope(round_id)
+    require_group_round(round_)  # a household round has results, not a ranking: 409
+    return live_ranking(round_)
 
 
 @blp.route("/rounds/<int:round_id>/rankings/published")

@@ -3,6 +3,8 @@
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from sync.states import GROUP_SUBJECT, SUBJECTS
+
 from ..admin import rounds as rules
 from ..auth import authenticate, roles_required
 from ..models import Inspection, Round
@@ -23,6 +25,7 @@ class RoundIn(Schema):
     red_size = fields.Integer(load_default=None, allow_none=True, strict=True)
     black_size = fields.Integer(load_default=None, allow_none=True, strict=True)
     rectification_days = fields.Integer(load_default=None, allow_none=True, strict=True)
+    subject = fields.String(load_default=GROUP_SUBJECT, validate=validate.OneOf(SUBJECTS))
 
 
 class RoundRecord(Schema):
@@ -37,6 +40,7 @@ class RoundRecord(Schema):
     red_size = fields.Integer(allow_none=True)
     black_size = fields.Integer(allow_none=True)
     rectification_days = fields.Integer(allow_none=True)
+    subject = fields.String(metadata={"enum": list(SUBJECTS)})
 
 
 class ReasonIn(Schema):
@@ -66,8 +70,9 @@ def create_round(body):
     round_ = rules.create_round(
         user.township_id, name=body["name"], name_en=body["name_en"],
         starts_on=body["starts_on"], ends_on=body["ends_on"],
-        rubric_id=rules.rubric_id(user.township_id, body["rubric_version"]), red_size=body["red_size"],
-        black_size=body["black_size"], rectification_days=body["rectification_days"])
+        rubric_id=rules.rubric_id(user.township_id, body["rubric_version"], body["subject"]),
+        red_size=body["red_size"], black_size=body["black_size"],
+        rectification_days=body["rectification_days"], subject=body["subject"])
     return rules.round_data(round_)
 
 

@@ -7,6 +7,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from sync.rubric import KINDS
+from sync.states import SUBJECTS
 
 from ..admin import rubrics as rules
 from ..auth import authenticate, roles_required
@@ -35,6 +36,9 @@ class CriterionIn(Schema):
 
 class RubricIn(Schema):
     title = fields.String(load_default=None, allow_none=True, validate=LONG)
+    # None: the draft keeps its subject
+    subject = fields.String(load_default=None, allow_none=True,
+                            validate=validate.OneOf(SUBJECTS))
     criteria = fields.List(fields.Nested(CriterionIn), required=True,
                            validate=validate.Length(max=100))
 
@@ -65,6 +69,7 @@ class RubricRecord(Schema):
     """A version as pull sends it, with its state and the township's rounds using it."""
     version = fields.Integer()
     title = fields.String(allow_none=True)
+    subject = fields.String(metadata={"enum": list(SUBJECTS)})
     state = fields.String(metadata={"enum": ["draft", "active"]})
     shared = fields.Boolean(metadata={"description": "shared by every township"})
     current = fields.Boolean(metadata={"description": "what new rounds use by default"})
@@ -104,7 +109,8 @@ class Rubric(MethodView):
         or points is not valid; 409 rubric_not_draft or rubric_in_use)."""
         township_id = authenticate().township_id
         rubric = rules.township_rubric(township_id, version, lock=True)
-        rules.save_draft(rubric, title=body["title"], criteria=body["criteria"])
+        rules.save_draft(rubric, title=body["title"], criteria=body["criteria"],
+                         subject=body["subject"])
         return rules.rubric_data(rubric, township_id)
 
 

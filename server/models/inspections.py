@@ -22,6 +22,9 @@ class Inspection(db.Model):
     township_id: Mapped[int] = mapped_column(sa.ForeignKey("townships.id"), index=True)
     round_id: Mapped[int] = mapped_column(sa.ForeignKey("rounds.id"))
     group_id: Mapped[int] = mapped_column(sa.ForeignKey("villager_groups.id"))
+    # The household checked, in a household round (one of group_id's); None otherwise.
+    household_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("households.id"),
+                                                        index=True)
     inspector_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     rubric_version: Mapped[int]
     status: Mapped[str] = mapped_column(sa.String(12), default=SUBMITTED)

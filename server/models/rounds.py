@@ -5,7 +5,7 @@ from typing import Optional
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from sync.states import OPEN, ROUND_STATES
+from sync.states import GROUP_SUBJECT, OPEN, ROUND_STATES, SUBJECTS
 
 from ..extensions import db
 from .types import one_of
@@ -15,6 +15,7 @@ class Round(db.Model):
     __tablename__ = "rounds"
     __table_args__ = (
         one_of("state", ROUND_STATES, name="round_state"),
+        one_of("subject", SUBJECTS, name="round_subject"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     township_id: Mapped[int] = mapped_column(sa.ForeignKey("townships.id"), index=True)
@@ -29,6 +30,9 @@ class Round(db.Model):
     # Days from publishing to the rectifications' deadline; None = the default (15).
     rectification_days: Mapped[Optional[int]]
     state: Mapped[str] = mapped_column(sa.String(10), default=OPEN)
+    # Villager groups (the competition) or households; its rubric version has the same.
+    subject: Mapped[str] = mapped_column(sa.String(10), default=GROUP_SUBJECT,
+                                         server_default=GROUP_SUBJECT)
 
     rubric: Mapped["RubricVersion"] = relationship()  # noqa: F821
     township: Mapped["Township"] = relationship()  # noqa: F821

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sync.rubric import KEY_MAX, KINDS, LABEL_MAX
+from sync.states import GROUP_SUBJECT, SUBJECTS
 
 from ..extensions import db
 from .types import UTCDateTime, one_of
@@ -21,7 +22,8 @@ RUBRIC_STATES = (DRAFT, ACTIVE)
 
 class RubricVersion(db.Model):
     __tablename__ = "rubric_versions"
-    __table_args__ = (one_of("state", RUBRIC_STATES, name="rubric_state"),)
+    __table_args__ = (one_of("state", RUBRIC_STATES, name="rubric_state"),
+                      one_of("subject", SUBJECTS, name="rubric_subject"))
     id: Mapped[int] = mapped_column(primary_key=True)
     version: Mapped[int] = mapped_column(unique=True)
     title: Mapped[Optional[str]] = mapped_column(sa.String(200))
@@ -30,6 +32,9 @@ class RubricVersion(db.Model):
                                                         index=True)
     state: Mapped[str] = mapped_column(sa.String(8), default=ACTIVE,
                                        server_default=ACTIVE)
+    # What it scores: villager groups, or households (a household round's rubric).
+    subject: Mapped[str] = mapped_column(sa.String(10), default=GROUP_SUBJECT,
+                                         server_default=GROUP_SUBJECT)
     created_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime(timezone=True))
     created_by: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id"))
     activated_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime(timezone=True))
@@ -43,6 +48,7 @@ class RubricVersion(db.Model):
         """The plain rubric dict that sync/ computes with and pull sends."""
         return {
             "version": self.version,
+            "subject": self.subject or GROUP_SUBJECT,
             "criteria": [c.to_dict() for c in self.criteria],
         }
 
@@ -99,7 +105,8 @@ class DeductionItem(db.Model):
 
 def rubric_from_dict(data: dict) -> RubricVersion:
     """A new RubricVersion from the plain dict form (the inverse of to_dict)."""
-    rubric = RubricVersion(version=data["version"], title=data.get("title"))
+    rubric = RubricVersion(version=data["version"], title=data.get("title"),
+                           subject=data.get("subject", GROUP_SUBJECT))
     rubric.criteria.extend(criteria_from_dict(data))
     return rubric
 

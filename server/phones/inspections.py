@@ -2,19 +2,19 @@
 machinery. They are checked against the caller's township (rubric, round, group),
 noted late when their round is no longer open, flagged with the evidence flags, and
 announced to the phones and to the round's ranking."""
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sync.merge import INSPECTION
 from sync.reasons import Reason
 from sync.states import HAS_ISSUES, OPEN, RECEIVED, REVIEW_DECISIONS
-from sync.validation import inspection_reasons
+from sync.validation import household_reasons, inspection_reasons
 
 from ..admin.rubrics import rubrics_by_version
 from ..audit import record_audit
 from ..changes import record_change
 from ..extensions import db
-from ..models import (Assignment, Inspection, InspectionRevision, Photo, Round, User, Village,
-                      VillagerGroup)
+from ..models import (Assignment, Household, Inspection, InspectionRevision, Photo, Round, User,
+                      Village, VillagerGroup)
 from ..review.resubmissions import RESUBMITTED
 from .evidence import Evidence, FlagSubject, refresh_sharing_inspections
 from .kinds import Change, Kind, PushContext
@@ -27,6 +27,17 @@ class TownshipFacts:
     rounds: dict       # id → Round
     groups: dict       # id → (lat, lon)
     assigned: set      # (round_id, group_id) assigned to the caller
+    township_id: int = 0
+    # household id → its group, loaded once a household inspection needs it (thousands
+    # of them: a push of group inspections never reads them)
+    _households: dict | None = field(default=None, repr=False)
+
+    def household_group(self, household_id) -> int | None:
+        if self._households is None:
+            self._households = dict(db.session.execute(
+                db.select(Household.id, Household.group_id)
+                .where(Household.township_id == self.township_id)).all())
+        return self._households.get(household_id)
 
     @classmethod
     def load(cls, user: User) -> "TownshipFacts":
@@ -38,7 +49,8 @@ class TownshipFacts:
         assigned = {tuple(row) for row in db.session.execute(
             db.select(Assignment.round_id, Assignment.group_id)
             .where(Assignment.user_id == user.id))}
-        return cls(rubrics_by_version(township_id=user.township_id), rounds, groups, assigned)
+        return cls(rubrics_by_version(township_id=user.township_id), rounds, groups, assigned,
+                   user.township_id)
 
     def reasons(self, payload) -> dict[str, list[Reason]]:
         """The payload's shape and rubric, then round and group in the caller's township."""
@@ -49,6 +61,12 @@ class TownshipFacts:
             reasons["round_id"] = [Reason("unknown_round")]
         if payload["group_id"] not in self.groups:
             reasons["group_id"] = [Reason("unknown_group")]
+        round_ = self.rounds.get(payload["round_id"])
+        if round_ is not None:
+            household_id = payload.get("household_id")
+            reasons.update(household_reasons(
+                payload, round_.subject,
+                self.household_group(household_id) if household_id is not None else None))
         return reasons
 
     def subject(self, change: Change) -> FlagSubject:

@@ -53,9 +53,10 @@ def township_groups(township_id: int) -> list[dict]:
 
 
 def previous_round(round_: Round) -> Round | None:
-    """The township's latest round ending before this one starts."""
+    """The township's latest round of the same subject ending before this one starts."""
     return db.session.execute(
         db.select(Round).where(Round.township_id == round_.township_id,
+                               Round.subject == round_.subject,
                                Round.ends_on < round_.starts_on)
         .order_by(Round.ends_on.desc(), Round.id.desc()).limit(1)).scalar_one_or_none()
 
@@ -237,6 +238,7 @@ def trend(round_: Round, limit: int = TREND_ROUNDS,
     this round live, earlier ones as last published (live if never published)."""
     rounds = db.session.execute(
         db.select(Round).where(Round.township_id == round_.township_id,
+                               Round.subject == round_.subject,  # households: no ranking
                                Round.starts_on <= round_.starts_on)
         .order_by(Round.starts_on.desc(), Round.id.desc()).limit(limit)).scalars().all()
     rounds = [r for r in rounds if r.id == round_.id or r.ends_on < round_.starts_on]

@@ -6,6 +6,8 @@ from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from sync.states import GROUP_SUBJECT, SUBJECTS
+
 from ..admin import rounds as rules
 from ..admin import teams as team_rules
 from ..admin.rubrics import active_rubrics
@@ -13,6 +15,7 @@ from ..auth import roles_required
 from ..models import Round
 from ..errors import Problem, Problems
 from ..scope import in_township, is_id
+from ..i18n import t
 from .blueprints import admin as bp
 from .flashes import flash_message, flash_problems
 from .forms import RoundForm, form_problems
@@ -20,11 +23,16 @@ from .forms import RoundForm, form_problems
 
 def round_form(round_: Round | None) -> RoundForm:
     form = RoundForm(obj=round_) if round_ is not None else RoundForm()
+    # each version says what it scores, so a household round's rubric is easy to find
     form.rubric_id.choices = [
-        SelectChoice(value=r.id, label=f"{r.version}" + (f" · {r.title}" if r.title else ""))
+        SelectChoice(value=r.id, label=f"{r.version} · {t('subject.' + r.subject)}"
+                     + (f" · {r.title}" if r.title else ""))
         for r in active_rubrics(current_user.township_id)]
+    form.subject.choices = [SelectChoice(value=s, label=t("subject." + s)) for s in SUBJECTS]
     if request.method == "GET" and round_ is None:
-        form.rubric_id.data = rules.rubric_id(current_user.township_id)
+        form.subject.data = request.args.get("subject", GROUP_SUBJECT)
+        form.rubric_id.data = rules.rubric_id(current_user.township_id,
+                                              subject=form.subject.data)
     return form
 
 
@@ -37,13 +45,15 @@ def round_fields(form: RoundForm) -> dict:
 
 
 def round_page(round_: Round | None):
-    """The new-round form, or the edit form of `round_`: one page, the domain's rules."""
+    """The new-round form, or the edit form of `round_`: one page, the domain's rules.
+    A round's subject is chosen when it is made and stays."""
     form = round_form(round_)
     problems = []
     if form.validate_on_submit():
         try:
             if round_ is None:
-                saved = rules.create_round(current_user.township_id, **round_fields(form))
+                saved = rules.create_round(current_user.township_id, **round_fields(form),
+                                           subject=form.subject.data or GROUP_SUBJECT)
             else:
                 rules.update_round(round_, **round_fields(form))
                 saved = round_

@@ -9,6 +9,7 @@ from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 
 from sync.rubric import KINDS, ONCE
+from sync.states import SUBJECTS
 
 from ..admin import rubrics as rules
 from ..auth import roles_required
@@ -16,7 +17,7 @@ from ..errors import Problems
 from ..i18n import t
 from ..models import DRAFT, RubricVersion
 from .blueprints import admin as bp
-from .flashes import flash_message
+from .flashes import flash_message, flash_problems
 
 # Many more than any score sheet has; a form claiming more is not one of ours.
 MAX_ENTRIES = 100
@@ -94,8 +95,8 @@ def apply_action(criteria: list[dict], action: str) -> None:
 
 def where(field: str | None, criteria: list[dict]) -> str:
     """A problem's place on the form, in words: "Criterion 2 (collection) · item 1"."""
-    if field == "title":
-        return t("rubric.title")
+    if field in ("title", "subject"):
+        return t("rubric." + field)
     parts = (field or "").split(".")
     if len(parts) < 2 or parts[0] != "criteria" or not parts[1].isdigit():
         return t("rubric.where_rubric")
@@ -116,7 +117,7 @@ def where(field: str | None, criteria: list[dict]) -> str:
 @roles_required("admin")
 def rubrics():
     township_id = current_user.township_id
-    return render_template("web/admin_rubrics.html", rubrics=[
+    return render_template("web/admin_rubrics.html", subjects=SUBJECTS, rubrics=[
         rules.rubric_data(r, township_id) for r in rules.township_rubrics(township_id)])
 
 
@@ -124,20 +125,27 @@ def rubrics():
 @roles_required("admin")
 def copy_rubric(version: int):
     township_id = current_user.township_id
-    draft = rules.copy_rubric(rules.township_rubric(township_id, version), township_id)
+    try:  # the new draft scores the subject chosen beside the button
+        draft = rules.copy_rubric(rules.township_rubric(township_id, version), township_id,
+                                  request.form.get("subject") or None)
+    except Problems as exc:
+        flash_problems(exc)
+        return redirect(url_for("admin.rubrics"), 303)
     flash_message("rubric.copied", version=version, draft=draft.version)
     return redirect(url_for("admin.rubric", version=draft.version), 303)
 
 
 def rubric_page(found: RubricVersion, criteria: list[dict] | None = None,
-                title: str | None = None, problems=(), refused: str = "admin.form_invalid"):
+                title: str | None = None, problems=(), refused: str = "admin.form_invalid",
+                subject: str | None = None):
     """The version's page; `criteria` and `title` as posted when a save was refused;
     `refused` says what did not happen (a save, or an activation of a saved draft)."""
     data = rules.rubric_data(found, current_user.township_id)
     criteria = data["criteria"] if criteria is None else criteria
     return render_template(
         "web/admin_rubric.html", rubric=data, criteria=criteria,
-        title=data["title"] if title is None else title,
+        title=data["title"] if title is None else title, subjects=SUBJECTS,
+        subject=subject or data["subject"],
         editable=found.state == DRAFT and not data["rounds"], kinds=KINDS,
         refused=t(refused, version=found.version), max_sum=sum(c["max"] for c in criteria
                                          if isinstance(c["max"], float)),
@@ -153,11 +161,12 @@ def rubric(version: int):
     if request.method == "GET":
         return rubric_page(found)
     criteria, title = posted_criteria(), request.form.get("title", "")
+    subject = request.form.get("subject") or None
     apply_action(criteria, request.form.get("action", "save"))
     try:
-        rules.save_draft(found, title=title, criteria=criteria)
+        rules.save_draft(found, title=title, criteria=criteria, subject=subject)
     except Problems as exc:
-        return rubric_page(found, criteria, title, exc.problems)
+        return rubric_page(found, criteria, title, exc.problems, subject=subject)
     flash_message("rubric.saved", version=version)
     return redirect(url_for("admin.rubric", version=version), 303)
 

@@ -53,6 +53,8 @@ class RoundForm(FlaskForm):
     starts_on = DateField("starts_on", validators=[DataRequired(message="date")])
     ends_on = DateField("ends_on", validators=[DataRequired(message="date")])
     rubric_id = SelectField("rubric_id", coerce=int, validate_choice=False)
+    # group or household; the domain refuses anything else (server/admin/rounds.py)
+    subject = SelectField("subject", validate_choice=False)
     red_size = IntegerField("red_size", validators=[Optional()])
     black_size = IntegerField("black_size", validators=[Optional()])
     rectification_days = IntegerField("rectification_days", validators=[Optional()])

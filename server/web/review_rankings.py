@@ -3,9 +3,11 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_login import current_user
 
 from sync.rubric import score_text
+from sync.states import GROUP_SUBJECT
 
+from ..admin.rounds import require_group_round
 from ..auth import roles_required
-from ..errors import Problems
+from ..errors import Problem, Problems
 from ..review.exports import TABLES, photos_zip, ranking_table, scores_table, spreadsheet
 from ..extensions import db
 from ..i18n import current_language, t
@@ -44,7 +46,7 @@ def sparkline(scores: list) -> dict:
 @roles_required(*SUPERVISORS)
 def rankings_index():
     latest = db.session.execute(db.select(Round).where(
-        Round.township_id == current_user.township_id)
+        Round.township_id == current_user.township_id, Round.subject == GROUP_SUBJECT)
         .order_by(Round.starts_on.desc(), Round.id.desc()).limit(1)).scalar_one_or_none()
     if latest is None:
         abort(404)
@@ -55,6 +57,10 @@ def rankings_index():
 @roles_required(*SUPERVISORS)
 def rankings(round_id: int):
     round_ = in_township(Round, round_id, current_user)
+    try:
+        require_group_round(round_)
+    except Problem:  # households have results, not a ranking: say so, and where they are
+        return render_template("web/rankings_wrong_subject.html", round=round_), 409
     ranking = live_ranking(round_)
     rounds, scores = trend(round_, current=ranking)
     trends = {group_id: sparkline(values) for group_id, values in scores.items()}

@@ -11,7 +11,7 @@ from tests.support.factories import close_round, inspection
 from tests.support.web import csrf_token, login
 
 ROUND_FIELDS = {"id", "name", "name_en", "starts_on", "ends_on", "state", "rubric_version",
-                "red_size", "black_size", "rectification_days"}
+                "red_size", "black_size", "rectification_days", "subject"}
 
 
 @pytest.fixture

@@ -28,7 +28,8 @@ def test_migrations_build_the_models_schema(app, database_url, tmp_path):
 def test_stored_rubric_is_the_default_rubric(app):
     with app.app_context():
         stored = db.session.execute(db.select(RubricVersion)).scalar_one().to_dict()
-    expected = {"version": DEFAULT_RUBRIC["version"], "criteria": DEFAULT_RUBRIC["criteria"]}
+    expected = {"version": DEFAULT_RUBRIC["version"], "subject": "group",
+                "criteria": DEFAULT_RUBRIC["criteria"]}
     assert json.loads(json.dumps(stored)) == json.loads(json.dumps(expected))
 
 

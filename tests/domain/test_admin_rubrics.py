@@ -47,7 +47,7 @@ def test_a_copy_is_a_draft_of_the_township_with_the_same_criteria():
     assert (copied.version, copied.state, copied.township_id) == (2, "draft", township().id)
     assert criteria_of(copied) == criteria_of(shared())
     assert [(e.action, e.entity_id, e.detail) for e in audit_entries()] == [
-        ("copy_rubric", "2", {"from": 1})]
+        ("copy_rubric", "2", {"from": 1, "subject": "group"})]
     assert new_changes() == []  # phones never see a draft
     assert rubrics.current_rubric(township().id).version == 1
     assert 2 not in rubrics.rubrics_by_version()

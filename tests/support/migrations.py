@@ -12,3 +12,17 @@ def flask_cli(database_url: str, *args: str) -> subprocess.CompletedProcess:
            "BLOB_STORE": "file:///tmp/unused-blobs"}
     return subprocess.run([sys.executable, "-m", "flask", "--app", "server", *args],
                           cwd=ROOT, env=env, capture_output=True, text=True)
+
+
+def empty_database_url(app, database_url: str | None, tmp_path: Path) -> str:
+    """A database with no tables for the migrations to build: a new SQLite file, or the
+    test's PostgreSQL database emptied of what the fixture's create_all made there."""
+    if database_url is None:
+        return f"sqlite:///{tmp_path / 'migrated.db'}"
+    from server.extensions import db
+
+    with app.app_context():
+        db.drop_all()
+        db.session.execute(db.text("DROP TABLE IF EXISTS alembic_version"))
+        db.session.commit()
+    return database_url
