@@ -30,8 +30,10 @@ from sync.states import ITEM_CLOSED, ITEM_OPEN
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "years-bench-1"
 CLIENT_ID = "00000000-0000-4000-8000-0000000ba024"
+# Usernames are unique across townships: these stay clear of the demo's.
+PREFIX = "years-"
 INSPECTORS = 5       # inspector0 has most history: every group is assigned to them
-VILLAGES = 10        # × 6 groups
+GROUPS_EACH = 6      # groups per village
 
 
 @dataclass
@@ -41,8 +43,8 @@ class Years:
     rounds: list = field(default_factory=list)          # published, oldest first
     current_round: int = 0                              # this month's, open
     combined: list = field(default_factory=list)        # quarters' combined results
-    heavy_inspector: str = "inspector0"
-    supervisor: str = "supervisor0"
+    heavy_inspector: str = f"{PREFIX}inspector0"
+    supervisor: str = f"{PREFIX}supervisor0"
     counts: dict = field(default_factory=dict)
 
 
@@ -61,15 +63,15 @@ def add_township(groups: int) -> tuple[int, dict]:
     rng = random.Random(24)
     lines = ["village,village_en,group,group_en,lat,lon"]
     for n in range(groups):
-        v = n // (groups // VILLAGES)
-        lines.append(f"曼{v}村,Village {v},{n % 6 + 1}组,Group {n % 6 + 1},"
+        v, g = divmod(n, GROUPS_EACH)
+        lines.append(f"曼{v}村,Village {v},{g + 1}组,Group {g + 1},"
                      f"{21.9 + rng.uniform(-0.1, 0.1):.5f},{100.4 + rng.uniform(-0.1, 0.1):.5f}")
     import_places(township.id, ("\n".join(lines) + "\n").encode())
     users = {}
     for name, role, count in (("inspector", "inspector", INSPECTORS),
                               ("supervisor", "supervisor", 1), ("admin", "admin", 1)):
         for n in range(count):
-            users[f"{name}{n}"] = create_user(township.id, username=f"{name}{n}",
+            users[f"{name}{n}"] = create_user(township.id, username=f"{PREFIX}{name}{n}",
                                               display_name=f"{role} {n}", role=role,
                                               password=PASSWORD)
     return township.id, users
@@ -156,7 +158,7 @@ def inspection_payload(rng: random.Random, round_, group, started: datetime) -> 
             "criteria": criteria, "note": "三年数据", "photos": photos}
 
 
-def add_rechecks(users: dict, rng: random.Random) -> None:
+def add_rechecks(township_id: int, users: dict, rng: random.Random) -> None:
     """Rechecks of the rectifications, by inspector0 for the most part: nine in ten of
     those older than a month are rechecked and closed off; some of the rest sent back,
     some waiting for review, some never rechecked (open or overdue)."""
@@ -166,7 +168,8 @@ def add_rechecks(users: dict, rng: random.Random) -> None:
     from server.review.rechecks import review_recheck
 
     today = township_today()
-    rectifications = db.session.execute(db.select(Rectification).join(Round).order_by(
+    rectifications = db.session.execute(db.select(Rectification).join(Round).where(
+        Rectification.township_id == township_id).order_by(
         Round.starts_on, Rectification.id)).scalars().all()
     for n, rectification in enumerate(rectifications):
         old = rectification.round.ends_on < today - timedelta(days=45)
@@ -226,16 +229,16 @@ def seed_years(months: int = 36, groups: int = 60) -> Years:
         db.session.commit()
     years.current_round = add_round(township_id, users, township_today().replace(day=1), rng,
                                     publish_it=False, per_round=20)
-    add_rechecks(users, rng)
+    add_rechecks(township_id, users, rng)
     add_combined(years, users)
     db.session.commit()
-    count = lambda model: db.session.execute(  # noqa: E731
-        db.select(db.func.count()).select_from(model)).scalar()
-    years.counts = {"inspections": count(Inspection), "rectifications": count(Rectification),
-                    "rechecks": count(Recheck),
-                    "heavy_inspections": db.session.execute(
-                        db.select(db.func.count()).where(
-                            Inspection.inspector_id == users["inspector0"].id)).scalar()}
+    years.counts = {name: db.session.execute(
+        db.select(db.func.count()).select_from(model).where(*where)).scalar()
+        for name, model, where in (
+            ("inspections", Inspection, [Inspection.township_id == township_id]),
+            ("heavy_inspections", Inspection, [Inspection.inspector_id == users["inspector0"].id]),
+            ("rectifications", Rectification, [Rectification.township_id == township_id]),
+            ("rechecks", Recheck, [Recheck.township_id == township_id]))}
     return years
 
 

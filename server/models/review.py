@@ -24,6 +24,9 @@ class Comment(db.Model):
 class AuditEntry(db.Model):
     """Who did what, when and why."""
     __tablename__ = "audit_log"
+    # What was done to one record (a re-submission, the latest review): one probe, not a
+    # scan of years of entries.
+    __table_args__ = (sa.Index("ix_audit_log_entity", "entity_type", "entity_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     township_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("townships.id"), index=True)
     user_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id"))

@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
+import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from sync.clock import TOWNSHIP_TZ, township_today
 from sync.ranking import BLACK
 from sync.rectification import deadline_after, rectification_state
-from sync.states import ITEM_CLOSED, RECTIFICATION_CLOSED
+from sync.states import (ITEM_CLOSED, RECTIFICATION_CLOSED, RECTIFICATION_OPEN,
+                         RECTIFICATION_OVERDUE)
 
 from ..audit import record_audit
 from ..changes import record_change
@@ -127,26 +129,60 @@ def names_of(rectification: Rectification) -> dict:
             "village_en": group.village.name_en, "name": group.name, "name_en": group.name_en}
 
 
-def _loaded():
-    return db.select(Rectification).options(
-        selectinload(Rectification.items),
-        selectinload(Rectification.group).selectinload(VillagerGroup.village),
-        selectinload(Rectification.round))
+# What a list of rectifications shows of each, loaded with them (no query per row).
+_LOADED = (selectinload(Rectification.items),
+           selectinload(Rectification.group).selectinload(VillagerGroup.village),
+           selectinload(Rectification.round))
+
+
+
+def not_closed():
+    """A rectification with an item not closed off yet: open or overdue (state_of, in
+    SQL). Years of closed ones are then never loaded to find the few still open."""
+    return sa.exists().where(RectificationItem.rectification_id == Rectification.id,
+                             RectificationItem.state != ITEM_CLOSED)
+
+
+def in_state(state: str, today: date):
+    """state_of as a condition: overdue once the deadline has passed with an item open."""
+    if state == RECTIFICATION_CLOSED:
+        return ~not_closed()
+    if state == RECTIFICATION_OVERDUE:
+        return sa.and_(not_closed(), Rectification.deadline < today)
+    return sa.and_(not_closed(), Rectification.deadline >= today)
+
+
+def _of_township(township_id: int, round_id: int | None, state: str | None, today: date):
+    query = db.select(Rectification).where(Rectification.township_id == township_id)
+    if round_id is not None:
+        query = query.where(Rectification.round_id == round_id)
+    if state is not None:
+        query = query.where(in_state(state, today))
+    return query
 
 
 def township_rectifications(township_id: int, *, round_id: int | None = None,
-                            state: str | None = None) -> list[tuple[Rectification, str]]:
+                            state: str | None = None, limit: int | None = None,
+                            offset: int = 0) -> list[tuple[Rectification, str]]:
     """The township's rectifications with their state today, the latest round first,
-    then by group; only those of one round or in one state when asked."""
-    query = _loaded().join(Round, Rectification.round_id == Round.id).where(
-        Rectification.township_id == township_id)
-    if round_id is not None:
-        query = query.where(Rectification.round_id == round_id)
-    rows = db.session.execute(query.order_by(
-        Round.starts_on.desc(), Round.id.desc(), Rectification.group_id)).scalars().all()
+    then by group; only those of one round or in one state when asked, and a page of
+    them with `limit` and `offset`."""
     today = township_today()
-    found = [(r, state_of(r, today)) for r in rows]
-    return [(r, s) for r, s in found if state is None or s == state]
+    query = _of_township(township_id, round_id, state, today).options(*_LOADED).join(
+        Round, Rectification.round_id == Round.id)
+    rows = db.session.execute(query.order_by(
+        Round.starts_on.desc(), Round.id.desc(), Rectification.group_id)
+        .limit(limit).offset(offset)).scalars().all()
+    return [(r, state_of(r, today)) for r in rows]
+
+
+def count_by_state(township_id: int, round_id: int | None = None) -> dict[str, int]:
+    """{state: how many} of the township's rectifications (of one round when asked)."""
+    today = township_today()
+    return {state: db.session.execute(
+        _of_township(township_id, round_id, state, today).with_only_columns(
+            sa.func.count(Rectification.id))).scalar()
+        for state in (RECTIFICATION_OVERDUE, RECTIFICATION_OPEN, RECTIFICATION_CLOSED)}
 
 
 def carried_over(round_: Round) -> list[dict]:
@@ -156,15 +192,15 @@ def carried_over(round_: Round) -> list[dict]:
     Computed when a snapshot is read, not frozen at publishing: a problem stays on every
     later list until it is closed off, so it is never dropped without a supervisor
     closing it, and the state shown is today's (a deadline that passed since shows as
-    overdue), while the snapshot's own lists stay frozen."""
+    overdue), while the snapshot's own lists stay frozen. Only those still open are
+    loaded (not_closed): years of closed ones cost nothing."""
     rows = db.session.execute(
-        _loaded().join(Round, Rectification.round_id == Round.id).where(
+        db.select(Rectification).options(*_LOADED).join(Round, Rectification.round_id == Round.id).where(
             Rectification.township_id == round_.township_id,
-            Round.ends_on < round_.starts_on)
+            Round.ends_on < round_.starts_on, not_closed())
         .order_by(Round.starts_on, Round.id, Rectification.group_id)).scalars().all()
     today = township_today()
-    found = [summary(r, state_of(r, today)) for r in rows]
-    return [s for s in found if s["state"] != RECTIFICATION_CLOSED]
+    return [summary(r, state_of(r, today)) for r in rows]
 
 
 def summary(rectification: Rectification, state: str) -> dict:

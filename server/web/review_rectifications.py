@@ -1,6 +1,6 @@
 """Supervisor pages: the township's rectifications by state, and each one's printable
 notice (整改通知书)."""
-from flask import g, render_template
+from flask import g, render_template, request, url_for
 from flask_login import current_user
 
 from sync.rubric import item_index
@@ -9,7 +9,8 @@ from sync.states import RECTIFICATION_CLOSED, RECTIFICATION_OPEN, RECTIFICATION_
 from ..admin.rubrics import rubrics_by_version
 from ..auth import roles_required
 from ..models import Rectification
-from ..review.rectifications import open_items, photo_shas, state_of, township_rectifications
+from ..review.rectifications import (count_by_state, open_items, photo_shas, state_of,
+                                     township_rectifications)
 from ..scope import id_arg, in_township
 from .blueprints import review as bp
 from .board import print_language
@@ -17,14 +18,39 @@ from .review import SUPERVISORS
 
 # Most urgent first.
 SHOWN_STATES = (RECTIFICATION_OVERDUE, RECTIFICATION_OPEN, RECTIFICATION_CLOSED)
+# Rows per state and page: the closed ones grow every month for years.
+PAGE_SIZE = 50
+
+
+def page_arg(state: str, pages: int) -> int:
+    """?<state>_page=N, each state paged on its own; past the end shows the last page."""
+    text = request.args.get(f"{state}_page", "")
+    return min(int(text), pages) if text.isdigit() and int(text) > 0 else 1
 
 
 @bp.route("/rectifications")
 @roles_required(*SUPERVISORS)
 def rectifications():
-    found = township_rectifications(current_user.township_id, round_id=id_arg("round"))
-    by_state = {state: [r for r, s in found if s == state] for state in SHOWN_STATES}
-    return render_template("web/rectifications.html", by_state=by_state, open_items=open_items)
+    township_id, round_id = current_user.township_id, id_arg("round")
+    counts = count_by_state(township_id, round_id)
+    sections = {}
+    for state in SHOWN_STATES:
+        pages = max(1, -(-counts[state] // PAGE_SIZE))
+        page = page_arg(state, pages)
+        rows = township_rectifications(township_id, round_id=round_id, state=state,
+                                       limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+        sections[state] = {"rows": [r for r, _ in rows], "total": counts[state],
+                           "page": page, "pages": pages}
+
+    def page_url(state: str, page: int) -> str:
+        args = {f"{s}_page": sections[s]["page"] for s in SHOWN_STATES
+                if sections[s]["page"] > 1}
+        args[f"{state}_page"] = page
+        return url_for("review.rectifications", round=round_id, **args,
+                       _anchor=f"rectifications-{state}")
+
+    return render_template("web/rectifications.html", sections=sections,
+                           open_items=open_items, page_url=page_url)
 
 
 @bp.route("/rectifications/<int:rectification_id>/notice")
