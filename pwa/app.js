@@ -43,9 +43,9 @@ const go = (hash) => { if (location.hash === hash) route(); else location.hash =
 
 // in a household round a group opens on its households; an inspection is of one of them
 async function startInspection(groupId, householdId) {
-  const round = await openRound();
+  const round = await openRound(householdId ? "household" : "group");
   const group = await refGet("group", groupId);
-  if (round?.subject === "household" && !householdId) return location.replace(`#/households/${groupId}`);
+  if (!householdId && !round && await openRound("household")) return location.replace(`#/households/${groupId}`);
   const household = householdId ? await refGet("household", householdId) : null;
   const rubric = round && await rubricFor(round.rubric_version);
   if (!round || !group || !rubric || (householdId && household?.group_id !== group.id)) {

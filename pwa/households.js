@@ -2,7 +2,7 @@
 // `ref` and the `group_round` index of inspections. A township holds some 2,500 households;
 // a group's list opens, and a search answers, without reading any other group's.
 import { dbReady } from "./db.js";
-import { currentRound } from "./rounds.js";
+import { currentRounds } from "./rounds.js";
 
 // 户号 as people count them: "2" before "10", "12" before "12-1"
 const numbers = new Intl.Collator("zh-CN", { numeric: true });
@@ -22,7 +22,7 @@ export async function householdList(groupId) {
     ref.index("type").getAll("round"), ref.index("type").getAll("village"), ref.get(["group", String(groupId)]),
     ref.index("group").getAll(["household", id]),
     tx.objectStore("inspections").index("group_round").getAll(IDBKeyRange.bound([id], [id, []]))]);
-  const round = currentRound(rounds.map((r) => r.data));
+  const round = currentRounds(rounds.map((r) => r.data)).find((r) => r.subject === "household");
   return { round, group: group?.data, households: active(households),
            village: villages.find((v) => v.data.id === group?.data.village_id)?.data,
            states: statesOf(inspections.filter((r) => r.round_id === round?.id)) };

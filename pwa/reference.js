@@ -1,7 +1,7 @@
 // The reference data the phone pulled (`ref`, keyed by [type, id]: rubrics by version,
 // villages, groups, rounds, assignments, rectifications), looked up by key or by index.
 import { dbReady } from "./db.js";
-import { currentRound } from "./rounds.js";
+import { currentRounds, subjectOf } from "./rounds.js";
 import { rectificationState } from "./rectification.js";
 
 export async function refList(type) {
@@ -16,8 +16,11 @@ export async function refGet(type, id) {
 
 export const rubricFor = (version) => refGet("rubric", version);
 
-export async function openRound() {
-  return currentRound(await refList("round"));
+// the current round of that subject ("group", "household"); without one named, the group
+// round, or the household round when no group round is open
+export async function openRound(subject) {
+  const rounds = currentRounds(await refList("round"));
+  return (subject ? rounds.find((r) => subjectOf(r) === subject) : rounds[0]) ?? null;
 }
 
 // villages with their groups, in the township's order as the server lists them (each by

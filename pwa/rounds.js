@@ -10,6 +10,15 @@ export function currentRound(rounds, today = townshipToday()) {
   return open.find((r) => r.starts_on <= today && today <= r.ends_on) || open[0] || null;
 }
 
+// A round checks villager groups or households (its `subject`, groups by default), and a
+// household round may run beside a group round: each subject has its current round, the
+// group round first.
+export const subjectOf = (round) => round.subject || "group";
+export function currentRounds(rounds, today = townshipToday()) {
+  return ["group", "household"].map((s) => currentRound(rounds.filter((r) => subjectOf(r) === s), today))
+    .filter(Boolean);
+}
+
 // Where today stands against a round's period: why it is today's round (in_period), or
 // why inspecting for it needs asking first (not_started, ended but still open).
 export function periodOf(round, today = townshipToday()) {

@@ -53,7 +53,8 @@ export async function detailScreen(root, id, go) {
   const record = await getInspection(id);
   if (!record) return go("#/");
   const [rubric, villages, { comments, photoReviews }, round, household] = await Promise.all([
-    rubricFor(record.rubric_version), places(), reviewsFor(id), openRound(),
+    rubricFor(record.rubric_version), places(), reviewsFor(id),
+    openRound(record.household_id != null ? "household" : "group"),
     record.household_id != null ? refGet("household", record.household_id) : null]);
   const village = villages.find((v) => v.groups.some((g) => g.id === record.group_id));
   const group = village?.groups.find((g) => g.id === record.group_id);

@@ -15,7 +15,9 @@ import { applySearch, byPlace, keepTyping, searchBox, searchText } from "./searc
 import { rectificationsPanel } from "./rectifications.js";
 import { noRoundCard, roundReason } from "./period.js";
 
-async function assignmentsView(round, session, inspections, groupsById, villagesById) {
+// prefix: "" for the round home is about; "household-" for a household round open beside a
+// group round, in a section of its own
+async function assignmentsView(round, session, inspections, groupsById, villagesById, prefix = "") {
   if (!round) return noRoundCard(await refList("round"));
   const mine = await myAssignments(round.id, session.user.id);
   // a done group opens its latest inspection; another one is an explicit choice there
@@ -39,15 +41,15 @@ async function assignmentsView(round, session, inspections, groupsById, villages
       households ? null : doneGroups.has(a.group_id) ? h("span", { class: "badge good" }, t("home.done_mark"))
         : draft ? h("span", { class: "badge neutral" }, t("state.draft")) : null));
   });
-  return h("section", { class: "card", id: "assignments" },
+  return h("section", { class: "card", id: `${prefix}assignments` },
     h("h2", {}, placeName(round), " ", h("span", { class: "muted small" },
       `${formatDate(round.starts_on)} – ${formatDate(round.ends_on)}`)),
-    roundReason(round, await refList("round")),
-    h("p", { id: "assignment-summary", class: "lead" },
+    Object.assign(roundReason(round, await refList("round")), { id: `${prefix}round-why` }),
+    h("p", { id: `${prefix}assignment-summary`, class: "lead" },
       t("home.assignments", { total: mine.length, done })),
-    mine.length ? null : h("p", { id: "no-assignments", class: "muted" }, t("round.no_assignments")),
+    mine.length ? null : h("p", { id: `${prefix}no-assignments`, class: "muted" }, t("round.no_assignments")),
     h("ul", { class: "list", dataset: { searchBlock: "assignments" } }, rows),
-    h("a", { class: "big secondary button", href: "#/pick" }, t("home.other_group")));
+    prefix ? null : h("a", { class: "big secondary button", href: "#/pick" }, t("home.other_group")));
 }
 
 // What the supervisor sent back, until the inspector has answered it: photos to re-shoot,
@@ -131,8 +133,8 @@ function inspectionsView(inspections, current, rounds, groupsById, villagesById,
 }
 
 export async function homeScreen(root, session, sync) {
-  const [round, inspections, groups, villages, rubrics, photoReviews, rounds] = await Promise.all([
-    openRound(), listInspections(), refList("group"), refList("village"),
+  const [round, householdRound, inspections, groups, villages, rubrics, photoReviews, rounds] = await Promise.all([
+    openRound(), openRound("household"), listInspections(), refList("group"), refList("village"),
     refList("rubric"), allPhotoReviews(), refList("round")]);
   const groupsById = new Map(groups.map((g) => [g.id, g]));
   const villagesById = new Map(villages.map((v) => [v.id, v]));
@@ -143,6 +145,8 @@ export async function homeScreen(root, session, sync) {
     await storageNotice(),
     searchBox(root),
     await assignmentsView(round, session, inspections, groupsById, villagesById),
+    householdRound && householdRound.id !== round.id
+      ? await assignmentsView(householdRound, session, inspections, groupsById, villagesById, "household-") : null,
     await rectificationsPanel(groupsById, villagesById),
     inspectionsView(inspections, round, rounds, groupsById, villagesById, rubrics, photoReviews),
     await exportPanel());

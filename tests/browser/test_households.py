@@ -19,9 +19,10 @@ STATES = {"zh": {"unchecked": "未检查", "draft": "草稿", "done": "已检查
           "en": {"unchecked": "Not checked", "draft": "Draft", "done": "Checked", "none": "Nothing found"}}
 
 
-def household_round(app) -> dict:
-    """The group round closed; an open household round of this month with inspector1's
-    first group assigned, and that group's households. Answers {group, households}."""
+def household_round(app, close_group_round=True) -> dict:
+    """The group round closed (unless not); an open household round of this month with
+    inspector1's first group assigned, and that group's households. Answers {group,
+    households, round}."""
     from server.changes import record_change
     from server.extensions import db
     from server.admin.rubrics import install_household_rubric
@@ -33,7 +34,8 @@ def household_round(app) -> dict:
     group_round = next(c["data"] for c in changes if c["type"] == "round" and c["data"]["state"] == "open")
     group_id = next(c["data"]["group_id"] for c in changes if c["type"] == "assignment"
                     and c["data"]["user_id"] == inspector.user["id"])
-    close_round(app, group_round["id"])
+    if close_group_round:
+        close_round(app, group_round["id"])
     with app.app_context():
         version = install_household_rubric().version     # as its migration installs it
         group = db.session.get(VillagerGroup, group_id)
@@ -130,6 +132,31 @@ def test_a_group_opens_on_its_households_by_number_with_their_state_and_a_search
     box.fill("")
     expect(page.locator("#households li:not([hidden])")).to_have_count(len(HOUSEHOLDS))
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_household_round_beside_the_group_round_has_a_section_of_its_own(phone, live_server, lang):
+    township = household_round(live_server.app, close_group_round=False)
+    page = phone
+    page.set_viewport_size({"width": 360, "height": 740})
+    sign_in(page, live_server.url)
+    switch_language(page, lang)
+    page.goto(page.url.split("#")[0] + "#/")
+    group_row = page.locator(f"#assignments a.row[data-group='{township['group']}']")
+    household_row = page.locator(f"#household-assignments a.row[data-group='{township['group']}']")
+    expect(household_row).to_be_visible()
+    expect(page.locator("#household-assignments h2")).to_contain_text(
+        {"zh": "入户检查", "en": "Household checks"}[lang])
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    # the group round's row starts a group's inspection; the household round's opens its households
+    household_row.tap()
+    page.wait_for_selector(f"#household-list[data-group='{township['group']}'] #households li")
+    page.goto(page.url.split("#")[0] + "#/")
+    group_row.tap()
+    page.wait_for_selector("#criterion")
+    expect(page.locator("#household-name")).to_have_count(0)
+    [record] = local_inspections(page)
+    assert "household_id" not in record and record["round_id"] != township["round"]
 
 
 def test_a_household_check_made_offline_survives_a_reload_and_syncs(page, live_server, township):
