@@ -54,6 +54,19 @@ _STORED = {
     "household_not_in_group": "this household belongs to another group",
     "not_household_round": "this round checks villager groups, not households",
 }
+# A pushed points entry (sync.ledger), besides unknown_household:
+_LEDGER = {
+    "not_entry_kind": "must be deed or redeem",
+    "forbidden": "your role may not record this",
+    "unknown_rule": "unknown points rule",
+    "unknown_goods": "unknown goods",
+    "goods_required": "name at least one of the goods handed over",
+    "too_many_lines": "at most {max} lines",
+    "goods_not_allowed": "a deed carries no goods",
+    "rule_not_allowed": "a redemption carries no points rule",
+    "must_be_null": "must be null",
+    "entry_id_taken": "used by another entry",
+}
 # A supervisor's review input (server.review.actions), besides too_long:
 _REVIEW = {
     "unknown_state": "one of {allowed}",
@@ -66,9 +79,9 @@ _REVIEW = {
     "recheck_comment_required": "a comment is required when an item is sent back",
 }
 
-ENGLISH = {**_SHAPE, **_STORED, **_REVIEW}
+ENGLISH = {**_SHAPE, **_STORED, **_LEDGER, **_REVIEW}
 # What each client shows: the phone a rejected push, the web pages a review input.
-PUSH_CODES = (*_SHAPE, *_STORED)
+PUSH_CODES = (*_SHAPE, *_STORED, *_LEDGER)
 REVIEW_CODES = (*_REVIEW, "too_long")
 
 

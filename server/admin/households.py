@@ -19,6 +19,7 @@ from ..changes import record_change
 from ..errors import Problem, Problems, name_problem
 from ..extensions import db
 from ..models import Household, Village, VillagerGroup
+from ..points.ledger import balance_of as ledger_balance
 from ..review.exports import to_csv
 from .places import Preview, unquoted  # a preview's lines are HouseholdChanges here
 
@@ -38,16 +39,17 @@ PAGE_SIZE = 50
 
 
 def balance_of(household: Household) -> int:
-    """The household's points balance: the ledger's hook. Points come with the ledger
-    (the next issue): until then every balance is 0."""
-    return 0
+    """The household's points balance: the sum of its ledger entries."""
+    return ledger_balance(household.id)
 
 
-def household_data(household: Household) -> dict:
-    """A household as the API answers it and the phones pull it (type `household`)."""
+def household_data(household: Household, balance: int | None = None) -> dict:
+    """A household as the API answers it and the phones pull it (type `household`);
+    `balance` if read already (balances_of, for a list)."""
     return {"id": household.id, "group_id": household.group_id, "number": household.number,
             "head": household.head, "members": household.members,
-            "active": household.active, "balance": balance_of(household)}
+            "active": household.active,
+            "balance": balance_of(household) if balance is None else balance}
 
 
 # Listing --------------------------------------------------------------------------------

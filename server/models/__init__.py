@@ -3,6 +3,7 @@ from .households import Household
 from .inspections import (REVIEW_STATES, Blob, BlobUpload, BlobUploader, Inspection,
                           InspectionRevision, Photo, PhotoFields, PhotoJob)
 from .places import Township, Village, VillagerGroup
+from .points import Goods, LedgerEntry, PointsRule
 from .rectifications import (Recheck, RecheckPhoto, RecheckRevision, Rectification,
                               RectificationItem)
 from .review import (AuditEntry, Change, CombinedResult, Comment, PublishedCombined,
@@ -16,6 +17,7 @@ from .users import ROLES, DeviceToken, User, hash_token
 __all__ = [
     "REVIEW_STATES", "ROUND_STATES", "ROLES",
     "Township", "Village", "VillagerGroup", "Household",
+    "LedgerEntry", "PointsRule", "Goods",
     "RubricVersion", "Criterion", "DeductionItem", "rubric_from_dict", "criteria_from_dict",
     "DRAFT", "ACTIVE",
     "Round", "Team", "team_members", "Assignment",
