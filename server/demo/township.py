@@ -99,6 +99,10 @@ def seed_demo(bare: bool = False) -> Township:
         add_households(township, random.Random(20261207))
         add_earlier_rounds(round_, groups, users, rng)
         add_sample_inspections(round_, groups, users, rng)
+        from .household_round import add_household_round
+
+        # after the households; a random source of its own, as theirs
+        add_household_round(township, users, random.Random(20261208))
     return township
 
 
