@@ -56,6 +56,9 @@ export async function applyPullPage(page) {
   const db = await dbReady;
   const tx = db.transaction(STORES, "readwrite");
   for (const change of page.changes) await applyChange(tx, change);
-  await tx.objectStore("meta").put(page.cursor, "cursor");
+  if (page.cursor) await tx.objectStore("meta").put(page.cursor, "cursor");
   await tx.done;
 }
+
+// a round fetched on demand (home.js): the cursor stays
+export const applyHistory = (l) => applyPullPage({ changes: l.map((data) => ({ type: "inspection", id: data.id, data })) });

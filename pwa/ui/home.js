@@ -1,6 +1,8 @@
 // Home: status, storage, the open round's assignments, rectifications to recheck,
 // my inspections, bundle export.
-import { h, mount } from "./dom.js";
+import { h, mount, toast } from "./dom.js";
+import { call } from "../api.js";
+import { applyHistory } from "../pull.js";
 import { t, formatDate, formatDateTime, placeName, formatScore } from "../i18n.js";
 import { myAssignments, openRound, refList } from "../reference.js";
 import { rectificationState } from "../rectification.js";
@@ -102,12 +104,23 @@ function inspectionRow(r, groupsById, villagesById, rubrics, photoReviews) {
       badge(stateOf(r, photoReviews))));
 }
 
+// older rounds: left out of a first pull, fetched on demand (data-open keeps one open)
+const fetched = new Set();
+async function fetchRound({ target: b }) {
+  b.disabled = true;
+  try {
+    await applyHistory((await (await call(`/inspections?round_id=${b.dataset.history}`)).json()).inspections);
+    fetched.add(b.dataset.history);
+    dispatchEvent(new HashChangeEvent("hashchange"));
+  } catch { b.disabled = false; toast(t("home.fetch_offline"), "error"); }
+}
+
 // One block per round, newest first within it: the current round open at the top, the
 // others folded below it, latest first (a season of rounds is otherwise one long page).
 function inspectionsView(inspections, current, rounds, groupsById, villagesById, rubrics, photoReviews) {
-  if (!inspections.length) return null;
   const roundsById = new Map(rounds.map((x) => [String(x.id), x]));
-  const byRound = new Map();
+  const byRound = new Map(rounds.filter((x) => x.state === "published").map((x) => [String(x.id), []]));
+  if (!inspections.length && !byRound.size) return null;
   for (const r of [...inspections].sort((a, b) => String(b.started_at).localeCompare(String(a.started_at)))) {
     const key = String(r.round_id);
     if (!byRound.has(key)) byRound.set(key, []);
@@ -120,15 +133,18 @@ function inspectionsView(inspections, current, rounds, groupsById, villagesById,
     order.map((key) => {
       const rows = byRound.get(key);
       const round = roundsById.get(key);
-      const title = [round ? placeName(round) : t("home.unknown_round"), " ",
-        h("span", { class: "muted small" }, t("home.inspection_count", { count: rows.length }))];
+      const title = [round ? placeName(round) : t("home.unknown_round"), " ", rows.length || fetched.has(key)
+        ? h("span", { class: "muted small" }, t("home.inspection_count", { count: rows.length })) : null];
+      const more = round?.state === "published" && !fetched.has(key)
+        && h("button", { class: "secondary", dataset: { history: key }, onclick: fetchRound }, t("home.fetch_round"));
       const list = h("ul", { class: "list" },
         rows.map((r) => inspectionRow(r, groupsById, villagesById, rubrics, photoReviews)));
       return isCurrent(key)
         ? h("div", { class: "round-block", dataset: { round: key, current: "1", searchBlock: "round" } },
           h("h3", {}, title), list)
-        : h("details", { class: "round-block", dataset: { round: key, searchBlock: "round" } },
-          h("summary", {}, title), list);
+        : h("details", { class: "round-block",
+          dataset: { round: key, searchBlock: "round", ...(fetched.has(key) && { open: "" }) } },
+          h("summary", {}, title), list, more);
     }));
 }
 

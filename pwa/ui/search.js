@@ -30,7 +30,7 @@ export function applySearch(root) {
   for (const block of root.querySelectorAll("[data-search-block]")) {
     const found = [...block.querySelectorAll("[data-search]")].some((row) => !row.hidden);
     block.hidden = words.length > 0 && !found;
-    if (block.tagName === "DETAILS") block.open = words.length > 0 && found;
+    if (block.tagName === "DETAILS") block.open = words.length ? found : "open" in block.dataset;
   }
   const empty = root.querySelector("#search-empty");
   if (empty) {

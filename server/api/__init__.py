@@ -10,10 +10,10 @@ Blueprint.ARGUMENTS_PARSER.DEFAULT_VALIDATION_STATUS = 400
 
 
 def register_api(app: Flask) -> None:
-    from . import (auth, blobs, bundle, combined, households, places, pull, push, rankings,
+    from . import (auth, blobs, bundle, combined, history, households, places, pull, push, rankings,
                    rectifications, review, rounds, rubrics, teams, township, users)
 
-    for module in (auth, pull, push, blobs, bundle, review, rankings, rounds, rectifications,
+    for module in (auth, pull, history, push, blobs, bundle, review, rankings, rounds, rectifications,
                    combined, rubrics, teams, places, households, users, township):
         # Token-authenticated JSON calls carry no cookies to forge: no CSRF tokens.
         csrf.exempt(module.blp)

@@ -171,3 +171,40 @@ def test_paging_a_first_pull_while_a_change_commits_misses_nothing(api, phone, b
 
 def phone_group(changes):
     return next(c["data"]["group_id"] for c in changes if c["type"] == "assignment")
+
+
+def test_an_old_round_is_read_on_demand(app, api, history):
+    phone = api.as_user("inspector1")
+    pulled = {c["id"]: c["data"] for c in phone.pull_all()[0] if c["type"] == "inspection"}
+    answer = phone.get(f"/inspections?round_id={history['middle_round']}")
+    assert answer.status_code == 200
+    body = answer.get_json()
+    assert body["round_id"] == history["middle_round"]
+    assert [i["id"] for i in body["inspections"]] == [history["middle"]]
+    # the pull's inspection shape: the same keys as a pulled one
+    assert set(body["inspections"][0]) == set(next(iter(pulled.values())))
+    oldest = phone.get(f"/inspections?round_id={history['oldest']}").get_json()
+    assert {i["id"] for i in oldest["inspections"]} == {
+        history["old_long"], history["old_recent"], history["old_unreviewed"]}
+    # another inspector has none of these; a supervisor reads the round's all
+    assert api.as_user("inspector2").get(
+        f"/inspections?round_id={history['oldest']}").get_json()["inspections"] == []
+    assert len(api.as_user("supervisor1").get(
+        f"/inspections?round_id={history['oldest']}").get_json()["inspections"]) == 3
+
+
+@pytest.mark.parametrize("query", ["", "round_id=abc", "round_id=0", "round_id=-1",
+                                   "round_id=99999999999999999999"])
+def test_a_bad_round_for_history_is_400(api, query):
+    response = api.as_user("inspector1").get(f"/inspections?{query}")
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "invalid_request"
+
+
+def test_another_townships_round_is_404(app, api):
+    from tests.support.townships import other_township
+
+    elsewhere = other_township(app)
+    response = api.as_user("inspector1").get(f"/inspections?round_id={elsewhere.round_id}")
+    assert response.status_code == 404
+    assert api.as_user("inspector1").get("/inspections?round_id=999999").status_code == 404

@@ -28,6 +28,7 @@ RULES = {
     ("DELETE", "/api/v1/auth/token"): ANY_ROLE,
     ("GET", "/api/v1/openapi.json"): PUBLIC,
     ("GET", "/api/v1/sync/pull"): ANY_ROLE,
+    ("GET", "/api/v1/inspections"): ANY_ROLE,
     ("POST", "/api/v1/sync/push"): ANY_ROLE,
     ("POST", "/api/v1/sync/bundle"): ANY_ROLE,
     ("POST", "/api/v1/blobs/check"): ANY_ROLE,
