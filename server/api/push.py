@@ -1,4 +1,4 @@
-"""POST /sync/push: inspections and rechecks up."""
+"""POST /sync/push: inspections, rechecks and points entries up."""
 from flask import current_app
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
@@ -7,6 +7,7 @@ from ..auth import authenticate, current_device, extend_device_token, roles_requ
 from ..errors import Problem
 from ..models import utcnow
 from ..phones.devices import record_device_report
+from ..phones.ledger import push_ledger
 from ..phones.push import push_records
 from ..scope import MAX_ID
 
@@ -36,6 +37,8 @@ class PushRequest(Schema):
     # Each inspection is validated on its own, so one bad one is rejected alone.
     inspections = fields.List(fields.Raw(allow_none=True), required=True)
     rechecks = fields.List(fields.Raw(allow_none=True), load_default=list)
+    # Deeds and redemptions (sync-protocol.md, "Points travel in the same push").
+    ledger = fields.List(fields.Raw(allow_none=True), load_default=None)
     device = fields.Nested(Device, load_default=None, allow_none=True)
 
 
@@ -50,9 +53,21 @@ class PushResult(Schema):
     missing_blobs = fields.List(fields.String())
 
 
+class LedgerResult(Schema):
+    id = fields.Raw()
+    outcome = fields.String(metadata={"description": "applied, duplicate or rejected"})
+    errors = fields.Dict(metadata={"description": "{path: [English reason]}"})
+    reasons = fields.Dict(metadata={"description": "the same reasons as {path: [{code, params}]}"})
+    flags = fields.List(fields.String(), metadata={"description": "overdraft, inactive_rule"})
+    balance = fields.Integer(allow_none=True, metadata={
+        "description": "the household's balance after the entry (null when rejected)"})
+
+
 class PushResponse(Schema):
     results = fields.List(fields.Nested(PushResult))
     recheck_results = fields.List(fields.Nested(PushResult))
+    ledger_results = fields.List(fields.Nested(LedgerResult), metadata={
+        "description": "one per pushed ledger entry, in request order (when any were sent)"})
     server_time = fields.String()
 
 
@@ -66,12 +81,15 @@ def push(body):
         raise Problem("forbidden", status=403,
                       message="client_id is not the one issued with this token")
     limit = current_app.config["MAX_PUSH_INSPECTIONS"]
-    if len(body["inspections"]) > limit or len(body["rechecks"]) > limit:
+    if max(len(body["inspections"]), len(body["rechecks"]), len(body["ledger"] or ())) > limit:
         raise Problem("too_large", status=413,
                       message=f"at most {limit} inspections and {limit} rechecks per push")
-    results, recheck_results = push_records(authenticate(), body["client_id"],
+    user = authenticate()
+    results, recheck_results = push_records(user, body["client_id"],
                                             body["inspections"], body["rechecks"])
+    answer = {"results": results, "recheck_results": recheck_results}
+    if body["ledger"] is not None:
+        answer["ledger_results"] = push_ledger(user, body["ledger"])
     record_device_report(device, body["device"])
     extend_device_token()
-    return {"results": results, "recheck_results": recheck_results,
-            "server_time": utcnow().isoformat()}
+    return {**answer, "server_time": utcnow().isoformat()}
