@@ -2,7 +2,7 @@
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from sync.states import RECTIFICATION_STATES
+from sync.states import HOUSEHOLD_SUBJECT, RECTIFICATION_STATES
 
 from ..admin.rounds import require_group_round
 from ..auth import authenticate, roles_required
@@ -120,4 +120,10 @@ def published(round_id):
 @roles_required("supervisor", "admin")
 @blp.response(201, RankingOut)
 def publish_round(round_id):
-    return publish(round_in_scope(round_id), authenticate())
+    """A household round answers its frozen results (GET /rounds/<id>/results' shape)."""
+    round_ = round_in_scope(round_id)
+    published = publish(round_, authenticate())
+    if round_.subject == HOUSEHOLD_SUBJECT:
+        from .household_results import household_results_response
+        return household_results_response(published, 201)
+    return published

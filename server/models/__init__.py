@@ -7,7 +7,7 @@ from .points import Goods, LedgerEntry, PointsRule
 from .rectifications import (Recheck, RecheckPhoto, RecheckRevision, Rectification,
                               RectificationItem)
 from .review import (AuditEntry, Change, CombinedResult, Comment, PublishedCombined,
-                     PublishedRanking, RankingCache, SyncCounter)
+                     PublishedHouseholdResults, PublishedRanking, RankingCache, SyncCounter)
 from .rounds import ROUND_STATES, Assignment, Round, Team, team_members
 from .rubric import (ACTIVE, DRAFT, Criterion, DeductionItem, RubricVersion, criteria_from_dict,
                      rubric_from_dict)
@@ -25,7 +25,7 @@ __all__ = [
     "Inspection", "InspectionRevision", "Photo", "PhotoFields",
     "Blob", "BlobUpload", "BlobUploader", "PhotoJob",
     "Comment", "AuditEntry", "Change", "SyncCounter", "RankingCache", "PublishedRanking",
-    "CombinedResult", "PublishedCombined",
+    "CombinedResult", "PublishedCombined", "PublishedHouseholdResults",
     "Rectification", "RectificationItem", "Recheck", "RecheckRevision", "RecheckPhoto",
     "utcnow",
 ]

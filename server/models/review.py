@@ -91,6 +91,19 @@ class PublishedRanking(db.Model):
     result: Mapped[dict] = mapped_column(sa.JSON)
 
 
+class PublishedHouseholdResults(db.Model):
+    """A frozen snapshot of a household round's results; republishing adds a version.
+    Apart from the group rounds' lists, so no reader of lists ever meets a household."""
+    __tablename__ = "published_household_results"
+    __table_args__ = (sa.UniqueConstraint("round_id", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("rounds.id"), index=True)
+    version: Mapped[int]
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    published_by: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    result: Mapped[dict] = mapped_column(sa.JSON)
+
+
 class CombinedResult(db.Model):
     """A quarter's or a year's result: a chosen set of published rounds of one township
     (domain.md, "Combined results"). Publishing it again adds a snapshot version."""

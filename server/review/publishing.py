@@ -1,23 +1,26 @@
 """Publishing a round's Red and Black Lists (domain.md, "Round lifecycle"): only a
 closed round, after a supervisor has seen what the lists rest on; the lists are frozen
 as a published snapshot (snapshots.py) and the Black List's rectifications opened.
+A household round is published the same way, its results frozen instead of lists; it
+opens no rectification, and its households' points are credited from the snapshot.
 """
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from sync.states import HAS_ISSUES, OPEN, PUBLISHED, RECEIVED
+from sync.states import HAS_ISSUES, HOUSEHOLD_SUBJECT, OPEN, PUBLISHED, RECEIVED
 
 from ..audit import record_audit
 from ..changes import record_change
 from ..extensions import db
 from ..models import Inspection, Round, User
 from ..errors import Problem, Problems
+from .household_results import compute_results
 from .rankings import as_shown, ranking_to_publish, round_info
 from .reasons import spelled
 from .rectifications import carried_over, open_rectifications
 from .scoring import counted_clause
-from .snapshots import ROUND_LISTS, freeze, snapshot, versions
+from .snapshots import HOUSEHOLD_RESULTS, ROUND_LISTS, freeze, snapshot, versions
 
 
 def check_publishable(round_: Round) -> None:
@@ -70,6 +73,8 @@ def publish(round_: Round, user: User) -> dict:
     db.session.execute(db.select(Round).where(Round.id == round_.id).with_for_update()
                        .execution_options(populate_existing=True))
     check_publishable(round_)
+    if round_.subject == HOUSEHOLD_SUBJECT:
+        return _publish_household_round(round_, user)
     ranking = ranking_to_publish(round_)
     round_.state = PUBLISHED
     frozen = freeze(ROUND_LISTS, round_.id, {**ranking.result, "round": round_info(round_)},
@@ -79,6 +84,25 @@ def publish(round_: Round, user: User) -> dict:
     record_change(db.session, "round", round_.id, round_.township_id)
     open_rectifications(round_, frozen, ranking.scored, user)
     return _as_published(round_, frozen.result)
+
+
+def _publish_household_round(round_: Round, user: User) -> dict:
+    """Freezes a household round's results (every household scored now, under the
+    round's lock) as its next version; no list, so no rectification."""
+    round_.state = PUBLISHED
+    frozen = freeze(HOUSEHOLD_RESULTS, round_.id, compute_results(round_), user)
+    record_audit("publish_round", "round", round_.id, user=user,
+                 detail={"version": frozen.version, "subject": HOUSEHOLD_SUBJECT})
+    record_change(db.session, "round", round_.id, round_.township_id)
+    credit_check_points(round_, frozen, user)
+    return frozen.result
+
+
+def credit_check_points(round_: Round, frozen, user: User) -> None:
+    """THE POINTS LEDGER'S HOOK (the next issue): for each household of
+    `frozen.result["households"]`, a `check` entry of its `points` when the round is
+    first published (none for a band of 0), and on a later version an `adjust` of the
+    difference from what was credited before. There is no ledger yet: nothing to write."""
 
 
 def published_ranking(round_: Round, version: int | None = None) -> dict | None:

@@ -39,6 +39,7 @@ class ScoredInspection:
     void: frozenset          # {(criterion, item)} dropped for lack of accepted evidence
     # Late and not admitted: stored and shown, not counted.
     waiting_admission: bool = False
+    household_id: int | None = None   # the household checked, in a household round
 
     @property
     def counted(self) -> bool:
@@ -72,7 +73,8 @@ def scored(inspection: Inspection, rubrics: dict[int, dict]) -> ScoredInspection
     score = score_inspection(rubrics[inspection.rubric_version], inspection.criteria or {}, void)
     return ScoredInspection(inspection.id, inspection.group_id, inspection.inspector_id,
                             inspection.review_state, score, void,
-                            inspection.late and inspection.admitted_at is None)
+                            inspection.late and inspection.admitted_at is None,
+                            inspection.household_id)
 
 
 def rejected_photo_support(round_id: int) -> dict[str, dict]:
@@ -96,18 +98,22 @@ def rejected_photo_support(round_id: int) -> dict[str, dict]:
 
 
 def scored_inspections(round_: Round, *, include_uncounted: bool = False,
-                       rubrics: dict | None = None) -> list[ScoredInspection]:
+                       rubrics: dict | None = None, only=None) -> list[ScoredInspection]:
     """The round's submitted inspections (counted ones only unless include_uncounted:
-    then late ones waiting for admission too),
+    then late ones waiting for admission too; `only`: a condition narrowing them, such as
+    one page of a household round's households),
     each scored with its void deductions dropped: a handful of queries for the round."""
     rubrics = rubrics or rubrics_by_version()
     query = db.select(Inspection.id, Inspection.group_id, Inspection.inspector_id,
                       Inspection.review_state, Inspection.rubric_version, Inspection.criteria,
+                      Inspection.household_id,
                       sa.and_(Inspection.late, Inspection.admitted_at.is_(None))
                       .label("waiting")).where(
         Inspection.round_id == round_.id, Inspection.status == "submitted")
     if not include_uncounted:
         query = query.where(counted_clause())
+    if only is not None:
+        query = query.where(only)
     support = rejected_photo_support(round_.id)
     fallback = rubrics.get(round_.rubric.version)
     none = {"photos": [], "rejected": set()}
@@ -118,5 +124,5 @@ def scored_inspections(round_: Round, *, include_uncounted: bool = False,
         score = score_inspection(rubrics.get(row.rubric_version, fallback), row.criteria or {},
                                  void)
         out.append(ScoredInspection(row.id, row.group_id, row.inspector_id, row.review_state,
-                                    score, void, bool(row.waiting)))
+                                    score, void, bool(row.waiting), row.household_id))
     return out

@@ -1,9 +1,10 @@
 """Published snapshots: where every published result is born and read back.
 
 Publishing freezes a computed result as the next version of what it belongs to (a
-round's Red and Black Lists, a combined result; the star ratings to come), saying who
-published it and when. A republication adds a version and never changes an older one,
-so a poster or a combined result that named a version reads it as it was.
+round's Red and Black Lists, a household round's results, a combined result; the star
+ratings to come), saying who published it and when. A republication adds a version and
+never changes an older one, so a poster or a combined result that named a version
+reads it as it was.
 
 A kind of snapshot is data: its table and the column naming its owner. The table has
 the same columns for every kind (owner, version, published_at, published_by, result).
@@ -17,7 +18,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from ..extensions import db
-from ..models import PublishedCombined, PublishedRanking, User, utcnow
+from ..models import (PublishedCombined, PublishedHouseholdResults, PublishedRanking, User,
+                      utcnow)
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,8 @@ class SnapshotKind:
 
 ROUND_LISTS = SnapshotKind(PublishedRanking, "round_id")
 COMBINED = SnapshotKind(PublishedCombined, "combined_id")
+# A household round's results (household_results.py): each household's score and points.
+HOUSEHOLD_RESULTS = SnapshotKind(PublishedHouseholdResults, "round_id")
 
 
 def _of(kind: SnapshotKind, owner_id: int):

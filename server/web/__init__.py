@@ -7,6 +7,7 @@ def register_web(app: Flask) -> None:
     from . import (admin, admin_places, admin_rounds, admin_rubrics, admin_teams,  # noqa: F401
                    admin_township, board, health, pages, phone_app, review, review_combined,
                    review_rankings, review_rechecks, review_rectifications)
+    from . import review_household_results  # noqa: F401
     from . import admin_households  # noqa: F401
     from . import flashes
     from .blueprints import ALL
