@@ -3,8 +3,9 @@ places imported from a CSV, users created, each month a round created, assigned,
 to by its inspectors (push_records, as POST /sync/push), reviewed, closed and published
 (opening the Black List's rectifications), then rechecked and the rechecks reviewed. No
 raw SQL, so the data obeys today's rules; the only liberty is the clock: a month's
-lists are dated the day after it ended (as the demo does), or every deadline would be
-in the future.
+lists and reviews are dated the day after it ended (as the demo dates its lists), and a
+recheck's review the day after it, or three years would all have been reviewed today
+(every deadline in the future, every review "recent").
 
 One function per layer of history, so the next issue adds households (2,500) and their
 rounds as one more layer beside `add_rounds` and `add_rechecks`.
@@ -99,7 +100,7 @@ def add_round(township_id: int, users: dict, first: date, rng: random.Random, *,
     from server.demo.cycle import published_the_day_after
     from server.demo.inspections import push_as_their_inspectors
     from server.extensions import db
-    from server.models import Inspection
+    from server.models import Inspection, utcnow
     from server.review.actions import review_inspection
     from server.review.publishing import publish
 
@@ -126,13 +127,21 @@ def add_round(township_id: int, users: dict, first: date, rng: random.Random, *,
         state = ("approved",) * 14 + ("rejected", "has_issues", "received", "received")
         chosen = state[n % len(state)] if publish_it else state[n % 3 * 8]
         if chosen != "received":
-            review_inspection(db.session.get(Inspection, inspection_id), supervisor, chosen,
+            inspection = db.session.get(Inspection, inspection_id)
+            review_inspection(inspection, supervisor, chosen,
                               None if chosen == "approved" else "请补拍照片")
+            if publish_it:      # reviewed when the month was, not on the day of seeding
+                inspection.updated_at = min(utcnow(), reviewed_on(round_.ends_on))
     if publish_it:
         close_round(round_)
         publish(round_, supervisor)
         published_the_day_after(round_)
     return round_.id
+
+
+def reviewed_on(day: date) -> datetime:
+    """Mid-morning of the day after `day`, as the supervisor would have reviewed it."""
+    return datetime.combine(day + timedelta(days=1), time(10), TOWNSHIP_TZ)
 
 
 def inspection_payload(rng: random.Random, round_, group, started: datetime) -> dict:
@@ -163,7 +172,7 @@ def add_rechecks(township_id: int, users: dict, rng: random.Random) -> None:
     those older than a month are rechecked and closed off; some of the rest sent back,
     some waiting for review, some never rechecked (open or overdue)."""
     from server.extensions import db
-    from server.models import Recheck, Rectification, Round
+    from server.models import Recheck, Rectification, Round, utcnow
     from server.phones.push import push_records
     from server.review.rechecks import review_recheck
 
@@ -195,8 +204,10 @@ def add_rechecks(township_id: int, users: dict, rng: random.Random) -> None:
         if not old and n % 3 == 1:
             continue                                # waiting for review
         decisions = {key: ITEM_CLOSED if fixed[key] else ITEM_OPEN for key in keys}
-        review_recheck(db.session.get(Recheck, payload["id"]), decisions,
-                       None if all(fixed.values()) else "请继续整改", users["supervisor0"])
+        recheck = db.session.get(Recheck, payload["id"])
+        review_recheck(recheck, decisions, None if all(fixed.values()) else "请继续整改",
+                       users["supervisor0"])
+        recheck.reviewed_at = min(utcnow(), reviewed_on(on))
 
 
 def add_combined(years: "Years", users: dict) -> None:

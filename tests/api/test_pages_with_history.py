@@ -133,3 +133,25 @@ def test_the_queue_reads_a_page_in_index_order(app, boss, history, query):
         plan = " ".join(str(row[-1]) for row in connection.exec_driver_sql(
             f"EXPLAIN QUERY PLAN {statement}", tuple(params)))
     assert "ix_inspections_township" in plan and "TEMP B-TREE" not in plan, plan
+
+
+def test_the_history_is_made_by_the_rules(app, history):
+    """bench/years.py goes through the domain functions: every month published with its
+    Black List's rectifications, reviews in every state, rechecks closing items off."""
+    from server.models import Inspection, Recheck, Round
+
+    with app.app_context():
+        rounds = db.session.execute(sa.select(Round).where(
+            Round.township_id == history.township_id).order_by(Round.starts_on)).scalars().all()
+        assert [r.state for r in rounds] == ["published"] * 4 + ["open"]
+        states = set(db.session.execute(sa.select(Inspection.review_state).where(
+            Inspection.township_id == history.township_id)).scalars())
+        assert states == {"received", "approved", "rejected", "has_issues"}
+        items = set(db.session.execute(sa.text(
+            "select i.state from rectification_items i join rectifications r "
+            "on r.id = i.rectification_id where r.township_id = :t"),
+            {"t": history.township_id}).scalars())
+        assert {"open", "closed"} <= items
+        assert db.session.execute(sa.select(sa.func.count()).select_from(Recheck).where(
+            Recheck.township_id == history.township_id)).scalar() > 0
+    assert history.counts["heavy_inspections"] > history.counts["inspections"] / 3
