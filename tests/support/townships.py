@@ -35,7 +35,8 @@ def other_township(app, prefix: str = "elsewhere") -> OtherTownship:
                         display_name=f"别乡{role}", role=role)
             user.set_password(DEMO_PASSWORD)
             users[role] = user
-        rubric = db.session.execute(db.select(RubricVersion).order_by(
+        rubric = db.session.execute(db.select(RubricVersion).where(
+            RubricVersion.subject == "group").order_by(
             RubricVersion.version.desc())).scalars().first()
         starts_on, ends_on = current_month(datetime.now(TOWNSHIP_TZ).date())
         round_ = Round(township=township, name="别乡本月评比", starts_on=starts_on,
