@@ -1,7 +1,18 @@
-"""gunicorn settings, read automatically when gunicorn starts in this folder."""
+"""gunicorn settings, read automatically when gunicorn starts in this folder (the kill
+tests' tests/support/paused_worker.py reads them too)."""
 import gc
 
 timeout = 60
+
+# Threads, not one request per process: sync workers close the connection after every
+# request, so each photo chunk paid for a new connection (a TCP handshake, on a phone
+# link a round trip of latency). gthread keeps a connection open between a phone's
+# requests (keepalive seconds), and while one thread waits on the disk (the flush
+# that makes a photo durable before its 201) another serves the next chunk. Requests
+# in a worker share its one interpreter: CPU work is no faster, waiting no longer idles.
+worker_class = "gthread"
+threads = 4
+keepalive = 5
 
 
 def post_fork(server, worker):

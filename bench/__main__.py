@@ -4,7 +4,8 @@ import sys
 import time
 
 MODULES = ("bench.bench_sync", "bench.bench_rankings", "bench.bench_pwa", "bench.bench_households",
-           "bench.bench_reliability", "bench.bench_photos", "bench.bench_scale",
+           "bench.bench_reliability", "bench.bench_photos", "bench.bench_nginx",
+           "bench.bench_scale",
            "bench.bench_years")
 
 

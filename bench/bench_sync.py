@@ -194,7 +194,13 @@ def photo_inspections(phone: Phone, photos: list[bytes]) -> list:
     changes = phone.pull_all()
     round_id = next(c["data"]["id"] for c in changes if c["type"] == "round")
     groups = [c["data"]["id"] for c in changes if c["type"] == "group"]
-    inspections = make_inspections(round_id, groups, -(-len(photos) // 3), random.Random(7))
+    return inspections_showing(round_id, groups, photos, random.Random(7))
+
+
+def inspections_showing(round_id: int, groups: list[int], photos: list[bytes],
+                        rng: random.Random) -> list:
+    """Inspections (three photos each) whose photo records are these photos."""
+    inspections = make_inspections(round_id, groups, -(-len(photos) // 3), rng)
     slots = [(i, p) for i in inspections for p in i["photos"]]
     for (inspection, slot), photo in zip(slots, photos):
         slot.update(sha256=hashlib.sha256(photo).hexdigest(), size=len(photo))

@@ -81,6 +81,11 @@ WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 def register_transactions(app: Flask) -> None:
     @app.after_request
     def end_transaction(response):
+        # A request that never began a transaction has nothing to end: most photo
+        # chunks write only through server/sql.py, and an empty commit still costs a
+        # session made for nothing.
+        if not (db.session.registry.has() and db.session().in_transaction()):
+            return response
         keep = (request.method in WRITES or g.get("read_writes")) and \
             response.status_code < 400 and not g.get("refused")
         if keep:

@@ -16,6 +16,7 @@ worker runs as usual.
 import os
 import re
 import socket
+from pathlib import Path
 
 PORT_VARIABLE = "PAUSE_PORT"
 WRITES_INSPECTIONS = re.compile(r"^\s*INSERT INTO inspections\b", re.IGNORECASE)
@@ -95,7 +96,11 @@ class BodyThatPauses:
         return iter(self.readline, b"")
 
 
-# gunicorn's server hooks (read from this module by `--config python:...`)
+# gunicorn's settings and server hooks (read from this module by `--config python:...`,
+# which replaces gunicorn.conf.py): the deployed settings first, so that the kill lands
+# in the server as deployed (its worker class and threads above all), then the hooks.
+exec(compile((Path(__file__).resolve().parents[2] / "gunicorn.conf.py").read_text(),
+             "gunicorn.conf.py", "exec"))
 
 def post_worker_init(worker):
     from sqlalchemy import event
