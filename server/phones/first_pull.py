@@ -19,8 +19,8 @@ from sqlalchemy.orm import aliased
 from sync.states import CLOSED, ITEM_CLOSED, OPEN, PUBLISHED, RECEIVED
 
 from ..extensions import db
-from ..models import (Assignment, Change, Comment, DeviceToken, Inspection, Photo, Recheck,
-                      Rectification, RectificationItem, Round)
+from ..models import (Assignment, Change, Comment, DeviceToken, Inspection, LedgerEntry, Photo,
+                      Recheck, Rectification, RectificationItem, Round)
 from ..models.types import utcnow
 
 # What "recent" history is: reviews a new device has not seen, rectifications closed.
@@ -137,6 +137,13 @@ def _rectification_rule(h):
     return _entity_ids(Rectification.id, Rectification.id.in_(kept_rectifications(h)))
 
 
+def _ledger_entry_rule(h):
+    # Points entries recorded in the last HISTORY_DAYS (pull's scope keeps an
+    # inspector's own and the voids of them); older ones are in the household's ledger.
+    return _entity_ids(LedgerEntry.id, LedgerEntry.township_id == h.township_id,
+                       LedgerEntry.recorded_at >= h.since)
+
+
 # What a first pull's snapshot carries of each type (the types not named: all of their
 # scope). A type with history that grows every month gets its row here.
 FIRST_PULL_RULES = {
@@ -146,6 +153,7 @@ FIRST_PULL_RULES = {
     "recheck": _recheck_rule,
     "assignment": _assignment_rule,
     "rectification": _rectification_rule,
+    "ledger_entry": _ledger_entry_rule,
 }
 
 

@@ -8,6 +8,7 @@ from ..extensions import db
 from .content import inspection_data
 from ..models import (Assignment, Change, Comment, Inspection, Photo, Recheck, Rectification,
                       Round, RubricVersion, User, Village, VillagerGroup)
+from ..points.ledger import LedgerEntry, entry_data
 from ..review.rectifications import rectification_data
 
 
@@ -75,6 +76,7 @@ ENTITIES = {
     "rectification": (Rectification, Rectification.id, int, rectification_data),
     "recheck": (Recheck, Recheck.id, str, _recheck),
     "household": (Household, Household.id, int, household_data),
+    "ledger_entry": (LedgerEntry, LedgerEntry.id, str, entry_data),
 }
 # Types whose version is their own counter (the one push answers); the rest use the seq.
 OWN_VERSIONS = ("inspection", "recheck")

@@ -69,6 +69,8 @@ RULES = {
     ("GET", "/api/v1/households"): ANY_ROLE,
     ("GET", "/api/v1/households.csv"): ANY_ROLE,
     ("POST", "/api/v1/households/import"): ADMINS,
+    ("GET", "/api/v1/households/<int:household_id>/ledger"): ANY_ROLE,
+    ("POST", "/api/v1/ledger"): REVIEWERS,
     ("PUT", "/api/v1/groups/<int:group_id>/reference"): ADMINS,
     ("POST", "/api/v1/groups/<int:group_id>/reference/from-inspections"): ADMINS,
     ("GET", "/api/v1/users"): ADMINS,
