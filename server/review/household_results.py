@@ -32,7 +32,9 @@ STATUSES = ("all", "checked", "not_checked")
 def check_household_round(round_: Round) -> None:
     """Results are a household round's; a group round has rankings instead (409)."""
     if round_.subject != HOUSEHOLD_SUBJECT:
-        raise Problem("wrong_subject", {"subject": round_.subject}, status=409)
+        raise Problem("wrong_subject", {"subject": round_.subject}, status=409,
+                      message="this round checks villager groups: it has rankings "
+                              "(/rounds/<id>/rankings), not household results")
 
 
 # A household as the rules read it: plain columns, never thousands of ORM objects.

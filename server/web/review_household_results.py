@@ -49,12 +49,17 @@ def _filters() -> dict:
             "page": int(page) if page.isascii() and page.isdecimal() and len(page) < 7 else 1}
 
 
+def _to_rankings(round_: Round):
+    """A group round has its rankings instead of results."""
+    return redirect(url_for("review.rankings", round_id=round_.id))
+
+
 @bp.route("/rounds/<int:round_id>/results")
 @roles_required(*SUPERVISORS)
 def household_results(round_id: int):
     round_ = in_township(Round, round_id, current_user)
-    if round_.subject != HOUSEHOLD_SUBJECT:   # a group round has its rankings instead
-        return redirect(url_for("review.rankings", round_id=round_id))
+    if round_.subject != HOUSEHOLD_SUBJECT:
+        return _to_rankings(round_)
     filters = _filters()
     found = results_page(round_, group_id=filters["group"], search=filters["q"],
                          status=filters["status"], page=filters["page"])
@@ -95,6 +100,8 @@ def export_household_results(round_id: int, fmt: str):
     round_ = in_township(Round, round_id, current_user)
     if fmt not in ("csv", "xlsx"):
         abort(404)
+    if round_.subject != HOUSEHOLD_SUBJECT:
+        return _to_rankings(round_)
     version = id_arg("version", "published version")
     result = live_results(round_) if version is None else published_results(round_, version)
     if result is None:

@@ -48,6 +48,7 @@ def test_a_group_round_is_the_wrong_subject(phone, ref, made):
     response = phone.get(f"/rounds/{ref['round']['id']}/results")
     assert response.status_code == 409
     assert response.get_json()["error"]["code"] == "wrong_subject"
+    assert "rankings" in response.get_json()["error"]["message"]
 
 
 def test_another_townships_round_and_no_round_are_404(app, api, made):
