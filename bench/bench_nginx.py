@@ -298,10 +298,13 @@ def main() -> None:
     base = phone_photos(PHOTOS)
     with tempfile.TemporaryDirectory() as workdir:
         workdir = Path(workdir)
-        nginx = Nginx(binary, workdir).start()
-        server = ServerProcess(workdir / "app", workers=2).prepare().start()
-        to_nginx, to_us = CountingProxy(nginx.port), CountingProxy(server.port)
-        try:
+        nginx, server = Nginx(binary, workdir), ServerProcess(workdir / "app", workers=2)
+        proxies = []
+        try:  # whatever fails, neither server outlives the bench
+            nginx.start()
+            server.prepare().start()
+            to_nginx, to_us = CountingProxy(nginx.port), CountingProxy(server.port)
+            proxies += [to_nginx, to_us]
             phone = Phone(server.url, "inspector1")
             changes = phone.pull_all()
             ours = OurSync(phone, next(c["data"]["id"] for c in changes if c["type"] == "round"),
@@ -324,8 +327,8 @@ def main() -> None:
                                   f"{v['connections']} conn" for k, v in figures.items()),
                       flush=True)
         finally:
-            to_nginx.close()
-            to_us.close()
+            for proxy in proxies:
+                proxy.close()
             server.stop()
             nginx.stop()
     med = {name: {key: statistics.median(r[name][key] for r in rounds)
