@@ -115,6 +115,27 @@ def upgrade():
             for township_id in townships for key, zh, en, points in DEFAULT_POINTS_RULES]
     if rows:
         op.bulk_insert(rules, rows)
+        _record_for_phones(bind)
+
+
+def _record_for_phones(bind):
+    """The rules in the change log, as server/changes.py records a change, so that
+    every phone pulls them (type points_rule)."""
+    last = bind.execute(sa.text("SELECT value FROM sync_counter WHERE id = 1")).scalar()
+    if last is None:
+        return  # no change log yet: a first pull reads everything anyway
+    found = bind.execute(sa.text(
+        "SELECT id, township_id FROM points_rules ORDER BY id")).all()
+    changes = sa.table('changes', sa.column('seq', sa.BigInteger),
+                       sa.column('entity_type', sa.String), sa.column('entity_id', sa.String),
+                       sa.column('op', sa.String), sa.column('township_id', sa.Integer),
+                       sa.column('owner_id', sa.Integer))
+    op.bulk_insert(changes, [
+        {"seq": last + n, "entity_type": "points_rule", "entity_id": str(rule_id),
+         "op": "put", "township_id": township_id, "owner_id": None}
+        for n, (rule_id, township_id) in enumerate(found, start=1)])
+    bind.execute(sa.text("UPDATE sync_counter SET value = :v WHERE id = 1"),
+                 {"v": last + len(found)})
 
 
 def downgrade():

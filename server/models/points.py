@@ -13,7 +13,7 @@ from typing import Optional
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, object_session
 
 from sync.ledger import DEFAULT_POINTS_RULES, ENTRY_KINDS
 
@@ -113,7 +113,13 @@ def _refuse_edit(mapper, connection, target):
 
 @event.listens_for(Township, "after_insert")
 def _default_points_rules(mapper, connection, township):
-    """Every new township starts with the default points rules of domain.md."""
-    connection.execute(sa.insert(PointsRule.__table__), [
-        {**rule, "township_id": township.id, "active": True}
-        for rule in DEFAULT_POINTS_RULES])
+    """Every new township starts with the default points rules of domain.md, recorded
+    for its phones to pull (type `points_rule`)."""
+    from ..changes import record_change  # the change log imports the models
+
+    session = object_session(township)
+    for rule in DEFAULT_POINTS_RULES:
+        rule_id = connection.execute(sa.insert(PointsRule.__table__).values(
+            **rule, township_id=township.id, active=True)).inserted_primary_key[0]
+        if session is not None:
+            record_change(session, "points_rule", rule_id, township.id)

@@ -8,7 +8,9 @@ from ..extensions import db
 from .content import inspection_data
 from ..models import (Assignment, Change, Comment, Inspection, Photo, Recheck, Rectification,
                       Round, RubricVersion, User, Village, VillagerGroup)
+from ..points.catalogue import goods_data, rule_data
 from ..points.ledger import LedgerEntry, entry_data
+from ..models import Goods, PointsRule
 from ..review.rectifications import rectification_data
 
 
@@ -77,6 +79,8 @@ ENTITIES = {
     "recheck": (Recheck, Recheck.id, str, _recheck),
     "household": (Household, Household.id, int, household_data),
     "ledger_entry": (LedgerEntry, LedgerEntry.id, str, entry_data),
+    "points_rule": (PointsRule, PointsRule.id, int, rule_data),
+    "goods": (Goods, Goods.id, int, goods_data),
 }
 # Types whose version is their own counter (the one push answers); the rest use the seq.
 OWN_VERSIONS = ("inspection", "recheck")

@@ -23,6 +23,13 @@ def test_existing_townships_get_the_default_rules(app, database_url, tmp_path):
             "SELECT township_id, key, points FROM points_rules ORDER BY township_id, id")).all()
     assert [tuple(r) for r in rules] == [(t, r["key"], r["points"]) for t in (1, 2)
                                          for r in DEFAULT_POINTS_RULES]
+    with engine.connect() as connection:  # recorded for the phones to pull
+        recorded = connection.execute(sa.text(
+            "SELECT township_id, seq FROM changes WHERE entity_type = 'points_rule' "
+            "ORDER BY seq")).all()
+        counter = connection.execute(sa.text("SELECT value FROM sync_counter")).scalar()
+    assert [t for t, _ in recorded] == [1] * 5 + [2] * 5
+    assert [seq for _, seq in recorded] == list(range(counter - 9, counter + 1))
     with engine.begin() as connection:
         connection.execute(sa.text(
             "INSERT INTO villages (id, township_id, name) VALUES (1, 1, '村');"))

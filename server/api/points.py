@@ -1,0 +1,104 @@
+"""The township's points rules (积分细则) and goods (积分超市): the township's users read
+them, admins write (rules: server/points/catalogue.py)."""
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from ..auth import authenticate, roles_required
+from ..points import catalogue as rules
+from ..scope import MAX_ID
+
+blp = Blueprint("api_points", __name__, description="Points rules and goods")
+
+# Large enough for any township's list, small enough to refuse a runaway body early.
+LIST_MAX = 500
+
+
+class RuleIn(Schema):
+    key = fields.String(required=True, validate=validate.Length(max=200))
+    label_zh = fields.String(required=True, validate=validate.Length(max=1000))
+    label_en = fields.String(load_default=None, allow_none=True,
+                             validate=validate.Length(max=1000))
+    points = fields.Integer(required=True, strict=True,
+                            validate=validate.Range(min=-(2**31 - 1), max=2**31 - 1))
+    active = fields.Boolean(load_default=True)
+
+
+class RulesIn(Schema):
+    rules = fields.List(fields.Nested(RuleIn), required=True,
+                        validate=validate.Length(max=LIST_MAX))
+
+
+class RuleOut(Schema):
+    key = fields.String()
+    label_zh = fields.String()
+    label_en = fields.String(allow_none=True)
+    points = fields.Integer()
+    active = fields.Boolean()
+
+
+class RulesOut(Schema):
+    rules = fields.List(fields.Nested(RuleOut))
+
+
+class GoodsIn(Schema):
+    id = fields.Integer(load_default=None, allow_none=True, strict=True,
+                        validate=validate.Range(min=1, max=MAX_ID),
+                        metadata={"description": "null: a new good (the server makes its id)"})
+    name = fields.String(required=True, validate=validate.Length(max=1000))
+    name_en = fields.String(load_default=None, allow_none=True,
+                            validate=validate.Length(max=1000))
+    points = fields.Integer(required=True, strict=True,
+                            validate=validate.Range(min=-(2**31 - 1), max=2**31 - 1),
+                            metadata={"description": "per unit, > 0"})
+    active = fields.Boolean(load_default=True)
+
+
+class GoodsListIn(Schema):
+    goods = fields.List(fields.Nested(GoodsIn), required=True,
+                        validate=validate.Length(max=LIST_MAX))
+
+
+class GoodsOut(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    name_en = fields.String(allow_none=True)
+    points = fields.Integer()
+    active = fields.Boolean()
+
+
+class GoodsListOut(Schema):
+    goods = fields.List(fields.Nested(GoodsOut))
+
+
+@blp.route("/points-rules")
+@roles_required("inspector", "supervisor", "admin")
+@blp.response(200, RulesOut)
+def list_rules():
+    return {"rules": [rules.rule_data(r) for r in rules.rules_of(authenticate().township_id)]}
+
+
+@blp.route("/points-rules", methods=["PUT"])
+@roles_required("admin")
+@blp.arguments(RulesIn)
+@blp.response(200, RulesOut)
+def put_rules(body):
+    """Inserts or updates the rules named by key; the rest stay as they are. Never
+    deletes: a rule in use is deactivated (`active: false`)."""
+    return {"rules": [rules.rule_data(r) for r in rules.put_rules(authenticate(), body["rules"])]}
+
+
+@blp.route("/goods")
+@roles_required("inspector", "supervisor", "admin")
+@blp.response(200, GoodsListOut)
+def list_goods():
+    return {"goods": [rules.goods_data(g) for g in rules.goods_of(authenticate().township_id)]}
+
+
+@blp.route("/goods", methods=["PUT"])
+@roles_required("admin")
+@blp.arguments(GoodsListIn)
+@blp.response(200, GoodsListOut)
+def put_goods(body):
+    """Inserts the goods without an id and updates those with one; the rest stay as they
+    are. Never deletes: a good in use is deactivated (`active: false`)."""
+    return {"goods": [rules.goods_data(g) for g in rules.put_goods(authenticate(), body["goods"])]}
