@@ -130,9 +130,9 @@ def names_of(rectification: Rectification) -> dict:
 
 
 # What a list of rectifications shows of each, loaded with them (no query per row).
-_LOADED = (selectinload(Rectification.items),
-           selectinload(Rectification.group).selectinload(VillagerGroup.village),
-           selectinload(Rectification.round))
+_NAMED = (selectinload(Rectification.group).selectinload(VillagerGroup.village),
+          selectinload(Rectification.round))
+_LOADED = (selectinload(Rectification.items), *_NAMED)
 
 
 
@@ -174,6 +174,27 @@ def township_rectifications(township_id: int, *, round_id: int | None = None,
         Round.starts_on.desc(), Round.id.desc(), Rectification.group_id)
         .limit(limit).offset(offset)).scalars().all()
     return [(r, state_of(r, today)) for r in rows]
+
+
+def listed(township_id: int, state: str, *, round_id: int | None = None, limit: int,
+           offset: int = 0) -> list[tuple[Rectification, int, int]]:
+    """A page of the township's rectifications in one state, as a list shows them (the
+    latest round first, then by group), each with its items not closed off and all its
+    items counted in the database: a page of years of closed ones loads no item."""
+    today = township_today()
+    rows = db.session.execute(
+        _of_township(township_id, round_id, state, today).options(*_NAMED)
+        .join(Round, Rectification.round_id == Round.id)
+        .order_by(Round.starts_on.desc(), Round.id.desc(), Rectification.group_id)
+        .limit(limit).offset(offset)).scalars().all()
+    counts = {rectification_id: (still_open, total) for rectification_id, still_open, total
+              in db.session.execute(db.select(
+                  RectificationItem.rectification_id,
+                  sa.func.count().filter(RectificationItem.state != ITEM_CLOSED),
+                  sa.func.count())
+                  .where(RectificationItem.rectification_id.in_([r.id for r in rows]))
+                  .group_by(RectificationItem.rectification_id))} if rows else {}
+    return [(r, *counts.get(r.id, (0, 0))) for r in rows]
 
 
 def count_by_state(township_id: int, round_id: int | None = None) -> dict[str, int]:

@@ -9,8 +9,7 @@ from sync.states import RECTIFICATION_CLOSED, RECTIFICATION_OPEN, RECTIFICATION_
 from ..admin.rubrics import rubrics_by_version
 from ..auth import roles_required
 from ..models import Rectification
-from ..review.rectifications import (count_by_state, open_items, photo_shas, state_of,
-                                     township_rectifications)
+from ..review.rectifications import count_by_state, listed, photo_shas, state_of
 from ..scope import id_arg, in_township
 from .blueprints import review as bp
 from .board import print_language
@@ -37,10 +36,9 @@ def rectifications():
     for state in SHOWN_STATES:
         pages = max(1, -(-counts[state] // PAGE_SIZE))
         page = page_arg(state, pages)
-        rows = township_rectifications(township_id, round_id=round_id, state=state,
-                                       limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
-        sections[state] = {"rows": [r for r, _ in rows], "total": counts[state],
-                           "page": page, "pages": pages}
+        sections[state] = {"rows": listed(township_id, state, round_id=round_id,
+                                          limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE),
+                           "total": counts[state], "page": page, "pages": pages}
 
     def page_url(state: str, page: int) -> str:
         args = {f"{s}_page": sections[s]["page"] for s in SHOWN_STATES
@@ -49,8 +47,7 @@ def rectifications():
         return url_for("review.rectifications", round=round_id, **args,
                        _anchor=f"rectifications-{state}")
 
-    return render_template("web/rectifications.html", sections=sections,
-                           open_items=open_items, page_url=page_url)
+    return render_template("web/rectifications.html", sections=sections, page_url=page_url)
 
 
 @bp.route("/rectifications/<int:rectification_id>/notice")
