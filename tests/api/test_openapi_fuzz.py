@@ -17,6 +17,7 @@ from schemathesis.specs.openapi.checks import (content_type_conformance,
 
 from tests.support.combined import a_published_combined
 from tests.support.factories import jpeg_bytes, make_rectification, recheck, with_photos
+from tests.support.ledger import add_households
 from tests.support.postgres import database_params
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
@@ -51,7 +52,8 @@ def known_ids(app, api, phone, ref) -> dict:
             "photo_id": photo["id"], "sha": photo["sha256"], "combined_id": combined,
             "recheck_id": rechecked["id"], "user_id": phone.user["id"],
             "device_id": _device_id(app, phone), "version": 1,
-            "team_id": team["id"], "group_id": ref["assigned"][0]}
+            "team_id": team["id"], "group_id": ref["assigned"][0],
+            "household_id": add_households(app, 1)[0]}
 
 
 def _device_id(app, session) -> int:
