@@ -115,6 +115,7 @@ def main():
         lists = open_lists(page, sample)
         say(f"  list opened: {', '.join(f'{t:.0f}' for t in lists)} ms")
         # words of the open group's own households, typed as an inspector would
+        page.wait_for_selector("#households[data-drawn='all']", state="attached")
         numbers, heads = page.evaluate(LISTED)
         by_number = type_search(page, [numbers[i] for i in (12, 26, 3)])
         by_head = type_search(page, [heads[i] for i in (0, 17, 40)])

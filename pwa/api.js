@@ -40,9 +40,8 @@ export async function call(path, { method = "GET", json, body, headers = {}, ok 
   return response;
 }
 
-// What the admin page calls this phone: its model and browser ("Pixel 7 · Chrome"), so
-// two phones of one user can be told apart. The model comes from the browser's client
-// hints where it gives them, else from the user agent ("Android 14; Pixel 7)").
+// What the admin page calls this phone ("Pixel 7 · Chrome"), so a user's two phones can be
+// told apart: the model from client hints, else from the user agent.
 export async function deviceName(nav = navigator) {
   const ua = nav.userAgent || "";
   let model = "";

@@ -1,6 +1,4 @@
-// The app's IndexedDB schema, opened with idb (vendor/idb.js: promises on IndexedDB's
-// requests, `tx.done`, `db.get/put/getAll/getAllFromIndex`). Only the storage modules
-// (session, reference, records, undo, thumbnails, reviews, before-photos, outbox, pull)
+// The app's IndexedDB schema, opened with idb (vendor/idb.js). Only the storage modules
 // use it; screens and the sync go through them.
 import { openDB } from "./vendor/idb.js";
 
@@ -32,8 +30,7 @@ export const dbReady = openDB("inspection-collector", 5, {
       db.createObjectStore("thumbs", { keyPath: "sha256" }).createIndex("kept_at", "kept_at");
     }
     if (oldVersion < 4) {
-      // a round's rows of one type (its assignments) without reading every row of the
-      // type; rows with no round_id are simply not in it. Built from the rows already held.
+      // a round's rows of one type (its assignments); rows with no round_id are not in it
       tx.objectStore("ref").createIndex("round", ["type", "data.round_id"]);
     }
     if (oldVersion < 5) {

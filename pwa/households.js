@@ -1,6 +1,5 @@
-// A group's households and their state in a round, each read by key: the `group` index of
-// `ref` and the `group_round` index of inspections. A township holds some 2,500 households;
-// a group's list opens, and a search answers, without reading any other group's.
+// A group's households and their state in a round, read by key (indexes `group` of `ref`,
+// `group_round` of inspections), never by reading a township's 2,500.
 import { dbReady } from "./db.js";
 import { currentRounds } from "./rounds.js";
 
@@ -10,10 +9,8 @@ export const byNumber = (a, b) => numbers.compare(a.number, b.number) || a.id - 
 
 const active = (rows) => rows.map((r) => r.data).filter((x) => x.active !== false).sort(byNumber);
 
-// What a group's household list shows, read in one round trip (one transaction, its
-// requests in flight together): the current round, the group, its village, its households
-// and the group's inspections (by the `group_round` index: every round's, so no wait for
-// the round; a group holds few), of which the round's give each household's state.
+// What a group's household list shows, in one transaction (its requests in flight
+// together); the group's inspections of every round, so none waits for the round.
 export async function householdList(groupId) {
   const id = Number(groupId);
   const tx = (await dbReady).transaction(["ref", "inspections"]);
@@ -45,4 +42,11 @@ export function matches(household, query) {
   const q = query.trim().toLowerCase();
   return !q || String(household.number).toLowerCase().startsWith(q)
     || String(household.head).toLowerCase().includes(q);
+}
+
+// household id → household, in one transaction
+export async function householdsById(ids) {
+  const ref = (await dbReady).transaction("ref").store;
+  const rows = await Promise.all([...new Set(ids)].map((id) => ref.get(["household", String(id)])));
+  return new Map(rows.filter(Boolean).map((r) => [r.data.id, r.data]));
 }

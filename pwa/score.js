@@ -1,7 +1,5 @@
-// The scoring rule of domain.md, and the evidence check before submit. It is the server's
-// rule (sync/rubric.py score_inspection with sync/flags.py void_deductions) step for step,
-// so the phone shows the number the ranking counts: tests/scoring_cases.json holds cases
-// both sides must agree on to the last bit.
+// The server's scoring rule (sync/rubric.py, sync/flags.py) step for step, so the phone
+// shows the number the ranking counts (tests/scoring_cases.json), and the evidence check.
 
 // A correctly rounded sum (Python's math.fsum, which the server sums with), so a total
 // never differs from the server's in the last bit and so never rounds differently.

@@ -2,21 +2,31 @@
 // sync and its error, language, what was read), each under its key.
 import { dbReady } from "./db.js";
 
-export async function getMeta(key) { return (await dbReady).get("meta", key); }
-export async function setMeta(key, value) { return (await dbReady).put("meta", value, key); }
+// asked for on every screen: kept in memory once read, changed only through here
+const KEPT = ["token", "client_id", "user", "auth_needed"];
+const kept = new Map();
+
+export function getMeta(key) {
+  if (kept.has(key)) return Promise.resolve(kept.get(key));
+  const value = dbReady.then((db) => db.get("meta", key));
+  if (KEPT.includes(key)) kept.set(key, value);
+  return value;
+}
+export async function setMeta(key, value) {
+  if (KEPT.includes(key)) kept.set(key, value);
+  return (await dbReady).put("meta", value, key);
+}
 
 export async function getSession() {
-  const db = await dbReady;
-  const [token, client_id, user] = await Promise.all(
-    ["token", "client_id", "user"].map((k) => db.get("meta", k)));
+  const [token, client_id, user] = await Promise.all(KEPT.slice(0, 3).map(getMeta));
   return token ? { token, client_id, user } : null;
 }
 
 export async function saveSession({ token, client_id, user }) {
   const tx = (await dbReady).transaction("meta", "readwrite");
-  tx.store.put(token, "token");
-  tx.store.put(client_id, "client_id");
-  tx.store.put(user, "user");
-  tx.store.put(false, "auth_needed");
+  for (const [key, value] of Object.entries({ token, client_id, user, auth_needed: false })) {
+    kept.set(key, value);
+    tx.store.put(value, key);
+  }
   await tx.done;
 }

@@ -1,19 +1,10 @@
-// Sync with the server: records first (push), then photo bytes (resumable chunks), then
-// pull (reference data and review results) with, beside it, a report of what is still on
-// the phone (for the admins' device list), then the "before" photos of open
-// rectifications. One run at a time.
+// Sync, one run at a time: push, photo bytes (resumable chunks), pull beside the device
+// report, then the "before" photos of open rectifications.
 //
-// Like Workbox's Queue, a Sync holds its state (progress, chunk size, the run under way)
-// and is handed what it works through, so that it touches no storage of its own:
-//   api    the server's calls (api.js: push, checkBlobs, blobOffset, patchChunk, pullPage,
-//          blobDisplay)
-//   store  the phone's storage modules: getSession, getMeta, setMeta (session.js);
-//          pushable, recordPushResult, unsentBlobs, markUploadStarted, keepUploadError,
-//          blobComplete, summary (outbox.js); applyPullPage (pull.js); neededBeforePhotos,
-//          heldBeforePhotos, keepBeforePhoto, dropBeforePhoto (before-photos.js)
-//   appVersion  answers the version the device report gives (the service worker's)
-// It reports progress as "progress" events ({running, phase, done, total, bytesDone,
-// bytesTotal, error}) and in `progress`.
+// Like Workbox's Queue, a Sync holds its state and is handed what it works through (its
+// api, store and appVersion: app.js), so it touches no storage of its own. It reports
+// progress as "progress" events ({running, phase, done, total, bytesDone, bytesTotal,
+// error}) and in `progress`.
 import { ApiError } from "./api.js";
 import { PUSHED } from "./outbox.js";
 import { isoLocal } from "./clock.js";
@@ -131,9 +122,8 @@ export class Sync extends EventTarget {
     return blobs;
   }
 
-  // The offset to go on from: none sent yet when the push just said the server lacks the
-  // photo; after a cut, the server's (null here: the upload asks with HEAD when its turn
-  // comes); else from one check of all the others.
+  // The offset to go on from: 0 when the push just said the server lacks the photo; after
+  // a cut, null (the upload asks with HEAD); else from one check of all the others.
   async startOffsets(blobs, pushed) {
     const offsets = new Map();
     const unknown = [];

@@ -10,6 +10,8 @@ import { listInspections, listRechecks } from "../records.js";
 import { allPhotoReviews, seenReviews } from "../reviews.js";
 import { scoreInspection } from "../score.js";
 import { statusCard } from "./status.js";
+import { householdsById } from "../households.js";
+import { householdName } from "./households.js";
 import { badge, stateOf } from "./badges.js";
 import { storageNotice } from "./storage.js";
 import { exportPanel } from "./export.js";
@@ -92,13 +94,14 @@ async function attentionView(inspections, groupsById, photoReviews) {
       row.state === "recheck_sent_back" ? null : badge(row.state))))));
 }
 
-function inspectionRow(r, groupsById, villagesById, rubrics, photoReviews) {
+function inspectionRow(r, groupsById, villagesById, rubrics, photoReviews, households) {
   const rubric = rubrics.find((x) => x.version === r.rubric_version);
   const href = r.local.state === "submitted" ? `#/view/${r.id}` : `#/inspect/${r.id}/0`;
   const group = groupsById.get(r.group_id);
   return h("li", { dataset: { search: searchText(group, villagesById.get(group?.village_id)) } },
     h("a", { class: "row", href, dataset: { inspection: r.id } },
       h("span", { class: "grow" }, h("b", {}, placeName(group)), " ",
+        r.household_id == null ? null : [h("span", { class: "hh-name" }, householdName(households.get(r.household_id))), " "],
         h("span", { class: "muted" }, formatDateTime(r.started_at))),
       h("span", { class: "score" }, rubric ? formatScore(scoreInspection(rubric, r, photoReviews).total) : ""),
       badge(stateOf(r, photoReviews))));
@@ -117,7 +120,7 @@ async function fetchRound({ target: b }) {
 
 // One block per round, newest first within it: the current round open at the top, the
 // others folded below it, latest first (a season of rounds is otherwise one long page).
-function inspectionsView(inspections, current, rounds, groupsById, villagesById, rubrics, photoReviews) {
+function inspectionsView(inspections, current, rounds, groupsById, villagesById, rubrics, photoReviews, households) {
   const roundsById = new Map(rounds.map((x) => [String(x.id), x]));
   const byRound = new Map(rounds.filter((x) => x.state === "published").map((x) => [String(x.id), []]));
   if (!inspections.length && !byRound.size) return null;
@@ -138,7 +141,7 @@ function inspectionsView(inspections, current, rounds, groupsById, villagesById,
       const more = round?.state === "published" && !fetched.has(key)
         && h("button", { class: "secondary", dataset: { history: key }, onclick: fetchRound }, t("home.fetch_round"));
       const list = h("ul", { class: "list" },
-        rows.map((r) => inspectionRow(r, groupsById, villagesById, rubrics, photoReviews)));
+        rows.map((r) => inspectionRow(r, groupsById, villagesById, rubrics, photoReviews, households)));
       return isCurrent(key)
         ? h("div", { class: "round-block", dataset: { round: key, current: "1", searchBlock: "round" } },
           h("h3", {}, title), list)
@@ -154,6 +157,7 @@ export async function homeScreen(root, session, sync) {
     refList("rubric"), allPhotoReviews(), refList("round")]);
   const groupsById = new Map(groups.map((g) => [g.id, g]));
   const villagesById = new Map(villages.map((v) => [v.id, v]));
+  const households = await householdsById(inspections.map((r) => r.household_id).filter((id) => id != null));
   const typing = document.activeElement?.id === "home-search";
   mount(root,
     await attentionView(inspections, groupsById, photoReviews),
@@ -164,7 +168,7 @@ export async function homeScreen(root, session, sync) {
     householdRound && householdRound.id !== round.id
       ? await assignmentsView(householdRound, session, inspections, groupsById, villagesById, "household-") : null,
     await rectificationsPanel(groupsById, villagesById),
-    inspectionsView(inspections, round, rounds, groupsById, villagesById, rubrics, photoReviews),
+    inspectionsView(inspections, round, rounds, groupsById, villagesById, rubrics, photoReviews, households),
     await exportPanel());
   applySearch(root);
   keepTyping(typing);

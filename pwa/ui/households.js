@@ -1,43 +1,57 @@
-// A household round's group: its households by 户号, each with this round's state (not
-// checked, draft, checked), and a search by 户号 or 户主 that answers at each keystroke.
-// The group's households are read once by key; a keystroke only shows or hides the rows
-// drawn, so a township of 2,500 households answers as quickly as one of 50 groups.
+// A household round's group: its households by 户号 with this round's state, and a search
+// by 户号 or 户主. Read once by key; a keystroke only shows or hides rows.
 import { h, mount } from "./dom.js";
 import { t, placeName } from "../i18n.js";
 import { householdList, matches } from "../households.js";
 
-// the words typed outlive a redraw (the screen is drawn again after a sync)
+// the words typed outlive a redraw (after a sync)
 const typed = { group: null, query: "" };
 
 export const householdName = (hh) => (hh ? t("household.name", { number: hh.number, head: hh.head }) : "");
 
 const BADGE = { unchecked: "neutral", draft: "warn", done: "good" };
+// rows painted first: a screen's worth (app.css skips later ones until scrolled to)
+const FIRST = 20;
+
+const el = (tag, className, text) => Object.assign(document.createElement(tag), { className, textContent: text });
 
 function row(hh, group, state) {
   const kind = state?.draft ? "draft" : state?.done ? "done" : "unchecked";
-  const href = state?.draft ? `#/inspect/${state.draft.id}/0`
+  const li = document.createElement("li");
+  li.dataset.household = hh.id;
+  li.dataset.state = kind;
+  const a = li.appendChild(el("a", "row"));
+  a.href = state?.draft ? `#/inspect/${state.draft.id}/0`
     : state?.done ? `#/view/${state.done.id}` : `#/start/${group.id}/${hh.id}`;
-  return h("li", { dataset: { household: hh.id, state: kind } },
-    h("a", { class: "row", href },
-      h("b", { class: "hh-number" }, hh.number),
-      h("span", { class: "grow" }, hh.head),
-      h("span", { class: `badge ${BADGE[kind]}` }, t(`household.state.${kind}`))));
+  a.append(el("b", "hh-number", hh.number), el("span", "grow", hh.head),
+    el("span", `badge ${BADGE[kind]}`, t(`household.state.${kind}`)));
+  return li;
 }
 
 export async function householdsScreen(root, groupId, go) {
   const { round, group, village, households, states } = await householdList(groupId);
   if (round?.subject !== "household" || !group) return go("#/");
   if (typed.group !== group.id) Object.assign(typed, { group: group.id, query: "" });
-  const rows = households.map((hh) => row(hh, group, states.get(hh.id)));
+  const rows = [];
+  const list = h("ul", { class: "list", id: "households" });
+  const draw = (upTo) => {
+    if (rows.length >= upTo) return;
+    const more = households.slice(rows.length, upTo).map((hh) => row(hh, group, states.get(hh.id)));
+    rows.push(...more);
+    list.append(...more);
+    if (rows.length === households.length) list.dataset.drawn = "all";
+  };
   const done = households.filter((hh) => states.get(hh.id)?.done).length;
   const empty = h("p", { id: "households-empty", class: "muted", hidden: true });
   const search = (query) => {
     typed.query = query;
+    if (query.trim()) draw(households.length);
     let shown = 0;
-    households.forEach((hh, i) => { rows[i].hidden = !matches(hh, query); shown += !rows[i].hidden; });
+    rows.forEach((li, i) => { li.hidden = !matches(households[i], query); shown += !li.hidden; });
     empty.hidden = shown > 0 || !households.length;
     empty.textContent = t("households.none", { query: query.trim() });
   };
+  draw(FIRST);
   const typing = document.activeElement?.id === "household-search";
   mount(root,
     h("section", { class: "card", id: "household-list", dataset: { group: group.id } },
@@ -47,9 +61,10 @@ export async function householdsScreen(root, groupId, go) {
       h("input", { type: "search", id: "household-search", value: typed.query, autocomplete: "off",
         placeholder: t("households.search_hint"), oninput: (e) => search(e.target.value) }),
       households.length ? null : h("p", { class: "muted" }, t("households.no_households")),
-      empty,
-      h("ul", { class: "list", id: "households" }, rows)),
+      empty, list),
     h("nav", { class: "bottom-bar" }, h("a", { class: "button secondary", href: "#/" }, t("nav.home"))));
   search(typed.query);
   if (typing) document.getElementById("household-search").focus();
+  // the rest after this paint (a search draws them at once)
+  requestAnimationFrame(() => setTimeout(() => draw(households.length)));
 }

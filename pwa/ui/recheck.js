@@ -62,8 +62,8 @@ async function beforePhotos(item) {
       : h("p", { class: "muted small" }, t("recheck.no_before")));
 }
 
-// The last submitted recheck of this rectification before `record`, when the supervisor
-// sent items of it back: the new recheck shows why, so the inspector knows what to look at.
+// The last submitted recheck of this rectification before `record`, when items of it were
+// sent back: the new recheck shows why.
 async function sentBackBefore(record) {
   const earlier = (await listRechecks()).filter((r) => r.id !== record.id && r.local.state === "submitted"
     && String(r.rectification_id) === String(record.rectification_id))

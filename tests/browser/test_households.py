@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from tests.support.apiclient import ApiClient
 from tests.support.factories import close_round, jpeg_bytes
+from tests.support.households import hold_households
 from tests.support.phone import (add_photo, confirm_submit, local_inspections, sign_in, status,
                                  switch_language, sync, tap_plus, wait_ready)
 
@@ -195,6 +196,44 @@ def test_a_household_check_made_offline_survives_a_reload_and_syncs(page, live_s
         assert stored.round_id == township["round"]
         assert stored.criteria["yard"]["deductions"]["yard_clutter"] == 1
         assert len(stored.photos) == 1
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_my_inspections_on_home_name_the_household_checked(page, township, lang):
+    switch_language(page, lang)
+    open_group(page, township["group"])
+    inspection_id = start_check(page, township["households"]["12-1"])
+    page.goto(page.url.split("#")[0] + "#/")
+    row = page.locator(f"#my-inspections a[data-inspection='{inspection_id}']")
+    expect(row.locator(".hh-name")).to_have_text({"zh": "12-1号 张三丰", "en": "No. 12-1 张三丰"}[lang])
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+# counts the session's reads from IndexedDB (the `meta` store) from now on
+COUNT_META_READS = """() => {
+    window.metaReads = 0;
+    const get = IDBObjectStore.prototype.get;
+    IDBObjectStore.prototype.get = function (key) {
+        if (this.name === 'meta') window.metaReads += 1;
+        return get.call(this, key);
+    };
+}"""
+
+
+def test_a_long_list_opens_without_reading_the_session_and_draws_every_household(phone, live_server):
+    page = phone
+    page.set_viewport_size({"width": 360, "height": 740})
+    sign_in(page, live_server.url)
+    group = hold_households(page, 45)["groups"][0]
+    page.evaluate(COUNT_META_READS)
+    page.evaluate(f"location.hash = '#/households/{group}'")
+    # a screen's worth is painted first, the rest follow; a search covers them all
+    page.wait_for_selector("#households[data-drawn='all']", state="attached")
+    expect(page.locator("#households li")).to_have_count(45)
+    assert page.evaluate("window.metaReads") == 0
+    page.locator("#household-search").fill("45")
+    expect(page.locator("#households li:not([hidden])")).to_have_count(1)
+    expect(page.locator("#households li:not([hidden]) .hh-number")).to_have_text("45")
 
 
 # A database as the app before schema 5 left it: households a pull stored already (an
