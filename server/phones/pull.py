@@ -6,11 +6,11 @@ from ..admin.rounds import round_data
 from ..changes import GLOBAL
 from ..extensions import db
 from .content import inspection_data
-from ..models import (Assignment, Change, Comment, Inspection, Photo, Recheck, Rectification,
-                      Round, RubricVersion, User, Village, VillagerGroup)
+from ..models import (Assignment, Change, Comment, Goods, Inspection, Photo, PointsRule,
+                      Recheck, Rectification, Round, RubricVersion, User, Village,
+                      VillagerGroup)
 from ..points.catalogue import goods_data, rule_data
-from ..points.ledger import LedgerEntry, entry_data
-from ..models import Goods, PointsRule
+from ..points.ledger import LedgerEntry, balances_of, entry_data
 from ..review.rectifications import rectification_data
 
 
@@ -65,7 +65,14 @@ def _recheck(r: Recheck) -> dict:
     return recheck_data(r)
 
 
-# type → (model, the column its entity_id names, that column's type, serializer)
+def _households(households: list[Household]) -> list[dict]:
+    # A first pull carries thousands: their balances in one query, not one each.
+    balances = balances_of(h.id for h in households)
+    return [household_data(h, balances[h.id]) for h in households]
+
+
+# type → (model, the column its entity_id names, that column's type, serializer); a
+# serializer of a whole page's entities of the type where one by one would cost a query each
 ENTITIES = {
     "rubric": (RubricVersion, RubricVersion.version, int, _rubric),
     "village": (Village, Village.id, int, _village),
@@ -77,13 +84,14 @@ ENTITIES = {
     "photo_review": (Photo, Photo.id, str, _photo_review),
     "rectification": (Rectification, Rectification.id, int, rectification_data),
     "recheck": (Recheck, Recheck.id, str, _recheck),
-    "household": (Household, Household.id, int, household_data),
+    "household": (Household, Household.id, int, _households),
     "ledger_entry": (LedgerEntry, LedgerEntry.id, str, entry_data),
     "points_rule": (PointsRule, PointsRule.id, int, rule_data),
     "goods": (Goods, Goods.id, int, goods_data),
 }
 # Types whose version is their own counter (the one push answers); the rest use the seq.
 OWN_VERSIONS = ("inspection", "recheck")
+SERIALIZED_TOGETHER = ("household",)
 
 
 def render_changes(rows: list[Change]) -> list[dict]:
@@ -95,9 +103,12 @@ def render_changes(rows: list[Change]) -> list[dict]:
     found = {}
     for entity_type, ids in wanted.items():
         model, column, cast, serialize = ENTITIES[entity_type]
-        for obj in db.session.execute(db.select(model).where(
-                column.in_([cast(i) for i in ids]))).scalars():
-            found[(entity_type, str(getattr(obj, column.key)))] = serialize(obj)
+        objs = db.session.execute(db.select(model).where(
+            column.in_([cast(i) for i in ids]))).scalars().all()
+        datas = (serialize(objs) if entity_type in SERIALIZED_TOGETHER
+                 else [serialize(obj) for obj in objs])
+        for obj, data in zip(objs, datas):
+            found[(entity_type, str(getattr(obj, column.key)))] = data
     out = []
     for row in rows:
         data = found.get((row.entity_type, row.entity_id))
