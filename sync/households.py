@@ -10,6 +10,7 @@ the score as the township displays it, so what a household reads is what was ban
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterable, Mapping
@@ -27,6 +28,23 @@ DEFAULT_POINTS_TABLE: Mapping = {
     "below": -5,
     "veto": -10,
 }
+
+
+# 户号 in the order people count them, as the phone lists them (pwa/households.js
+# byNumber: Intl.Collator's numeric compare): "2" before "10", "12" before "12-1". A
+# database cannot compare that way, so the server stores this key beside the number and
+# orders by it: every run of ASCII digits zero-padded to NUMBER_DIGITS, the rest as typed.
+# "01" and "1" share a key (the phone ties them too; both then order by id). A run longer
+# than NUMBER_DIGITS (no 户号 has one) is kept whole and sorts by its first digits.
+NUMBER_DIGITS = 8
+# The longest key of a 20-character number: ten one-digit runs padded, nine separators.
+NUMBER_SORT_SIZE = 100
+_DIGIT_RUN = re.compile(r"[0-9]+")
+
+
+def number_sort_key(number: str) -> str:
+    """The key that orders 户号 naturally ("2" < "10" < "12" < "12-1" < "12a")."""
+    return _DIGIT_RUN.sub(lambda run: run.group().zfill(NUMBER_DIGITS), number)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ number ≥ 0; `active` an optional 1 or 0 (a new household without it is active,
 one keeps what it had). Every line is checked before anything is written; an import
 adds and updates, never deletes; an unedited export reads back as no changes.
 """
-import csv
 import io
 from dataclasses import dataclass, field
 
@@ -16,12 +15,12 @@ import sqlalchemy as sa
 
 from ..audit import record_audit
 from ..changes import record_change
-from ..errors import Problem, Problems, name_problem
+from ..errors import Problem, name_problem
 from ..extensions import db
 from ..models import Household, Village, VillagerGroup
 from ..points.ledger import balance_of as ledger_balance
 from ..review.exports import to_csv
-from .places import Preview, unquoted  # a preview's lines are HouseholdChanges here
+from .places import Preview, read_csv, unquoted  # a Preview of HouseholdChanges here
 
 # One line per household, in this order, for the import and the export alike.
 COLUMNS = ("village", "group", "number", "head", "members", "active")
@@ -60,7 +59,7 @@ def households_of(township_id: int, group_id: int | None = None) -> list[Househo
     if group_id is not None:
         query = query.where(Household.group_id == group_id)
     return db.session.execute(
-        query.order_by(Household.group_id, Household.number)).scalars().all()
+        query.order_by(Household.group_id, Household.number_sort, Household.id)).scalars().all()
 
 
 @dataclass
@@ -101,7 +100,7 @@ def list_households(township_id: int, *, village_id: int | None = None,
     pages = max(1, -(-total // page_size))
     page = min(max(1, page), pages)
     rows = db.session.execute(
-        query.order_by(Village.id, VillagerGroup.id, Household.number)
+        query.order_by(Village.id, VillagerGroup.id, Household.number_sort, Household.id)
         .limit(page_size).offset((page - 1) * page_size)).all()
     return Listing([tuple(row) for row in rows], total, page, pages)
 
@@ -123,7 +122,7 @@ def export_households(township_id: int) -> io.BytesIO:
         .join(VillagerGroup, Household.group_id == VillagerGroup.id)
         .join(Village, VillagerGroup.village_id == Village.id)
         .where(Household.township_id == township_id)
-        .order_by(Village.id, VillagerGroup.id, Household.number)).all()
+        .order_by(Village.id, VillagerGroup.id, Household.number_sort, Household.id)).all()
     lines = [list(COLUMNS)]
     for household, group, village in rows:
         row = household_row(household, group, village)
@@ -213,32 +212,9 @@ def _groups(township_id: int) -> dict[tuple[str, str], VillagerGroup]:
 
 def parse_households(township_id: int, raw: bytes) -> list[dict]:
     """The CSV's rows as dicts, or Problems listing every bad line."""
-    try:
-        text = raw.decode("utf-8-sig")  # Excel and WPS write a BOM
-    except UnicodeDecodeError:
-        raise Problems([Problem("not_utf8")]) from None
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    try:
-        missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
-    except csv.Error:
-        raise Problems([Problem("unreadable", line=1)]) from None
-    if missing:
-        raise Problems([Problem("missing_columns", {"columns": ", ".join(missing)})])
-    groups = _groups(township_id)
-    problems, rows, seen = [], [], set()
-    try:
-        for row in reader:
-            # A quoted value may span lines: a row is named by the line it ends on.
-            parsed = _row(row, reader.line_num, groups, seen, problems)
-            if parsed:
-                rows.append(parsed)
-    except csv.Error:  # e.g. a value larger than the csv module's field limit
-        problems.append(Problem("unreadable", line=reader.line_num + 1))
-    if problems:
-        raise Problems(problems)
-    if not rows:
-        raise Problems([Problem("no_rows")])
-    return rows
+    groups, seen = _groups(township_id), set()
+    return read_csv(raw, REQUIRED,
+                    lambda row, line, problems: _row(row, line, groups, seen, problems))
 
 
 def _stored(township_id: int) -> dict[tuple[int, str], Household]:

@@ -25,6 +25,9 @@ NAME_COLUMNS = {
     "group": VillagerGroup.__table__.c.name, "group_en": VillagerGroup.__table__.c.name_en,
 }
 RANGES = {"lat": (-90, 90), "lon": (-180, 180)}
+MIB = 1024 * 1024
+# An upload larger than this is not a township's list of places, nor of households.
+MAX_CSV_BYTES = 2 * MIB
 
 
 @dataclass
@@ -117,24 +120,27 @@ def _row(row: dict, line: int, seen: set, problems: list[Problem]) -> dict | Non
             "lat": _number(row, "lat", line, problems), "lon": _number(row, "lon", line, problems)}
 
 
-def parse_places(raw: bytes) -> list[dict]:
-    """The CSV's rows as dicts, or Problems listing every bad line."""
+def read_csv(raw: bytes, required: tuple[str, ...], read_row) -> list:
+    """The rows of an uploaded CSV (UTF-8, a BOM allowed; a header naming `required`),
+    each as read_row(row, line, problems) makes it: None for a bad line, whose problems it
+    adds. Raises Problems listing every bad line, or for a file without rows. The places
+    and the households imports both read their files this way."""
     try:
         text = raw.decode("utf-8-sig")  # Excel and WPS write a BOM
     except UnicodeDecodeError:
         raise Problems([Problem("not_utf8")]) from None
     reader = csv.DictReader(io.StringIO(text, newline=""))
     try:
-        missing = [c for c in ("village", "group") if c not in (reader.fieldnames or [])]
+        missing = [c for c in required if c not in (reader.fieldnames or [])]
     except csv.Error:
         raise Problems([Problem("unreadable", line=1)]) from None
     if missing:
         raise Problems([Problem("missing_columns", {"columns": ", ".join(missing)})])
-    problems, rows, seen = [], [], set()
+    problems, rows = [], []
     try:
         for row in reader:
             # A quoted value may span lines: a row is named by the line it ends on.
-            parsed = _row(row, reader.line_num, seen, problems)
+            parsed = read_row(row, reader.line_num, problems)
             if parsed:
                 rows.append(parsed)
     except csv.Error:  # e.g. a value larger than the csv module's field limit
@@ -145,6 +151,20 @@ def parse_places(raw: bytes) -> list[dict]:
     if not rows:
         raise Problems([Problem("no_rows")])
     return rows
+
+
+def too_large_file(code: str) -> Problems:
+    """An upload over MAX_CSV_BYTES: the contract's 413 too_large, worded for the file
+    it is (`code`: places_file_too_large or households_file_too_large) on `file`."""
+    problem = Problem(code, {"max": MAX_CSV_BYTES // MIB}, field="file", status=413)
+    return Problems([problem], code="too_large", message=problem.text("en"))
+
+
+def parse_places(raw: bytes) -> list[dict]:
+    """The CSV's rows as dicts, or Problems listing every bad line."""
+    seen: set = set()
+    return read_csv(raw, ("village", "group"),
+                    lambda row, line, problems: _row(row, line, seen, problems))
 
 
 def _stored(township_id: int) -> dict[str, Village]:

@@ -86,7 +86,7 @@ def import_households(query, files):
     """The CSV (multipart `file`, or the body): with dry_run, what it would change;
     without, imported (all lines or nothing; nothing is ever deleted)."""
     township_id = authenticate().township_id
-    raw, filename = uploaded_csv(files.get("file"))
+    raw, filename = uploaded_csv(files.get("file"), "households_file_too_large")
     try:
         preview = rules.preview_households(township_id, raw)
         if not query["dry_run"]:

@@ -14,9 +14,6 @@ from ..scope import in_township
 
 blp = Blueprint("api_places", __name__, description="Villages, groups and reference points")
 
-# An upload larger than this is not a township's list of places.
-MAX_CSV_BYTES = 2 * 1024 * 1024
-
 
 class ImportQuery(Schema):
     dry_run = fields.Boolean(load_default=False, metadata={
@@ -67,12 +64,12 @@ def group_out(group: VillagerGroup, inspections: int | None = None) -> dict:
             "inspections": inspections}
 
 
-def uploaded_csv(upload) -> tuple[bytes, str | None]:
-    """The file of a multipart upload (field `file`), or else the raw body."""
-    raw = upload.read(MAX_CSV_BYTES + 1) if upload else request.get_data(cache=False)
-    if len(raw) > MAX_CSV_BYTES:
-        raise Problem("too_large", status=413,
-                      message=f"a places file is at most {MAX_CSV_BYTES} bytes")
+def uploaded_csv(upload, too_large: str = "places_file_too_large") -> tuple[bytes, str | None]:
+    """The file of a multipart upload (field `file`), or else the raw body; over
+    rules.MAX_CSV_BYTES, 413 too_large in the words of `too_large` (which file it is)."""
+    raw = upload.read(rules.MAX_CSV_BYTES + 1) if upload else request.get_data(cache=False)
+    if len(raw) > rules.MAX_CSV_BYTES:
+        raise rules.too_large_file(too_large)
     return raw, upload.filename if upload else None
 
 

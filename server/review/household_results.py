@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from sync.households import CountedCheck, HouseholdRef, household_results
+from sync.households import CountedCheck, HouseholdRef, household_results, number_sort_key
 from sync.states import HOUSEHOLD_SUBJECT
 
 from ..admin.township import display_precision
@@ -47,9 +47,9 @@ def _refs(rows) -> list[HouseholdRef]:
 
 
 def _ordered(query):
-    """The township's order: village, group, then the household's number as typed."""
+    """The township's order: village, group, then 户号 as people count them."""
     return (query.join(VillagerGroup, Household.group_id == VillagerGroup.id)
-            .order_by(VillagerGroup.village_id, VillagerGroup.id, Household.number,
+            .order_by(VillagerGroup.village_id, VillagerGroup.id, Household.number_sort,
                       Household.id))
 
 
@@ -181,12 +181,21 @@ def results_table(result: dict, places: dict[int, dict], lang: str) -> list[list
         return [(en and g.get("village_en")) or g.get("village", ""),
                 (en and g.get("name_en")) or g.get("name", "")]
 
+    # A version published before households were ordered by 户号 as people count them
+    # (migration 0018) was frozen in text order: every export reads in today's order.
+    group_order = {group_id: n for n, group_id in enumerate(places)}
+
+    def in_order(households):
+        return sorted(households, key=lambda h: (group_order.get(h["group_id"], len(places)),
+                                                 number_sort_key(h["number"]),
+                                                 h["household_id"]))
+
     rows = [header]
-    for h in result["households"]:
+    for h in in_order(result["households"]):
         rows.append(place(h) + [h["number"], h["head"], h["shown_score"], h["score"],
                                 h["inspections"], t("ex.yes", lang) if h["veto"] else "",
                                 h["points"], t("hr.checked", lang)])
-    for h in result["not_checked"]:
+    for h in in_order(result["not_checked"]):
         rows.append(place(h) + [h["number"], h["head"], None, None, 0, "", None,
                                 t("hr.not_checked", lang)])
     return rows

@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from ..admin.households import (COLUMNS, export_households, import_households,
                                 list_households, preview_households)
+from ..admin.places import MAX_CSV_BYTES, too_large_file
 from ..auth import roles_required
 from ..errors import Problems
 from ..extensions import db
@@ -66,7 +67,10 @@ def import_households_page():
     if not form.validate_on_submit():
         return households_page(form, problems=form_problems(form))
     upload = form.file.data
-    raw = upload.read()
+    raw = upload.read(MAX_CSV_BYTES + 1)
+    if len(raw) > MAX_CSV_BYTES:  # as the API refuses it, in the reader's language
+        return households_page(form, line_problems=too_large_file(
+            "households_file_too_large").problems)
     try:
         preview = preview_households(current_user.township_id, raw)
     except Problems as exc:
