@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from sync.combined import PublishedRound, combine_rounds
 from sync.rubric import VETO, item_index
+from sync.states import HOUSEHOLD_SUBJECT
 
 from ..admin.rubrics import rubrics_by_version
 from ..audit import record_audit
@@ -33,8 +34,9 @@ PLACE_KEYS = ("village", "name", "village_en", "name_en")
 
 
 def chosen_rounds(round_ids: list[int], user: User) -> list[Round]:
-    """The rounds of the user's township with these ids, oldest first, each with a
-    published snapshot. A missing or foreign id is the 404 of in_township."""
+    """The rounds of the user's township with these ids, oldest first, each a group
+    round with a published snapshot. A missing or foreign id is the 404 of in_township;
+    a household round is a 400 on `rounds`."""
     if not round_ids:
         raise Problems([Problem("rounds_required", field="rounds")])
     if len(round_ids) > MAX_ROUNDS:
@@ -49,6 +51,11 @@ def chosen_rounds(round_ids: list[int], user: User) -> list[Round]:
         if round_id not in found:
             in_township(Round, round_id, user)      # its 404
     rounds = sorted(found.values(), key=lambda r: (r.starts_on, r.id))
+    # A household round has results per household, no ranking of groups to combine.
+    of_households = [Problem("household_round", {"round": r.name}, field="rounds")
+                     for r in rounds if r.subject == HOUSEHOLD_SUBJECT]
+    if of_households:
+        raise Problems(of_households)
     published = set(db.session.execute(db.select(ROUND_LISTS.owner_column).where(
         ROUND_LISTS.owner_column.in_(round_ids)).distinct()).scalars())
     unpublished = [Problem("round_not_published", {"round": r.name}, field="rounds", status=409)

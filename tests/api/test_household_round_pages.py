@@ -14,11 +14,11 @@ from tests.support.web import csrf_token, login
 WORDS = {
     "zh": {"group": "村民小组", "household": "农户", "copy_subject": "新草稿用于",
            "scores": "评分对象", "checks": "检查对象", "mismatch": "入户检查轮次须用入户评分标准",
-           "wrong_subject": "本轮是入户检查：按户给出结果", "results": "入户检查结果"},
+           "wrong_subject": "入户检查轮次按户给出结果", "results": "入户检查结果"},
     "en": {"group": "Villager groups", "household": "Households",
            "copy_subject": "New draft for", "scores": "Scores", "checks": "Checks",
            "mismatch": "a household round needs a household rubric",
-           "wrong_subject": "This round checks households", "results": "Household results"},
+           "wrong_subject": "a household round has results household by household", "results": "Household results"},
 }
 
 
