@@ -27,7 +27,7 @@ def text(response) -> str:
 def seed(app, lines: list[str]) -> None:
     with app.app_context():
         township = db.session.execute(db.select(Township)).scalar_one()
-        import_households(township.id, (HEADER + "".join(f"{l}\n" for l in lines)).encode())
+        import_households(township.id, (HEADER + "".join(f"{line}\n" for line in lines)).encode())
         db.session.commit()
 
 
