@@ -4,11 +4,13 @@ to by its inspectors (push_records, as POST /sync/push), reviewed, closed and pu
 (opening the Black List's rectifications), then rechecked and the rechecks reviewed. No
 raw SQL, so the data obeys today's rules; the only liberty is the clock: a month's
 lists and reviews are dated the day after it ended (as the demo dates its lists), and a
-recheck's review the day after it, or three years would all have been reviewed today
-(every deadline in the future, every review "recent").
+recheck's review (and the items it closed off) the day after it, or three years would
+all have been reviewed today (every deadline in the future, every review "recent").
+The township's 2,520 households are imported with its places; their rounds and ledgers
+are not seeded yet.
 
-One function per layer of history, so the next issue adds households (2,500) and their
-rounds as one more layer beside `add_rounds` and `add_rechecks`.
+One function per layer of history, so household rounds and ledgers can be one more
+layer beside `add_round` and `add_rechecks`.
 
     seeded_app(workdir) -> (app, Years)   the cached database copied into workdir
 """
@@ -35,6 +37,7 @@ CLIENT_ID = "00000000-0000-4000-8000-0000000ba024"
 PREFIX = "years-"
 INSPECTORS = 5       # inspector0 has most history: every group is assigned to them
 GROUPS_EACH = 6      # groups per village
+HOUSEHOLDS_EACH = 42  # 60 groups × 42 = 2,520 households, as a township has
 
 
 @dataclass
@@ -68,6 +71,7 @@ def add_township(groups: int) -> tuple[int, dict]:
         lines.append(f"曼{v}村,Village {v},{g + 1}组,Group {g + 1},"
                      f"{21.9 + rng.uniform(-0.1, 0.1):.5f},{100.4 + rng.uniform(-0.1, 0.1):.5f}")
     import_places(township.id, ("\n".join(lines) + "\n").encode())
+    add_households(township.id, groups, rng)
     users = {}
     for name, role, count in (("inspector", "inspector", INSPECTORS),
                               ("supervisor", "supervisor", 1), ("admin", "admin", 1)):
@@ -76,6 +80,19 @@ def add_township(groups: int) -> tuple[int, dict]:
                                               display_name=f"{role} {n}", role=role,
                                               password=PASSWORD)
     return township.id, users
+
+
+def add_households(township_id: int, groups: int, rng: random.Random) -> None:
+    """HOUSEHOLDS_EACH households in every group (import_households, as an admin's CSV)."""
+    from server.admin.households import import_households
+    from server.demo.households import head_name
+
+    lines = ["village,group,number,head,members,active"]
+    for n in range(groups):
+        v, g = divmod(n, GROUPS_EACH)
+        lines += [f"曼{v}村,{g + 1}组,{h:02d},{head_name(rng)},{rng.randint(1, 7)},1"
+                  for h in range(1, HOUSEHOLDS_EACH + 1)]
+    import_households(township_id, ("\n".join(lines) + "\n").encode())
 
 
 def month_starts(months: int, today: date) -> list[date]:
@@ -208,6 +225,9 @@ def add_rechecks(township_id: int, users: dict, rng: random.Random) -> None:
         review_recheck(recheck, decisions, None if all(fixed.values()) else "请继续整改",
                        users["supervisor0"])
         recheck.reviewed_at = min(utcnow(), reviewed_on(on))
+        for item in rectification.items:
+            if item.decided_by is not None:          # decided by this review, that day
+                item.decided_at = recheck.reviewed_at
 
 
 def add_combined(years: "Years", users: dict) -> None:
@@ -229,7 +249,7 @@ def seed_years(months: int = 36, groups: int = 60) -> Years:
     """Inside an app context on an empty database: the township's history, committed a
     month at a time (as years of use would)."""
     from server.extensions import db
-    from server.models import Inspection, Recheck, Rectification
+    from server.models import Household, Inspection, Recheck, Rectification
 
     rng = random.Random(2024)
     township_id, users = add_township(groups)
@@ -249,7 +269,8 @@ def seed_years(months: int = 36, groups: int = 60) -> Years:
             ("inspections", Inspection, [Inspection.township_id == township_id]),
             ("heavy_inspections", Inspection, [Inspection.inspector_id == users["inspector0"].id]),
             ("rectifications", Rectification, [Rectification.township_id == township_id]),
-            ("rechecks", Recheck, [Recheck.township_id == township_id]))}
+            ("rechecks", Recheck, [Recheck.township_id == township_id]),
+            ("households", Household, [Household.township_id == township_id]))}
     return years
 
 
