@@ -71,7 +71,8 @@ export async function changePassword(username, password, newPassword) {
     method: "POST", json: { username, password, new_password: newPassword }, ok: [204] });
 }
 
-export async function pullPage(cursor, limit = 500) {
+// The contract's largest page: on a slow link each page costs a round trip.
+export async function pullPage(cursor, limit = 1000) {
   const q = new URLSearchParams({ limit: String(limit) });
   if (cursor) q.set("cursor", cursor);
   return (await call(`/sync/pull?${q}`)).json();

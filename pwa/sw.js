@@ -2,7 +2,7 @@
 // navigations from the cached shell, never touch API calls. VERSION is a digest of the
 // shell files (tests/browser/test_shell.py says the right value after any change), so
 // every change reaches the phones; data lives in IndexedDB, which an update never touches.
-const VERSION = "668c17a439fa";
+const VERSION = "a7eeb4c8818f";
 const CACHE = `shell-${VERSION}`;
 const SHELL = [
   "./", "index.html", "app.css", "manifest.webmanifest",
