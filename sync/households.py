@@ -18,16 +18,28 @@ from typing import Iterable, Mapping
 from .ranking import DEFAULT_PRECISION, PRECISIONS, counts, shown_score
 from .rubric import InspectionScore
 
-# The township's points table (积分 for a check), as data: the bands from the highest
-# `min` down, the first whose `min` the shown score reaches gives its points; below the
-# last band `below`; a counted veto `veto`, whatever the score. The next issue makes it
-# a township setting; until then every township reads this default (domain.md).
-DEFAULT_POINTS_TABLE: Mapping = {
-    "bands": ({"min": 90, "points": 10}, {"min": 80, "points": 6},
-              {"min": 70, "points": 3}, {"min": 60, "points": 0}),
-    "below": -5,
-    "veto": -10,
-}
+# The township's points table (积分 for a check), as the township setting stores it
+# (contract: `points_table: [{min_score, points}]`, min_score descending, and
+# `veto_points`): the first row whose min_score the shown score reaches gives its points;
+# a counted veto gives veto_points whatever the score. Defaults are domain.md's.
+DEFAULT_POINTS_ROWS = ({"min_score": 90, "points": 10}, {"min_score": 80, "points": 6},
+                       {"min_score": 70, "points": 3}, {"min_score": 60, "points": 0},
+                       {"min_score": 0, "points": -5})
+DEFAULT_VETO_POINTS = -10
+# Star ratings' settings (domain.md, "Star ratings"): the least score for each level, and
+# the points a final rating gives each level (none by default).
+DEFAULT_STAR_THRESHOLDS: Mapping = {"5": 95, "4": 90, "3": 80, "2": 70, "1": 60}
+DEFAULT_STAR_POINTS: Mapping = {"5": 0, "4": 0, "3": 0, "2": 0, "1": 0}
+
+
+def band_table(rows, veto_points: int) -> Mapping:
+    """The table band_points reads, from the setting's rows: a score below every row
+    earns nothing."""
+    return {"bands": tuple({"min": row["min_score"], "points": row["points"]} for row in rows),
+            "below": 0, "veto": veto_points}
+
+
+DEFAULT_POINTS_TABLE: Mapping = band_table(DEFAULT_POINTS_ROWS, DEFAULT_VETO_POINTS)
 
 
 # 户号 in the order people count them, as the phone lists them (pwa/households.js

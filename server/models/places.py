@@ -16,6 +16,15 @@ class Township(db.Model):
     # The decimals its scores are shown and ranked with (1 or 2): server/admin/township.py.
     display_precision: Mapped[int] = mapped_column(sa.SmallInteger, default=1,
                                                    server_default="1")
+    # Star ratings and points (server/admin/township.py): a JSON setting left null reads
+    # as domain.md's default (sync/households.py).
+    notice_days: Mapped[int] = mapped_column(sa.SmallInteger, default=3, server_default="3")
+    objection_contact: Mapped[str] = mapped_column(sa.String(200), default="",
+                                                   server_default="")
+    star_thresholds: Mapped[Optional[dict]] = mapped_column(sa.JSON)
+    points_table: Mapped[Optional[list]] = mapped_column(sa.JSON)
+    veto_points: Mapped[int] = mapped_column(default=-10, server_default="-10")
+    star_points: Mapped[Optional[dict]] = mapped_column(sa.JSON)
 
     villages: Mapped[list["Village"]] = relationship(
         back_populates="township", order_by="Village.id")

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sync.households import CountedCheck, HouseholdRef, household_results, number_sort_key
 from sync.states import HOUSEHOLD_SUBJECT
 
-from ..admin.township import display_precision
+from ..admin.township import display_precision, township_points_table
 from ..errors import Problem
 from ..extensions import db
 from ..i18n import t
@@ -59,8 +59,11 @@ def _results(round_: Round, households: list, only=None) -> dict:
     scored = scored_inspections(round_, only=only)
     checks = [CountedCheck(s.id, s.household_id, s.score)
               for s in scored if s.household_id is not None]
+    # The township's table as it is now: live results band with today's settings, a
+    # published snapshot keeps the points it was frozen with.
     results = household_results(households, checks,
-                                precision=display_precision(round_.township_id))
+                                precision=display_precision(round_.township_id),
+                                points_table=township_points_table(round_.township_id))
     return {
         "precision": results.precision,
         "households": [{
