@@ -14,6 +14,7 @@ from ..audit import record_audit
 from ..changes import record_change
 from ..extensions import db
 from ..models import Inspection, Round, User
+from ..points.check_credits import credit_round
 from ..errors import Problem, Problems
 from .household_results import compute_results
 from .rankings import as_shown, ranking_to_publish, round_info
@@ -99,10 +100,9 @@ def _publish_household_round(round_: Round, user: User) -> dict:
 
 
 def credit_check_points(round_: Round, frozen, user: User) -> None:
-    """THE POINTS LEDGER'S HOOK (the next issue): for each household of
-    `frozen.result["households"]`, a `check` entry of its `points` when the round is
-    first published (none for a band of 0), and on a later version an `adjust` of the
-    difference from what was credited before. There is no ledger yet: nothing to write."""
+    """The households' points from this version (server/points/check_credits.py): a
+    `check` on first credit, an `adjust` of what changed since, nothing when nothing did."""
+    credit_round(round_, frozen.result, frozen.version, user)
 
 
 def published_ranking(round_: Round, version: int | None = None) -> dict | None:
