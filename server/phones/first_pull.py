@@ -44,12 +44,6 @@ def snapshot_end() -> int:
     return db.session.execute(sa.select(sa.func.max(Change.seq))).scalar() or 0
 
 
-def _subject(round_: Round) -> str:
-    # Rounds of households come with the subject column; until then every round is of
-    # villager groups.
-    return getattr(round_, "subject", None) or "group"
-
-
 def current_round_ids(township_id: int) -> tuple[int, ...]:
     """Rounds whose records a phone works with: open and closed ones, and the latest
     published round of each subject (the one whose results and lists are current)."""
@@ -59,8 +53,8 @@ def current_round_ids(township_id: int) -> tuple[int, ...]:
     for round_ in rounds:
         if round_.state in (OPEN, CLOSED):
             current.append(round_.id)
-        elif round_.state == PUBLISHED and _subject(round_) not in latest_published:
-            latest_published.add(_subject(round_))
+        elif round_.state == PUBLISHED and round_.subject not in latest_published:
+            latest_published.add(round_.subject)
             current.append(round_.id)
     return tuple(current)
 
