@@ -24,7 +24,7 @@ from sync.ranking import DEFAULT_PRECISION, PRECISIONS
 from ..audit import record_audit
 from ..extensions import db
 from ..models import Township, User
-from ..errors import Problem, Problems
+from ..errors import CONTROL_CHARACTERS, Problem, Problems
 
 SETTINGS = ("display_precision", "notice_days", "objection_contact", "star_thresholds",
             "points_table", "veto_points", "star_points")
@@ -92,6 +92,10 @@ def _notice_days(value) -> int:
 def _contact(value) -> str:
     if not isinstance(value, str) or len(value.strip()) > CONTACT_SIZE:
         raise Problem("objection_contact", {"size": CONTACT_SIZE}, field="objection_contact")
+    # One line, as on the board: a line break or a NUL (which PostgreSQL refuses) is an
+    # accident of copying.
+    if not CONTROL_CHARACTERS.isdisjoint(value.strip()):
+        raise Problem("control_character", field="objection_contact")
     return value.strip()
 
 

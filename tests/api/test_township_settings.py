@@ -51,6 +51,7 @@ def test_a_partial_body_changes_only_what_it_names_and_is_audited(app, api, phon
     ("notice_days", 31), ("notice_days", -1), ("notice_days", "3"), ("notice_days", True),
     ("notice_days", 1.5), ("notice_days", None),
     ("objection_contact", "x" * 201), ("objection_contact", 5),
+    ("objection_contact", "镇农办\x00"), ("objection_contact", "镇农办\n电话"),
     ("star_thresholds", {"5": 95, "4": 90, "3": 80, "2": 70}),
     ("star_thresholds", {"5": 90, "4": 95, "3": 80, "2": 70, "1": 60}),
     ("star_thresholds", {"5": 101, "4": 90, "3": 80, "2": 70, "1": 60}),
