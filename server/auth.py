@@ -11,7 +11,7 @@ from flask_login import current_user, logout_user
 
 from .errors import Problem, is_api_request
 from .extensions import db, login_manager
-from .models import DeviceToken, User, hash_token, utcnow
+from .models import SHOPKEEPER, STAFF, DeviceToken, User, hash_token, utcnow
 from .sql import Statement
 
 
@@ -91,8 +91,17 @@ def current_device() -> DeviceToken | None:
     return db.session.get(DeviceToken, found.device_id) if found and found.device_id else None
 
 
+# The phone's sync with the server (sign-out, pull, push, bundles, photo uploads): open
+# to every role, the shopkeeper's phone too. Any other route names the shopkeeper to
+# let them in (GET /goods, a household's ledger).
+PHONE_SYNC = STAFF + (SHOPKEEPER,)
+
+
 def roles_required(*roles: str):
-    """Only signed-in users with one of `roles` (any role when none are given)."""
+    """Only signed-in users with one of `roles`. None given: every role but the
+    shopkeeper, who may call only what names them (domain.md: phone only)."""
+    roles = roles or STAFF
+
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
@@ -102,7 +111,7 @@ def roles_required(*roles: str):
                     raise Problem("unauthorized", status=401, message="sign in again: "
                                   "token missing, invalid, expired or revoked")
                 return redirect(url_for("web.login", next=request.full_path))
-            if roles and who.role not in roles:
+            if who.role not in roles:
                 raise Problem("forbidden", status=403, message="your role may not do this")
             return view(*args, **kwargs)
         return wrapped

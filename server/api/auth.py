@@ -5,7 +5,7 @@ import uuid
 from flask_smorest import Blueprint
 
 from ..admin import users as rules
-from ..auth import current_device, roles_required, token_lifetime
+from ..auth import PHONE_SYNC, current_device, roles_required, token_lifetime
 from ..errors import Problem, error_response
 from ..extensions import db
 from ..models import DeviceToken, utcnow
@@ -64,7 +64,7 @@ def change_password(body):
 
 
 @blp.route("/auth/token", methods=["DELETE"])
-@roles_required()
+@roles_required(*PHONE_SYNC)
 @blp.response(204)
 def revoke_own_token():
     current_device().revoked_at = utcnow()

@@ -7,7 +7,7 @@ from marshmallow import Schema, fields, validate
 
 from sync.ids import SHA256, is_sha256
 
-from ..auth import authenticate, caller, roles_required
+from ..auth import PHONE_SYNC, authenticate, caller, roles_required
 from ..errors import Problem, error_response
 from ..photos.access import may_read
 from ..photos.ingest import StaleOffset, missing, progress, receive_chunk
@@ -71,7 +71,7 @@ def stale_offset(problem: StaleOffset):
 
 
 @blp.route("/blobs/check", methods=["POST"])
-@roles_required()
+@roles_required(*PHONE_SYNC)  # a redeem's photo too
 @blp.arguments(CheckRequest)
 @blp.response(200, CheckResponse)
 def check(body):
@@ -79,7 +79,7 @@ def check(body):
 
 
 @blp.route("/blobs/<sha>", methods=["HEAD"], parameters=SHA_IN_PATH)
-@roles_required()
+@roles_required(*PHONE_SYNC)  # a redeem's photo too
 @blp.response(200)
 def head(sha):
     held = progress(checked_sha(sha))
@@ -95,7 +95,7 @@ def header_int(name: str) -> int:
 
 
 @blp.route("/blobs/<sha>", methods=["PATCH"], parameters=SHA_IN_PATH)
-@roles_required()
+@roles_required(*PHONE_SYNC)  # a redeem's photo too
 @blp.doc(**CHUNK)
 @blp.response(204, description="the chunk is stored; more bytes are expected", headers=OFFSETS)
 @blp.alt_response(201, description="the last byte arrived: the blob is complete",

@@ -4,7 +4,7 @@ import tempfile
 from flask import current_app, request
 from flask_smorest import Blueprint
 
-from ..auth import authenticate, extend_device_token, roles_required
+from ..auth import PHONE_SYNC, authenticate, extend_device_token, roles_required
 from ..phones.bundles import import_bundle, save_upload
 from ..errors import Problem
 
@@ -12,7 +12,7 @@ blp = Blueprint("api_bundle", __name__, description="Bundles (sync without a net
 
 
 @blp.route("/sync/bundle", methods=["POST"])
-@roles_required()
+@roles_required(*PHONE_SYNC)
 @blp.response(200)
 def upload_bundle():
     request.max_content_length = current_app.config["MAX_BUNDLE_BYTES"]

@@ -54,7 +54,7 @@ class AdjustIn(Schema):
 
 
 @blp.route("/households/<int:household_id>/ledger")
-@roles_required("inspector", "supervisor", "admin")
+@roles_required("inspector", "supervisor", "admin", "shopkeeper")
 @blp.response(200, LedgerOut)
 def household_ledger(household_id):
     """The household's balance and every entry (another township's household: 404)."""

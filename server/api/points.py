@@ -88,7 +88,7 @@ def put_rules(body):
 
 
 @blp.route("/goods")
-@roles_required("inspector", "supervisor", "admin")
+@roles_required("inspector", "supervisor", "admin", "shopkeeper")
 @blp.response(200, GoodsListOut)
 def list_goods():
     return {"goods": [rules.goods_data(g) for g in rules.goods_of(authenticate().township_id)]}

@@ -5,7 +5,8 @@ from marshmallow import Schema, fields, validate
 
 from sync.cursor import InvalidCursor, decode_position, encode_cursor
 
-from ..auth import authenticate, current_device, extend_device_token, roles_required
+from ..auth import (PHONE_SYNC, authenticate, current_device, extend_device_token,
+                    roles_required)
 from ..database import keep_writes_of_this_read
 from ..errors import Problem
 from ..phones import first_pull
@@ -38,7 +39,7 @@ def cursor_key() -> bytes:
 
 
 @blp.route("/sync/pull")
-@roles_required()
+@roles_required(*PHONE_SYNC)
 @blp.arguments(PullQuery, location="query")
 @blp.response(200, PullResponse)
 def pull(args):

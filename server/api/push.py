@@ -3,11 +3,12 @@ from flask import current_app
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from ..auth import authenticate, current_device, extend_device_token, roles_required
+from ..auth import (PHONE_SYNC, authenticate, current_device, extend_device_token,
+                    roles_required)
 from ..errors import Problem
 from ..models import utcnow
 from ..phones.devices import record_device_report
-from ..phones.ledger import push_ledger
+from ..phones.ledger import push_ledger, refuse_records_of_a_shopkeeper
 from ..phones.push import push_records
 from ..scope import MAX_ID
 
@@ -72,7 +73,7 @@ class PushResponse(Schema):
 
 
 @blp.route("/sync/push", methods=["POST"])
-@roles_required()
+@roles_required(*PHONE_SYNC)
 @blp.arguments(PushRequest)
 @blp.response(200, PushResponse)
 def push(body):
@@ -85,6 +86,7 @@ def push(body):
         raise Problem("too_large", status=413,
                       message=f"at most {limit} inspections and {limit} rechecks per push")
     user = authenticate()
+    refuse_records_of_a_shopkeeper(user, body["inspections"], body["rechecks"])
     results, recheck_results = push_records(user, body["client_id"],
                                             body["inspections"], body["rechecks"])
     answer = {"results": results, "recheck_results": recheck_results}

@@ -12,10 +12,10 @@ from .rounds import ROUND_STATES, Assignment, Round, Team, team_members
 from .rubric import (ACTIVE, DRAFT, Criterion, DeductionItem, RubricVersion, criteria_from_dict,
                      rubric_from_dict)
 from .types import utcnow
-from .users import ROLES, DeviceToken, User, hash_token
+from .users import ROLES, SHOPKEEPER, STAFF, DeviceToken, User, hash_token
 
 __all__ = [
-    "REVIEW_STATES", "ROUND_STATES", "ROLES",
+    "REVIEW_STATES", "ROUND_STATES", "ROLES", "SHOPKEEPER", "STAFF",
     "Township", "Village", "VillagerGroup", "Household",
     "LedgerEntry", "PointsRule", "Goods",
     "RubricVersion", "Criterion", "DeductionItem", "rubric_from_dict", "criteria_from_dict",

@@ -12,7 +12,12 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..extensions import db
 from .types import UTCDateTime, one_of, utcnow
 
-ROLES = ("inspector", "supervisor", "admin")
+# A shopkeeper (积分超市) works on the phone only: households, balances, goods and the
+# redemptions they record, nothing else (server/auth.py keeps them to that).
+SHOPKEEPER = "shopkeeper"
+ROLES = ("inspector", "supervisor", "admin", SHOPKEEPER)
+# Everyone who works on the pages and the inspection API: every role but the shopkeeper.
+STAFF = ("inspector", "supervisor", "admin")
 
 
 class User(UserMixin, db.Model):

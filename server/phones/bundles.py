@@ -20,6 +20,7 @@ from ..errors import Problem, Problems
 from ..extensions import db
 from ..photos.images import ImageRejected
 from ..models import Blob, DeviceToken, User, utcnow
+from .ledger import refuse_records_of_a_shopkeeper
 from .push import push_records
 
 BLOB_NAME = re.compile(rf"blobs/({SHA256.pattern})")
@@ -149,6 +150,8 @@ def import_bundle(path: Path, caller: User | None = None) -> dict:
         if caller is not None and caller.id != owner.id and not (
                 caller.can_review and caller.township_id == owner.township_id):
             raise bundle_problem(403, "forbidden", "this bundle belongs to another inspector")
+        refuse_records_of_a_shopkeeper(owner, manifest["inspections"],
+                                       manifest.get("rechecks", []))
         blob_outcomes = _store_blobs(archive, blobs, owner)
     results, recheck_results = push_records(owner, manifest["client_id"],
                                             manifest["inspections"], manifest.get("rechecks", []))

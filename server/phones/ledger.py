@@ -17,8 +17,9 @@ from sync.states import APPLIED, DUPLICATE, REJECTED_PUSH
 from sync.validation import parse_time
 
 from ..audit import record_audit
+from ..errors import Problem
 from ..extensions import db
-from ..models import Goods, Household, LedgerEntry, PointsRule, User, utcnow
+from ..models import SHOPKEEPER, Goods, Household, LedgerEntry, PointsRule, User, utcnow
 from ..points.ledger import announce_entry, balance_of, lock_households
 
 
@@ -34,6 +35,17 @@ def ledger_facts(user: User) -> LedgerFacts:
     return LedgerFacts(households=frozenset(households),
                        rules={key: (points, active) for key, points, active in rules},
                        goods=frozenset(goods), kinds=KINDS_BY_ROLE.get(user.role, ()))
+
+
+def refuse_records_of_a_shopkeeper(user: User, inspections: list, rechecks: list) -> None:
+    """A shopkeeper's phone pulls no rounds, rubrics or rectifications, so it cannot have
+    made an inspection or a recheck: a push or bundle carrying one is refused whole (403)
+    before anything in it is applied, rather than rejected record by record as if the
+    records were merely invalid. Their ledger entries are checked entry by entry
+    (a deed → `forbidden`)."""
+    if user.role == SHOPKEEPER and (inspections or rechecks):
+        raise Problem("forbidden", status=403,
+                      message="a shopkeeper records redemptions only, not inspections or rechecks")
 
 
 def result(payload, outcome: str, reasons=None, flags=(), balance=None) -> dict:

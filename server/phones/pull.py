@@ -6,12 +6,17 @@ from ..admin.rounds import round_data
 from ..changes import GLOBAL
 from ..extensions import db
 from .content import inspection_data
-from ..models import (Assignment, Change, Comment, Goods, Inspection, Photo, PointsRule,
-                      Recheck, Rectification, Round, RubricVersion, User, Village,
+from ..models import (SHOPKEEPER, Assignment, Change, Comment, Goods, Inspection, Photo,
+                      PointsRule, Recheck, Rectification, Round, RubricVersion, User, Village,
                       VillagerGroup)
 from ..points.catalogue import goods_data, rule_data
 from ..points.ledger import LedgerEntry, balances_of, entry_data
 from ..review.rectifications import rectification_data
+
+# What a shopkeeper's phone works with at the counter: the places and households to find
+# one, their balances, the goods and rules, and (owner_id, in changes_after) their own
+# entries.
+SHOPKEEPER_TYPES = ("village", "group", "household", "goods", "points_rule", "ledger_entry")
 
 
 def changes_after(user: User, after: int, limit: int,
@@ -25,6 +30,8 @@ def changes_after(user: User, after: int, limit: int,
     if not user.can_review:
         # Inspectors see their own inspections, comments, photo reviews, assignments.
         query = query.where((Change.owner_id.is_(None)) | (Change.owner_id == user.id))
+    if user.role == SHOPKEEPER:
+        query = query.where(Change.entity_type.in_(SHOPKEEPER_TYPES))
     rows = db.session.execute(query.order_by(Change.seq).limit(limit + 1)).scalars().all()
     return rows[:limit], len(rows) > limit
 

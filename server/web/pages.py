@@ -8,6 +8,7 @@ from ..admin import users as rules
 from ..auth import sign_out
 from ..errors import is_api_request
 from ..i18n import LANGUAGES
+from ..models import SHOPKEEPER
 from ..errors import Problem, Problems
 from ..sign_in import check_credentials, throttled
 from .blueprints import pages as bp
@@ -49,6 +50,10 @@ def login():
     error = None
     if form.validate_on_submit():
         user = check_credentials(form.username.data, form.password.data)
+        if user is not None and user.role == SHOPKEEPER:
+            # Phone only: the right password opens no page session, and says so.
+            return render_template("web/login.html", form=form,
+                                   error="problem.phone_only"), 403
         if user is not None:
             login_user(user)
             target = safe_next(request.args.get("next"))
@@ -65,6 +70,21 @@ def login():
 # Where a user whose password was reset may still go: choosing the new one, leaving, the
 # language, and what needs no session (the public board, the phone app's files).
 UNTIL_PASSWORD_CHANGED = {"web.change_password", "web.logout", "web.switch_language", "static"}
+
+
+# What a shopkeeper's page session (one opened before their role changed) may still do.
+SHOPKEEPER_PAGES = {"web.logout", "web.switch_language", "web.healthz", "static"}
+
+
+@bp.before_app_request
+def refuse_shopkeeper_pages():
+    """A shopkeeper works on the phone only: every page but the public ones (the board,
+    the phone app's files) answers 403 in the reader's language."""
+    if (not is_api_request() and request.blueprint not in ("board", "phone_app")
+            and current_user.is_authenticated and current_user.role == SHOPKEEPER
+            and request.endpoint not in SHOPKEEPER_PAGES):
+        raise Problem("phone_only", status=403,
+                      message="a shopkeeper signs in on the phone only")
 
 
 @bp.before_app_request

@@ -3,12 +3,17 @@ page route is listed here with who may call it, and every kind of caller is trie
 against it. A new route without its line here fails `test_every_route_has_a_rule`.
 
 Callers: anonymous, a revoked token (API), a page cookie kept after sign-out (pages),
-an inspector, a supervisor and an admin; and the other township's callers against this
-township's objects, which must answer as if they did not exist.
+an inspector, a supervisor, an admin and a shopkeeper (phone only: the sync, the goods
+and a household's ledger; every page 403, even with a page session opened before their
+role changed); and the other township's callers against this township's objects, which
+must answer as if they did not exist.
 """
 import re
 
 import pytest
+
+from server.extensions import db
+from server.models import User
 
 from tests.support.factories import inspection, jpeg_bytes, photo_record, reference, uploaded
 from tests.support.townships import more_users, other_township
@@ -18,22 +23,24 @@ PUBLIC = frozenset()                                  # anyone, signed in or not
 ANY_ROLE = frozenset({"inspector", "supervisor", "admin"})
 REVIEWERS = frozenset({"supervisor", "admin"})
 ADMINS = frozenset({"admin"})
-USERS = {"inspector": "inspector1", "supervisor": "supervisor1", "admin": "admin"}
+PHONE_SYNC = ANY_ROLE | {"shopkeeper"}               # every role's phone, the shopkeeper's too
+USERS = {"inspector": "inspector1", "supervisor": "supervisor1", "admin": "admin",
+         "shopkeeper": "shopkeeper1"}
 
 # (method, rule as Flask writes it) → who may call it.
 RULES = {
     # the API (its operations are also checked against the OpenAPI document)
     ("POST", "/api/v1/auth/token"): PUBLIC,
     ("POST", "/api/v1/auth/password"): PUBLIC,  # proves the current password itself
-    ("DELETE", "/api/v1/auth/token"): ANY_ROLE,
+    ("DELETE", "/api/v1/auth/token"): PHONE_SYNC,
     ("GET", "/api/v1/openapi.json"): PUBLIC,
-    ("GET", "/api/v1/sync/pull"): ANY_ROLE,
+    ("GET", "/api/v1/sync/pull"): PHONE_SYNC,
     ("GET", "/api/v1/inspections"): ANY_ROLE,
-    ("POST", "/api/v1/sync/push"): ANY_ROLE,
-    ("POST", "/api/v1/sync/bundle"): ANY_ROLE,
-    ("POST", "/api/v1/blobs/check"): ANY_ROLE,
-    ("HEAD", "/api/v1/blobs/<sha>"): ANY_ROLE,
-    ("PATCH", "/api/v1/blobs/<sha>"): ANY_ROLE,
+    ("POST", "/api/v1/sync/push"): PHONE_SYNC,
+    ("POST", "/api/v1/sync/bundle"): PHONE_SYNC,
+    ("POST", "/api/v1/blobs/check"): PHONE_SYNC,
+    ("HEAD", "/api/v1/blobs/<sha>"): PHONE_SYNC,
+    ("PATCH", "/api/v1/blobs/<sha>"): PHONE_SYNC,
     ("GET", "/api/v1/blobs/<sha>"): ANY_ROLE,
     ("GET", "/api/v1/rounds"): ANY_ROLE,
     ("POST", "/api/v1/rounds"): ADMINS,
@@ -69,11 +76,11 @@ RULES = {
     ("GET", "/api/v1/households"): ANY_ROLE,
     ("GET", "/api/v1/households.csv"): ANY_ROLE,
     ("POST", "/api/v1/households/import"): ADMINS,
-    ("GET", "/api/v1/households/<int:household_id>/ledger"): ANY_ROLE,
+    ("GET", "/api/v1/households/<int:household_id>/ledger"): PHONE_SYNC,
     ("POST", "/api/v1/ledger"): REVIEWERS,
     ("GET", "/api/v1/points-rules"): ANY_ROLE,
     ("PUT", "/api/v1/points-rules"): ADMINS,
-    ("GET", "/api/v1/goods"): ANY_ROLE,
+    ("GET", "/api/v1/goods"): PHONE_SYNC,
     ("PUT", "/api/v1/goods"): ADMINS,
     ("PUT", "/api/v1/groups/<int:group_id>/reference"): ADMINS,
     ("POST", "/api/v1/groups/<int:group_id>/reference/from-inspections"): ADMINS,
@@ -238,6 +245,13 @@ class Caller:
         return self.client.open(path, method=method, data=data)
 
 
+# The pages a shopkeeper's page session still reaches: the public ones a phone needs and
+# the ways out. Every other page answers them 403, the public sign-in page included.
+SHOPKEEPER_PAGES = {"/healthz", "/lang/<code>", "/logout", "/app/", "/app/<path:path>",
+                    "/static/<path:filename>", "/board/", "/board/rounds/<int:round_id>/poster",
+                    "/board/combined/<int:combined_id>/poster"}
+
+
 def refused(response, path: str) -> bool:
     if path.startswith("/api/"):
         return response.status_code in (401, 403)
@@ -250,7 +264,17 @@ def refused(response, path: str) -> bool:
 def callers(app):
     """anonymous, the three roles, a revoked token and a cookie kept after sign-out."""
     everyone = {"anonymous": Caller(app, None)}
-    everyone.update({role: Caller(app, username) for role, username in USERS.items()})
+    everyone.update({role: Caller(app, username) for role, username in USERS.items()
+                     if role != "shopkeeper"})
+    # A shopkeeper cannot open a page session (POST /login answers 403): theirs was opened
+    # while they were an inspector, and their role changed after.
+    more_users(app, "inspector", [USERS["shopkeeper"]])
+    everyone["shopkeeper"] = Caller(app, USERS["shopkeeper"])
+    with app.app_context():
+        user = db.session.execute(db.select(User).filter_by(
+            username=USERS["shopkeeper"])).scalar_one()
+        user.role = "shopkeeper"
+        db.session.commit()
     revoked = Caller(app, "inspector1")
     assert revoked.client.delete("/api/v1/auth/token",
                                  headers=revoked.headers).status_code == 204
@@ -281,12 +305,15 @@ def test_each_caller_gets_what_its_role_allows(app, callers):
         for name, caller in callers.items():
             role = allowed_for(name)
             may = not RULES[(method, rule)] or role in RULES[(method, rule)]
+            if role == "shopkeeper" and not path.startswith("/api/"):
+                may = rule in SHOPKEEPER_PAGES
             if name == "revoked token" and not path.startswith("/api/"):
                 continue  # its page session is still live: only its token was revoked
             if name == "signed-out cookie" and path.startswith("/api/"):
                 continue  # the API never reads a cookie (tests/api/test_sessions.py)
             response = caller.call(method, path)
-            if refused(response, path) == may or response.status_code >= 500:
+            if refused(response, path) == may or response.status_code >= 500 or (
+                    role == "shopkeeper" and not may and response.status_code != 403):
                 wrong.append((name, method, path, response.status_code))
     assert wrong == []
 
