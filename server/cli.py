@@ -143,7 +143,8 @@ def import_places_command(file: Path, township):
 def import_bundle_command(file: Path):
     """Import a bundle exported by the phone app (idempotent)."""
     result = import_bundle(file)
-    for item in result["results"] + result["recheck_results"]:
+    ledger = result.get("ledger_results", [])
+    for item in result["results"] + result["recheck_results"] + ledger:
         if item["outcome"] == REJECTED_PUSH:
             click.echo(f"rejected {item['id']}: {json.dumps(item['errors'], ensure_ascii=False)}",
                        err=True)
@@ -153,6 +154,9 @@ def import_bundle_command(file: Path):
         if name == "results" or outcomes:  # rechecks only when the bundle had some
             click.echo(("inspections: " if name == "results" else "rechecks: ") + (
                 ", ".join(f"{n} {o}" for o, n in sorted(outcomes.items())) or "none"))
+    if ledger:  # points entries only when the bundle had some
+        outcomes = Counter(item["outcome"] for item in ledger)
+        click.echo("points entries: " + ", ".join(f"{n} {o}" for o, n in sorted(outcomes.items())))
     click.echo("photos: " + (", ".join(f"{n} {s}" for s, n in sorted(blobs.items())) or "none"))
 
 

@@ -1,7 +1,9 @@
 """Bundles: sync without a network path (a zip carried on a USB stick).
 
-`manifest.json` = {client_id, exported_at, inspections, rechecks?} plus `blobs/<sha256>`.
-Importing gives the same results as a push, and importing twice changes nothing.
+`manifest.json` = {client_id, exported_at, inspections, rechecks?, ledger?} plus
+`blobs/<sha256>`. Importing gives the same results as a push (ledger entries too:
+`ledger_results`), and importing twice changes nothing: an entry is idempotent by id, so a
+bundle applied twice spends once.
 """
 import hashlib
 import json
@@ -20,11 +22,11 @@ from ..errors import Problem, Problems
 from ..extensions import db
 from ..photos.images import ImageRejected
 from ..models import Blob, DeviceToken, User, utcnow
-from .ledger import refuse_records_of_a_shopkeeper
+from .ledger import push_ledger, refuse_records_of_a_shopkeeper
 from .push import push_records
 
 BLOB_NAME = re.compile(rf"blobs/({SHA256.pattern})")
-MANIFEST_KEYS = {"client_id", "exported_at", "inspections", "rechecks"}
+MANIFEST_KEYS = {"client_id", "exported_at", "inspections", "rechecks", "ledger"}
 MAX_MANIFEST_BYTES = 5 * 1024 * 1024
 
 
@@ -90,13 +92,16 @@ def _read_manifest(archive: zipfile.ZipFile) -> dict:
         fields["inspections"] = ["required list"]
     if not isinstance(manifest.get("rechecks", []), list):
         fields["rechecks"] = ["must be a list"]
+    if not isinstance(manifest.get("ledger", []), list):
+        fields["ledger"] = ["must be a list"]
     if fields:
         raise bundle_problem(422, "validation_failed", "manifest.json is not a bundle manifest",
                              fields)
     limit = current_app.config["MAX_PUSH_INSPECTIONS"] * 50
-    if len(manifest["inspections"]) > limit or len(manifest.get("rechecks", [])) > limit:
-        raise bundle_problem(413, "too_large", f"at most {limit} inspections and {limit} "
-                             "rechecks per bundle")
+    if max(len(manifest["inspections"]), len(manifest.get("rechecks", [])),
+           len(manifest.get("ledger", []))) > limit:
+        raise bundle_problem(413, "too_large", f"at most {limit} inspections, {limit} "
+                             f"rechecks and {limit} ledger entries per bundle")
     return manifest
 
 
@@ -155,8 +160,10 @@ def import_bundle(path: Path, caller: User | None = None) -> dict:
         blob_outcomes = _store_blobs(archive, blobs, owner)
     results, recheck_results = push_records(owner, manifest["client_id"],
                                             manifest["inspections"], manifest.get("rechecks", []))
-    return {"results": results, "recheck_results": recheck_results, "blobs": blob_outcomes,
-            "server_time": utcnow().isoformat()}
+    answer = {"results": results, "recheck_results": recheck_results, "blobs": blob_outcomes}
+    if "ledger" in manifest:  # as a push: entries recorded by the bundle's owner
+        answer["ledger_results"] = push_ledger(owner, manifest["ledger"])
+    return {**answer, "server_time": utcnow().isoformat()}
 
 
 def save_upload(storage, directory: str) -> Path:
