@@ -30,7 +30,7 @@ CRITERIA = sa.table(
     sa.column('max_points', sa.Float), sa.column('label_zh', sa.String),
     sa.column('label_en', sa.String))
 ITEMS = sa.table(
-    'deduction_items', sa.column('criterion_id', sa.Integer),
+    'deduction_items', sa.column('id', sa.Integer), sa.column('criterion_id', sa.Integer),
     sa.column('position', sa.Integer), sa.column('key', sa.String),
     sa.column('points', sa.Float), sa.column('kind', sa.String),
     sa.column('label_zh', sa.String), sa.column('label_en', sa.String),
@@ -61,26 +61,39 @@ def upgrade():
     install_household_rubric(op.get_bind())
 
 
+def next_id(conn, table) -> int:
+    return (conn.execute(sa.select(sa.func.max(table.c.id))).scalar() or 0) + 1
+
+
 def install_household_rubric(conn) -> None:
+    # Ids are given, not drawn from PostgreSQL's sequences: rows written with their ids
+    # (a restored or hand-fixed database) leave a sequence behind its table, and the
+    # sequences are moved past them at the end so the app's next rows never collide.
     last = conn.execute(sa.select(sa.func.max(RUBRIC_VERSIONS.c.version))).scalar()
     version = max(last or 0, 1) + 1
+    rubric_id = next_id(conn, RUBRIC_VERSIONS)
     conn.execute(RUBRIC_VERSIONS.insert().values(
-        version=version, state='active', subject='household', township_id=None))
-    rubric_id = conn.execute(sa.select(RUBRIC_VERSIONS.c.id).where(
-        RUBRIC_VERSIONS.c.version == version)).scalar_one()
+        id=rubric_id, version=version, state='active', subject='household',
+        township_id=None))
+    criterion_id, item_id = next_id(conn, CRITERIA), next_id(conn, ITEMS)
     for c_pos, criterion in enumerate(DEFAULT_HOUSEHOLD_RUBRIC['criteria']):
         conn.execute(CRITERIA.insert().values(
-            rubric_id=rubric_id, position=c_pos, key=criterion['key'],
+            id=criterion_id, rubric_id=rubric_id, position=c_pos, key=criterion['key'],
             max_points=criterion['max'], label_zh=criterion['label_zh'],
             label_en=criterion['label_en']))
-        criterion_id = conn.execute(sa.select(CRITERIA.c.id).where(
-            CRITERIA.c.rubric_id == rubric_id, CRITERIA.c.key == criterion['key'])
-        ).scalar_one()
         conn.execute(ITEMS.insert(), [
-            {'criterion_id': criterion_id, 'position': i_pos, 'key': item['key'],
-             'points': item['points'], 'kind': item['kind'], 'label_zh': item['label_zh'],
-             'label_en': item['label_en'], 'photo_required': item['photo_required']}
+            {'id': item_id + i_pos, 'criterion_id': criterion_id, 'position': i_pos,
+             'key': item['key'], 'points': item['points'], 'kind': item['kind'],
+             'label_zh': item['label_zh'], 'label_en': item['label_en'],
+             'photo_required': item['photo_required']}
             for i_pos, item in enumerate(criterion['items'])])
+        criterion_id += 1
+        item_id += len(criterion['items'])
+    if conn.dialect.name == 'postgresql':
+        for table in (RUBRIC_VERSIONS, CRITERIA, ITEMS):
+            conn.execute(sa.text(
+                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                f"(SELECT max(id) FROM {table.name}))"))
     # Phones pull it like any activated version: a change numbered by the one counter.
     seq = conn.execute(sa.select(COUNTER.c.value).where(COUNTER.c.id == 1)).scalar()
     if seq is None:
