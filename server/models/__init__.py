@@ -8,6 +8,7 @@ from .rectifications import (Recheck, RecheckPhoto, RecheckRevision, Rectificati
                               RectificationItem)
 from .review import (AuditEntry, Change, CombinedResult, Comment, PublishedCombined,
                      PublishedHouseholdResults, PublishedRanking, RankingCache, SyncCounter)
+from .stars import Objection, PublishedStarRating, StarRating
 from .rounds import ROUND_STATES, Assignment, Round, Team, team_members
 from .rubric import (ACTIVE, DRAFT, Criterion, DeductionItem, RubricVersion, criteria_from_dict,
                      rubric_from_dict)
@@ -26,6 +27,7 @@ __all__ = [
     "Blob", "BlobUpload", "BlobUploader", "PhotoJob",
     "Comment", "AuditEntry", "Change", "SyncCounter", "RankingCache", "PublishedRanking",
     "CombinedResult", "PublishedCombined", "PublishedHouseholdResults",
+    "StarRating", "PublishedStarRating", "Objection",
     "Rectification", "RectificationItem", "Recheck", "RecheckRevision", "RecheckPhoto",
     "utcnow",
 ]

@@ -79,29 +79,30 @@ class RankingCache(db.Model):
     result: Mapped[dict] = mapped_column(sa.JSON)
 
 
-class PublishedRanking(db.Model):
-    """A frozen snapshot of a round's lists; republishing adds a version."""
-    __tablename__ = "published_rankings"
-    __table_args__ = (sa.UniqueConstraint("round_id", "version"),)
+class SnapshotColumns:
+    """What every published snapshot holds beside the column naming its owner (the
+    owner's id and a unique (owner, version) are each kind's own): a version, who
+    published it and when, and the frozen result (server/review/snapshots.py)."""
     id: Mapped[int] = mapped_column(primary_key=True)
-    round_id: Mapped[int] = mapped_column(sa.ForeignKey("rounds.id"), index=True)
     version: Mapped[int]
     published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     published_by: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     result: Mapped[dict] = mapped_column(sa.JSON)
 
 
-class PublishedHouseholdResults(db.Model):
+class PublishedRanking(SnapshotColumns, db.Model):
+    """A frozen snapshot of a round's lists; republishing adds a version."""
+    __tablename__ = "published_rankings"
+    __table_args__ = (sa.UniqueConstraint("round_id", "version"),)
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("rounds.id"), index=True)
+
+
+class PublishedHouseholdResults(SnapshotColumns, db.Model):
     """A frozen snapshot of a household round's results; republishing adds a version.
     Apart from the group rounds' lists, so no reader of lists ever meets a household."""
     __tablename__ = "published_household_results"
     __table_args__ = (sa.UniqueConstraint("round_id", "version"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(sa.ForeignKey("rounds.id"), index=True)
-    version: Mapped[int]
-    published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    published_by: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
-    result: Mapped[dict] = mapped_column(sa.JSON)
 
 
 class CombinedResult(db.Model):
@@ -117,13 +118,8 @@ class CombinedResult(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class PublishedCombined(db.Model):
+class PublishedCombined(SnapshotColumns, db.Model):
     """A frozen snapshot of a combined result's lists."""
     __tablename__ = "published_combined"
     __table_args__ = (sa.UniqueConstraint("combined_id", "version"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
     combined_id: Mapped[int] = mapped_column(sa.ForeignKey("combined_results.id"), index=True)
-    version: Mapped[int]
-    published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    published_by: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
-    result: Mapped[dict] = mapped_column(sa.JSON)

@@ -1,8 +1,8 @@
 """Published snapshots: where every published result is born and read back.
 
 Publishing freezes a computed result as the next version of what it belongs to (a
-round's Red and Black Lists, a household round's results, a combined result; the star
-ratings to come), saying who published it and when. A republication adds a version and
+round's Red and Black Lists, a household round's results, a combined result, a star
+rating), saying who published it and when. A republication adds a version and
 never changes an older one, so a poster or a combined result that named a version
 reads it as it was.
 
@@ -18,8 +18,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from ..extensions import db
-from ..models import (PublishedCombined, PublishedHouseholdResults, PublishedRanking, User,
-                      utcnow)
+from ..models import (PublishedCombined, PublishedHouseholdResults, PublishedRanking,
+                      PublishedStarRating, User, utcnow)
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,8 @@ ROUND_LISTS = SnapshotKind(PublishedRanking, "round_id")
 COMBINED = SnapshotKind(PublishedCombined, "combined_id")
 # A household round's results (household_results.py): each household's score and points.
 HOUSEHOLD_RESULTS = SnapshotKind(PublishedHouseholdResults, "round_id")
+# A star rating's versions (points/stars.py): in notice, final, then each revocation.
+STAR_RATINGS = SnapshotKind(PublishedStarRating, "rating_id")
 
 
 def _of(kind: SnapshotKind, owner_id: int):
