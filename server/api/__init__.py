@@ -12,11 +12,11 @@ Blueprint.ARGUMENTS_PARSER.DEFAULT_VALIDATION_STATUS = 400
 def register_api(app: Flask) -> None:
     from . import (auth, blobs, bundle, combined, history, household_results, households, ledger,
                    places, points, pull, push, rankings, rectifications, review, rounds, rubrics,
-                   teams, township, users)
+                   stars, teams, township, users)
 
     for module in (auth, pull, history, push, blobs, bundle, review, rankings, household_results,
                    rounds, rectifications, combined, rubrics, teams, places, households, ledger,
-                   points, users, township):
+                   points, stars, users, township):
         # Token-authenticated JSON calls carry no cookies to forge: no CSRF tokens.
         csrf.exempt(module.blp)
         rest_api.register_blueprint(module.blp, url_prefix="/api/v1")
