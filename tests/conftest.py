@@ -117,3 +117,12 @@ def web(app):
 def ref(phone):
     """The open round and inspector1's assigned groups."""
     return reference(phone)
+
+
+@pytest.fixture
+def township_clock(monkeypatch):
+    """The township's date for this test (township_clock.today, .advance(days)), restored
+    after it: a notice's days pass without waiting for them."""
+    from tests.support.star_rounds import replace_township_clock
+
+    return replace_township_clock(monkeypatch)

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.support.star_rounds import publish_two_household_rounds, township_clock  # noqa: F401
+from tests.support.star_rounds import publish_two_household_rounds
 from tests.support.townships import other_township
 
 

@@ -5,13 +5,11 @@
     rated over both:  A01 96.5 ★5 · A02 88.0 veto 0 (partial) · A05 94.0 ★4 ·
                       B01 86.0 ★3 (partial)
 
-and the township's clock for one test (`township_clock`): sync.clock.township_today
+and the township's clock for one test (tests/conftest.py `township_clock`): sync.clock.township_today
 replaced for the test and restored after it, so a notice's days pass without waiting.
 """
 from dataclasses import dataclass
 from datetime import date, timedelta
-
-import pytest
 
 from sync import clock
 
@@ -64,8 +62,9 @@ class TownshipClock:
         return self.today
 
 
-@pytest.fixture
-def township_clock(monkeypatch):
+def replace_township_clock(monkeypatch) -> TownshipClock:
+    """The township's today for one test, from today on (the `township_clock` fixture):
+    monkeypatch restores the real clock after it."""
     township = TownshipClock(clock.township_today())
     monkeypatch.setattr(clock, "township_today", lambda: township.today)
     return township
