@@ -20,7 +20,8 @@ from sync.states import CLOSED, ITEM_CLOSED, OPEN, PUBLISHED, RECEIVED
 
 from ..extensions import db
 from ..models import (Assignment, Change, Comment, DeviceToken, Inspection, LedgerEntry, Photo,
-                      Recheck, Rectification, RectificationItem, Round)
+                      Recheck, Rectification, RectificationItem, Round, StarRating)
+from ..models.stars import FINAL, NOTICE
 from ..models.types import utcnow
 
 # What "recent" history is: reviews a new device has not seen, rectifications closed.
@@ -138,6 +139,16 @@ def _ledger_entry_rule(h):
                        LedgerEntry.recorded_at >= h.since)
 
 
+def _star_rating_rule(h):
+    # Ratings in notice, final ones made in the last HISTORY_DAYS, and the township's
+    # newest final one (the plaques hanging now); older ones are on the pages.
+    newest_final = sa.select(sa.func.max(StarRating.id)).where(
+        StarRating.township_id == h.township_id, StarRating.state == FINAL).scalar_subquery()
+    return _entity_ids(StarRating.id, StarRating.township_id == h.township_id,
+                       (StarRating.state == NOTICE) | (StarRating.created_at >= h.since)
+                       | (StarRating.id == newest_final))
+
+
 # What a first pull's snapshot carries of each type (the types not named: all of their
 # scope). A type with history that grows every month gets its row here.
 FIRST_PULL_RULES = {
@@ -148,6 +159,7 @@ FIRST_PULL_RULES = {
     "assignment": _assignment_rule,
     "rectification": _rectification_rule,
     "ledger_entry": _ledger_entry_rule,
+    "star_rating": _star_rating_rule,
 }
 
 

@@ -11,6 +11,7 @@ from ..models import (SHOPKEEPER, Assignment, Change, Comment, Goods, Inspection
                       VillagerGroup)
 from ..points.catalogue import goods_data, rule_data
 from ..points.ledger import LedgerEntry, balances_of, entry_data
+from ..points.stars import StarRating, pulled_ratings
 from ..review.rectifications import rectification_data
 
 # What a shopkeeper's phone works with at the counter: the places and households to find
@@ -95,10 +96,12 @@ ENTITIES = {
     "ledger_entry": (LedgerEntry, LedgerEntry.id, str, entry_data),
     "points_rule": (PointsRule, PointsRule.id, int, rule_data),
     "goods": (Goods, Goods.id, int, goods_data),
+    # the township's ratings in notice or final, each as its latest version
+    "star_rating": (StarRating, StarRating.id, int, pulled_ratings),
 }
 # Types whose version is their own counter (the one push answers); the rest use the seq.
 OWN_VERSIONS = ("inspection", "recheck")
-SERIALIZED_TOGETHER = ("household",)
+SERIALIZED_TOGETHER = ("household", "star_rating")
 
 
 def render_changes(rows: list[Change]) -> list[dict]:

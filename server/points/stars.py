@@ -231,3 +231,28 @@ def township_ratings(township_id: int) -> list[dict]:
     return [{**rating_header(r), "version": versions.get(r.id), "round_ids": r.round_ids,
              "created_by": r.created_by, "created_at": r.created_at.isoformat()}
             for r in ratings]
+
+
+# What a phone pulls of a household's row (contract, pull type `star_rating`).
+PULLED_KEYS = ("household_id", "stars", "score", "rounds", "partial", "revoked")
+
+
+def pulled_ratings(ratings: list[StarRating]) -> list[dict]:
+    """Pull type `star_rating`: each rating as its latest version, in two queries
+    however many ratings a page holds."""
+    if not ratings:
+        return []
+    newest = db.select(PublishedStarRating.rating_id,
+                       sa.func.max(PublishedStarRating.version).label("version")).where(
+        PublishedStarRating.rating_id.in_([r.id for r in ratings])).group_by(
+        PublishedStarRating.rating_id).subquery()
+    latest = {s.rating_id: s for s in db.session.execute(db.select(PublishedStarRating).join(
+        newest, sa.and_(PublishedStarRating.rating_id == newest.c.rating_id,
+                        PublishedStarRating.version == newest.c.version))).scalars()}
+    return [{"id": r.id, "name": r.name, "name_en": r.name_en, "state": r.state,
+             "version": latest[r.id].version,
+             "notice_ends_on": r.notice_ends_on.isoformat(),
+             "objection_contact": latest[r.id].result.get("objection_contact", ""),
+             "households": [{k: h.get(k) for k in PULLED_KEYS}
+                            for h in latest[r.id].result["households"]]}
+            for r in ratings]
