@@ -88,6 +88,9 @@ def _check_goods(goods, facts: LedgerFacts, errors: _Errors) -> None:
                 errors.add(f"{path}.name", "not_string")
             elif len(name) > MAX_NAME_CHARS:
                 errors.add(f"{path}.name", "too_long", max=MAX_NAME_CHARS)
+            elif any(ord(c) < 0x20 or c == "\x7f" for c in name):
+                # A name is one line, as the goods list's own names are.
+                errors.add(f"{path}.name", "control_character")
         if "quantity" in line:
             _check_int(line["quantity"], f"{path}.quantity", errors, minimum=1,
                        maximum=MAX_COUNT)

@@ -24,6 +24,7 @@ _SHAPE = {
     "not_string": "must be a string",
     "not_string_or_null": "must be a string or null",
     "too_long": "must be at most {max} characters",
+    "control_character": "must not contain control characters",
     "not_boolean": "must be true or false",
     "not_object": "must be an object",
     "not_object_or_null": "must be an object or null",

@@ -10,7 +10,7 @@ must become a `rejected` result, never a 500.
 from __future__ import annotations
 
 import math
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Mapping
 
 from .ids import is_sha256, is_uuid
@@ -52,9 +52,14 @@ def parse_time(value) -> datetime | None:
         return None
     try:
         parsed = datetime.fromisoformat(value)
-    except ValueError:
+        if parsed.utcoffset() is None:
+            return None
+        # The database keeps UTC: a time whose UTC falls outside years 1..9999
+        # ("0001-01-01T00:00+23:59") could never be stored.
+        parsed.astimezone(timezone.utc)
+    except (ValueError, OverflowError):
         return None
-    return parsed if parsed.utcoffset() is not None else None
+    return parsed
 
 
 def _is_int(value) -> bool:
@@ -98,6 +103,9 @@ def _check_note(value, path, errors) -> None:
         errors.add(path, "not_string")
     elif len(value) > MAX_NOTE_CHARS:
         errors.add(path, "too_long", max=MAX_NOTE_CHARS)
+    elif "\x00" in value:
+        # A note may span lines, but PostgreSQL stores no NUL in text.
+        errors.add(path, "control_character")
 
 
 def _check_time(value, path, errors, *, nullable=False) -> datetime | None:

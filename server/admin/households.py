@@ -70,9 +70,12 @@ class Listing:
     pages: int
 
 
-def _like(text: str) -> str:
-    """`text` as a LIKE pattern matching it anywhere, its wildcards taken literally."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+def contains_pattern(text: str) -> str:
+    """`text` as a LIKE pattern matching it anywhere, its wildcards taken literally (with
+    escape="\\"). A NUL, which no name holds and PostgreSQL refuses in a query, is
+    dropped."""
+    escaped = text.replace("\x00", "").replace("\\", "\\\\").replace("%", "\\%") \
+        .replace("_", "\\_")
     return f"%{escaped}%"
 
 
@@ -92,7 +95,7 @@ def list_households(township_id: int, *, village_id: int | None = None,
         query = query.where(Household.group_id == group_id)
     search = search.strip()
     if search:
-        pattern = _like(search)
+        pattern = contains_pattern(search)
         query = query.where(sa.or_(Household.number.like(pattern, escape="\\"),
                                    Household.head.like(pattern, escape="\\")))
     total = db.session.execute(

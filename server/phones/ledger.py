@@ -11,6 +11,7 @@ its entries and flag an overdraft against the balance that really was.
 """
 from sqlalchemy.exc import IntegrityError
 
+from sync.ids import is_uuid
 from sync.ledger import LedgerFacts, KINDS_BY_ROLE, computed, entry_reasons
 from sync.reasons import Reason, as_data, english
 from sync.states import APPLIED, DUPLICATE, REJECTED_PUSH
@@ -68,8 +69,8 @@ def push_ledger(user: User, payloads: list) -> list[dict]:
     facts, results = None, []
     for payload in payloads:
         record_id = payload.get("id") if isinstance(payload, dict) else None
-        stored = db.session.get(LedgerEntry, record_id) if isinstance(record_id, str) \
-            and len(record_id) <= 36 else None
+        # Only an id an entry can have is looked up (a NUL would be PostgreSQL's error).
+        stored = db.session.get(LedgerEntry, record_id) if is_uuid(record_id) else None
         if stored is not None:
             results.append(stored_answer(user, payload, stored))
             continue

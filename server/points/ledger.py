@@ -11,11 +11,12 @@ import uuid
 
 import sqlalchemy as sa
 
+from sync.ids import is_uuid
 from sync.ledger import ADJUST
 
 from ..audit import record_audit
 from ..changes import record_change
-from ..errors import Problem
+from ..errors import CONTROL_CHARACTERS, Problem
 from ..extensions import db
 from ..models import Household, LedgerEntry, User, utcnow
 
@@ -84,7 +85,7 @@ def household_ledger(household_id: int, user: User) -> dict:
 def _voided(voids: str, household_id: int, points: int, user: User) -> LedgerEntry:
     """The entry a void names: of the same household, its opposite points, not voided
     before (the unique constraint on `voids` says so too, under any race)."""
-    entry = db.session.get(LedgerEntry, voids) if isinstance(voids, str) else None
+    entry = db.session.get(LedgerEntry, voids) if is_uuid(voids) else None
     if entry is None or entry.township_id != user.township_id:
         raise Problem("not_found", status=404, field="voids", message="no such entry")
     if entry.household_id != household_id:
@@ -108,6 +109,10 @@ def record_adjust(user: User, household_id: int, points: int, reason: str,
     reason = (reason or "").strip()
     if not reason:
         raise Problem("adjust_reason_required", field="reason")
+    if any(c in CONTROL_CHARACTERS and c not in "\n\r\t" for c in reason):
+        # A reason may span lines; a NUL (which PostgreSQL cannot store) and the like
+        # are typing accidents.
+        raise Problem("control_character", field="reason")
     lock_households([household.id])
     voided = _voided(voids, household.id, points, user) if voids is not None else None
     now = utcnow()

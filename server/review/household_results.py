@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sync.households import CountedCheck, HouseholdRef, household_results, number_sort_key
 from sync.states import HOUSEHOLD_SUBJECT
 
+from ..admin.households import contains_pattern
 from ..admin.township import display_precision, township_points_table
 from ..errors import Problem
 from ..extensions import db
@@ -121,12 +122,6 @@ def _checked(round_: Round):
                    counted_clause()))
 
 
-def _like(text: str) -> str:
-    """`text` as a LIKE pattern matching it anywhere, its wildcards taken literally."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def results_page(round_: Round, *, group_id: int | None = None, search: str = "",
                  status: str = "all", page: int = 1, page_size: int = PAGE_SIZE) -> ResultsPage:
     """One page of the round's households by village, group and number, with their
@@ -142,7 +137,7 @@ def results_page(round_: Round, *, group_id: int | None = None, search: str = ""
     if group_id is not None:
         query = query.where(Household.group_id == group_id)
     if search.strip():
-        pattern = _like(search.strip())
+        pattern = contains_pattern(search.strip())
         query = query.where(sa.or_(Household.number.like(pattern, escape="\\"),
                                    Household.head.like(pattern, escape="\\")))
     if status == "checked":

@@ -1,0 +1,104 @@
+"""Bad input to the households' and points' routes and pages: a NUL (PostgreSQL stores
+none in text), a control character in a name, a time no database can hold. Each is a
+`rejected` result or a 4xx naming the field, never a 500, and nothing is written."""
+import pytest
+
+from server.extensions import db
+from server.models import LedgerEntry
+from tests.support.factories import inspection
+from tests.support.household_rounds import household_round
+from tests.support.ledger import add_households, deed, redeem
+from tests.support.web import login
+
+# UTC outside years 1..9999: Python parses them, no column can hold them.
+UNSTORABLE_TIMES = ("0001-01-01T00:00:00+23:59", "9999-12-31T23:59:59-23:59")
+
+
+@pytest.fixture
+def household(app):
+    return add_households(app, 1)[0]
+
+
+def entries(app) -> int:
+    with app.app_context():
+        return db.session.execute(db.select(db.func.count()).select_from(LedgerEntry)).scalar()
+
+
+def pushed(phone, entry) -> dict:
+    response = phone.post("/sync/push", json={"client_id": phone.client_id, "inspections": [],
+                                             "ledger": [entry]})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    [result] = response.get_json()["ledger_results"]
+    return result
+
+
+def codes(result) -> dict:
+    return {path: [r["code"] for r in found] for path, found in result["reasons"].items()}
+
+
+@pytest.mark.parametrize("change, field, code", [
+    ({"id": "a\x00b"}, "id", "not_uuid"),
+    ({"note": "晒谷场\x00清扫"}, "note", "control_character"),
+    *[({"recorded_at": at}, "recorded_at", "not_time") for at in UNSTORABLE_TIMES],
+])
+def test_a_pushed_deed_that_cannot_be_stored_is_rejected_by_field(app, phone, household,
+                                                                    change, field, code):
+    result = pushed(phone, deed(household, **change))
+    assert result["outcome"] == "rejected" and codes(result) == {field: [code]}
+    assert entries(app) == 0
+
+
+@pytest.mark.parametrize("name", ["肥皂\x00", "肥皂\n=1+1", "\x7f"])
+def test_a_goods_line_name_is_one_line_without_control_characters(app, phone, household, name):
+    result = pushed(phone, redeem(household, (name, 1, 2)))
+    assert codes(result) == {"goods.0.name": ["control_character"]}
+    assert entries(app) == 0
+
+
+def test_a_note_may_span_lines(app, phone, household):
+    assert pushed(phone, deed(household, note="第一行\n第二行"))["outcome"] == "applied"
+
+
+@pytest.mark.parametrize("change, field, code", [
+    ({"note": "a\x00b"}, "note", "control_character"),
+    *[({"started_at": at}, "started_at", "not_time") for at in UNSTORABLE_TIMES],
+])
+def test_an_inspection_with_the_same_text_or_time_is_rejected_too(phone, ref, change, field,
+                                                                   code):
+    response = phone.push(inspection(ref["round"]["id"], ref["assigned"][0], **change))
+    assert response.status_code == 200
+    [result] = response.get_json()["results"]
+    assert result["outcome"] == "rejected"
+    assert [r["code"] for r in result["reasons"][field]] == [code]
+
+
+@pytest.mark.parametrize("change, status, field", [
+    ({"reason": "记错了\x00"}, 400, "reason"),
+    ({"reason": "多记\x1b了"}, 400, "reason"),
+    ({"voids": "a\x00b"}, 404, "voids"),
+])
+def test_a_correction_that_cannot_be_stored_is_refused_by_field(app, boss, household, change,
+                                                                 status, field):
+    body = {"household_id": household, "points": 5, "reason": "补记", **change}
+    response = boss.post("/ledger", json=body)
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert list(response.get_json()["error"]["fields"]) == [field]
+    assert entries(app) == 0
+
+
+def test_a_correction_reason_may_span_lines(boss, household):
+    response = boss.post("/ledger", json={"household_id": household, "points": 5,
+                                          "reason": "补记\n上月义务清扫"})
+    assert response.status_code == 201
+
+
+@pytest.mark.parametrize("search", ["\x00", "岩\x00温"])
+def test_the_household_searches_take_a_nul_as_nothing(app, web, search):
+    with app.app_context():
+        made = household_round()
+    admin = app.test_client()
+    login(admin, "admin")
+    listed = admin.get("/admin/households", query_string={"q": search})
+    results = web.get(f"/review/rounds/{made.round_id}/results", query_string={"q": search})
+    assert (listed.status_code, results.status_code) == (200, 200)
+
