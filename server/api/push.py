@@ -22,6 +22,8 @@ COUNT = validate.Range(min=0, max=MAX_ID)
 class Unsynced(Schema):
     inspections = fields.Integer(strict=True, validate=COUNT, allow_none=True)
     rechecks = fields.Integer(strict=True, validate=COUNT, allow_none=True)
+    # points entries (deeds, redemptions) recorded on the phone and not yet applied
+    ledger = fields.Integer(strict=True, validate=COUNT, allow_none=True)
     photos = fields.Integer(strict=True, validate=COUNT, allow_none=True)
     bytes = fields.Integer(strict=True, validate=validate.Range(min=0, max=2**63 - 1),
                            allow_none=True)

@@ -89,6 +89,7 @@ class DeviceToken(db.Model):
     app_version: Mapped[Optional[str]] = mapped_column(sa.String(40))
     unsynced_inspections: Mapped[Optional[int]] = mapped_column()
     unsynced_rechecks: Mapped[Optional[int]] = mapped_column()
+    unsynced_ledger: Mapped[Optional[int]] = mapped_column()
     unsynced_photos: Mapped[Optional[int]] = mapped_column()
     unsynced_bytes: Mapped[Optional[int]] = mapped_column(sa.BigInteger)
     # How far in the change log this device has pulled (None: nothing yet). A first pull

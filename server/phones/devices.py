@@ -2,7 +2,7 @@
 device registration for the admins' device list."""
 from ..models import DeviceToken, utcnow
 
-UNSYNCED = ("inspections", "rechecks", "photos", "bytes")
+UNSYNCED = ("inspections", "rechecks", "ledger", "photos", "bytes")
 
 
 def record_device_report(device: DeviceToken, report: dict | None) -> None:

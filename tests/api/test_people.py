@@ -192,7 +192,7 @@ def test_password_change_needs_its_fields(api):
 def test_a_push_reports_the_device_and_the_admin_sees_it(app, admin, phone):
     [before] = [d for d in admin.get("/devices").get_json() if d["id"] == device_id(app, phone)]
     assert before["last_sync_at"] is None and before["app_version"] is None
-    report = {"app_version": "abc123", "unsynced": {"inspections": 2, "rechecks": 1,
+    report = {"app_version": "abc123", "unsynced": {"inspections": 2, "rechecks": 1, "ledger": 4,
                                                     "photos": 5, "bytes": 3_000_000_000}}
     pushed = phone.post("/sync/push", json={"client_id": phone.client_id, "inspections": [],
                                             "device": report})
@@ -209,7 +209,8 @@ def test_a_push_reports_the_device_and_the_admin_sees_it(app, admin, phone):
 @pytest.mark.parametrize("device", [
     {"app_version": "x" * 41}, {"unsynced": {"inspections": -1}},
     {"unsynced": {"photos": "3"}}, {"unsynced": {"bytes": 2**63}},
-    {"unsynced": {"inspections": 2**31}}, {"unsynced": {"drafts": 1}}, {"model": "Pixel"},
+    {"unsynced": {"inspections": 2**31}}, {"unsynced": {"drafts": 1}},
+    {"unsynced": {"ledger": -1}}, {"model": "Pixel"},
 ])
 def test_a_bad_device_report_is_refused(app, phone, device):
     response = phone.post("/sync/push", json={"client_id": phone.client_id,
