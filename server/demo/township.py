@@ -102,7 +102,10 @@ def seed_demo(bare: bool = False) -> Township:
         from .household_round import add_household_round
 
         # after the households; a random source of its own, as theirs
-        add_household_round(township, users, random.Random(20261208))
+        household_round = add_household_round(township, users, random.Random(20261208))
+        from .stars import add_star_ratings
+
+        add_star_ratings(township, users, household_round)
     return township
 
 

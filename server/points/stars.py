@@ -10,7 +10,7 @@ Every write is audited; the caller commits.
 """
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 
@@ -140,13 +140,14 @@ def freeze_version(rating: StarRating, result: dict, user: User) -> PublishedSta
 
 
 def start_notice(rounds: list[Round], user: User, name: str | None,
-                 name_en: str | None) -> PublishedStarRating:
+                 name_en: str | None, started_on: date | None = None) -> PublishedStarRating:
     """POST /star-ratings: freezes the draft as a new rating in notice (version 1). Its
-    notice runs `notice_days` township days from today, today being day 1; with none,
-    it ended yesterday and the rating can be finalized at once."""
+    notice runs `notice_days` township days from today (or `started_on`, a notice the
+    demo began earlier), that day being day 1; with none, it ended the day before and
+    the rating can be finalized at once."""
     name, name_en = _names(name, name_en)
     settings = township_settings(user.township_id)
-    today = clock.township_today()
+    today = started_on or clock.township_today()
     rating = StarRating(township_id=user.township_id, name=name, name_en=name_en,
                         round_ids=sorted(r.id for r in rounds), state=NOTICE,
                         notice_started_on=today,
