@@ -117,4 +117,4 @@ def _as_published(round_: Round, result: dict) -> dict:
 
 
 def published_versions(round_id: int) -> list:
-    return versions(ROUND_LISTS, round_id)
+    return versions(ROUND_LISTS, round_id, results=False)

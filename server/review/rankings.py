@@ -28,7 +28,7 @@ from ..extensions import db
 from ..models import RankingCache, Round, Village, VillagerGroup, utcnow
 from .reasons import spelled
 from .scoring import ScoredInspection, scored_inspections
-from .snapshots import ROUND_LISTS, published_info, snapshot
+from .snapshots import ROUND_LISTS, latest_info, snapshot
 
 TREND_ROUNDS = 6
 # The shape of a computed result; a cache of another shape is computed again.
@@ -184,7 +184,7 @@ def _live_result(round_: Round) -> dict:
             _keep(round_.id, key["inputs"], result)
     out = {k: v for k, v in result.items() if k != "key"}
     out["round"] = round_info(round_)
-    out["published"] = published_info(snapshot(ROUND_LISTS, round_.id))
+    out["published"] = latest_info(ROUND_LISTS, round_.id)
     return out
 
 

@@ -16,8 +16,8 @@ from sqlalchemy.orm import selectinload
 from sync.clock import TOWNSHIP_TZ, township_today
 from sync.ranking import BLACK
 from sync.rectification import deadline_after, rectification_state
-from sync.states import (ITEM_CLOSED, RECTIFICATION_CLOSED, RECTIFICATION_OPEN,
-                         RECTIFICATION_OVERDUE)
+from sync.states import (ITEM_CLOSED, ITEM_OPEN, RECTIFICATION_CLOSED,
+                         RECTIFICATION_OPEN, RECTIFICATION_OVERDUE)
 
 from ..audit import record_audit
 from ..changes import record_change
@@ -187,14 +187,22 @@ def listed(township_id: int, state: str, *, round_id: int | None = None, limit: 
         .join(Round, Rectification.round_id == Round.id)
         .order_by(Round.starts_on.desc(), Round.id.desc(), Rectification.group_id)
         .limit(limit).offset(offset)).scalars().all()
-    counts = {rectification_id: (still_open, total) for rectification_id, still_open, total
-              in db.session.execute(db.select(
-                  RectificationItem.rectification_id,
-                  sa.func.count().filter(RectificationItem.state != ITEM_CLOSED),
-                  sa.func.count())
-                  .where(RectificationItem.rectification_id.in_([r.id for r in rows]))
-                  .group_by(RectificationItem.rectification_id))} if rows else {}
+    counts = item_counts([r.id for r in rows])
     return [(r, *counts.get(r.id, (0, 0))) for r in rows]
+
+
+def item_counts(rectification_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """{rectification id: (items not closed off, all items)}, counted in the database:
+    a list of rectifications loads none of their items (nor their photos' ids)."""
+    if not rectification_ids:
+        return {}
+    return {rectification_id: (still_open, total) for rectification_id, still_open, total
+            in db.session.execute(db.select(
+                RectificationItem.rectification_id,
+                sa.func.count().filter(RectificationItem.state != ITEM_CLOSED),
+                sa.func.count())
+                .where(RectificationItem.rectification_id.in_(rectification_ids))
+                .group_by(RectificationItem.rectification_id))}
 
 
 def count_by_state(township_id: int, round_id: int | None = None) -> dict[str, int]:
@@ -216,17 +224,22 @@ def carried_over(round_: Round) -> list[dict]:
     overdue), while the snapshot's own lists stay frozen. Only those still open are
     loaded (not_closed): years of closed ones cost nothing."""
     rows = db.session.execute(
-        db.select(Rectification).options(*_LOADED).join(Round, Rectification.round_id == Round.id).where(
+        db.select(Rectification).options(*_NAMED).join(Round, Rectification.round_id == Round.id).where(
             Rectification.township_id == round_.township_id,
             Round.ends_on < round_.starts_on, not_closed())
         .order_by(Round.starts_on, Round.id, Rectification.group_id)).scalars().all()
-    today = township_today()
-    return [summary(r, state_of(r, today)) for r in rows]
+    today, counts = township_today(), item_counts([r.id for r in rows])
+    # every one has an item still open (not_closed): its state needs only the deadline
+    return [summary(r, rectification_state([ITEM_OPEN], r.deadline, today),
+                    still_open=counts[r.id][0]) for r in rows]
 
 
-def summary(rectification: Rectification, state: str) -> dict:
-    """What a list of rectifications shows of each (carried_over, the board)."""
+def summary(rectification: Rectification, state: str, still_open: int | None = None) -> dict:
+    """What a list of rectifications shows of each (carried_over, the board); its items
+    are read to count those still open unless `still_open` says how many."""
+    if still_open is None:
+        still_open = len(open_items(rectification))
     return {"rectification_id": rectification.id, "group_id": rectification.group_id,
             "round_id": rectification.round_id, "state": state,
             "deadline": rectification.deadline.isoformat(),
-            "open_items": len(open_items(rectification)), **names_of(rectification)}
+            "open_items": still_open, **names_of(rectification)}

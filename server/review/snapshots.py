@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.orm import defer
 
 from ..extensions import db
 from ..models import (PublishedCombined, PublishedHouseholdResults, PublishedRanking,
@@ -53,14 +54,26 @@ def snapshot(kind: SnapshotKind, owner_id: int, version: int | None = None):
         query.order_by(kind.table.version.desc()).limit(1)).scalar_one_or_none()
 
 
-def versions(kind: SnapshotKind, owner_id: int) -> list:
-    """Every snapshot of the owner, oldest first."""
-    return db.session.execute(_of(kind, owner_id).order_by(kind.table.version)).scalars().all()
+def versions(kind: SnapshotKind, owner_id: int, *, results: bool = True) -> list:
+    """Every snapshot of the owner, oldest first; without their results (read only if
+    asked for) when a page lists which versions there are."""
+    query = _of(kind, owner_id).order_by(kind.table.version)
+    if not results:
+        query = query.options(defer(kind.table.result))
+    return db.session.execute(query).scalars().all()
 
 
 def published_owners(kind: SnapshotKind):
     """The ids of owners published at least once, as a subquery."""
     return db.select(kind.owner_column)
+
+
+def latest_info(kind: SnapshotKind, owner_id: int) -> dict | None:
+    """published_info of the owner's latest snapshot, its result left unread (a
+    round's lists are tens of kilobytes of JSON; a live page names only the version)."""
+    return published_info(db.session.execute(
+        _of(kind, owner_id).options(defer(kind.table.result))
+        .order_by(kind.table.version.desc()).limit(1)).scalar_one_or_none())
 
 
 def published_info(found) -> dict | None:

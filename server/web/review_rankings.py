@@ -10,7 +10,7 @@ from ..auth import roles_required
 from ..errors import Problem, Problems
 from ..review.exports import TABLES, photos_zip, ranking_table, scores_table, spreadsheet
 from ..extensions import db
-from ..i18n import current_language, t
+from ..i18n import current_language, name_in, t
 from ..models import Round
 from ..review.publishing import (publish, publish_basis, published_ranking,
                                   published_versions)
@@ -23,12 +23,15 @@ from .review import SUPERVISORS
 SPARK_W, SPARK_H, SPARK_PAD = 120, 28, 3
 
 
-def sparkline(scores: list) -> dict:
-    """Points of a small inline SVG line chart of one group's scores across rounds."""
+def sparkline(scores: list, names: list[str]) -> dict:
+    """Points of a small inline SVG line chart of one group's scores across rounds, and
+    each score in words beside its round's name (`names`, in the page's language).
+    Prepared here, not in the template: sixty groups' charts are most of the page."""
     known = [s for s in scores if s is not None]
     values = ["–" if s is None else score_text(s) for s in scores]
+    labelled = list(zip(names, values))
     if not known:
-        return {"points": [], "title": "", "values": values}
+        return {"points": [], "polyline": "", "title": "", "labelled": labelled}
     low, high = min(known), max(known)
     span = (high - low) or 1.0
     step = (SPARK_W - 2 * SPARK_PAD) / max(1, len(scores) - 1)
@@ -39,7 +42,8 @@ def sparkline(scores: list) -> dict:
         y = SPARK_H / 2 if high == low else \
             SPARK_PAD + (high - score) / span * (SPARK_H - 2 * SPARK_PAD)
         points.append((round(SPARK_PAD + n * step, 1), round(y, 1)))
-    return {"points": points, "title": " → ".join(values), "values": values}
+    return {"points": points, "polyline": " ".join(f"{x},{y}" for x, y in points),
+            "title": " → ".join(values), "labelled": labelled}
 
 
 @bp.route("/rankings")
@@ -63,7 +67,8 @@ def rankings(round_id: int):
         return render_template("web/rankings_wrong_subject.html", round=round_), 409
     ranking = live_ranking(round_)
     rounds, scores = trend(round_, current=ranking)
-    trends = {group_id: sparkline(values) for group_id, values in scores.items()}
+    names = [name_in(r) for r in rounds]
+    trends = {group_id: sparkline(values, names) for group_id, values in scores.items()}
     all_rounds = db.session.execute(db.select(Round).where(
         Round.township_id == current_user.township_id)
         .order_by(Round.starts_on.desc())).scalars().all()

@@ -296,3 +296,27 @@ def test_carried_over_on_rankings_page_poster_and_board(app, client, web, boss, 
     assert "/review/" not in board and "/blobs/" not in board   # no notices, no photos
     english = text(client.get("/board/?lang=en"))
     assert "Earlier Black Lists, not yet rectified" in english and "Overdue" in english
+
+
+def test_carried_over_counts_open_items_without_loading_them(app, listed):
+    """Beside years of rectifications the lists count each one's open items in the
+    database: no item (nor its photos' ids) is read to say how many are open."""
+    import sqlalchemy as sa
+
+    from server.review.rectifications import carried_over
+
+    later = next_round(app, listed["round_id"])
+    statements = []
+
+    def seen(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    with app.app_context():
+        sa.event.listen(db.engine, "before_cursor_execute", seen)
+        try:
+            carried = carried_over(db.session.get(Round, later))
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", seen)
+    assert sorted((c["group_id"], c["state"], c["open_items"]) for c in carried) == sorted(
+        [(listed["b"], "open", 2), (listed["c"], "open", 1)])
+    assert not [s for s in statements if "photo_ids" in s]
