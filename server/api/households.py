@@ -6,11 +6,10 @@ from marshmallow import Schema, fields, validate
 
 from ..admin import households as rules
 from ..auth import authenticate, roles_required
-from ..errors import Problems
 from ..models import VillagerGroup
 from ..points.ledger import balances_of
 from ..scope import MAX_ID, in_township
-from .places import ImportFile, ImportQuery, in_file, uploaded_csv
+from .places import ImportFile, ImportOut, ImportQuery, LineChange, answer_import
 
 blp = Blueprint("api_households", __name__, description="Households (户)")
 
@@ -36,19 +35,12 @@ class HouseholdsOut(Schema):
     households = fields.List(fields.Nested(HouseholdOut))
 
 
-class HouseholdLineChange(Schema):
-    village = fields.String()
-    group = fields.String()
+class HouseholdLineChange(LineChange):
     number = fields.String()
     kind = fields.String(metadata={"description": "new, changed, unchanged"})
-    changes = fields.Dict(keys=fields.String(), values=fields.List(fields.Raw()),
-                          metadata={"description": "{column: [stored, imported]}"})
 
 
-class HouseholdImportOut(Schema):
-    dry_run = fields.Boolean()
-    changes_anything = fields.Boolean()
-    counts = fields.Dict(keys=fields.String(), values=fields.Integer())
+class HouseholdImportOut(ImportOut):
     lines = fields.List(fields.Nested(HouseholdLineChange))
 
 
@@ -85,16 +77,5 @@ def export_households():
 def import_households(query, files):
     """The CSV (multipart `file`, or the body): with dry_run, what it would change;
     without, imported (all lines or nothing; nothing is ever deleted)."""
-    township_id = authenticate().township_id
-    raw, filename = uploaded_csv(files.get("file"), "households_file_too_large")
-    try:
-        preview = rules.preview_households(township_id, raw)
-        if not query["dry_run"]:
-            rules.import_households(township_id, raw, filename)
-    except Problems as problems:
-        raise in_file(problems) from None
-    return {"dry_run": query["dry_run"], "changes_anything": preview.changes_anything,
-            "counts": {kind: preview.count(kind) for kind in KINDS},
-            "lines": [{"village": line.village, "group": line.group, "number": line.number,
-                       "kind": line.kind, "changes": {c: list(v) for c, v in line.changes.items()}}
-                      for line in preview.lines]}
+    return answer_import(query, files, rules.preview_households, rules.import_households,
+                         KINDS, "households_file_too_large")

@@ -78,6 +78,24 @@ def in_file(problems: Problems) -> Problems:
     return Problems(Problem(p.code, p.params, p.line, "file") for p in problems.problems)
 
 
+def answer_import(query: dict, files: dict, preview, apply, kinds: tuple,
+                  too_large: str = "places_file_too_large") -> dict:
+    """An import's answer (ImportOut's shape): the upload previewed, and imported (all
+    lines or nothing) unless it is a dry run; its problems answered under `file`.
+    preview(township_id, raw) and apply(township_id, raw, filename) are the import's
+    rules."""
+    township_id = authenticate().township_id
+    raw, filename = uploaded_csv(files.get("file"), too_large)
+    try:
+        found = preview(township_id, raw)
+        if not query["dry_run"]:
+            apply(township_id, raw, filename)
+    except Problems as problems:
+        raise in_file(problems) from None
+    return {"dry_run": query["dry_run"], "changes_anything": found.changes_anything,
+            "counts": {kind: found.count(kind) for kind in kinds}, "lines": found.lines}
+
+
 @blp.route("/places.csv")
 @roles_required("admin")
 @blp.response(200, content_type="text/csv", description="the import's columns, one line a group")
@@ -94,19 +112,7 @@ def export_places():
 def import_places(query, files):
     """The CSV (multipart `file`, or the body): with dry_run, what it would change;
     without, imported (all lines or nothing)."""
-    township_id = authenticate().township_id
-    raw, filename = uploaded_csv(files.get("file"))
-    try:
-        preview = rules.preview_places(township_id, raw)
-        if not query["dry_run"]:
-            rules.import_places(township_id, raw, filename)
-    except Problems as problems:
-        raise in_file(problems) from None
-    return {"dry_run": query["dry_run"], "changes_anything": preview.changes_anything,
-            "counts": {kind: preview.count(kind) for kind in KINDS},
-            "lines": [{"village": line.village, "group": line.group, "kind": line.kind,
-                       "changes": {c: list(v) for c, v in line.changes.items()}}
-                      for line in preview.lines]}
+    return answer_import(query, files, rules.preview_places, rules.import_places, KINDS)
 
 
 @blp.route("/groups/<int:group_id>/reference", methods=["PUT"])
