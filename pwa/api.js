@@ -1,4 +1,4 @@
-// HTTP calls to the server (contract v1). The only module that calls fetch.
+// HTTP calls to the server (contract v1): the only module that calls fetch.
 import { getSession, setMeta } from "./session.js";
 
 const BASE = new URL("../api/v1", import.meta.url).pathname;
@@ -71,18 +71,17 @@ export async function changePassword(username, password, newPassword) {
     method: "POST", json: { username, password, new_password: newPassword }, ok: [204] });
 }
 
-// The contract's largest page: on a slow link each page costs a round trip.
+// the contract's largest page: on a slow link each costs a round trip
 export async function pullPage(cursor, limit = 1000) {
   const q = new URLSearchParams({ limit: String(limit) });
   if (cursor) q.set("cursor", cursor);
   return (await call(`/sync/pull?${q}`)).json();
 }
 
-// records: {inspections: [...], rechecks: [...]} (rechecks left out when there are none);
-// device: what the phone still holds, for the admins' device list (left out when null)
-export async function push(clientId, { inspections, rechecks }, device = null) {
-  const json = { client_id: clientId, inspections, ...(rechecks?.length ? { rechecks } : {}),
-                 ...(device ? { device } : {}) };
+// records: {inspections: [...]} and maybe rechecks or ledger; device: what the phone
+// still holds, for the admins' device list (left out when null)
+export async function push(clientId, records, device = null) {
+  const json = { client_id: clientId, ...records, ...(device ? { device } : {}) };
   return (await call("/sync/push", { method: "POST", json })).json();
 }
 

@@ -18,14 +18,14 @@ import { pickScreen } from "./ui/pick.js";
 import { inspectScreen } from "./ui/inspect.js";
 import { detailScreen } from "./ui/detail.js";
 import { householdsScreen } from "./ui/households.js";
+import { pointsScreen, householdPoints, redeemScreen, deedScreen } from "./ui/points.js";
 import { startRecheck, recheckScreen, recheckDetailScreen } from "./ui/recheck.js";
 import { currentPosition } from "./geo.js";
 import { confirmOutsidePeriod } from "./ui/period.js";
 
 const main = document.getElementById("main");
 
-// The page's one sync, handed the phone's storage and the server's API (tests and benches
-// drive it too).
+// handed the phone's storage and the server's API (tests and benches drive it too)
 export const sync = new Sync({
   api,
   store: {
@@ -69,6 +69,12 @@ function header(session, authNeeded) {
       await setLanguage(next);
       route();
     } }, t("app.other_language")));
+  // a shopkeeper's phone has the 积分 tab only: no tabs to choose from
+  const tabs = document.getElementById("tabs");
+  const points = ["points", "redeem", "deed"].includes(location.hash.split("/")[1]);
+  tabs.hidden = !session || session.user?.role === "shopkeeper";
+  mount(tabs, h("a", { href: "#/", id: "tab-checks", class: points ? "" : "on" }, t("tabs.checks")),
+    h("a", { href: "#/points", id: "tab-points", class: points ? "on" : "" }, t("tabs.points")));
   const banner = document.getElementById("auth-banner");
   banner.hidden = !(session && authNeeded);
   mount(banner, h("span", {}, t("signin.expired")), " ",
@@ -88,6 +94,11 @@ async function renderRoute() {
   const [, name, a, b] = location.hash.split("/");
   const afterSignIn = () => { go("#/"); sync.now(); };
   if (!session || name === "signin") return signinScreen(main, { onDone: afterSignIn });
+  if (name === "points" && a) return householdPoints(main, a, session, go);
+  if (name === "redeem") return redeemScreen(main, a, go);
+  if (name === "deed" && session.user?.role !== "shopkeeper") return deedScreen(main, a, go);
+  // a shopkeeper pulls no rounds: the phone is their points counter
+  if (name === "points" || session.user?.role === "shopkeeper") return pointsScreen(main, sync);
   if (name === "pick") return pickScreen(main, session);
   if (name === "start") return startInspection(a, b);
   if (name === "households") return householdsScreen(main, a, go);
@@ -136,7 +147,7 @@ async function start() {
   sync.addEventListener("progress", (e) => {
     document.documentElement.dataset.sync = e.detail.running ? "running" : "idle";
     const name = location.hash.split("/")[1];
-    if (!e.detail.running && !["inspect", "recheck", "signin", "pick"].includes(name)) route();
+    if (!e.detail.running && !["inspect", "recheck", "signin", "pick", "redeem", "deed"].includes(name)) route();
   });
   await route();
   document.body.dataset.ready = "1";

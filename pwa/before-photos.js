@@ -1,12 +1,10 @@
-// "Before" photos of open rectifications (`before_photos`: sha256 → {bytes, type}),
-// downloaded so that a recheck can show them offline, kept while their rectification is
-// open.
+// "Before" photos of open rectifications (`before_photos`: sha256 → {bytes, type}), kept
+// while it is open so that a recheck can show them offline.
 import { dbReady } from "./db.js";
 import { openRectifications } from "./reference.js";
 
 export async function beforePhoto(sha256) { return (await dbReady).get("before_photos", sha256); }
 
-// the SHA-256 of every photo of the open rectifications' items
 export async function neededBeforePhotos() {
   const shas = new Set();
   for (const r of await openRectifications()) for (const i of r.items) for (const p of i.photos || []) shas.add(p.sha256);

@@ -61,8 +61,7 @@ async function downscale(image, width, height) {
   }
 }
 
-// file: a File from <input type=file>. Answers {bytes, mime, size, width, height, sha256,
-// thumb: ArrayBuffer of the small JPEG}.
+// Answers {bytes, mime, size, width, height, sha256, thumb: ArrayBuffer of the small JPEG}.
 export async function processPhoto(file) {
   const full = await decode(file);
   const [width, height] = fitWithin(full.width, full.height, MAX_SIDE);

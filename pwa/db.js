@@ -1,10 +1,9 @@
-// The app's IndexedDB schema, opened with idb (vendor/idb.js). Only the storage modules
-// use it; screens and the sync go through them.
+// The app's IndexedDB schema (idb, vendor/idb.js), used by the storage modules only.
 import { openDB } from "./vendor/idb.js";
 
 // Each migration step only adds (stores, indexes), so an update never loses data: an
 // outbox written by an older app is still there, whole, after the new one opens it.
-export const dbReady = openDB("inspection-collector", 5, {
+export const dbReady = openDB("inspection-collector", 6, {
   upgrade(db, oldVersion, _newVersion, tx) {
     if (oldVersion < 1) {
       db.createObjectStore("meta");                                   // key → value
@@ -30,7 +29,7 @@ export const dbReady = openDB("inspection-collector", 5, {
       db.createObjectStore("thumbs", { keyPath: "sha256" }).createIndex("kept_at", "kept_at");
     }
     if (oldVersion < 4) {
-      // a round's rows of one type (its assignments); rows with no round_id are not in it
+      // a round's rows of one type (its assignments)
       tx.objectStore("ref").createIndex("round", ["type", "data.round_id"]);
     }
     if (oldVersion < 5) {
@@ -38,6 +37,11 @@ export const dbReady = openDB("inspection-collector", 5, {
       // group's inspections by round, for each household's state in a round
       tx.objectStore("ref").createIndex("group", ["type", "data.group_id"]);
       tx.objectStore("inspections").createIndex("group_round", ["group_id", "round_id"]);
+    }
+    if (oldVersion < 6) {
+      // points entries recorded here (ledger.js), and a household's pulled ones by key
+      db.createObjectStore("ledger", { keyPath: "id" }).createIndex("household_id", "household_id");
+      tx.objectStore("ref").createIndex("household", ["type", "data.household_id"]);
     }
   },
   // another tab opened a newer schema: close so it can upgrade; a reload picks it up

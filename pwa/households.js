@@ -44,7 +44,6 @@ export function matches(household, query) {
     || String(household.head).toLowerCase().includes(q);
 }
 
-// household id → household, in one transaction
 export async function householdsById(ids) {
   const ref = (await dbReady).transaction("ref").store;
   const rows = await Promise.all([...new Set(ids)].map((id) => ref.get(["household", String(id)])));

@@ -1,13 +1,17 @@
-// Strings from i18n/<lang>.json (zh first, en second) and dates in the chosen language.
+// Strings from i18n/strings.json and dates in the chosen language. The strings are kept
+// as {group: {key: [zh, en]}} for "group.key": one copy of each key, its languages side
+// by side.
 
 export const LANGUAGES = ["zh", "en"];
 let lang = "zh";
+let strings = null;
 let catalogue = {};
 
 export async function setLanguage(next) {
   lang = LANGUAGES.includes(next) ? next : "zh";
-  const response = await fetch(new URL(`i18n/${lang}.json`, import.meta.url));
-  catalogue = await response.json();
+  strings ||= Object.entries(await (await fetch(new URL("i18n/strings.json", import.meta.url))).json())
+    .flatMap(([group, texts]) => Object.entries(texts).map(([key, pair]) => [`${group}.${key}`, pair]));
+  catalogue = Object.fromEntries(strings.map(([key, pair]) => [key, pair[LANGUAGES.indexOf(lang)]]));
   document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
 }
 
@@ -35,7 +39,6 @@ function parts(value) {
   return Number.isNaN(d.getTime()) ? null : d;
 }
 
-// 2026年11月5日 / 5 Nov 2026
 export function formatDate(value) {
   const d = parts(value);
   if (!d) return "";

@@ -1,7 +1,8 @@
-// What is still to be sent: submitted inspections and rechecks the server has not
-// confirmed at their current revision, and photo bytes the server does not have complete.
+// What is still to be sent: submitted records the server has not confirmed at their
+// current revision, and photo bytes the server does not have complete.
 import { dbReady } from "./db.js";
 import { PHOTO_OWNER } from "./records.js";
+import { ledgerPayload, recordLedgerResult } from "./ledger.js";
 
 const PAYLOAD_KEYS = ["id", "client_rev", "base_version", "round_id", "group_id", "rubric_version",
   "status", "started_at", "finished_at", "gps", "criteria", "note", "photos"];
@@ -30,10 +31,11 @@ export function recheckPayloadOf(record) {
   return { ...pick(record, RECHECK_KEYS), items, photos: (record.photos || []).map(photoPayload) };
 }
 
-// a store of records the phone makes → its push field, the payload and the result field
+// a store of records the phone makes → its payload and result field
 export const PUSHED = {
   inspections: { payload: payloadOf, results: "results" },
   rechecks: { payload: recheckPayloadOf, results: "recheck_results" },
+  ledger: { payload: ledgerPayload, results: "ledger_results", record: recordLedgerResult },
 };
 
 export const isUnsent = (r) => r.local.state === "submitted" && r.local.sent_rev < r.client_rev;
@@ -43,11 +45,9 @@ export const isPushable = (r) => isUnsent(r) && r.local.push_error?.rev !== r.cl
 const recordsOf = async (kind, wanted) => (await (await dbReady).getAll(kind)).filter(wanted);
 export const unsentInspections = () => recordsOf("inspections", isUnsent);
 export const unsentRechecks = () => recordsOf("rechecks", isUnsent);
-// the records of one kind ("inspections", "rechecks") a push sends now
 export const pushable = (kind) => recordsOf(kind, isPushable);
 
-// Photo bytes waiting for upload, only for submitted records (drafts stay on the phone):
-// each blob's record looked up by its key.
+// Photo bytes waiting for upload, only for submitted records (drafts stay on the phone).
 export async function unsentBlobs() {
   const kinds = Object.keys(PHOTO_OWNER);
   const tx = (await dbReady).transaction(["blobs", ...kinds]);
@@ -62,19 +62,21 @@ export async function unsentBlobs() {
 }
 
 export async function summary() {
-  const [inspections, rechecks, blobs] = await Promise.all([unsentInspections(), unsentRechecks(), unsentBlobs()]);
+  const [inspections, rechecks, ledger, blobs] = await Promise.all([unsentInspections(), unsentRechecks(),
+    recordsOf("ledger", isUnsent), unsentBlobs()]);
   return {
     inspections: inspections.length,
     rechecks: rechecks.length,
+    ledger: ledger.length,
     photos: blobs.length,
     bytes: blobs.reduce((n, b) => n + b.size, 0),
-    rejected: [...inspections, ...rechecks].filter((r) => r.local.push_error?.rev === r.client_rev),
+    rejected: [...inspections, ...rechecks, ...ledger].filter((r) => r.local.push_error?.rev === r.client_rev),
   };
 }
 
 // Record a push result; a record edited meanwhile stays unsent at its newer revision.
-// kind: the record's store, "inspections" or "rechecks".
 export async function recordPushResult(kind, result, sentRev) {
+  if (PUSHED[kind].record) return PUSHED[kind].record(result);
   const db = await dbReady;
   const tx = db.transaction(kind, "readwrite");
   const store = tx.objectStore(kind);

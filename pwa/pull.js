@@ -60,5 +60,4 @@ export async function applyPullPage(page) {
   await tx.done;
 }
 
-// a round fetched on demand (home.js): the cursor stays
 export const applyHistory = (l) => applyPullPage({ changes: l.map((data) => ({ type: "inspection", id: data.id, data })) });

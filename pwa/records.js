@@ -5,7 +5,7 @@ import { isoLocal, newId } from "./clock.js";
 import { itemKey } from "./rectification.js";
 import { keepThumbsWithin, thumbRow } from "./thumbnails.js";
 
-// The records a phone makes (inspections, rechecks) and the field of `blobs` naming one.
+// the field of `blobs` naming a record of each store
 export const PHOTO_OWNER = { inspections: "inspection_id", rechecks: "recheck_id" };
 
 const newLocal = (extra = {}) => ({ state: "draft", sent_rev: 0, server_version: null, review_state: null,
@@ -26,7 +26,6 @@ export function emptyCriteria(rubric) {
   return criteria;
 }
 
-// household: the household checked, in a household round
 export async function createInspection({ round, group, rubric, gps, household = null }) {
   const record = {
     id: newId(), client_rev: 1, base_version: null,
@@ -59,7 +58,6 @@ export function bumpRevision(record) {
   record.local.updated_at = isoLocal();
 }
 
-// Apply `change(record)` to a stored record and save it as a new local revision.
 async function changeRecord(kind, id, change) {
   const tx = (await dbReady).transaction(kind, "readwrite");
   const record = await tx.store.get(id);
@@ -97,5 +95,4 @@ export async function addPhoto(kind, recordId, meta, bytes, thumb) {
   return db.get(kind, recordId);
 }
 
-// the bytes of a photo not yet uploaded ({bytes, type, size}), or undefined
 export async function photoBytes(sha256) { return (await dbReady).get("blobs", sha256); }

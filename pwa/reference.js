@@ -1,5 +1,4 @@
-// The reference data the phone pulled (`ref`, keyed by [type, id]: rubrics by version,
-// villages, groups, rounds, assignments, rectifications), looked up by key or by index.
+// The reference data the phone pulled (`ref`, keyed by [type, id]), by key or by index.
 import { dbReady } from "./db.js";
 import { currentRounds, subjectOf } from "./rounds.js";
 import { rectificationState } from "./rectification.js";
@@ -9,7 +8,7 @@ export async function refList(type) {
   return rows.map((r) => r.data);
 }
 
-// one row by its id (the pull's ids are strings, whatever the type's own id is)
+// the pull's ids are strings, whatever the type's own id is
 export async function refGet(type, id) {
   return (await (await dbReady).get("ref", [type, String(id)]))?.data ?? null;
 }
@@ -45,7 +44,6 @@ export async function openRectifications() {
   return all.sort((a, b) => String(a.deadline).localeCompare(String(b.deadline)));
 }
 
-// the rubric a rectification's items are labelled by: its round's
 export async function rubricOfRound(roundId) {
   const round = await refGet("round", roundId);
   return round ? rubricFor(round.rubric_version) : null;

@@ -18,9 +18,8 @@ export async function allPhotoReviews() {
   return new Map(rows.map((r) => [r.photo_id, r]));
 }
 
-// A rejection is the supervisor's last word: once the inspector has opened it, at the
-// server version it came with, it has been dealt with (kept apart from the record, which
-// is not changed by reading it).
+// A rejection is the supervisor's last word: once opened at the server version it came
+// with, it is dealt with (kept apart from the record, which reading does not change).
 export async function markReviewSeen(record) {
   const seen = await seenReviews();
   seen[record.id] = record.local.server_version;

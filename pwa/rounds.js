@@ -1,7 +1,6 @@
 // Which round new inspections go to (domain.md, "Round lifecycle"): the open round whose
-// period contains today in the township's time; otherwise the earliest open round (the
-// next to start before the first begins, or one whose period ended but is still open),
-// so a later round never takes over while an earlier one is still open.
+// period contains today (township time), else the earliest open one, so a later round
+// never takes over while an earlier one is still open.
 import { townshipToday } from "./clock.js";
 
 export function currentRound(rounds, today = townshipToday()) {
@@ -19,8 +18,7 @@ export function currentRounds(rounds, today = townshipToday()) {
     .filter(Boolean);
 }
 
-// Where today stands against a round's period: why it is today's round (in_period), or
-// why inspecting for it needs asking first (not_started, ended but still open).
+// in_period, or why inspecting for it needs asking first: not_started, ended (still open)
 export function periodOf(round, today = townshipToday()) {
   if (today < round.starts_on) return "not_started";
   if (today > round.ends_on) return "ended";

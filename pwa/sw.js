@@ -1,18 +1,18 @@
 // Service worker: precache the app shell (awaited), take control at once, answer
-// navigations from the cached shell, never touch API calls. VERSION is a digest of the
-// shell files (tests/browser/test_shell.py says the right value after any change), so
-// every change reaches the phones; data lives in IndexedDB, which an update never touches.
-const VERSION = "a7eeb4c8818f";
+// navigations from the cached shell, never touch API calls. VERSION is the shell's digest
+// (tests/browser/test_shell.py says it after any change), so every change reaches the
+// phones; data lives in IndexedDB, which an update never touches.
+const VERSION = "4ba3a884161c";
 const CACHE = `shell-${VERSION}`;
 const SHELL = [
   "./", "index.html", "app.css", "manifest.webmanifest",
   "app.js", "api.js", "before-photos.js", "bundle.js", "camera.js", "clock.js", "db.js", "geo.js",
-  "households.js", "i18n.js", "outbox.js", "pull.js", "records.js", "rectification.js", "reference.js", "reviews.js",
+  "households.js", "i18n.js", "ledger.js", "outbox.js", "pull.js", "records.js", "rectification.js", "reference.js", "reviews.js",
   "rounds.js", "score.js", "session.js", "storage.js", "sync.js", "thumbnails.js", "undo.js", "zip.js",
   "vendor/idb.js",
-  "i18n/zh.json", "i18n/en.json",
+  "i18n/strings.json",
   "ui/badges.js", "ui/detail.js", "ui/dialogs.js", "ui/dom.js", "ui/export.js", "ui/home.js", "ui/households.js",
-  "ui/in-app-browser.js", "ui/inspect.js", "ui/notes.js", "ui/period.js", "ui/photos.js", "ui/pick.js",
+  "ui/in-app-browser.js", "ui/inspect.js", "ui/notes.js", "ui/period.js", "ui/photos.js", "ui/pick.js", "ui/points.js",
   "ui/recheck.js",
   "ui/rectifications.js", "ui/search.js", "ui/signin.js", "ui/status.js", "ui/storage.js", "ui/submission.js",
   "icons/icon.svg", "icons/icon-192.png", "icons/icon-512.png",

@@ -1,10 +1,8 @@
 // Sync, one run at a time: push, photo bytes (resumable chunks), pull beside the device
-// report, then the "before" photos of open rectifications.
-//
-// Like Workbox's Queue, a Sync holds its state and is handed what it works through (its
-// api, store and appVersion: app.js), so it touches no storage of its own. It reports
-// progress as "progress" events ({running, phase, done, total, bytesDone, bytesTotal,
-// error}) and in `progress`.
+// report, then the "before" photos of open rectifications. Like Workbox's Queue, it is
+// handed what it works through (api, store, appVersion: app.js) and touches no storage of
+// its own; it reports "progress" events ({running, phase, done, total, bytesDone,
+// bytesTotal, error}), also kept in `progress`.
 import { ApiError } from "./api.js";
 import { PUSHED } from "./outbox.js";
 import { isoLocal } from "./clock.js";
@@ -22,7 +20,6 @@ const PUSH_BATCH = 50;
 // blob errors that another try will not fix: the photo is kept and shown, not re-sent
 const PERMANENT_BLOB_ERRORS = ["unsupported_media", "too_large"];
 
-// Seconds from a Retry-After header (seconds or an HTTP date); 30 when it says nothing.
 function retryDelay(err) {
   const value = err.retryAfter;
   const seconds = /^\d+$/.test(value || "") ? Number(value) : (Date.parse(value) - Date.now()) / 1000;
@@ -41,12 +38,12 @@ export class Sync extends EventTarget {
     Object.assign(this, { store, api, appVersion });
     this.progress = { running: false };
     this.chunkSize = CHUNK;
-    this.underway = null;     // the run under way (a promise), if any
+    this.underway = null;     // the run under way (a promise)
     this.again = false;       // asked for while running: one more run right after
     this.retryTimer = null;   // the run the photo store's Retry-After asked for
   }
 
-  // Start a sync (or, if one is running, one more right after it). Never throws.
+  // Never throws.
   now() {
     if (this.underway) { this.again = true; return this.underway; }
     this.underway = (async () => {
@@ -93,9 +90,8 @@ export class Sync extends EventTarget {
     if (photosLaterError) throw photosLaterError;
   }
 
-  // inspections, then rechecks (a push carries `rechecks` only when there are some).
-  // Answers what the push results said of the photos: the SHA-256 the server lacks, and
-  // those of the accepted records' photos it already has.
+  // Inspections, rechecks, then points entries, each kind only when there are some.
+  // Answers the SHA-256 of photos the server lacks, and of those it has.
   async pushAll(clientId) {
     const kinds = Object.keys(PUSHED);
     const pending = await Promise.all(kinds.map((kind) => this.store.pushable(kind)));
@@ -141,7 +137,6 @@ export class Sync extends EventTarget {
     return offsets;
   }
 
-  // a whole chunk of `size` bytes went through in `ms`
   chunkWent(size, ms) {
     if (ms < FAST_CHUNK_MS) this.chunkSize = Math.min(CHUNK_MAX, Math.max(this.chunkSize, size * 2));
   }
@@ -151,8 +146,7 @@ export class Sync extends EventTarget {
   }
 
   // Sends a photo from `offset` until the server answers 201 (then the phone's copy goes).
-  // onBytes(n): n more bytes are on the server. stopped(): another upload failed, stop
-  // after this chunk.
+  // onBytes(n): n more bytes are on the server; stopped(): stop after this chunk.
   async uploadOne(blob, offset, onBytes, stopped) {
     const { api, store } = this;
     if (offset === null) onBytes(offset = Math.min(await api.blobOffset(blob.sha256), blob.size));
@@ -168,7 +162,7 @@ export class Sync extends EventTarget {
       try {
         r = await api.patchChunk(blob.sha256, offset, blob.size, bytes.subarray(offset, end));
       } catch (err) {
-        if (err.status === 0 || err.status >= 500) this.chunkFailed();   // the link or the server failed
+        if (err.status === 0 || err.status >= 500) this.chunkFailed();
         throw err;
       }
       if (r.status === 201) { onBytes(blob.size - offset); return store.blobComplete(blob.sha256); }
@@ -180,7 +174,7 @@ export class Sync extends EventTarget {
         stale = 0;
         continue;
       }
-      // 409: someone (an earlier, cut request) got further; carry on from the server's offset
+      // 409: an earlier, cut request got further; go on from the server's offset
       const next = r.offset ?? await api.blobOffset(blob.sha256);
       if (++stale > 3) throw new ApiError(409, "offset_mismatch", "upload offset keeps changing");
       onBytes(next - offset);
@@ -198,8 +192,8 @@ export class Sync extends EventTarget {
     return photoStoreDown(at);
   }
 
-  // Uploads every waiting photo, PHOTOS_IN_FLIGHT at a time. Answers an error for later
-  // (the photo store is down) or null; a lost network or sign-in stops at once.
+  // Answers an error for later (the photo store is down) or null; a lost network or
+  // sign-in stops at once.
   async uploadAll(pushed) {
     const retryAt = await this.store.getMeta("photos_retry_at");
     if (retryAt && retryAt > Date.now()) return photoStoreDown(retryAt);
@@ -230,8 +224,8 @@ export class Sync extends EventTarget {
           await this.uploadOne(next.blob, next.offset, onBytes, stopped);
           if (!stopped()) this.report({ done: ++done });
         } catch (err) {
-          if (stopsTheRun(err)) fatal ||= err;              // network gone or signed out: stop
-          else if (err.status === 503) later ||= err;       // the photo store is down: later
+          if (stopsTheRun(err)) fatal ||= err;
+          else if (err.status === 503) later ||= err;       // the photo store is down
           else {
             await this.store.keepUploadError(next.blob.sha256, { code: err.code, message: err.message });
             this.report({ done: ++done });
@@ -251,7 +245,7 @@ export class Sync extends EventTarget {
   async reportDevice(clientId) {
     const s = await this.store.summary();
     const device = { app_version: await this.appVersion(),
-      unsynced: { inspections: s.inspections, rechecks: s.rechecks, photos: s.photos, bytes: s.bytes } };
+      unsynced: { inspections: s.inspections, rechecks: s.rechecks, ledger: s.ledger, photos: s.photos, bytes: s.bytes } };
     await this.api.push(clientId, { inspections: [] }, device);
   }
 
@@ -268,8 +262,8 @@ export class Sync extends EventTarget {
     }
   }
 
-  // Keep the "before" photos of open rectifications (for rechecks offline) and only those:
-  // a closed rectification's go. A photo the server will not give is tried again next time.
+  // The "before" photos of open rectifications, for rechecks offline, and only those. A
+  // photo the server will not give is tried again next time.
   async keepBeforePhotos() {
     const { api, store } = this;
     const needed = await store.neededBeforePhotos();
@@ -288,8 +282,8 @@ export class Sync extends EventTarget {
   }
 }
 
-// The app's version is the service worker's (its VERSION, the digest of the shell): the
-// worker controlling the page says it; before one does, the shell cache's name tells it.
+// The service worker's VERSION (the shell's digest); before a worker controls the page,
+// the shell cache's name tells it.
 export async function appVersion() {
   const worker = navigator.serviceWorker?.controller;
   if (worker) {

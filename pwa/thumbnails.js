@@ -19,8 +19,8 @@ export async function keepThumb(sha256, bytes, type) {
   await keepThumbsWithin();
 }
 
-// drop the oldest thumbnails until the rest fit in `budget` bytes, newest first along
-// the index so no more than one row is in memory at a time
+// the oldest go until the rest fit in `budget` bytes, walked newest first along the
+// index so one row at a time is in memory
 export async function keepThumbsWithin(budget = THUMB_BUDGET) {
   const tx = (await dbReady).transaction("thumbs", "readwrite");
   let total = 0;

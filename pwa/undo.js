@@ -4,7 +4,7 @@ import { dbReady } from "./db.js";
 import { addPhoto, bumpRevision } from "./records.js";
 
 // Only a photo the server has never seen may be removed (the server keeps a union).
-// Answers what was removed ({photo, blob, thumb}), for restorePhoto, or null.
+// Answers {photo, blob, thumb} for restorePhoto, or null.
 export async function removePhoto(kind, recordId, photoId) {
   const tx = (await dbReady).transaction([kind, "blobs", "thumbs"], "readwrite");
   const store = tx.objectStore(kind);
@@ -27,7 +27,6 @@ export async function removePhoto(kind, recordId, photoId) {
   return removed;
 }
 
-// undo removePhoto: the photo back in its record, with its bytes
 export async function restorePhoto(kind, recordId, { photo, blob, thumb }) {
   return addPhoto(kind, recordId, photo, blob.bytes, thumb && { bytes: thumb.bytes, type: thumb.type });
 }

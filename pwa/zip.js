@@ -23,7 +23,6 @@ function dosTime(date) {
   };
 }
 
-// entries: [{name, bytes: Uint8Array}] → Uint8Array of the whole zip
 export function zip(entries, now = new Date()) {
   const enc = new TextEncoder();
   const { time, date } = dosTime(now);

@@ -10,8 +10,8 @@ import { badge, stateOf } from "./badges.js";
 import { photoButton } from "./photos.js";
 import { householdName } from "./households.js";
 
-// One field's reasons in the chosen language: the English text where the server sent no
-// code (an older server, or a rejection stored by an older app) or one this app lacks.
+// One field's reasons in the chosen language; the English text where the server sent no
+// code (an older server or app) or one this app lacks.
 function reasonTexts(error, field, english) {
   const coded = error.reasons?.[field] || [];
   return [].concat(english).map((text, i) => coded[i]
@@ -85,7 +85,6 @@ export async function detailScreen(root, id, go) {
       record.local.outcome === "conflict" ? h("p", { class: "warn", id: "conflict" }, t("detail.conflict")) : null,
       reviewView(record, comments),
       rubric ? reshootView(record, rubric, reshoots, edit) : null,
-      // each criterion's note under its name, as the inspector wrote it
       h("ul", { class: "list" }, (rubric?.criteria || []).map((c) => h("li", { class: "row", dataset: { criterion: c.key } },
         h("span", { class: "grow" }, label(c), record.criteria[c.key]?.note
           ? h("span", { class: "criterion-note", dataset: { criterionNote: c.key } },

@@ -2,12 +2,11 @@
 import { h } from "./dom.js";
 import { t } from "../i18n.js";
 
-// how long an undo bar offers to take a deletion back
 export const UNDO_MS = 10000;
 
-// an in-app "are you sure?": answers true for `confirm`, false for `cancel` (or Esc, or back).
-// `details`: what the answer is about, shown under the question; `tone`: the confirm button's
-// look ("danger" for a loss, "primary" for a step forward such as submitting)
+// an in-app "are you sure?": true for `confirm`, false for `cancel` (or Esc, or back).
+// `details`: shown under the question; `tone`: the confirm button's look ("danger" for a
+// loss, "primary" for a step forward such as submitting)
 export function confirmDialog(message, confirm, cancel = t("dialog.cancel"), { details = null, tone = "danger" } = {}) {
   return new Promise((resolve) => {
     const dialog = h("dialog", { class: "confirm", id: "confirm-dialog" },

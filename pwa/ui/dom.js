@@ -22,7 +22,7 @@ export function mount(root, ...nodes) {
   root.replaceChildren(...nodes.flat(Infinity).filter(Boolean));
 }
 
-// thumbnails come from stored bytes; revoke them when the screen changes
+// revoked when the screen changes
 const urls = [];
 export function objectUrl(bytes, type) {
   const url = URL.createObjectURL(bytes instanceof Blob ? bytes : new Blob([bytes], { type }));

@@ -26,7 +26,7 @@ async function doExport(panel) {
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 60000);
   toast(t("export.saved"));
-  // a sync ending meanwhile draws the home screen again: fill the panel that is on screen now
+  // a sync ending meanwhile draws home again: fill the panel on screen now
   const content = await panelContent();
   mount(document.getElementById("export") || panel, ...content);
 }

@@ -1,5 +1,4 @@
-// Home: status, storage, the open round's assignments, rectifications to recheck,
-// my inspections, bundle export.
+// Home: status, assignments, rectifications to recheck, my inspections, bundle export.
 import { h, mount, toast } from "./dom.js";
 import { call } from "../api.js";
 import { applyHistory } from "../pull.js";
@@ -56,9 +55,9 @@ async function assignmentsView(round, session, inspections, groupsById, villages
     prefix ? null : h("a", { class: "big secondary button", href: "#/pick" }, t("home.other_group")));
 }
 
-// What the supervisor sent back, until the inspector has answered it: photos to re-shoot,
-// inspections with issues, a rejection not yet read, and rechecks with items sent back
-// (unless a later recheck of the same rectification is made, or it is closed).
+// What the supervisor sent back, until answered: photos to re-shoot, inspections with
+// issues, a rejection not yet read, rechecks with items sent back (until a later recheck,
+// or the rectification is closed).
 async function attentionView(inspections, groupsById, photoReviews) {
   const [rechecks, rectifications, seen] = await Promise.all([
     listRechecks(), refList("rectification"), seenReviews()]);
@@ -107,7 +106,7 @@ function inspectionRow(r, groupsById, villagesById, rubrics, photoReviews, house
       badge(stateOf(r, photoReviews))));
 }
 
-// older rounds: left out of a first pull, fetched on demand (data-open keeps one open)
+// older rounds, left out of a first pull (data-open keeps one open)
 const fetched = new Set();
 async function fetchRound({ target: b }) {
   b.disabled = true;
@@ -118,8 +117,8 @@ async function fetchRound({ target: b }) {
   } catch { b.disabled = false; toast(t("home.fetch_offline"), "error"); }
 }
 
-// One block per round, newest first within it: the current round open at the top, the
-// others folded below it, latest first (a season of rounds is otherwise one long page).
+// One block per round, newest first: the current round open at the top, the others
+// folded below it (a season of rounds is otherwise one long page).
 function inspectionsView(inspections, current, rounds, groupsById, villagesById, rubrics, photoReviews, households) {
   const roundsById = new Map(rounds.map((x) => [String(x.id), x]));
   const byRound = new Map(rounds.filter((x) => x.state === "published").map((x) => [String(x.id), []]));

@@ -1,7 +1,6 @@
-// Opened from a chat app's built-in browser (WeChat, QQ, Alipay, DingTalk), where township
-// staff tap the link but where storage may be cleared and the photos kept offline lost:
-// before sign-in, say to open the app in the phone's own browser, with the steps and a
-// copy-link button; the app stays usable for whoever dismisses the notice.
+// Opened in a chat app's built-in browser (WeChat, QQ, Alipay, DingTalk), whose storage
+// may be cleared and the photos kept offline lost: before sign-in, say to open the app in
+// the phone's own browser (steps, a copy-link button); it stays usable if dismissed.
 import { h } from "./dom.js";
 import { t } from "../i18n.js";
 
@@ -16,7 +15,7 @@ export function inAppBrowser(ua = navigator.userAgent || "") {
 
 let dismissed = false;   // for this page: the sign-in screen drawn again keeps it away
 
-// the app's own address, without the route: what to paste into the browser
+// what to paste into the browser
 const appLink = () => `${location.origin}${location.pathname}`;
 
 async function copyLink(result) {
@@ -33,7 +32,6 @@ async function copyLink(result) {
   }
 }
 
-// null outside an in-app browser, or once dismissed
 export function inAppNotice() {
   const app = inAppBrowser();
   if (!app || dismissed) return null;

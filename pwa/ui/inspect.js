@@ -1,5 +1,5 @@
-// Record an inspection: one criterion per screen, then a summary that submits.
-// Every tap and keystroke is saved at once as a new local revision.
+// Record an inspection: one criterion per screen, then a summary that submits; every
+// tap and keystroke saved at once as a new local revision.
 import { h, mount, toast, revokeObjectUrls } from "./dom.js";
 import { confirmDialog, undoBar } from "./dialogs.js";
 import { t, label, placeName, formatScore } from "../i18n.js";
@@ -41,7 +41,6 @@ function findingChoice(found, onSet, key, item) {
     option(false, t("item.no")), option(true, t("item.yes")));
 }
 
-// sync: the page's Sync, started once the inspection is submitted
 export async function inspectScreen(root, id, step, go, sync) {
   let record = await getInspection(id);
   if (!record) return go("#/");

@@ -26,8 +26,7 @@ export function noRoundCard(rounds) {
     h("p", { class: "muted" }, last ? t("round.none_after", dates(last)) : t("round.none_never")));
 }
 
-// true when the inspection may go ahead: today is in the round's period, or the inspector
-// said so
+// true when today is in the round's period, or the inspector said to go ahead
 export async function confirmOutsidePeriod(round) {
   const period = periodOf(round);
   if (period === "in_period") return true;

@@ -27,14 +27,11 @@ function imageOr(stored, sha256, placeholderText, { keep = false } = {}) {
   return placeholder;
 }
 
-// the photo's small copy kept on the phone, its full bytes not yet uploaded, or the server's
-// thumbnail
 export async function photoImage(photo) {
   const stored = (await thumbOf(photo.sha256)) || (await photoBytes(photo.sha256));
   return imageOr(stored, photo.sha256, t("photo.on_server"), { keep: true });
 }
 
-// a rectification's "before" photo, as downloaded with it
 export async function beforeImage(photo) {
   return imageOr(await beforePhoto(photo.sha256), photo.sha256, t("recheck.before_missing"));
 }
@@ -52,9 +49,9 @@ async function fillViewer(dialog, photo) {
   } catch { /* offline: the small copy stays */ }
 }
 
-// A photo filling the screen, closed by its button or the phone's back (an entry of its
-// own in the history, with the same address, so the router does not see it). Shown at
-// once, so a second tap meets the open viewer; the picture follows.
+// A photo filling the screen, closed by its button or the phone's back (a history entry
+// with the same address, unseen by the router). Shown at once, so a second tap meets the
+// open viewer; the picture follows.
 export async function showPhoto(photo) {
   if (document.getElementById("photo-viewer")) return;
   const dialog = h("dialog", { class: "viewer", id: "photo-viewer" },
@@ -69,7 +66,6 @@ export async function showPhoto(photo) {
   await fillViewer(dialog, photo);
 }
 
-// a photo to tap for the full screen
 export async function photoButton(photo) {
   return h("button", { class: "enlarge", "aria-label": t("photo.enlarge"), onclick: () => showPhoto(photo) },
     await photoImage(photo));

@@ -1,6 +1,5 @@
-// A recheck of a rectification: per item the "before" photos (kept on the phone), fixed or
-// not, a note and "after" photos; saved at every tap like an inspection, then submitted
-// into the same outbox. And a submitted recheck: the review of each item and the comment.
+// A recheck: per item the "before" photos, fixed or not, a note and "after" photos; saved
+// at every tap, then submitted into the same outbox. And a submitted one, as reviewed.
 import { h, mount, toast, revokeObjectUrls } from "./dom.js";
 import { t, label, placeName, formatDate, formatDateTime } from "../i18n.js";
 import { places, rectification, rubricOfRound } from "../reference.js";
@@ -16,7 +15,6 @@ import { rectificationBadge } from "./rectifications.js";
 
 const NO_REVIEWS = new Map();
 
-// Go on with this rectification's draft recheck, or start one.
 export async function startRecheck(rectificationId, go) {
   const rect = await rectification(rectificationId);
   if (!rect) return go("#/");
@@ -30,7 +28,6 @@ export async function startRecheck(rectificationId, go) {
   if (gps) await updateRecheck(record.id, (r) => { r.gps = r.gps || gps; });
 }
 
-// what a recheck screen shows of its rectification: place, items in the notice's order, labels
 async function context(record) {
   const rect = await rectification(record.rectification_id);
   const [rubric, villages] = await Promise.all([rect ? rubricOfRound(rect.round_id) : null, places()]);
@@ -87,7 +84,6 @@ function missing(record) {
     (i.fixed && !record.photos.some((p) => `${p.criterion}.${p.item}` === key))).map(([key]) => key);
 }
 
-// sync: the page's Sync, started once the recheck is submitted
 export async function recheckScreen(root, id, go, sync) {
   let record = await getRecheck(id);
   if (!record) return go("#/");
@@ -153,7 +149,6 @@ export async function recheckScreen(root, id, go, sync) {
   scrollTo(0, 0);
 }
 
-// how the supervisor decided an item: closed off, sent back, or not yet
 function decision(record, key, rectItem) {
   const shown = record.local.item_states?.[key] || (rectItem?.state === "closed" ? "closed" : "pending");
   const tone = { closed: "good", open: "bad", pending: "neutral" }[shown] || "neutral";

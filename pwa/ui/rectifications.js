@@ -1,5 +1,5 @@
-// Home's "Rectifications" card: the township's open and overdue rectifications (picking
-// one starts a recheck, or goes on with its draft) and the rechecks made on this phone.
+// Home's "Rectifications" card: the township's open and overdue ones (picking one starts
+// a recheck, or goes on with its draft) and the rechecks made on this phone.
 import { h } from "./dom.js";
 import { t, formatDate, formatDateTime, placeName } from "../i18n.js";
 import { openRectifications, refList } from "../reference.js";

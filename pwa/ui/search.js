@@ -1,20 +1,17 @@
-// Finding a group on home as one types: every row marked with `data-search` (its group's
-// and village's names in both languages) is shown or hidden at each keystroke, and a
-// folded block of rows opens while it holds a match. The words typed outlive a redraw
-// (home is drawn again after every sync), so a search is never wiped mid-word.
+// Finding a group on home as one types: rows marked with `data-search` (the group's and
+// village's names in both languages) shown or hidden at each keystroke, a folded block
+// open while it holds a match. The words typed outlive a redraw (after every sync).
 import { h } from "./dom.js";
 import { t } from "../i18n.js";
 
 let query = "";
 
-// what a row answers to: the group's and its village's names, Chinese and English
 export function searchText(group, village) {
   return [group?.name, group?.name_en, village?.name, village?.name_en]
     .filter(Boolean).join(" ").toLowerCase();
 }
 
-// the township's order, as the server lists places: village, then group, each by when it
-// was added (the phone's store hands them back by their ids as text, "10" before "2")
+// the township's order, as in reference.js places()
 export function byPlace(groupsById, groupIdOf = (x) => x.group_id) {
   return (a, b) => {
     const ga = groupsById.get(groupIdOf(a));
@@ -48,7 +45,6 @@ export function searchBox(root) {
     h("p", { id: "search-empty", class: "muted", hidden: true }));
 }
 
-// after a redraw: the box keeps the focus and the caret it had
 export function keepTyping(wasTyping) {
   const box = document.getElementById("home-search");
   if (!wasTyping || !box) return;

@@ -53,7 +53,7 @@ export async function signinScreen(root, { onDone }) {
   mount(root, inAppNotice(), form);
 }
 
-// the temporary password worked: the new one is chosen here, then used to sign in
+// the temporary password worked: a new one is chosen, then signs in
 function newPasswordScreen(root, username, temporary, onDone) {
   const error = errorBox();
   const field = (id) => h("input", { id, name: id, type: "password", autocomplete: "new-password",

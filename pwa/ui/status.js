@@ -1,5 +1,5 @@
-// The status line: what is waiting, the last successful sync, why the last one failed,
-// and a progress bar (items and bytes) while a sync runs.
+// The status card: what is waiting, the last sync, why the last one failed, and a
+// progress bar (items and bytes) while a sync runs.
 import { h, mount } from "./dom.js";
 import { t, formatDateTime, formatBytes } from "../i18n.js";
 import { summary } from "../outbox.js";
@@ -52,18 +52,15 @@ async function fill(box, sync) {
   const p = sync.progress;
   const [s, lastSync, lastError, d] = await Promise.all([summary(), getMeta("last_sync"), getMeta("last_error"), drafts()]);
   if (seq !== box.seq) return;
-  const waiting = s.inspections || s.rechecks || s.photos;
+  const waiting = s.inspections || s.rechecks || s.ledger || s.photos;
   const parts = [s.inspections && t("n.inspections", { count: s.inspections }),
-    s.rechecks && t("n.rechecks", { count: s.rechecks }),
+    s.rechecks && t("n.rechecks", { count: s.rechecks }), s.ledger && t("n.entries", { count: s.ledger }),
     s.photos && t("n.photos", { count: s.photos })].filter(Boolean);
   const what = parts.length ? parts.reduce((a, b) => t("status.and", { a, b })) : "";
   const line = waiting ? t("status.waiting", { what, bytes: formatBytes(s.bytes) })
     : d.count ? t("status.submitted_sent") : t("status.all_sent");
-  box.dataset.inspections = s.inspections;
-  box.dataset.rechecks = s.rechecks;
-  box.dataset.photos = s.photos;
-  box.dataset.drafts = d.count;
-  box.dataset.running = p.running ? "1" : "0";
+  Object.assign(box.dataset, { inspections: s.inspections, rechecks: s.rechecks, ledger: s.ledger, photos: s.photos,
+    drafts: d.count, running: p.running ? "1" : "0" });
   mount(box,
     h("div", { id: "status-line", class: waiting || d.count ? "waiting" : "clean" }, line),
     draftsLine(d),
@@ -77,12 +74,10 @@ async function fill(box, sync) {
                   onclick: () => sync.now() }, p.running ? t("sync.running") : t("sync.now")));
 }
 
-// sync: the page's Sync, whose progress the card shows and whose button starts it
 export function statusCard(sync) {
   const box = h("section", { id: "status", class: "card" });
   const refresh = () => { if (box.isConnected || !box.dataset.inspections) fill(box, sync); };
   sync.addEventListener("progress", refresh);
-  // stop listening once the screen is gone
   const stop = () => sync.removeEventListener("progress", refresh);
   addEventListener("hashchange", stop, { once: true });
   fill(box, sync);

@@ -1,7 +1,6 @@
-// Before an inspection is submitted: what it records, in a few lines the inspector checks
-// at a glance (the group, the score, each deduction found, criteria left out, photos, a
-// veto), then a confirm. And a draft's "delete", kept in a card of its own well away from
-// "submit", so a thumb aiming at one never meets the other.
+// Before an inspection is submitted: what it records, in a few lines checked at a glance,
+// then a confirm. A draft's "delete" is in a card of its own well away from "submit", so
+// a thumb aiming at one never meets the other.
 import { h } from "./dom.js";
 import { confirmDialog } from "./dialogs.js";
 import { t, label, placeName, formatScore } from "../i18n.js";
@@ -21,7 +20,6 @@ function findings(rubric, record) {
   return rows;
 }
 
-// answers true once the inspector confirms
 export function confirmSubmission({ rubric, record, score, group, village, household }) {
   const found = findings(rubric, record);
   const left = rubric.criteria.filter((c) => record.criteria[c.key]?.na).map(label);

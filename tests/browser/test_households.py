@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from tests.support.apiclient import ApiClient
 from tests.support.factories import close_round, jpeg_bytes
 from tests.support.households import hold_households
+from tests.support.old_database import SCHEMA_4, UNSENT_INSPECTION, open_app_over_old_database
 from tests.support.phone import (add_photo, confirm_submit, local_inspections, sign_in, status,
                                  switch_language, sync, tap_plus, wait_ready)
 
@@ -236,52 +237,22 @@ def test_a_long_list_opens_without_reading_the_session_and_draws_every_household
     expect(page.locator("#households li:not([hidden]) .hh-number")).to_have_text("45")
 
 
-# A database as the app before schema 5 left it: households a pull stored already (an
-# older app keeps every type it pulls), a submitted inspection not yet sent.
-DATABASE_OF_SCHEMA_4 = """() => new Promise((resolve, reject) => {
-    const request = indexedDB.open('inspection-collector', 4);
-    // store → [its key path, its indexes]
-    const schema4 = {
-        meta: [undefined, {}], ref: [['type', 'id'], { type: 'type', round: ['type', 'data.round_id'] }],
-        inspections: ['id', {}], blobs: ['sha256', { inspection_id: 'inspection_id' }],
-        comments: ['id', { inspection_id: 'inspection_id' }],
-        photo_reviews: ['photo_id', { inspection_id: 'inspection_id' }], rechecks: ['id', {}],
-        before_photos: ['sha256', {}], thumbs: ['sha256', { kept_at: 'kept_at' }],
-    };
-    request.onupgradeneeded = () => {
-        for (const [name, [keyPath, indexes]] of Object.entries(schema4)) {
-            const store = request.result.createObjectStore(name, keyPath ? { keyPath } : undefined);
-            for (const [index, path] of Object.entries(indexes)) store.createIndex(index, path);
-        }
-    };
-    request.onerror = () => reject(request.error);
-    request.onsuccess = () => {
-        const db = request.result;
-        const tx = db.transaction(['ref', 'inspections'], 'readwrite');
-        for (const [id, group_id, number] of [[1, 3, '10'], [2, 3, '9'], [3, 4, '1']]) {
-            tx.objectStore('ref').put({ type: 'household', id: String(id), version: 5,
-                data: { id, group_id, number, head: '户主' + number, members: 2, active: true, balance: 0 } });
-        }
-        tx.objectStore('ref').put({ type: 'round', id: '7', version: 5, data: { id: 7, name: '入户检查',
-            starts_on: '2000-01-01', ends_on: '2099-12-31', state: 'open', rubric_version: 2, subject: 'household' } });
-        tx.objectStore('inspections').put({ id: 'i-1', client_rev: 2, base_version: null, round_id: 7,
-            group_id: 3, household_id: 2, rubric_version: 2, status: 'submitted',
-            started_at: '2026-11-05T09:00:00+08:00', finished_at: '2026-11-05T09:30:00+08:00', gps: null,
-            criteria: {}, note: '门前整洁', photos: [],
-            local: { state: 'submitted', sent_rev: 0, server_version: null, review_state: null, flags: [],
-                     push_error: null, updated_at: '2026-11-05T09:30:00+08:00' } });
-        tx.oncomplete = () => { db.close(); resolve(); };
-        tx.onerror = () => reject(tx.error);
-    };
-})"""
+# What the app before schema 5 held: households a pull stored already (an older app keeps
+# every type it pulls), a submitted inspection not yet sent.
+HELD_BY_SCHEMA_4 = {
+    "ref": [*({"type": "household", "id": str(id), "version": 5, "data": {
+                 "id": id, "group_id": group_id, "number": number, "head": "户主" + number,
+                 "members": 2, "active": True, "balance": 0}}
+              for id, group_id, number in [(1, 3, "10"), (2, 3, "9"), (3, 4, "1")]),
+            {"type": "round", "id": "7", "version": 5, "data": {
+                "id": 7, "name": "入户检查", "starts_on": "2000-01-01", "ends_on": "2099-12-31",
+                "state": "open", "rubric_version": 2, "subject": "household"}}],
+    "inspections": [UNSENT_INSPECTION]}
 
 
 def test_the_schema_update_indexes_households_held_and_keeps_every_record(phone, live_server):
     page = phone
-    page.goto(f"{live_server.url}/healthz")        # the app's origin, before the app opens its database
-    page.evaluate(DATABASE_OF_SCHEMA_4)
-    page.goto(f"{live_server.url}/app/")
-    wait_ready(page)
+    open_app_over_old_database(page, live_server.url, 4, SCHEMA_4, HELD_BY_SCHEMA_4)
     [record] = local_inspections(page)
     assert record["id"] == "i-1" and record["household_id"] == 2 and record["note"] == "门前整洁"
     listed = page.evaluate("""async () => {

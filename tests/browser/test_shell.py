@@ -14,14 +14,20 @@ def shell_files() -> list[Path]:
                   and "icons" not in p.relative_to(PWA).parts)
 
 
+def strings() -> dict:
+    """The phone's strings, "group.key" → [zh, en] (i18n/strings.json: {group: {key: [zh, en]}})."""
+    groups = json.loads((PWA / "i18n" / "strings.json").read_text(encoding="utf-8"))
+    return {f"{group}.{key}": pair for group, texts in groups.items() for key, pair in texts.items()}
+
+
 def catalogue(lang: str) -> dict:
-    return json.loads((PWA / "i18n" / f"{lang}.json").read_text(encoding="utf-8"))
+    return {key: pair[["zh", "en"].index(lang)] for key, pair in strings().items()}
 
 
-def test_catalogues_have_the_same_keys():
-    zh, en = catalogue("zh"), catalogue("en")
-    assert sorted(zh) == sorted(en)
-    assert all(value.strip() for value in [*zh.values(), *en.values()])
+def test_every_string_is_in_both_languages():
+    assert all(isinstance(pair, list) and len(pair) == 2
+               and all(isinstance(text, str) and text.strip() for text in pair)
+               for pair in strings().values())
 
 
 def test_catalogues_use_the_same_placeholders():

@@ -29,7 +29,7 @@ def test_new_version_waits_for_the_user_and_keeps_drafts(phone, live_server, pwa
     sw = pwa_copy / "sw.js"
     sw.write_text(sw.read_text(encoding="utf-8").replace('const VERSION = "', 'const VERSION = "next-'),
                   encoding="utf-8")
-    zh = pwa_copy / "i18n" / "zh.json"
+    zh = pwa_copy / "i18n" / "strings.json"
     zh.write_text(zh.read_text(encoding="utf-8").replace('"村庄环境检查"', '"村庄环境检查 新版"'),
                   encoding="utf-8")
     page.evaluate("async () => (await navigator.serviceWorker.getRegistration()).update()")

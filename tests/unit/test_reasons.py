@@ -12,7 +12,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def catalogue(path: str) -> dict:
-    return json.loads((ROOT / path).read_text("utf-8"))
+    """{key: text}; "file#lang" names one language of the phone's strings, kept as
+    {group: {key: [zh, en]}} for "group.key"."""
+    file, _, lang = path.partition("#")
+    texts = json.loads((ROOT / file).read_text("utf-8"))
+    if not lang:
+        return texts
+    return {f"{group}.{key}": pair[["zh", "en"].index(lang)]
+            for group, pairs in texts.items() for key, pair in pairs.items()}
 
 
 def placeholders(text: str) -> set[str]:
@@ -44,7 +51,7 @@ def test_a_code_without_english_is_refused_at_once():
 
 
 # where each client looks up the codes it shows
-CLIENTS = [("pwa/i18n/{lang}.json", "push.reason.", PUSH_CODES),
+CLIENTS = [("pwa/i18n/strings.json#{lang}", "push.reason.", PUSH_CODES),
            ("server/translations/{lang}.json", "reason.", REVIEW_CODES)]
 
 
@@ -59,6 +66,6 @@ def test_every_client_translates_the_codes_it_shows(path, prefix, codes, lang):
 
 
 def test_the_phone_in_english_says_what_the_servers_errors_say():
-    texts = catalogue("pwa/i18n/en.json")
+    texts = catalogue("pwa/i18n/strings.json#en")
     assert {code: texts[f"push.reason.{code}"] for code in PUSH_CODES} == {
         code: ENGLISH[code] for code in PUSH_CODES}
