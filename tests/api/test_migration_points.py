@@ -5,19 +5,13 @@ import pytest
 
 from sync.ledger import DEFAULT_POINTS_RULES
 
-from tests.support.migrations import empty_database_url, flask_cli
+from tests.support.migrations import ONE_GROUP, upgraded_over
 
 
 def test_existing_townships_get_the_default_rules(app, database_url, tmp_path):
-    url = empty_database_url(app, database_url, tmp_path)
-    assert flask_cli(url, "db", "upgrade", "0016").returncode == 0
-    engine = sa.create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(sa.text(
-            "INSERT INTO townships (id, name, is_demo, display_precision) "
-            "VALUES (1, '甲乡', false, 1), (2, '乙乡', false, 1)"))
-    upgrade = flask_cli(url, "db", "upgrade")
-    assert upgrade.returncode == 0, upgrade.stderr
+    engine = upgraded_over(app, database_url, tmp_path, "0016", ONE_GROUP[0],
+                           "INSERT INTO townships (id, name, is_demo, display_precision) "
+                           "VALUES (2, '乙乡', false, 1)")
     with engine.connect() as connection:
         rules = connection.execute(sa.text(
             "SELECT township_id, key, points FROM points_rules ORDER BY township_id, id")).all()
@@ -31,10 +25,8 @@ def test_existing_townships_get_the_default_rules(app, database_url, tmp_path):
     assert [t for t, _ in recorded] == [1] * 5 + [2] * 5
     assert [seq for _, seq in recorded] == list(range(counter - 9, counter + 1))
     with engine.begin() as connection:
-        connection.execute(sa.text(
-            "INSERT INTO villages (id, township_id, name) VALUES (1, 1, '村');"))
-        connection.execute(sa.text(
-            "INSERT INTO villager_groups (id, village_id, name) VALUES (1, 1, '一组')"))
+        for statement in ONE_GROUP[1:]:
+            connection.execute(sa.text(statement))
         connection.execute(sa.text(
             "INSERT INTO households (id, group_id, township_id, number, head, active) "
             "VALUES (1, 1, 1, '01', '岩温', true)"))

@@ -4,6 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import sqlalchemy as sa
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -26,3 +28,26 @@ def empty_database_url(app, database_url: str | None, tmp_path: Path) -> str:
         db.session.execute(db.text("DROP TABLE IF EXISTS alembic_version"))
         db.session.commit()
     return database_url
+
+
+# A township with one village and one group, as rows written before a migration.
+ONE_GROUP = (
+    "INSERT INTO townships (id, name, is_demo, display_precision) VALUES (1, '甲乡', false, 1)",
+    "INSERT INTO villages (id, township_id, name) VALUES (1, 1, '村')",
+    "INSERT INTO villager_groups (id, village_id, name) VALUES (1, 1, '一组')",
+)
+
+
+def upgraded_over(app, database_url: str | None, tmp_path: Path, revision: str,
+                  *statements: str):
+    """An engine on a database migrated up to `revision`, given the rows `statements`
+    write, then upgraded to the head as an operator does (dispose it when done)."""
+    url = empty_database_url(app, database_url, tmp_path)
+    assert flask_cli(url, "db", "upgrade", revision).returncode == 0
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        for statement in statements:
+            connection.execute(sa.text(statement))
+    upgrade = flask_cli(url, "db", "upgrade")
+    assert upgrade.returncode == 0, upgrade.stderr
+    return engine
