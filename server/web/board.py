@@ -3,13 +3,16 @@ from datetime import date, datetime
 
 from flask import abort, g, render_template, request
 
+from ..admin.township import township_settings
 from ..extensions import db
 from ..i18n import LANGUAGES, current_language
-from ..models import CombinedResult, PublishedCombined, PublishedRanking, Round
+from ..models import CombinedResult, PublishedCombined, PublishedRanking, Round, StarRating
 from ..review.combined import published_combined
 from ..review.publishing import published_ranking
 from ..review.reasons import reason_in
 from ..review.rectifications import summary, township_rectifications
+from ..review.snapshots import STAR_RATINGS, snapshot
+from ..review.star_lists import by_village_and_group, on_the_board, star_counts
 from ..scope import id_arg
 from .blueprints import board as bp
 
@@ -51,7 +54,8 @@ def index():
                        "rectifications": [summary(r, state) for r, state in
                                           township_rectifications(round_.township_id,
                                                                   round_id=round_.id)]})
-    return render_template("web/board.html", boards=boards, combined=combined_boards())
+    return render_template("web/board.html", boards=boards, combined=combined_boards(),
+                           stars=[star_board(r) for r in star_ratings()])
 
 
 def combined_boards() -> list[dict]:
@@ -67,6 +71,35 @@ def combined_boards() -> list[dict]:
                        datetime.fromisoformat(result["published"]["published_at"]),
                        "red": listed(result, "red"), "black": listed(result, "black")})
     return boards
+
+
+def star_ratings() -> list[StarRating]:
+    """Every star rating, newest first: each is born in notice, frozen, so each is on the
+    board from its start (as published lists are, of every township)."""
+    return db.session.execute(db.select(StarRating).where(
+        StarRating.id.in_(db.select(STAR_RATINGS.owner_column)))
+        .order_by(StarRating.id.desc())).scalars().all()
+
+
+def star_board(rating: StarRating) -> dict:
+    """A rating's latest version as the board shows it: its state, the notice's last day,
+    the township's contact for objections and how many households have each level."""
+    result = snapshot(STAR_RATINGS, rating.id).result
+    return {"rating": rating, "result": result, "counts": star_counts(result["households"]),
+            "contact": township_settings(rating.township_id)["objection_contact"]}
+
+
+@bp.route("/stars/<int:rating_id>")
+def star_rating(rating_id: int):
+    """A rating's households with stars by village and group: 户号, 户主 and stars only,
+    no score, no photo; a revoked household marked revoked (摘牌)."""
+    rating = db.session.get(StarRating, rating_id)
+    if rating is None or snapshot(STAR_RATINGS, rating.id) is None:
+        abort(404)
+    board = star_board(rating)
+    villages = by_village_and_group(rating.township_id,
+                                    on_the_board(board["result"]["households"]))
+    return render_template("web/board_stars.html", s=board, villages=villages)
 
 
 def print_language() -> str:

@@ -113,6 +113,7 @@ RULES = {
     ("GET", "/board/"): PUBLIC,
     ("GET", "/board/rounds/<int:round_id>/poster"): PUBLIC,
     ("GET", "/board/combined/<int:combined_id>/poster"): PUBLIC,
+    ("GET", "/board/stars/<int:rating_id>"): PUBLIC,
     # pages of a signed-in user
     ("GET", "/password"): ANY_ROLE,
     ("POST", "/password"): ANY_ROLE,
@@ -146,6 +147,14 @@ RULES = {
     ("POST", "/review/rechecks/<recheck_id>/review"): REVIEWERS,
     ("GET", "/review/rectifications"): REVIEWERS,
     ("GET", "/review/rectifications/<int:rectification_id>/notice"): REVIEWERS,
+    ("GET", "/review/stars"): REVIEWERS,
+    ("POST", "/review/stars"): REVIEWERS,
+    ("GET", "/review/stars/<int:rating_id>"): REVIEWERS,
+    ("POST", "/review/stars/<int:rating_id>/objections"): REVIEWERS,
+    ("POST", "/review/stars/objections/<int:objection_id>/decide"): REVIEWERS,
+    ("POST", "/review/stars/<int:rating_id>/finalize"): REVIEWERS,
+    ("POST", "/review/stars/<int:rating_id>/revoke"): REVIEWERS,
+    ("GET", "/review/stars/<int:rating_id>/plaques.<fmt>"): REVIEWERS,
     # admins' pages
     ("GET", "/admin/"): ADMINS,
     ("GET", "/admin/devices"): ADMINS,
@@ -257,7 +266,7 @@ class Caller:
 # the ways out. Every other page answers them 403, the public sign-in page included.
 SHOPKEEPER_PAGES = {"/healthz", "/lang/<code>", "/logout", "/app/", "/app/<path:path>",
                     "/static/<path:filename>", "/board/", "/board/rounds/<int:round_id>/poster",
-                    "/board/combined/<int:combined_id>/poster"}
+                    "/board/combined/<int:combined_id>/poster", "/board/stars/<int:rating_id>"}
 
 
 def refused(response, path: str) -> bool:
