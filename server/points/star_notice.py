@@ -131,13 +131,14 @@ def _star_entries(rating: StarRating, households: list[dict], user: User) -> Non
     given = [h for h in households if not h["revoked"] and points.get(str(h["stars"]), 0)]
     lock_households(h["household_id"] for h in given)
     now = utcnow()
-    for h in given:
-        entry = LedgerEntry(id=str(uuid.uuid4()), household_id=h["household_id"],
-                            township_id=rating.township_id, kind=STAR,
-                            points=points[str(h["stars"])], note=rating.name,
-                            recorded_by=user.id, recorded_at=now, received_at=now, flags=[])
-        db.session.add(entry)
-        db.session.flush()
+    entries = [LedgerEntry(id=str(uuid.uuid4()), household_id=h["household_id"],
+                           township_id=rating.township_id, kind=STAR,
+                           points=points[str(h["stars"])], note=rating.name,
+                           recorded_by=user.id, recorded_at=now, received_at=now, flags=[])
+               for h in given]
+    db.session.add_all(entries)
+    db.session.flush()      # one flush for a township's thousands
+    for h, entry in zip(given, entries):
         h["star_entry"] = {"id": entry.id, "points": entry.points}
         announce_entry(entry, user.id)
         record_audit("credit_star_points", "ledger_entry", entry.id, user=user, detail={

@@ -17,8 +17,8 @@ from schemathesis.specs.openapi.checks import (content_type_conformance,
 
 from tests.support.combined import a_published_combined
 from tests.support.factories import jpeg_bytes, make_rectification, recheck, with_photos
-from tests.support.ledger import add_households
 from tests.support.postgres import database_params
+from tests.support.star_rounds import publish_two_household_rounds
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_headers_conformance, response_schema_conformance]
@@ -40,7 +40,7 @@ def operations(app):
 @pytest.fixture
 def known_ids(app, api, phone, ref) -> dict:
     """Real path parameters (the round, an inspection with a photo, its blob, a combined
-    result, a recheck): made-up ids only ever reach the 404s, these reach the code
+    result, a recheck, a household, a star rating and an objection to it): made-up ids only ever reach the 404s, these reach the code
     behind them."""
     payload = with_photos(phone, ref, ref["assigned"][0], {"collection": {"bins": 2}})
     photo = payload["photos"][0]
@@ -48,12 +48,19 @@ def known_ids(app, api, phone, ref) -> dict:
     assert phone.push_rechecks(rechecked)[0]["outcome"] == "applied"
     combined = a_published_combined(app, api.as_user("supervisor1"), ref["round"]["id"])
     team = api.as_user("admin").get(f"/rounds/{ref['round']['id']}/teams").get_json()[0]
+    supervisor = api.as_user("supervisor1")
+    rated = publish_two_household_rounds(app, supervisor)
+    rating = supervisor.post("/star-ratings", json={
+        "name": "星级评定", "rounds": [rated.first]}).get_json()["id"]
+    objection = supervisor.post(f"/star-ratings/{rating}/objections", json={
+        "household_id": rated.households["A01"], "text": "请复核"}).get_json()["id"]
     return {"round_id": ref["round"]["id"], "inspection_id": payload["id"],
             "photo_id": photo["id"], "sha": photo["sha256"], "combined_id": combined,
             "recheck_id": rechecked["id"], "user_id": phone.user["id"],
             "device_id": _device_id(app, phone), "version": 1,
             "team_id": team["id"], "group_id": ref["assigned"][0],
-            "household_id": add_households(app, 1)[0]}
+            "household_id": rated.households["A01"], "rating_id": rating,
+            "objection_id": objection}
 
 # The fuzzer's WSGI transport asks for gzip but never unpacks it; what is checked here is
 # the document, so answers come plain (compression has its own test, test_compression.py).

@@ -247,3 +247,26 @@ def test_roles_and_townships(app, api, boss, phone, made, township_clock):
         assert error(elsewhere.post(path, json=body)) == (404, "not_found"), path
     assert error(elsewhere.get(f"/star-ratings/preview?rounds={made.first}")) == (
         404, "not_found")
+
+
+def test_every_write_is_audited(app, boss, made, township_clock):
+    from tests.support.admin import audit_entries
+
+    rating_id = start(boss, made)["id"]
+    h = made.households
+    objection = boss.post(f"/star-ratings/{rating_id}/objections", json={
+        "household_id": h["A05"], "text": "请复核"}).get_json()["id"]
+    boss.post(f"/objections/{objection}/decide", json={
+        "decision": "upheld", "stars": 3, "reason": "复查属实"})
+    township_clock.advance(3)
+    assert boss.post(f"/star-ratings/{rating_id}/finalize").status_code == 200
+    assert boss.post(f"/star-ratings/{rating_id}/revoke", json={
+        "household_id": h["A01"], "reason": "摘牌理由"}).status_code == 200
+    with app.app_context():
+        audited = [(a.action, a.entity_type, a.reason) for a in audit_entries()
+                   if a.entity_type in ("star_rating", "star_objection")]
+    assert audited == [("start_star_notice", "star_rating", None),
+                       ("record_objection", "star_objection", None),
+                       ("decide_objection", "star_objection", "复查属实"),
+                       ("finalize_star_rating", "star_rating", None),
+                       ("revoke_stars", "star_rating", "摘牌理由")]
