@@ -21,6 +21,11 @@ from ..extensions import db
 from .places import Township
 from .types import UTCDateTime, one_of, utcnow
 
+# An entry flagged overdraft (flags is a short JSON list of codes). Literal SQL, written
+# once for the partial index below and the queries that use it: PostgreSQL uses a
+# partial index only when the query's condition is the index's own, pattern included.
+OVERDRAFT_FLAGGED = sa.text("""CAST(flags AS TEXT) LIKE '%"overdraft"%'""")
+
 
 class LedgerEntry(db.Model):
     __tablename__ = "ledger_entries"
@@ -29,8 +34,11 @@ class LedgerEntry(db.Model):
         sa.CheckConstraint("points <> 0", name="ck_ledger_entries_points"),
         # A household's entries in time order, and its balance (SUM) from the index.
         sa.Index("ix_ledger_entries_household", "household_id", "recorded_at"),
-        # The township's recent entries (a first pull's 90 days, the overdraft list).
+        # The township's recent entries (a first pull's 90 days).
         sa.Index("ix_ledger_entries_township_recorded", "township_id", "recorded_at"),
+        # The overdrafts page, newest first: the few flagged entries among years of them.
+        sa.Index("ix_ledger_entries_overdraft", "township_id", "recorded_at", "id",
+                 postgresql_where=OVERDRAFT_FLAGGED, sqlite_where=OVERDRAFT_FLAGGED),
         # An entry is voided at most once: the database says so too, under any race.
         sa.UniqueConstraint("voids", name="uq_ledger_entries_voids"),
     )

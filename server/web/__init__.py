@@ -9,6 +9,7 @@ def register_web(app: Flask) -> None:
                    review_rankings, review_rechecks, review_rectifications)
     from . import review_household_results  # noqa: F401
     from . import admin_households  # noqa: F401
+    from . import review_households  # noqa: F401
     from . import review_stars  # noqa: F401
     from . import flashes
     from .blueprints import ALL
