@@ -274,3 +274,14 @@ def test_a_rating_in_notice_has_no_plaque_list_and_admins_see_the_pages(app, mad
     assert inspector.get(f"/review/stars/{rating_id}").status_code == 403
     with app.app_context():
         assert db.session.get(StarRating, rating_id).state == "notice"
+
+
+@pytest.mark.parametrize("lang, contact, no_last_day", [
+    ("zh", "异议请联系：镇综治办", "公示截止"), ("en", "Objections to: 镇综治办", "notice until")])
+def test_without_notice_days_there_is_no_last_day_but_the_contact(app, web, made, lang,
+                                                                  contact, no_last_day):
+    set_township(app, notice_days=0, objection_contact="镇综治办")
+    rating_id = start(web, made)
+    for page in (text(web.get(f"/review/stars/{rating_id}?lang={lang}")),
+                 text(app.test_client().get(f"/board/?lang={lang}"))):
+        assert contact in page and no_last_day not in page
