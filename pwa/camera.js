@@ -1,6 +1,5 @@
-// Photo pipeline: decode (honouring EXIF orientation), downscale to ≤ 1600 px,
-// re-encode as JPEG q 0.8, hash with SHA-256. The result is stored as an ArrayBuffer.
-// A ≤ 320 px copy is made too: it stays on the phone after the photo is uploaded.
+// Photo pipeline: decode (honouring EXIF orientation), downscale to ≤ 1600 px, JPEG q 0.8,
+// SHA-256; and a ≤ 320 px copy that stays on the phone after the photo is uploaded.
 
 export const MAX_SIDE = 1600;
 export const QUALITY = 0.8;

@@ -6,7 +6,7 @@ import { openDB } from "./vendor/idb.js";
 export const dbReady = openDB("inspection-collector", 6, {
   upgrade(db, oldVersion, _newVersion, tx) {
     if (oldVersion < 1) {
-      db.createObjectStore("meta");                                   // key → value
+      db.createObjectStore("meta");
       db.createObjectStore("ref", { keyPath: ["type", "id"] })        // pulled reference data
         .createIndex("type", "type");
       db.createObjectStore("inspections", { keyPath: "id" });

@@ -70,7 +70,7 @@ export async function summary() {
     ledger: ledger.length,
     photos: blobs.length,
     bytes: blobs.reduce((n, b) => n + b.size, 0),
-    rejected: [...inspections, ...rechecks, ...ledger].filter((r) => r.local.push_error?.rev === r.client_rev),
+    rejected: [...inspections, ...rechecks].filter((r) => r.local.push_error?.rev === r.client_rev),
   };
 }
 

@@ -12,7 +12,7 @@ import { householdName } from "./households.js";
 
 // One field's reasons in the chosen language; the English text where the server sent no
 // code (an older server or app) or one this app lacks.
-function reasonTexts(error, field, english) {
+export function reasonTexts(error, field, english) {
   const coded = error.reasons?.[field] || [];
   return [].concat(english).map((text, i) => coded[i]
     ? tOr(`push.reason.${coded[i].code}`, coded[i].params, text) : text);

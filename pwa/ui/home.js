@@ -18,8 +18,7 @@ import { applySearch, byPlace, keepTyping, searchBox, searchText } from "./searc
 import { rectificationsPanel } from "./rectifications.js";
 import { noRoundCard, roundReason } from "./period.js";
 
-// prefix: "" for the round home is about; "household-" for a household round open beside a
-// group round, in a section of its own
+// prefix "household-": a household round open beside a group round, in a section of its own
 async function assignmentsView(round, session, inspections, groupsById, villagesById, prefix = "") {
   if (!round) return noRoundCard(await refList("round"));
   const mine = await myAssignments(round.id, session.user.id);

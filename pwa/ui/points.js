@@ -6,7 +6,7 @@ import { refList } from "../reference.js";
 import { byNumber, matches } from "../households.js";
 import { pointsOf, recordEntry, redeemTotal } from "../ledger.js";
 import { confirmDialog } from "./dialogs.js";
-import { pushErrors } from "./detail.js";
+import { reasonTexts } from "./detail.js";
 import { householdName } from "./households.js";
 import { statusCard } from "./status.js";
 
@@ -38,12 +38,12 @@ export async function pointsScreen(root, sync) {
   if (typing) document.getElementById("points-search").focus();
 }
 
-// own entries not yet applied are marked; a refused one shows the server's reasons
 const entryRow = (e, unsynced = e.local && !e.local.sent_rev && !e.local.push_error) =>
   h("li", { class: "row", dataset: { entry: e.id, unsynced: unsynced ? "1" : null } },
     h("span", { class: "grow" }, t(`points.kind.${e.kind}`), " ", h("span", { class: "muted small" },
       e.goods?.map((g) => `${g.name} × ${g.quantity}`).join("、") ?? e.rule_key, e.note ? ` · ${e.note}` : "",
-      h("br"), formatDateTime(e.recorded_at)), e.local && pushErrors(e)),
+      h("br"), formatDateTime(e.recorded_at)), e.local?.push_error && h("div", { class: "error small" }, t("points.refused",
+        { reasons: Object.entries(e.local.push_error.errors).map(([f, text]) => reasonTexts(e.local.push_error, f, text)).join("; ") }))),
     h("b", {}, signed(e.points)), unsynced ? h("span", { class: "badge warn" }, t("points.unsynced")) : null);
 
 export async function householdPoints(root, id, session, go) {

@@ -49,7 +49,6 @@ export async function signinScreen(root, { onDone }) {
   h("label", { for: "username" }, t("signin.username")), username,
   h("label", { for: "password" }, t("signin.password")), password,
   error, button);
-  // inside WeChat and the like, first say to open the app in the phone's own browser
   mount(root, inAppNotice(), form);
 }
 

@@ -185,6 +185,39 @@ def test_a_deed_recorded_offline_then_synced(page, live_server, township):
     assert any(d["unsynced"].get("ledger") == 0 for d in device)
 
 
+REFUSED = {"zh": ("服务器未接受", "未知积分细则"), "en": ("Not accepted by the server", "unknown points rule")}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_an_entry_the_server_refuses_is_kept_with_its_reason(page, live_server, township, lang):
+    """A deed naming a rule the server does not know (as a phone holding a rule from
+    elsewhere would push it): rejected, kept and shown with the reason, never sent again,
+    and out of the known balance."""
+    from server.extensions import db
+    from server.models import LedgerEntry
+
+    household = township["households"][0]
+    switch_language(page, lang)
+    page.evaluate("""async (id) => {
+        const { recordEntry } = await import('/app/ledger.js');
+        await recordEntry(id, { rule: { key: 'no_such_rule', points: 4 }, note: null });
+    }""", household)
+    page.goto(page.url.split("#")[0] + f"#/points/{household}")
+    assert balance(page) == 24
+    sync(page)
+    page.goto(page.url.split("#")[0] + f"#/points/{household}")
+    assert balance(page) == 20
+    [entry] = local_entries(page)
+    refused = page.locator(f"#points-entries li[data-entry='{entry['id']}'] .error")
+    for words in REFUSED[lang]:
+        expect(refused).to_contain_text(words)
+    expect(page.locator("#points-entries li[data-unsynced='1']")).to_have_count(0)
+    with live_server.app.app_context():
+        assert db.session.get(LedgerEntry, entry["id"]) is None
+    assert local_entries(page)[0]["local"]["push_error"]["errors"]["rule_key"]
+    assert page.evaluate("""async () => (await (await import('/app/outbox.js')).pushable('ledger')).length""") == 0
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_a_shopkeepers_phone_opens_on_points_and_shows_no_rounds(phone, live_server, township, lang):
     admin = ApiClient(live_server.app.test_client()).as_user("admin")
