@@ -28,6 +28,9 @@ RANGES = {"lat": (-90, 90), "lon": (-180, 180)}
 MIB = 1024 * 1024
 # An upload larger than this is not a township's list of places, nor of households.
 MAX_CSV_BYTES = 2 * MIB
+# The most bad lines one check lists: a file of thousands of them (the wrong file, say)
+# is told by its first ones, and listing every one would outlast the request.
+MAX_LINE_PROBLEMS = 100
 
 
 @dataclass
@@ -143,6 +146,9 @@ def read_csv(raw: bytes, required: tuple[str, ...], read_row) -> list:
             parsed = read_row(row, reader.line_num, problems)
             if parsed:
                 rows.append(parsed)
+            if len(problems) >= MAX_LINE_PROBLEMS:
+                problems.append(Problem("too_many_line_problems", {"max": MAX_LINE_PROBLEMS}))
+                break
     except csv.Error:  # e.g. a value larger than the csv module's field limit
         # line_num counts the lines read whole: the bad record starts on the next one.
         problems.append(Problem("unreadable", line=reader.line_num + 1))

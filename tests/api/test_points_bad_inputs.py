@@ -1,6 +1,9 @@
 """Bad input to the households' and points' routes and pages: a NUL (PostgreSQL stores
-none in text), a control character in a name, a time no database can hold. Each is a
-`rejected` result or a 4xx naming the field, never a 500, and nothing is written."""
+none in text), a control character in a name, a time no database can hold, a file of
+thousands of bad lines. Each is a `rejected` result or a 4xx naming the field, never a
+500, and nothing is written."""
+import io
+
 import pytest
 
 from server.extensions import db
@@ -8,7 +11,7 @@ from server.models import LedgerEntry
 from tests.support.factories import inspection
 from tests.support.household_rounds import household_round
 from tests.support.ledger import add_households, deed, redeem
-from tests.support.web import login
+from tests.support.web import csrf_token, login
 
 # UTC outside years 1..9999: Python parses them, no column can hold them.
 UNSTORABLE_TIMES = ("0001-01-01T00:00:00+23:59", "9999-12-31T23:59:59-23:59")
@@ -102,3 +105,33 @@ def test_the_household_searches_take_a_nul_as_nothing(app, web, search):
     results = web.get(f"/review/rounds/{made.round_id}/results", query_string={"q": search})
     assert (listed.status_code, results.status_code) == (200, 200)
 
+
+
+# The wrong file, say: every line names a group the township does not have.
+BAD_LINES = ("village,group,number,head\n"
+             + "".join(f"无此村,无此组,{n},户主\n" for n in range(2000))).encode()
+FIRST_ONLY = {"zh": "只列出了前 100 个问题：请改正后再检查文件。",
+              "en": "Only the first 100 problems are listed: correct them and check the file "
+                    "again."}
+
+
+def test_a_file_of_thousands_of_bad_lines_lists_its_first_hundred(app, api):
+    response = api.as_user("admin").post(
+        "/households/import?dry_run=1", data={"file": (io.BytesIO(BAD_LINES), "h.csv")},
+        content_type="multipart/form-data")
+    assert response.status_code == 400
+    listed = response.get_json()["error"]["fields"]["file"]
+    assert len(listed) == 101 and listed[-1] == FIRST_ONLY["en"]
+    assert listed[0].startswith("line 2: ") and listed[99].startswith("line 101: ")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_households_page_says_so_in_both_languages(app, lang):
+    admin = app.test_client()
+    login(admin, "admin")
+    page = admin.get(f"/admin/households?lang={lang}")
+    response = admin.post("/admin/households/import", data={
+        "file": (io.BytesIO(BAD_LINES), "h.csv"), "csrf_token": csrf_token(page)})
+    assert response.status_code == 400
+    text = response.get_data(as_text=True)
+    assert FIRST_ONLY[lang] in text and text.count("<li>") <= 101 + 10

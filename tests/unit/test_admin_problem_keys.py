@@ -15,7 +15,8 @@ SOURCES = {"server/admin/places.py": "problem.line.", "server/admin/users.py": "
            "server/admin/rubrics.py": "problem.", "sync/rubric.py": "problem.",
            "server/admin/teams.py": "problem.", "server/admin/references.py": "problem.",
            "server/web/admin_teams.py": "problem.", "server/web/admin_places.py": "problem."}
-FILE_PROBLEMS = ("not_utf8", "missing_columns", "no_rows")  # about the file, not a line
+FILE_PROBLEMS = ("not_utf8", "missing_columns", "no_rows",  # about the file, not a line
+                 "too_many_line_problems")
 SHARED = ("too_long", "control_character")  # made by server/errors.py for every name
 
 
