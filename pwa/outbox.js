@@ -31,7 +31,6 @@ export function recheckPayloadOf(record) {
   return { ...pick(record, RECHECK_KEYS), items, photos: (record.photos || []).map(photoPayload) };
 }
 
-// a store of records the phone makes → its payload and result field
 export const PUSHED = {
   inspections: { payload: payloadOf, results: "results" },
   rechecks: { payload: recheckPayloadOf, results: "recheck_results" },

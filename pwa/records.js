@@ -71,8 +71,8 @@ async function changeRecord(kind, id, change) {
 export const updateInspection = (id, change) => changeRecord("inspections", id, change);
 export const updateRecheck = (id, change) => changeRecord("rechecks", id, change);
 
-// Photo metadata goes into the record, the bytes into `blobs` and the small copy into
-// `thumbs`, in one transaction. kind: "inspections" or "rechecks".
+// Photo metadata into the record, the bytes into `blobs`, the small copy into `thumbs`,
+// in one transaction.
 export async function addPhoto(kind, recordId, meta, bytes, thumb) {
   const db = await dbReady;
   const tx = db.transaction([kind, "blobs", "thumbs"], "readwrite");

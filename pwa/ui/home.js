@@ -32,7 +32,6 @@ async function assignmentsView(round, session, inspections, groupsById, villages
     const g = groupsById.get(a.group_id);
     const draft = drafts.get(a.group_id);
     const finished = doneGroups.get(a.group_id);
-    // a household round's group opens on its households, each with its own state
     const households = round.subject === "household";
     const href = households ? `#/households/${a.group_id}` : draft ? `#/inspect/${draft.id}/0`
       : finished ? `#/view/${finished.id}` : `#/start/${a.group_id}`;
