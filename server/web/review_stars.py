@@ -11,7 +11,7 @@ from flask_login import current_user
 from sync.states import HOUSEHOLD_SUBJECT
 
 from ..auth import roles_required
-from ..errors import Problem, Problems
+from ..errors import CONTROL_CHARACTERS, Problem, Problems
 from ..extensions import db
 from ..i18n import current_language, name_in, t
 from ..models import Household, Round, Village
@@ -172,6 +172,8 @@ def _household(typed: dict) -> int:
         problems.append(Problem("choice", field="group"))
     if not number:
         problems.append(Problem("required", field="number"))
+    elif not CONTROL_CHARACTERS.isdisjoint(number):     # a NUL PostgreSQL would refuse
+        problems.append(Problem("control_character", field="number"))
     if problems:
         raise Problems(problems)
     found = db.session.execute(db.select(Household.id).where(

@@ -136,6 +136,8 @@ def objection_form(page, made, **fields):
     ("en", {"text": "长" * 501}, "长" * 501, "longer than 500"),
     ("zh", {"number": "03"}, "我家卫生一直很好", "这户不在本次星级评定名单中"),
     ("en", {"group": "99999999999"}, "我家卫生一直很好", "Villager group"),
+    ("en", {"number": "0\x001"}, "我家卫生一直很好", "must not contain control characters"),
+    ("zh", {"text": "有\x00空字符"}, 'value="01"', "不能包含换行等控制字符"),
 ])
 def test_a_refused_objection_is_named_and_kept(web, made, lang, field, typed, said):
     rating_id = start(web, made)
