@@ -205,6 +205,9 @@ def test_objections_decided_then_finalize_and_revoke(app, web, made, township_cl
     assert ("已摘牌" if lang == "zh" else "revoked already") in text(twice)
     after = text(web.get(f"{url}?lang={lang}"))
     assert "v3" in after and ('class="revoked"' in after)
+    # what the notice rated and why stars were revoked, for the supervisors
+    assert ("公示时 4 星" if lang == "zh" else "4 stars in the notice") in after
+    assert ("摘牌理由：乱堆乱放" if lang == "zh" else "Revoked: 乱堆乱放") in after
 
 
 @pytest.fixture
