@@ -106,6 +106,10 @@ def seed_demo(bare: bool = False) -> Township:
         from .stars import add_star_ratings
 
         add_star_ratings(township, users, household_round)
+        from .points import add_points
+
+        # after publishing: the households hold their checks' points; a source of its own
+        add_points(township, users, random.Random(20261209))
     return township
 
 
