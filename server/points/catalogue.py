@@ -106,11 +106,16 @@ def put_goods(user: User, goods: list[dict]) -> list[Goods]:
     """Inserts each good without an id (the server makes it) and updates each with
     one of the township's ids; the township's whole list after it."""
     stored = {g.id: g for g in goods_of(user.township_id)}
-    problems = []
+    problems, seen = [], set()
     for n, item in enumerate(goods):
         path = f"goods.{n}"
-        if item.get("id") is not None and item["id"] not in stored:
+        goods_id = item.get("id")
+        if goods_id is not None and goods_id not in stored:
             problems.append(Problem("unknown_goods", field=f"{path}.id"))
+        elif goods_id is not None and goods_id in seen:
+            # Which of the two was meant? Storing the last would drop the first unseen.
+            problems.append(Problem("goods_twice", field=f"{path}.id"))
+        seen.add(goods_id)
         if not 0 < item["points"] <= MAX_POINTS:
             problems.append(Problem("goods_points", {"max": MAX_POINTS}, field=f"{path}.points"))
         _names(item, path, {"name": Goods.__table__.c.name,

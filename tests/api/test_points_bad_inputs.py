@@ -135,3 +135,16 @@ def test_the_households_page_says_so_in_both_languages(app, lang):
     assert response.status_code == 400
     text = response.get_data(as_text=True)
     assert FIRST_ONLY[lang] in text and text.count("<li>") <= 101 + 10
+
+
+def test_the_same_goods_twice_in_one_list_is_refused_and_nothing_changes(api):
+    admin = api.as_user("admin")
+    [soap] = admin.put("/goods", json={"goods": [{"name": "肥皂", "points": 2}]}
+                       ).get_json()["goods"]
+    response = admin.put("/goods", json={"goods": [
+        {**soap, "points": 3}, {"name": "米", "points": 5}, {"name": "盐", "points": 1},
+        {**soap, "name": "香皂"}]})
+    assert response.status_code == 400
+    assert response.get_json()["error"]["fields"] == {
+        "goods.3.id": ["the same goods twice in one list"]}
+    assert admin.get("/goods").get_json()["goods"] == [soap]
