@@ -155,6 +155,12 @@ RULES = {
     ("POST", "/review/stars/<int:rating_id>/finalize"): REVIEWERS,
     ("POST", "/review/stars/<int:rating_id>/revoke"): REVIEWERS,
     ("GET", "/review/stars/<int:rating_id>/plaques.<fmt>"): REVIEWERS,
+    ("GET", "/review/households/<int:household_id>"): REVIEWERS,
+    ("POST", "/review/households/<int:household_id>/adjust"): REVIEWERS,
+    ("POST", "/review/households/<int:household_id>/void"): REVIEWERS,
+    ("GET", "/review/households/<int:household_id>/passbook"): REVIEWERS,
+    ("GET", "/review/groups/<int:group_id>/passbooks"): REVIEWERS,
+    ("GET", "/review/overdrafts"): REVIEWERS,
     # admins' pages
     ("GET", "/admin/"): ADMINS,
     ("GET", "/admin/devices"): ADMINS,
