@@ -3,11 +3,14 @@ none in text), a control character in a name, a time no database can hold, a fil
 thousands of bad lines. Each is a `rejected` result or a 4xx naming the field, never a
 500, and nothing is written."""
 import io
+import json
+import zipfile
 
 import pytest
 
 from server.extensions import db
 from server.models import LedgerEntry
+from tests.support.bundles import post_bundle
 from tests.support.factories import inspection
 from tests.support.household_rounds import household_round
 from tests.support.ledger import add_households, deed, redeem
@@ -50,6 +53,20 @@ def test_a_pushed_deed_that_cannot_be_stored_is_rejected_by_field(app, phone, ho
     assert result["outcome"] == "rejected" and codes(result) == {field: [code]}
     assert entries(app) == 0
 
+
+
+def test_a_bundle_carrying_the_same_entries_rejects_them_alike(app, phone, household):
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("manifest.json", json.dumps({
+            "client_id": phone.client_id, "exported_at": "2026-11-20T18:00:00+08:00",
+            "inspections": [], "ledger": [deed(household, id="a\x00b"),
+                                          deed(household, note="a\x00b")]}))
+    response = post_bundle(phone, out.getvalue())
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert [codes(r) for r in response.get_json()["ledger_results"]] == [
+        {"id": ["not_uuid"]}, {"note": ["control_character"]}]
+    assert entries(app) == 0
 
 @pytest.mark.parametrize("name", ["肥皂\x00", "肥皂\n=1+1", "\x7f"])
 def test_a_goods_line_name_is_one_line_without_control_characters(app, phone, household, name):
