@@ -7,11 +7,11 @@ from ..changes import GLOBAL
 from ..extensions import db
 from .content import inspection_data
 from ..models import (SHOPKEEPER, Assignment, Change, Comment, Goods, Inspection, Photo,
-                      PointsRule, Recheck, Rectification, Round, RubricVersion, User, Village,
-                      VillagerGroup)
+                      PointsRule, Recheck, Rectification, Round, RubricVersion, StarRating, User,
+                      Village, VillagerGroup)
 from ..points.catalogue import goods_data, rule_data
 from ..points.ledger import LedgerEntry, balances_of, entry_data
-from ..points.stars import StarRating, pulled_ratings
+from ..points.stars import pulled_ratings
 from ..review.rectifications import rectification_data
 
 # What a shopkeeper's phone works with at the counter: the places and households to find

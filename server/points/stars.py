@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import sqlalchemy as sa
 
 from sync.households import number_sort_key
 from sync.states import HOUSEHOLD_SUBJECT
@@ -21,18 +20,17 @@ from sync.stars import rate_households
 from .. import changes
 from ..admin.township import township_settings
 from ..audit import record_audit
-from ..errors import Problem, Problems, name_problem
+from ..errors import Problem
 from ..extensions import db
 from ..models import (Objection, PublishedStarRating, Round, StarRating, User, utcnow)
 from ..models.stars import NOTICE
+from ..review.combined import checked_names, chosen_published_rounds
 from ..review.rankings import township_groups
-from ..review.snapshots import (HOUSEHOLD_RESULTS, STAR_RATINGS, freeze, published_info,
-                                snapshot)
-from ..scope import MAX_ID, in_township
+from ..review.snapshots import (HOUSEHOLD_RESULTS, STAR_RATINGS, freeze, latest_snapshots,
+                                published_info, snapshot)
+from ..scope import MAX_ID
 from sync import clock
 
-# Twelve months make a year; five years of them is more than any rating needs.
-MAX_ROUNDS = 60
 NAME_COLUMNS = {"name": StarRating.__table__.c.name,
                 "name_en": StarRating.__table__.c.name_en}
 # What a household row of a rating says of its place, copied from the newest round
@@ -41,42 +39,11 @@ HOUSEHOLD_KEYS = ("group_id", "number", "head")
 
 
 def chosen_household_rounds(round_ids: list[int], user: User) -> list[Round]:
-    """The rounds of the user's township with these ids, oldest first. Errors in the
-    contract's order: a missing or another township's round 404, a round that is not a
-    household round 400, one never published 409."""
-    if not round_ids:
-        raise Problems([Problem("rounds_required", field="rounds")])
-    if len(round_ids) > MAX_ROUNDS:
-        raise Problems([Problem("too_many_rounds", {"max": MAX_ROUNDS}, field="rounds")])
-    if len(set(round_ids)) != len(round_ids):
-        raise Problems([Problem("duplicate_round", field="rounds")])
-    found = {r.id: r for r in db.session.execute(db.select(Round).where(
-        Round.township_id == user.township_id,
-        Round.id.in_([i for i in round_ids if 0 < i <= MAX_ID]))).scalars()}
-    for round_id in round_ids:
-        if round_id not in found:
-            in_township(Round, round_id, user)      # its 404
-    rounds = sorted(found.values(), key=lambda r: (r.starts_on, r.id))
-    of_groups = [Problem("group_round", {"round": r.name}, field="rounds")
-                 for r in rounds if r.subject != HOUSEHOLD_SUBJECT]
-    if of_groups:
-        raise Problems(of_groups)
-    published = set(db.session.execute(db.select(HOUSEHOLD_RESULTS.owner_column).where(
-        HOUSEHOLD_RESULTS.owner_column.in_(round_ids)).distinct()).scalars())
-    unpublished = [Problem("round_not_published", {"round": r.name}, field="rounds", status=409)
-                   for r in rounds if r.id not in published]
-    if unpublished:
-        raise Problems(unpublished)
-    return rounds
-
-
-def _latest_results(round_ids: list[int]) -> dict:
-    """{round id: its latest published household results}, in one query."""
-    table = HOUSEHOLD_RESULTS.table
-    newest = db.select(table.round_id, sa.func.max(table.version).label("version")).where(
-        table.round_id.in_(round_ids)).group_by(table.round_id).subquery()
-    return {s.round_id: s for s in db.session.execute(db.select(table).join(newest, sa.and_(
-        table.round_id == newest.c.round_id, table.version == newest.c.version))).scalars()}
+    """Household rounds with published results, oldest first. Errors in the contract's
+    order: a missing or another township's round 404, a round of villager groups 400
+    (group_round), one never published 409."""
+    return chosen_published_rounds(round_ids, user, subject=HOUSEHOLD_SUBJECT,
+                                   other_subject="group_round", kind=HOUSEHOLD_RESULTS)
 
 
 def compute_rating(rounds: list[Round]) -> dict:
@@ -84,7 +51,7 @@ def compute_rating(rounds: list[Round]) -> dict:
     least one of them, by village, group and 户号, with its stars."""
     township_id = rounds[0].township_id
     settings = township_settings(township_id)
-    latest = _latest_results([r.id for r in rounds])
+    latest = latest_snapshots(HOUSEHOLD_RESULTS, [r.id for r in rounds])
     snapshots = [latest[r.id] for r in rounds]
     places = {}
     for s in snapshots:     # oldest first: the newest round's number and head win
@@ -112,18 +79,6 @@ def compute_rating(rounds: list[Round]) -> dict:
     }
 
 
-def _names(name: str | None, name_en: str | None) -> tuple[str, str | None]:
-    name, name_en = (name or "").strip(), (name_en or "").strip() or None
-    problems = [Problem("required", field="name") if not name
-                else name_problem(name, NAME_COLUMNS["name"], field="name")]
-    if name_en is not None:
-        problems.append(name_problem(name_en, NAME_COLUMNS["name_en"], field="name_en"))
-    problems = [p for p in problems if p]
-    if problems:
-        raise Problems(problems)
-    return name, name_en
-
-
 def rating_header(rating: StarRating) -> dict:
     """What a version says of its rating besides the households (the state it froze)."""
     return {"id": rating.id, "name": rating.name, "name_en": rating.name_en,
@@ -145,7 +100,7 @@ def start_notice(rounds: list[Round], user: User, name: str | None,
     notice runs `notice_days` township days from today (or `started_on`, a notice the
     demo began earlier), that day being day 1; with none, it ended the day before and
     the rating can be finalized at once."""
-    name, name_en = _names(name, name_en)
+    name, name_en = checked_names(name, name_en, NAME_COLUMNS)
     settings = township_settings(user.township_id)
     today = started_on or clock.township_today()
     rating = StarRating(township_id=user.township_id, name=name, name_en=name_en,
@@ -213,23 +168,12 @@ def rating_detail(rating: StarRating, version: int | None = None) -> dict | None
     return {**found, "objections": [objection_data(o) for o in rating_objections(rating.id)]}
 
 
-def latest_versions(rating_ids) -> dict[int, int]:
-    """{rating id: its latest version}, in one query."""
-    ids = list(rating_ids)
-    if not ids:
-        return {}
-    return dict(db.session.execute(
-        db.select(PublishedStarRating.rating_id, sa.func.max(PublishedStarRating.version))
-        .where(PublishedStarRating.rating_id.in_(ids))
-        .group_by(PublishedStarRating.rating_id)).all())
-
-
 def township_ratings(township_id: int) -> list[dict]:
     """GET /star-ratings: the township's ratings, newest first, without households."""
     ratings = db.session.execute(db.select(StarRating).where(
         StarRating.township_id == township_id).order_by(StarRating.id.desc())).scalars().all()
-    versions = latest_versions(r.id for r in ratings)
-    return [{**rating_header(r), "version": versions.get(r.id), "round_ids": r.round_ids,
+    latest = latest_snapshots(STAR_RATINGS, [r.id for r in ratings]) if ratings else {}
+    return [{**rating_header(r), "version": latest[r.id].version if r.id in latest else None, "round_ids": r.round_ids,
              "created_by": r.created_by, "created_at": r.created_at.isoformat()}
             for r in ratings]
 
@@ -241,15 +185,7 @@ PULLED_KEYS = ("household_id", "stars", "score", "rounds", "partial", "revoked")
 def pulled_ratings(ratings: list[StarRating]) -> list[dict]:
     """Pull type `star_rating`: each rating as its latest version, in two queries
     however many ratings a page holds."""
-    if not ratings:
-        return []
-    newest = db.select(PublishedStarRating.rating_id,
-                       sa.func.max(PublishedStarRating.version).label("version")).where(
-        PublishedStarRating.rating_id.in_([r.id for r in ratings])).group_by(
-        PublishedStarRating.rating_id).subquery()
-    latest = {s.rating_id: s for s in db.session.execute(db.select(PublishedStarRating).join(
-        newest, sa.and_(PublishedStarRating.rating_id == newest.c.rating_id,
-                        PublishedStarRating.version == newest.c.version))).scalars()}
+    latest = latest_snapshots(STAR_RATINGS, [r.id for r in ratings]) if ratings else {}
     return [{"id": r.id, "name": r.name, "name_en": r.name_en, "state": r.state,
              "version": latest[r.id].version,
              "notice_ends_on": r.notice_ends_on.isoformat(),

@@ -9,11 +9,9 @@ keys cb.err_<code>.
 """
 from __future__ import annotations
 
-import sqlalchemy as sa
-
 from sync.combined import PublishedRound, combine_rounds
 from sync.rubric import VETO, item_index
-from sync.states import HOUSEHOLD_SUBJECT
+from sync.states import GROUP_SUBJECT
 
 from ..admin.rubrics import rubrics_by_version
 from ..audit import record_audit
@@ -24,7 +22,8 @@ from ..scope import MAX_ID, in_township
 from ..admin.township import display_precision
 from .rankings import as_shown, township_groups
 from .reasons import spelled
-from .snapshots import COMBINED, ROUND_LISTS, freeze, published_owners, snapshot, versions
+from .snapshots import (COMBINED, ROUND_LISTS, SnapshotKind, freeze, latest_snapshots,
+                        published_owners, snapshot, versions)
 
 # Twelve months make a year; five years of them is more than any result needs.
 MAX_ROUNDS = 60
@@ -33,10 +32,12 @@ NAME_COLUMNS = {"name": CombinedResult.__table__.c.name,
 PLACE_KEYS = ("village", "name", "village_en", "name_en")
 
 
-def chosen_rounds(round_ids: list[int], user: User) -> list[Round]:
-    """The rounds of the user's township with these ids, oldest first, each a group
-    round with a published snapshot. A missing or foreign id is the 404 of in_township;
-    a household round is a 400 on `rounds`."""
+def chosen_published_rounds(round_ids: list[int], user: User, *, subject: str,
+                            other_subject: str, kind: SnapshotKind) -> list[Round]:
+    """The rounds of the user's township with these ids, oldest first, each of `subject`
+    with a snapshot of `kind` published. Errors in this order: a missing or foreign id
+    the 404 of in_township, a round of another subject 400 (`other_subject`, naming it),
+    an unpublished one 409."""
     if not round_ids:
         raise Problems([Problem("rounds_required", field="rounds")])
     if len(round_ids) > MAX_ROUNDS:
@@ -51,13 +52,12 @@ def chosen_rounds(round_ids: list[int], user: User) -> list[Round]:
         if round_id not in found:
             in_township(Round, round_id, user)      # its 404
     rounds = sorted(found.values(), key=lambda r: (r.starts_on, r.id))
-    # A household round has results per household, no ranking of groups to combine.
-    of_households = [Problem("household_round", {"round": r.name}, field="rounds")
-                     for r in rounds if r.subject == HOUSEHOLD_SUBJECT]
-    if of_households:
-        raise Problems(of_households)
-    published = set(db.session.execute(db.select(ROUND_LISTS.owner_column).where(
-        ROUND_LISTS.owner_column.in_(round_ids)).distinct()).scalars())
+    of_other = [Problem(other_subject, {"round": r.name}, field="rounds")
+                for r in rounds if r.subject != subject]
+    if of_other:
+        raise Problems(of_other)
+    published = set(db.session.execute(db.select(kind.owner_column).where(
+        kind.owner_column.in_(round_ids)).distinct()).scalars())
     unpublished = [Problem("round_not_published", {"round": r.name}, field="rounds", status=409)
                    for r in rounds if r.id not in published]
     if unpublished:
@@ -65,13 +65,16 @@ def chosen_rounds(round_ids: list[int], user: User) -> list[Round]:
     return rounds
 
 
+def chosen_rounds(round_ids: list[int], user: User) -> list[Round]:
+    """Group rounds with published lists: a household round has results per household,
+    no ranking of groups to combine (400 household_round)."""
+    return chosen_published_rounds(round_ids, user, subject=GROUP_SUBJECT,
+                                   other_subject="household_round", kind=ROUND_LISTS)
+
+
 def latest_lists(round_ids: list[int]) -> dict:
     """{round id: its latest published lists}, in one query (a year is twelve rounds)."""
-    table = ROUND_LISTS.table
-    newest = db.select(table.round_id, sa.func.max(table.version).label("version")).where(
-        table.round_id.in_(round_ids)).group_by(table.round_id).subquery()
-    return {s.round_id: s for s in db.session.execute(db.select(table).join(newest, sa.and_(
-        table.round_id == newest.c.round_id, table.version == newest.c.version))).scalars()}
+    return latest_snapshots(ROUND_LISTS, round_ids)
 
 
 def _weights(rubric: dict | None) -> dict:
@@ -121,12 +124,14 @@ def live_combined(rounds: list[Round]) -> dict:
     return spelled(compute_combined(rounds))
 
 
-def _names(name: str | None, name_en: str | None) -> tuple[str, str | None]:
+def checked_names(name: str | None, name_en: str | None,
+                  columns: dict = NAME_COLUMNS) -> tuple[str, str | None]:
+    """A published result's names, trimmed: `name` required, each fitting its column."""
     name, name_en = (name or "").strip(), (name_en or "").strip() or None
     problems = [Problem("required", field="name") if not name
-                else name_problem(name, NAME_COLUMNS["name"], field="name")]
+                else name_problem(name, columns["name"], field="name")]
     if name_en is not None:
-        problems.append(name_problem(name_en, NAME_COLUMNS["name_en"], field="name_en"))
+        problems.append(name_problem(name_en, columns["name_en"], field="name_en"))
     problems = [p for p in problems if p]
     if problems:
         raise Problems(problems)
@@ -147,7 +152,7 @@ def publish_combined(rounds: list[Round], user: User, name: str | None,
                      name_en: str | None) -> PublishedCombined:
     """Freeze the combined result of chosen_rounds' rounds as a new version; the same
     set of rounds again adds a version to its result (under the new names)."""
-    name, name_en = _names(name, name_en)
+    name, name_en = checked_names(name, name_en)
     round_ids = sorted(r.id for r in rounds)
     # One publisher of the township at a time: two first publications of the same rounds
     # must not make two results, nor two publications the same version.

@@ -63,6 +63,16 @@ def versions(kind: SnapshotKind, owner_id: int, *, results: bool = True) -> list
     return db.session.execute(query).scalars().all()
 
 
+def latest_snapshots(kind: SnapshotKind, owner_ids) -> dict:
+    """{owner id: its latest snapshot}, in one query however many owners (a year is
+    twelve rounds; a pull page many ratings)."""
+    table, owner = kind.table, kind.owner_column
+    newest = db.select(owner.label("owner"), sa.func.max(table.version).label("version")).where(
+        owner.in_(list(owner_ids))).group_by(owner).subquery()
+    return {getattr(s, kind.owner): s for s in db.session.execute(db.select(table).join(
+        newest, sa.and_(owner == newest.c.owner, table.version == newest.c.version))).scalars()}
+
+
 def published_owners(kind: SnapshotKind):
     """The ids of owners published at least once, as a subquery."""
     return db.select(kind.owner_column)
