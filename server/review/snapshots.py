@@ -9,7 +9,8 @@ reads it as it was.
 A kind of snapshot is data: its table and the column naming its owner. The table has
 the same columns for every kind (owner, version, published_at, published_by, result).
 The caller locks what makes the next version unique before freezing (the round's row,
-the township's for a combined result) and commits.
+the township's for a combined result, the rating's for a star rating) and commits. The
+models share their columns through models.review.SnapshotColumns.
 """
 from __future__ import annotations
 
