@@ -42,8 +42,9 @@ export const isUnsent = (r) => r.local.state === "submitted" && r.local.sent_rev
 export const isPushable = (r) => isUnsent(r) && r.local.push_error?.rev !== r.client_rev;
 
 const recordsOf = async (kind, wanted) => (await (await dbReady).getAll(kind)).filter(wanted);
-export const unsentInspections = () => recordsOf("inspections", isUnsent);
-export const unsentRechecks = () => recordsOf("rechecks", isUnsent);
+export const unsent = (kind) => recordsOf(kind, isUnsent);
+export const unsentInspections = () => unsent("inspections");
+export const unsentRechecks = () => unsent("rechecks");
 export const pushable = (kind) => recordsOf(kind, isPushable);
 
 // Photo bytes waiting for upload, only for submitted records (drafts stay on the phone).
@@ -62,7 +63,7 @@ export async function unsentBlobs() {
 
 export async function summary() {
   const [inspections, rechecks, ledger, blobs] = await Promise.all([unsentInspections(), unsentRechecks(),
-    recordsOf("ledger", isUnsent), unsentBlobs()]);
+    unsent("ledger"), unsentBlobs()]);
   return {
     inspections: inspections.length,
     rechecks: rechecks.length,

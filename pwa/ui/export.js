@@ -12,7 +12,8 @@ async function exportedView(record) {
     h("p", {}, t("export.done", { file: record.file_name, when: formatDateTime(record.at),
       inspections: t("n.inspections", { count: record.inspections.length }),
       photos: t("n.photos", { count: record.photos.length }), size: formatBytes(record.size) })),
-    record.rechecks?.length ? h("p", {}, t("export.rechecks", { rechecks: t("n.rechecks", { count: record.rechecks.length }) })) : null,
+    ...[["rechecks", record.rechecks], ["entries", record.ledger]].map(([n, ids]) => ids?.length
+      ? h("p", {}, t("export.rechecks", { rechecks: t(`n.${n}`, { count: ids.length }) })) : null),
     h("ul", { class: "plain" }, record.inspections.map((r) =>
       h("li", {}, placeName(groups.get(r.group_id)), " · ", formatDateTime(r.started_at)))));
 }

@@ -286,3 +286,48 @@ def test_the_schema_update_for_points_entries_keeps_every_record(phone, live_ser
                  note: (await getInspection('i-1')).note, waiting: [s.inspections, s.ledger] };
     }""")
     assert held == {"before": [7, ["e-1"]], "after": 1, "note": "门前整洁", "waiting": [1, 1]}
+
+
+def test_a_redemption_made_with_no_network_leaves_in_the_bundle_file(page, live_server, township):
+    """With no network at all the bundle carries the entry; importing it applies it once."""
+    import io
+    import json
+    import zipfile
+
+    from server.extensions import db
+    from server.models import LedgerEntry
+
+    household = township["households"][0]
+    page.context.set_offline(True)
+    page.locator("#tab-points").tap()
+    find(page, "01", household)
+    page.locator(f"#points-households a[data-household='{household}']").tap()
+    page.locator("#redeem-button").tap()
+    page.locator(f"#goods li[data-goods='{township['goods']['肥皂']}'] button.grow").tap()
+    page.locator("#redeem-confirm").tap()
+    page.locator("#confirm-yes").tap()
+    expect(page.locator("#points-entries li[data-unsynced='1']")).to_have_count(1)
+    [entry] = local_entries(page)
+
+    page.goto(page.url.split("#")[0] + "#/")
+    page.wait_for_selector("#export-button")
+    with page.expect_download() as download:
+        page.click("#export-button")
+    data = open(download.value.path(), "rb").read()
+    with zipfile.ZipFile(io.BytesIO(data)) as bundle:
+        manifest = json.loads(bundle.read("manifest.json"))
+    assert [e["id"] for e in manifest["ledger"]] == [entry["id"]]
+    assert manifest["ledger"][0]["goods"][0]["quantity"] == 1
+    expect(page.locator("#last-export")).to_contain_text("1 条积分记录")
+
+    token = page.evaluate("async () => (await import('/app/session.js')).getMeta('token')")
+    client = live_server.app.test_client()
+    for _ in range(2):      # a bundle imported twice spends once
+        answer = client.post("/api/v1/sync/bundle", headers={"Authorization": f"Bearer {token}"},
+                             data={"bundle": (io.BytesIO(data), "bundle.zip")},
+                             content_type="multipart/form-data")
+        assert answer.status_code == 200, answer.get_json()
+        [result] = answer.get_json()["ledger_results"]
+        assert result["id"] == entry["id"] and result["balance"] == 17
+    with live_server.app.app_context():
+        assert db.session.get(LedgerEntry, entry["id"]).points == -3
