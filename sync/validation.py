@@ -25,6 +25,11 @@ MAX_INT = 2**63 - 1
 # Revisions and versions live in INTEGER columns (PostgreSQL: 32 bits).
 MAX_REVISION = 2**31 - 1
 MIMES = ("image/jpeg", "image/png", "image/webp")
+# The times a record may carry: any clock's, even one reset to 1970, but none whose day
+# before or after, or whose date in the township, falls outside years 1..9999 (where
+# Python's dates end: the pages and the rules would fail on it).
+EARLIEST = datetime(1900, 1, 1, tzinfo=timezone.utc)
+LATEST = datetime(3000, 1, 1, tzinfo=timezone.utc)
 SOURCES = ("camera", "gallery")
 
 
@@ -54,12 +59,10 @@ def parse_time(value) -> datetime | None:
         parsed = datetime.fromisoformat(value)
         if parsed.utcoffset() is None:
             return None
-        # The database keeps UTC: a time whose UTC falls outside years 1..9999
-        # ("0001-01-01T00:00+23:59") could never be stored.
-        parsed.astimezone(timezone.utc)
+        utc = parsed.astimezone(timezone.utc)  # OverflowError: before year 1 or after 9999
     except (ValueError, OverflowError):
         return None
-    return parsed
+    return parsed if EARLIEST <= utc < LATEST else None
 
 
 def _is_int(value) -> bool:
