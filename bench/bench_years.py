@@ -1,13 +1,15 @@
 """P10: three years of a township (bench/years.py: 60 groups, 36 published monthly
-rounds, ~4,100 inspections, ~220 rectifications, rechecks, quarterly combined results).
+rounds, ~4,100 inspections, ~220 rectifications, rechecks, quarterly combined results;
+2,520 households, 12 published household rounds of ~420 checks, their points ledger).
 
 (a) The first pull of the inspector with most history on a new device, as the phone
     makes it (pages of 1000, Accept-Encoding: gzip): the bytes the app sends (bodies as
     sent, compressed when it compresses, plus headers) and the time under Slow 3G
     (50,000 B/s, 2 s latency): bytes ÷ bandwidth + requests × latency, against the
     physical minimum, bytes ÷ bandwidth + 1 × latency.
-(b) p95 of the supervisor's pages over 30+ requests each, through Flask's test client
-    (the whole app, no HTTP server: the time is the app's own).
+(b) p95 of the supervisor's pages (and the admin's household list) over 30+ requests
+    each, through Flask's test client (the whole app, no HTTP server: the time is the
+    app's own).
 
     .venv/bin/python -m bench bench.bench_years
 """
@@ -106,13 +108,15 @@ def timed(client, path: str, headers=None) -> dict:
             "cpu_p95_ms": round(p95(cpu) * 1000, 1), "bytes": len(first.get_data())}
 
 
-def pages(app, years) -> dict:
+def pages(app, years) -> tuple[dict, dict]:
+    """{name: (path, API headers or None)} and {name: the signed-in client to ask}."""
     client = signed_in(app, years.supervisor)
     token = app.test_client().post("/api/v1/auth/token", json={
         "username": years.supervisor, "password": PASSWORD, "device_name": "bench"}).get_json()
     api = {"Authorization": f"Bearer {token['token']}"}
     latest, year = years.rounds[-1], years.rounds[-12:]
-    return {
+    households = years.household_rounds[-1]
+    paths = {
         "review_queue": ("/review/", None),
         "review_queue_received": ("/review/?state=received", None),
         "review_queue_page_30": ("/review/?page=30", None),
@@ -122,7 +126,16 @@ def pages(app, years) -> dict:
         "combined_year": ("/review/combined?" + "&".join(f"rounds={r}" for r in year), None),
         "combined_published": (f"/review/combined/{years.combined[-1]}", None),
         "rectifications_page": ("/review/rectifications", None),
-    }, client
+        "household_results_page": (f"/review/rounds/{households}/results", None),
+        "household_results_page_5": (f"/review/rounds/{households}/results?page=5", None),
+        "household_results_search": (f"/review/rounds/{households}/results?q=12", None),
+        "household_results_not_checked": (
+            f"/review/rounds/{households}/results?status=not_checked", None),
+        "admin_households": ("/admin/households", None),
+        "admin_households_page_40": ("/admin/households?page=40", None),
+    }
+    admin = signed_in(app, years.admin)
+    return paths, {name: admin if name.startswith("admin_") else client for name in paths}
 
 
 def main(argv=()) -> None:
@@ -139,9 +152,9 @@ def main(argv=()) -> None:
     report("p10_first_pull_slow3g_s", pull["slow3g_s"], "s", "(informative)", pull)
     report("p10_first_pull_slow3g_one_latency_s", pull["slow3g_one_latency_s"], "s",
            "(informative)", pull)
-    paths, client = pages(app, years)
+    paths, clients = pages(app, years)
     for name, (path, headers) in paths.items():
-        figures = timed(client, path, headers)
+        figures = timed(clients[name], path, headers)
         report(f"p10_{name}_p95", figures.pop("p95_ms"), "ms (test client)", "<= 300",
                {"path": path, **figures, "requests": REPEAT, "via": "flask test client"})
     with app.app_context():

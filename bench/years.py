@@ -6,11 +6,8 @@ raw SQL, so the data obeys today's rules; the only liberty is the clock: a month
 lists and reviews are dated the day after it ended (as the demo dates its lists), and a
 recheck's review (and the items it closed off) the day after it, or three years would
 all have been reviewed today (every deadline in the future, every review "recent").
-The township's 2,520 households are imported with its places; their rounds and ledgers
-are not seeded yet.
-
-One function per layer of history, so household rounds and ledgers can be one more
-layer beside `add_round` and `add_rechecks`.
+The township's 2,520 households are imported with its places; their last twelve
+months of household rounds and points are one more layer (years_households.py).
 
     seeded_app(workdir) -> (app, Years)   the cached database copied into workdir
 """
@@ -38,6 +35,7 @@ PREFIX = "years-"
 INSPECTORS = 5       # inspector0 has most history: every group is assigned to them
 GROUPS_EACH = 6      # groups per village
 HOUSEHOLDS_EACH = 42  # 60 groups × 42 = 2,520 households, as a township has
+HOUSEHOLD_MONTHS = 12  # a household round in each of the last twelve months
 
 
 @dataclass
@@ -47,8 +45,10 @@ class Years:
     rounds: list = field(default_factory=list)          # published, oldest first
     current_round: int = 0                              # this month's, open
     combined: list = field(default_factory=list)        # quarters' combined results
+    household_rounds: list = field(default_factory=list)  # published, oldest first
     heavy_inspector: str = f"{PREFIX}inspector0"
     supervisor: str = f"{PREFIX}supervisor0"
+    admin: str = f"{PREFIX}admin0"
     counts: dict = field(default_factory=dict)
 
 
@@ -167,13 +167,7 @@ def inspection_payload(rng: random.Random, round_, group, started: datetime) -> 
     from server.demo.inspections import sample_deductions
 
     criteria = sample_deductions(rng, 0.15 + rng.random())
-    taken = (started + timedelta(minutes=5)).isoformat()
-    photos = [{"id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
-               "sha256": f"{rng.getrandbits(256):064x}", "size": 150_000,
-               "mime": "image/jpeg", "width": 1600, "height": 1200, "criterion": c,
-               "item": i, "captured_at": taken, "source": "camera",
-               "gps": {"lat": group.lat, "lon": group.lon, "accuracy_m": 10, "at": taken}}
-              for c, entry in criteria.items() for i in entry["deductions"]]
+    photos = inspection_photos(rng, group, criteria, started)
     return {"id": str(uuid.UUID(int=rng.getrandbits(128), version=4)), "client_rev": 1,
             "base_version": None, "round_id": round_.id, "group_id": group.id,
             "rubric_version": round_.rubric.version, "status": "submitted",
@@ -182,6 +176,17 @@ def inspection_payload(rng: random.Random, round_, group, started: datetime) -> 
             "gps": {"lat": group.lat, "lon": group.lon, "accuracy_m": 12,
                     "at": started.isoformat()},
             "criteria": criteria, "note": "三年数据", "photos": photos}
+
+
+def inspection_photos(rng: random.Random, group, criteria: dict, started: datetime) -> list:
+    """A photo record of each deduction, taken five minutes into the visit."""
+    taken = (started + timedelta(minutes=5)).isoformat()
+    return [{"id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+             "sha256": f"{rng.getrandbits(256):064x}", "size": 150_000,
+             "mime": "image/jpeg", "width": 1600, "height": 1200, "criterion": c,
+             "item": i, "captured_at": taken, "source": "camera",
+             "gps": {"lat": group.lat, "lon": group.lon, "accuracy_m": 10, "at": taken}}
+            for c, entry in criteria.items() for i in entry["deductions"]]
 
 
 def add_rechecks(township_id: int, users: dict, rng: random.Random) -> None:
@@ -249,7 +254,9 @@ def seed_years(months: int = 36, groups: int = 60) -> Years:
     """Inside an app context on an empty database: the township's history, committed a
     month at a time (as years of use would)."""
     from server.extensions import db
-    from server.models import Household, Inspection, Recheck, Rectification
+    from server.models import Household, Inspection, LedgerEntry, Recheck, Rectification
+
+    from .years_households import add_household_rounds
 
     rng = random.Random(2024)
     township_id, users = add_township(groups)
@@ -263,6 +270,8 @@ def seed_years(months: int = 36, groups: int = 60) -> Years:
     add_rechecks(township_id, users, rng)
     add_combined(years, users)
     db.session.commit()
+    years.household_rounds = add_household_rounds(
+        township_id, users, month_starts(min(months, HOUSEHOLD_MONTHS), township_today()), rng)
     years.counts = {name: db.session.execute(
         db.select(db.func.count()).select_from(model).where(*where)).scalar()
         for name, model, where in (
@@ -270,7 +279,10 @@ def seed_years(months: int = 36, groups: int = 60) -> Years:
             ("heavy_inspections", Inspection, [Inspection.inspector_id == users["inspector0"].id]),
             ("rectifications", Rectification, [Rectification.township_id == township_id]),
             ("rechecks", Recheck, [Recheck.township_id == township_id]),
-            ("households", Household, [Household.township_id == township_id]))}
+            ("households", Household, [Household.township_id == township_id]),
+            ("household_checks", Inspection, [Inspection.township_id == township_id,
+                                              Inspection.household_id.isnot(None)]),
+            ("ledger_entries", LedgerEntry, [LedgerEntry.township_id == township_id]))}
     return years
 
 
@@ -278,7 +290,8 @@ def cache_key(months: int, groups: int) -> str:
     """The seeded file is good while this module and the schema (its migrations) are
     unchanged, and for today: the rounds and deadlines are dated from today."""
     digest = hashlib.sha256(f"{months}/{groups}/{township_today():%Y-%m-%d}".encode())
-    for path in sorted([Path(__file__), *(ROOT / "migrations" / "versions").glob("*.py")]):
+    for path in sorted([Path(__file__), Path(__file__).with_name("years_households.py"),
+                        *(ROOT / "migrations" / "versions").glob("*.py")]):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 

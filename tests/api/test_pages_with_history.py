@@ -142,7 +142,8 @@ def test_the_history_is_made_by_the_rules(app, history):
 
     with app.app_context():
         rounds = db.session.execute(sa.select(Round).where(
-            Round.township_id == history.township_id).order_by(Round.starts_on)).scalars().all()
+            Round.township_id == history.township_id, Round.subject == "group")
+            .order_by(Round.starts_on)).scalars().all()
         assert [r.state for r in rounds] == ["published"] * 4 + ["open"]
         states = set(db.session.execute(sa.select(Inspection.review_state).where(
             Inspection.township_id == history.township_id)).scalars())
@@ -155,3 +156,41 @@ def test_the_history_is_made_by_the_rules(app, history):
         assert db.session.execute(sa.select(sa.func.count()).select_from(Recheck).where(
             Recheck.township_id == history.township_id)).scalar() > 0
     assert history.counts["heavy_inspections"] > history.counts["inspections"] / 3
+
+
+def test_the_household_history_is_made_by_the_rules(app, history):
+    """bench/years.py's household months go through the domain functions too: each round
+    published, its checked households credited their band's points by publishing, and
+    the month's deeds and redemptions pushed as phones push them."""
+    from server.models import LedgerEntry, Round
+
+    with app.app_context():
+        rounds = db.session.execute(sa.select(Round).where(
+            Round.township_id == history.township_id, Round.subject == "household")
+            .order_by(Round.starts_on)).scalars().all()
+        assert [r.id for r in rounds] == history.household_rounds
+        assert [r.state for r in rounds] == ["published"] * 4
+        kinds = dict(db.session.execute(sa.select(LedgerEntry.kind, sa.func.count()).where(
+            LedgerEntry.township_id == history.township_id).group_by(LedgerEntry.kind)).all())
+        assert set(kinds) == {"check", "deed", "redeem"} and min(kinds.values()) > 0
+        credited = set(db.session.execute(sa.select(LedgerEntry.round_id).where(
+            LedgerEntry.kind == "check")).scalars())
+        assert credited == set(history.household_rounds)
+        flags = db.session.execute(sa.select(LedgerEntry.flags).where(
+            LedgerEntry.kind == "redeem")).scalars().all()
+        assert not [f for f in flags if "overdraft" in f]   # each spent what it held
+
+
+
+def test_household_results_ask_as_many_queries_on_any_page(app, boss, history):
+    """A page of a household round's results reads its page of households and their
+    checks: the same statements on a later page, a search or a status as on the first."""
+    def statements(query):
+        url = f"/review/rounds/{history.household_rounds[-1]}/results?{query}"
+        boss.get(url)
+        with Counted(app) as counted:
+            assert boss.get(url).status_code == 200
+        return counted.statements
+
+    first = statements("page=1")
+    assert [statements(q) for q in ("page=3", "q=1", "status=not_checked")] == [first] * 3
