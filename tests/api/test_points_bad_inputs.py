@@ -70,6 +70,31 @@ def test_a_bundle_carrying_the_same_entries_rejects_them_alike(app, phone, house
         {"id": ["not_uuid"]}, {"note": ["control_character"]}]
     assert entries(app) == 0
 
+
+def line(**changes) -> list:
+    return [{"goods_id": None, "name": "肥皂", "quantity": 1, "points": 2, **changes}]
+
+
+@pytest.mark.parametrize("change, field, code", [
+    ({"household_id": 2**63 + 5}, "household_id", "unknown_household"),
+    ({"household_id": 1.0}, "household_id", "unknown_household"),
+    ({"household_id": True}, "household_id", "unknown_household"),
+    ({"goods": line(quantity=1.0)}, "goods.0.quantity", "not_integer"),
+    ({"goods": line(quantity=True)}, "goods.0.quantity", "not_integer"),
+    ({"goods": line(quantity=2**63)}, "goods.0.quantity", "too_large"),
+    ({"goods": line(points=2**64)}, "goods.0.points", "too_large"),
+    ({"goods": line(goods_id=2**63 + 1)}, "goods.0.goods_id", "unknown_goods"),
+    ({"goods": line(goods_id=True)}, "goods.0.goods_id", "unknown_goods"),
+    ({"goods": line(name="米" * 101)}, "goods.0.name", "too_long"),
+    ({"note": "x" * 10_001}, "note", "too_long"),
+    ({"kind": None}, "kind", "not_entry_kind"),
+])
+def test_wrong_numbers_and_types_in_a_redemption_are_rejected_by_field(app, phone, household,
+                                                                       change, field, code):
+    result = pushed(phone, {**redeem(household, ("肥皂", 1, 2)), **change})
+    assert result["outcome"] == "rejected" and codes(result) == {field: [code]}
+    assert entries(app) == 0
+
 @pytest.mark.parametrize("name", ["肥皂\x00", "肥皂\n=1+1", "\x7f"])
 def test_a_goods_line_name_is_one_line_without_control_characters(app, phone, household, name):
     result = pushed(phone, redeem(household, (name, 1, 2)))
