@@ -86,7 +86,8 @@ def push(body):
     limit = current_app.config["MAX_PUSH_INSPECTIONS"]
     if max(len(body["inspections"]), len(body["rechecks"]), len(body["ledger"] or ())) > limit:
         raise Problem("too_large", status=413,
-                      message=f"at most {limit} inspections and {limit} rechecks per push")
+                      message=f"at most {limit} inspections, {limit} rechecks and {limit} "
+                              "ledger entries per push")
     user = authenticate()
     refuse_records_of_a_shopkeeper(user, body["inspections"], body["rechecks"])
     results, recheck_results = push_records(user, body["client_id"],

@@ -192,3 +192,11 @@ def test_the_same_goods_twice_in_one_list_is_refused_and_nothing_changes(api):
     assert response.get_json()["error"]["fields"] == {
         "goods.3.id": ["the same goods twice in one list"]}
     assert admin.get("/goods").get_json()["goods"] == [soap]
+
+
+def test_too_many_entries_in_one_push_are_named_for_what_they_are(app, phone, household):
+    response = phone.post("/sync/push", json={"client_id": phone.client_id, "inspections": [],
+                                             "ledger": [deed(household)] * 201})
+    assert response.status_code == 413
+    assert "200 ledger entries" in response.get_json()["error"]["message"]
+    assert entries(app) == 0
