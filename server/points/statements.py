@@ -62,12 +62,16 @@ def page_of(total: int, page: int, page_size: int = PAGE_SIZE) -> tuple[int, int
     return min(max(1, page), pages), pages
 
 
-def described(entries: list[LedgerEntry], township_id: int) -> list[EntryRow]:
-    """The entries with their recorders, rules, rounds and voids: four queries at most."""
+def described(entries: list[LedgerEntry], township_id: int, *,
+              whole_ledgers: bool = False) -> list[EntryRow]:
+    """The entries with their recorders, rules, rounds and voids: four queries at most.
+    whole_ledgers: the entries are their households' every entry, so the voids are among
+    them (a void names an entry of its own household) and need no query of their own."""
     if not entries:
         return []
-    voids = {e.voids: e for e in db.session.execute(db.select(LedgerEntry).where(
-        LedgerEntry.voids.in_([e.id for e in entries]))).scalars()}
+    voids = {e.voids: e for e in (entries if whole_ledgers else db.session.execute(
+        db.select(LedgerEntry).where(LedgerEntry.voids.in_([e.id for e in entries]))
+    ).scalars()) if e.voids}
     user_ids = {e.recorded_by for e in entries} | {e.recorded_by for e in voids.values()}
     users = dict(db.session.execute(
         sa.select(User.id, User.display_name).where(User.id.in_(user_ids))).all())
@@ -137,7 +141,7 @@ def passbooks(households: list[Household]) -> list[Passbook]:
         db.select(LedgerEntry).where(LedgerEntry.household_id.in_(list(books)))
         .order_by(LedgerEntry.household_id, LedgerEntry.recorded_at, LedgerEntry.id)
     ).scalars().all()
-    for row in described(entries, households[0].township_id):
+    for row in described(entries, households[0].township_id, whole_ledgers=True):
         book = books[row.entry.household_id]
         book.balance += row.entry.points
         row.balance = book.balance
