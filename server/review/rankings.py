@@ -171,10 +171,20 @@ def live_ranking(round_: Round) -> dict:
     return spelled(_live_result(round_))
 
 
-def _live_result(round_: Round) -> dict:
+def keyed_live_ranking(round_: Round) -> tuple[dict, tuple | None]:
+    """live_ranking, and the key of everything it read (the change log's sequence of the
+    township's inspections, rounds and places, and the settings): what a page draws from
+    the township's rankings can be kept under it. None while this transaction holds a
+    change not yet numbered."""
+    key = _cache_key(round_)
+    return (spelled(_live_result(round_, key)),
+            None if key["inputs"] is None else tuple(sorted(key.items())))
+
+
+def _live_result(round_: Round, key: dict | None = None) -> dict:
     """The live ranking with reasons as data: from the cache when nothing it depends on
     has changed, else computed and kept for the next reader."""
-    key = _cache_key(round_)
+    key = key or _cache_key(round_)
     result = _cached(round_.id, key)
     if result is None:
         result = compute_ranking(round_, _previous_ranks(round_, key))

@@ -1,6 +1,11 @@
 """Supervisor pages: a round's rankings (with trends), publishing, and exports."""
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from collections import OrderedDict
+from threading import Lock
+
+from flask import (abort, current_app, flash, redirect, render_template, request, send_file,
+                   url_for)
 from flask_login import current_user
+from markupsafe import Markup
 
 from sync.rubric import score_text
 from sync.states import GROUP_SUBJECT
@@ -14,7 +19,7 @@ from ..i18n import current_language, name_in, t
 from ..models import Round
 from ..review.publishing import (publish, publish_basis, published_ranking,
                                   published_versions)
-from ..review.rankings import live_ranking, trend
+from ..review.rankings import keyed_live_ranking, live_ranking, trend
 from ..review.rectifications import carried_over
 from ..scope import id_arg, in_township
 from .blueprints import review as bp
@@ -65,17 +70,55 @@ def rankings(round_id: int):
         require_group_round(round_)
     except Problem:  # households have results, not a ranking: say so, and where they are
         return render_template("web/rankings_wrong_subject.html", round=round_), 409
-    ranking = live_ranking(round_)
-    rounds, scores = trend(round_, current=ranking)
-    names = [name_in(r) for r in rounds]
-    trends = {group_id: sparkline(values, names) for group_id, values in scores.items()}
+    ranking, key = keyed_live_ranking(round_)
     all_rounds = db.session.execute(db.select(Round).where(
         Round.township_id == current_user.township_id)
         .order_by(Round.starts_on.desc())).scalars().all()
     return render_template(
-        "web/rankings.html", round=round_, ranking=ranking, trends=trends,
-        trend_rounds=rounds, rounds=all_rounds, versions=published_versions(round_.id),
-        spark=(SPARK_W, SPARK_H), exports=TABLES, carried=carried_over(round_))
+        "web/rankings.html", round=round_, ranking=ranking,
+        all_groups=all_groups(round_, ranking, key), rounds=all_rounds,
+        versions=published_versions(round_.id), exports=TABLES, carried=carried_over(round_))
+
+
+def all_groups(round_: Round, ranking: dict, key: tuple | None) -> Markup:
+    """Every ranked group with its trend over the last rounds: most of the page, and the
+    same until the ranking's key changes. The key covers all the table reads: the
+    township's inspections, rounds (publishing an earlier round, renaming one) and
+    places through the change log, and the settings; the trend's earlier rounds are read
+    after the key, so never older than it. So it is drawn once per key and language and
+    kept, in this app, for the pages after (none kept while the key is None)."""
+    kept = current_app.extensions.setdefault("drawn_rankings", DrawnTables())
+    found = kept.get((round_.id, key, current_language())) if key else None
+    if found is None:
+        rounds, scores = trend(round_, current=ranking)
+        names = [name_in(r) for r in rounds]
+        trends = {group_id: sparkline(values, names) for group_id, values in scores.items()}
+        found = Markup(render_template(
+            "web/rankings_all_groups.html", round=round_, ranking=ranking, trends=trends,
+            trend_rounds=rounds, spark=(SPARK_W, SPARK_H)))
+        if key:
+            kept.put((round_.id, key, current_language()), found)
+    return found
+
+
+class DrawnTables:
+    """The last KEPT drawn tables by key, shared by a worker's threads."""
+    KEPT = 32
+
+    def __init__(self):
+        self._tables, self._lock = OrderedDict(), Lock()
+
+    def get(self, key):
+        with self._lock:
+            if key in self._tables:
+                self._tables.move_to_end(key)
+            return self._tables.get(key)
+
+    def put(self, key, table: Markup) -> None:
+        with self._lock:
+            self._tables[key] = table
+            while len(self._tables) > self.KEPT:
+                self._tables.popitem(last=False)
 
 
 @bp.route("/rounds/<int:round_id>/publish", methods=["GET", "POST"])

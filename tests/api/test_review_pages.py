@@ -195,3 +195,32 @@ def test_rankings_page_publish_board_and_poster(app, client, web, phone, ref, pu
     assert "农村人居环境整治红黑榜" in text(
         client.get(f"/board/rounds/{round_id}/poster?size=a3&language=zh"))
     assert "<img" not in html and "21.95" not in html and "100.45" not in html
+
+
+def test_rankings_trends_are_drawn_once_until_what_they_read_changes(web, phone, ref,
+                                                                     monkeypatch):
+    """The table of every group with its trend is most of the rankings page: drawn once
+    per ranking and language and kept. Asked again it is not drawn again; the other
+    language, or a new inspection, draws it anew with what changed."""
+    from server.web import review_rankings
+
+    drawn, trend = [], review_rankings.trend
+    monkeypatch.setattr(review_rankings, "trend",
+                        lambda *args, **kw: drawn.append(1) or trend(*args, **kw))
+    round_id, group = ref["round"]["id"], ref["assigned"][0]
+    path = f"/review/rounds/{round_id}/rankings"
+
+    def all_groups(query="?lang=zh"):
+        body = text(web.get(path + query))
+        return body.split('<table class="grid rankings">')[-1].split("</table>")[0]
+
+    phone.push(inspection(round_id, group, deductions={"collection": {"bins": 2}}))
+    first = all_groups()
+    assert all_groups() == first and len(drawn) == 1
+    english = all_groups("?lang=en")
+    assert len(drawn) == 2 and all_groups("?lang=en") == english and len(drawn) == 2
+    phone.push(inspection(round_id, group, deductions={"roads": {"road_dirty": 6}}))
+    again = all_groups()
+    assert len(drawn) == 3 and again != first
+    row = again.split(f'data-group="{group}"')[1].split("</tr>")[0]
+    assert ">2</a>" in row                   # its inspections: both counted now
