@@ -39,9 +39,9 @@ def households_page(form, problems=(), line_problems=(), preview=None, raw=b"", 
     villages = db.session.execute(db.select(Village).where(
         Village.township_id == township_id).order_by(Village.id)).scalars().all()
 
-    def page_url(**changes):
+    def page_url(page: int | None = None, **changes):
         args = {"village": filters["village"], "group": filters["group"],
-                "q": filters["q"] or None, "page": found.page, **changes}
+                "q": filters["q"] or None, "page": found.page if page is None else page, **changes}
         return url_for("admin.households", **{k: v for k, v in args.items() if v})
 
     return render_template(

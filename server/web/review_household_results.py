@@ -66,10 +66,10 @@ def household_results(round_id: int):
     villages = db.session.execute(db.select(Village).where(
         Village.township_id == current_user.township_id).order_by(Village.id)).scalars().all()
 
-    def page_url(**changes):
+    def page_url(page: int | None = None, **changes):
         args = {"group": filters["group"], "q": filters["q"] or None,
                 "status": None if filters["status"] == "all" else filters["status"],
-                "page": found.page, **changes}
+                "page": found.page if page is None else page, **changes}
         return url_for("review.household_results", round_id=round_id,
                        **{k: v for k, v in args.items() if v not in (None, "", 1)})
 

@@ -61,8 +61,8 @@ def _listing(entries: list[dict], address: str, carry: list[tuple]) -> dict:
     found = page_of(found_households(entries, group_id=filters["group"], search=filters["q"]),
                     filters["page"])
 
-    def page_url(**changes):
-        args = {"group": filters["group"], "q": filters["q"] or None, "page": found.page,
+    def page_url(page: int | None = None, **changes):
+        args = {"group": filters["group"], "q": filters["q"] or None, "page": found.page if page is None else page,
                 **changes}
         query = carry + [(k, v) for k, v in args.items() if v not in (None, "", 1)]
         return f"{address}?{urlencode(query)}" if query else address
