@@ -1,7 +1,6 @@
 // Everything unsent (inspections, rechecks, points entries) as the contract's bundle: manifest.json + blobs/<sha256>.
 import { zip } from "./zip.js";
-import { payloadOf, recheckPayloadOf, unsent, unsentBlobs, unsentInspections, unsentRechecks } from "./outbox.js";
-import { ledgerPayload } from "./ledger.js";
+import { ledgerPayload, payloadOf, recheckPayloadOf, unsent, unsentBlobs, unsentInspections, unsentRechecks } from "./outbox.js";
 import { getSession, setMeta } from "./session.js";
 import { isoLocal } from "./clock.js";
 

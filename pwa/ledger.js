@@ -2,9 +2,7 @@
 // what the phone knows of a household's points.
 import { dbReady } from "./db.js";
 import { isoLocal, newId } from "./clock.js";
-
-export const ledgerPayload = (e) => ({ id: e.id, household_id: e.household_id, kind: e.kind,
-  recorded_at: e.recorded_at, note: e.note, ...(e.rule_key ? { rule_key: e.rule_key } : { goods: e.goods }) });
+import { storePhoto } from "./records.js";
 
 export const redeemTotal = (goods) => goods.reduce((n, g) => n + g.quantity * g.points, 0);
 
@@ -23,15 +21,19 @@ export async function pointsOf(id) {
     balance: own.reduce((n, e) => n + (e.local.sent_rev || e.local.push_error ? 0 : e.points), household?.data.balance ?? 0) };
 }
 
-// A deed ({rule}) or a redemption ({goods: [{goods_id, name, quantity, points}]}), refused
-// beyond the known balance: goods must not leave the counter on points not there.
-export async function recordEntry(id, { rule, goods, note }) {
+// A deed ({rule}, perhaps a photo from ui/photos.js photoOf) or a redemption ({goods:
+// [{goods_id, name, quantity, points}]}), refused beyond the known balance: goods must not
+// leave the counter on points not there. The entry and its photo's bytes are kept together.
+export async function recordEntry(id, { rule, goods, note, photo }) {
   const points = rule ? rule.points : -redeemTotal(goods);
   if (!rule && -points > (await pointsOf(id)).balance) throw new Error("overdraw");
   const entry = { id: newId(), household_id: +id, kind: rule ? "deed" : "redeem", recorded_at: isoLocal(),
-    note: note || null, ...(rule ? { rule_key: rule.key } : { goods }), points, client_rev: 1, photos: [],
-    local: { state: "submitted", sent_rev: 0, push_error: null } };
-  await (await dbReady).put("ledger", entry);
+    note: note || null, ...(rule ? { rule_key: rule.key } : { goods }), points, client_rev: 1,
+    photos: photo ? [photo.meta] : [], local: { state: "submitted", sent_rev: 0, push_error: null } };
+  const tx = (await dbReady).transaction(["ledger", "blobs", "thumbs"], "readwrite");
+  tx.objectStore("ledger").put(entry);
+  if (photo) storePhoto(tx, "ledger", entry.id, photo.meta, photo.bytes, photo.thumb);
+  await tx.done;
 }
 
 // A push's result: a refused entry stays with its reasons; an applied one's balance is

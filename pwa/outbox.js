@@ -2,7 +2,7 @@
 // current revision, and photo bytes the server does not have complete.
 import { dbReady } from "./db.js";
 import { PHOTO_OWNER } from "./records.js";
-import { ledgerPayload, recordLedgerResult } from "./ledger.js";
+import { recordLedgerResult } from "./ledger.js";
 
 const PAYLOAD_KEYS = ["id", "client_rev", "base_version", "round_id", "group_id", "rubric_version",
   "status", "started_at", "finished_at", "gps", "criteria", "note", "photos"];
@@ -30,6 +30,10 @@ export function recheckPayloadOf(record) {
     [key, { fixed: i.fixed === true, note: i.note ?? "" }]));
   return { ...pick(record, RECHECK_KEYS), items, photos: (record.photos || []).map(photoPayload) };
 }
+
+export const ledgerPayload = (e) => ({ id: e.id, household_id: e.household_id, kind: e.kind,
+  recorded_at: e.recorded_at, note: e.note, photos: (e.photos || []).map(photoPayload),
+  ...(e.rule_key ? { rule_key: e.rule_key } : { goods: e.goods }) });
 
 export const PUSHED = {
   inspections: { payload: payloadOf, results: "results" },

@@ -6,7 +6,7 @@ import { itemKey } from "./rectification.js";
 import { keepThumbsWithin, thumbRow } from "./thumbnails.js";
 
 // the field of `blobs` naming a record of each store
-export const PHOTO_OWNER = { inspections: "inspection_id", rechecks: "recheck_id" };
+export const PHOTO_OWNER = { inspections: "inspection_id", rechecks: "recheck_id", ledger: "entry_id" };
 
 const newLocal = (extra = {}) => ({ state: "draft", sent_rev: 0, server_version: null, review_state: null,
   ...extra, flags: [], push_error: null, updated_at: isoLocal() });
@@ -81,9 +81,7 @@ export async function addPhoto(kind, recordId, meta, bytes, thumb) {
     const record = await store.get(recordId);
     record.photos.push(meta);
     bumpRevision(record);
-    tx.objectStore("blobs").put({ sha256: meta.sha256, [PHOTO_OWNER[kind]]: recordId,
-                                  bytes, type: meta.mime, size: meta.size });
-    if (thumb) tx.objectStore("thumbs").put(thumbRow(meta.sha256, thumb.bytes, thumb.type));
+    storePhoto(tx, kind, recordId, meta, bytes, thumb);
     store.put(record);
     await tx.done;
   } catch (err) {
@@ -93,6 +91,13 @@ export async function addPhoto(kind, recordId, meta, bytes, thumb) {
   }
   await keepThumbsWithin();
   return db.get(kind, recordId);
+}
+
+// A photo's bytes in `blobs`, owned by its record, and its small copy in `thumbs`, in the
+// caller's transaction.
+export function storePhoto(tx, kind, recordId, meta, bytes, thumb) {
+  tx.objectStore("blobs").put({ sha256: meta.sha256, [PHOTO_OWNER[kind]]: recordId, bytes, type: meta.mime, size: meta.size });
+  if (thumb) tx.objectStore("thumbs").put(thumbRow(meta.sha256, thumb.bytes, thumb.type));
 }
 
 export async function photoBytes(sha256) { return (await dbReady).get("blobs", sha256); }

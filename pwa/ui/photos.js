@@ -91,20 +91,30 @@ async function thumbnail(kind, record, photo, review, onChange) {
       t("photo.remove_short")) : null);
 }
 
+// A picture taken or chosen, downscaled and hashed: its metadata as the contract has it,
+// its bytes and its small copy.
+export async function photoOf(file, source, criterion = null, item = null) {
+  const [photo, gps] = await Promise.all([processPhoto(file), currentPosition({ timeoutMs: 5000 })]);
+  const captured = source === "camera" || !file.lastModified ? new Date() : new Date(file.lastModified);
+  return { meta: { id: newId(), sha256: photo.sha256, size: photo.size, mime: photo.mime,
+    width: photo.width, height: photo.height, criterion, item, captured_at: isoLocal(captured), gps, source },
+  bytes: photo.bytes, thumb: { bytes: photo.thumb, type: photo.mime } };
+}
+
+export function photoFailed(err, status) {
+  const full = err?.name === "QuotaExceededError" || err?.inner?.name === "QuotaExceededError";
+  status.textContent = full ? t("photo.quota") : t("photo.unreadable");
+  toast(status.textContent, "error");
+}
+
 async function takePhoto(kind, record, criterion, item, file, source, onChange, status) {
   status.textContent = t("photo.processing");
   try {
-    const [photo, gps] = await Promise.all([processPhoto(file), currentPosition({ timeoutMs: 5000 })]);
-    const captured = source === "camera" || !file.lastModified ? new Date() : new Date(file.lastModified);
-    const meta = { id: newId(), sha256: photo.sha256, size: photo.size, mime: photo.mime,
-      width: photo.width, height: photo.height, criterion, item,
-      captured_at: isoLocal(captured), gps, source };
-    await addPhoto(kind, record.id, meta, photo.bytes, { bytes: photo.thumb, type: photo.mime });
+    const { meta, bytes, thumb } = await photoOf(file, source, criterion, item);
+    await addPhoto(kind, record.id, meta, bytes, thumb);
     onChange();
   } catch (err) {
-    const full = err?.name === "QuotaExceededError" || err?.inner?.name === "QuotaExceededError";
-    status.textContent = full ? t("photo.quota") : t("photo.unreadable");
-    toast(status.textContent, "error");
+    photoFailed(err, status);
   }
 }
 

@@ -1,11 +1,12 @@
 // The 积分 tab: find a household (as in a group's list), its known balance and entries,
 // and record a redemption or a deed: few taps, one thumb, offline.
-import { h, mount, toast } from "./dom.js";
+import { h, mount, objectUrl, toast } from "./dom.js";
 import { t, label, placeName, formatDateTime } from "../i18n.js";
 import { refList } from "../reference.js";
 import { byNumber, matches } from "../households.js";
 import { pointsOf, recordEntry, redeemTotal } from "../ledger.js";
 import { confirmDialog } from "./dialogs.js";
+import { photoFailed, photoOf } from "./photos.js";
 import { reasonTexts } from "./detail.js";
 import { householdName } from "./households.js";
 import { statusCard } from "./status.js";
@@ -113,16 +114,31 @@ export async function redeemScreen(root, id, go) {
     total, error), bar(`#/points/${id}`, "dialog.cancel", confirm));
 }
 
-// a tap on a rule asks to confirm it, with the note typed above
+// a tap on a rule asks to confirm it, with the note typed and the photo taken above
 export async function deedScreen(root, id, go) {
   const [{ household }, rules] = await Promise.all([pointsOf(id), refList("points_rule")]);
   if (!household) return go("#/points");
   const note = h("input", { id: "deed-note", maxlength: 500, autocomplete: "off" });
+  const shot = h("p", { class: "photo-status muted", id: "deed-shot", role: "status" });
+  let photo = null;
+  const camera = h("input", { type: "file", accept: "image/*", class: "hidden-input", id: "deed-photo",
+    onchange: async (e) => {
+      photo = null;
+      shot.textContent = t("photo.processing");
+      try {
+        photo = await photoOf(e.target.files[0], "camera");
+        mount(shot, h("img", { src: objectUrl(photo.thumb.bytes, photo.thumb.type), alt: "" }));
+      } catch (err) {
+        photoFailed(err, shot);
+      }
+    } });
+  camera.setAttribute("capture", "environment");
   mount(root, h("section", { class: "card", id: "deed" },
     h("h2", {}, t("points.deed"), " ", h("span", { class: "muted" }, householdName(household))),
     h("label", { for: "deed-note" }, t("points.note")), note,
+    h("label", { class: "button secondary" }, t("photo.take"), camera), shot,
     h("ul", { class: "list", id: "rules" }, rules.filter((r) => r.active !== false).map((r) => h("li", {},
-      h("button", { class: "row big", dataset: { rule: r.key }, onclick: () => save(household, { rule: r, note: note.value.trim() },
+      h("button", { class: "row big", dataset: { rule: r.key }, onclick: () => save(household, { rule: r, note: note.value.trim(), photo },
         t("points.confirm_deed", { household: householdName(household), rule: label(r), points: signed(r.points) }), go) },
         h("span", { class: "grow" }, label(r)), h("b", {}, signed(r.points))))))), bar(`#/points/${id}`, "dialog.cancel"));
 }

