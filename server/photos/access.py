@@ -11,8 +11,8 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 
 from ..extensions import db
-from ..models import (BlobUploader, Inspection, Photo, Recheck, RecheckPhoto, Rectification,
-                      RectificationItem)
+from ..models import (BlobUploader, Inspection, LedgerEntry, Photo, Recheck, RecheckPhoto,
+                      Rectification, RectificationItem)
 
 # Photo records and what they belong to: an inspection's, a recheck's ("after").
 PHOTO_RECORDS = ((Photo, Inspection), (RecheckPhoto, Recheck))
@@ -35,7 +35,21 @@ def may_read(user, sha: str, variant: str) -> bool:
             query = query.where(record.inspector_id == user.id)
         if db.session.execute(query.limit(1)).first() is not None:
             return True
-    return variant != "original" and shows_rectification_photo(sha, user.township_id)
+    return shows_entry_photo(user, sha) or (
+        variant != "original" and shows_rectification_photo(sha, user.township_id))
+
+
+def shows_entry_photo(user, sha: str) -> bool:
+    """A deed's photo, by the same rule: the township's reviewers, or the recorder, once
+    the recorder holds the bytes. An entry keeps its photos as pushed (a JSON list, few
+    entries have one), so the township's entries are searched for the digest itself."""
+    query = db.select(LedgerEntry.id).where(
+        LedgerEntry.township_id == user.township_id,
+        sa.cast(LedgerEntry.photos, sa.Text).contains(sha, autoescape=True),
+        author_holds(sha, LedgerEntry.recorded_by))
+    if not user.can_review:
+        query = query.where(LedgerEntry.recorded_by == user.id)
+    return db.session.execute(query.limit(1)).first() is not None
 
 
 def shows_rectification_photo(sha: str, township_id: int) -> bool:

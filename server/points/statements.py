@@ -17,6 +17,7 @@ from sync.clock import TOWNSHIP_TZ
 from ..extensions import db
 from ..models import Household, LedgerEntry, PointsRule, Round, User, VillagerGroup
 from ..models.points import OVERDRAFT_FLAGGED
+from ..photos.access import received
 from .ledger import balances_of
 
 PAGE_SIZE = 50
@@ -32,6 +33,7 @@ class EntryRow:
     voided_by: LedgerEntry | None = None     # the adjust that voids it
     voided_by_who: str = ""
     balance: int | None = None          # after this entry (passbooks)
+    photos: list = field(default_factory=list)   # a deed's photos whose bytes arrived
 
 
 @dataclass
@@ -64,7 +66,7 @@ def page_of(total: int, page: int, page_size: int = PAGE_SIZE) -> tuple[int, int
 
 def described(entries: list[LedgerEntry], township_id: int, *,
               whole_ledgers: bool = False) -> list[EntryRow]:
-    """The entries with their recorders, rules, rounds and voids: four queries at most.
+    """The entries with their recorders, rules, rounds, voids and photos: five queries at most.
     whole_ledgers: the entries are their households' every entry, so the voids are among
     them (a void names an entry of its own household) and need no query of their own."""
     if not entries:
@@ -84,9 +86,12 @@ def described(entries: list[LedgerEntry], township_id: int, *,
         db.select(Round).where(Round.id.in_(round_ids))).scalars()} if round_ids else {}
     rows = [EntryRow(e, users.get(e.recorded_by, ""), rules.get(e.rule_key),
                      rounds.get(e.round_id), voids.get(e.id)) for e in entries]
+    arrived = received((p["sha256"], e.recorded_by) for e in entries for p in e.photos or ())
     for row in rows:
         if row.voided_by:
             row.voided_by_who = users.get(row.voided_by.recorded_by, "")
+        row.photos = [p for p in row.entry.photos or ()
+                      if (p["sha256"], row.entry.recorded_by) in arrived]
     return rows
 
 
