@@ -7,12 +7,9 @@ recorders, points rules, rounds, voids) is read for the whole list at once: a pa
 a group's forty passbooks, costs the same few queries however long it is.
 """
 from dataclasses import dataclass, field
-from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
-
-from sync.clock import TOWNSHIP_TZ
 
 from ..extensions import db
 from ..models import Household, LedgerEntry, PointsRule, Round, User, VillagerGroup
@@ -159,6 +156,3 @@ def group_households(group: VillagerGroup) -> list[Household]:
     return db.session.execute(db.select(Household).where(Household.group_id == group.id)
                               .order_by(Household.number_sort, Household.id)).scalars().all()
 
-
-def township_today(now: datetime | None = None) -> date:
-    return (now or datetime.now(TOWNSHIP_TZ)).astimezone(TOWNSHIP_TZ).date()

@@ -8,6 +8,7 @@ reviews of checks and the overdraft list are supervisors' and admins' work."""
 from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 
+from sync import clock
 from sync.ids import is_uuid
 
 from ..auth import roles_required
@@ -18,7 +19,7 @@ from ..models import Household, LedgerEntry, VillagerGroup
 from ..points.catalogue import MAX_POINTS
 from ..points.ledger import balance_of, household_in_township, record_adjust
 from ..points.statements import (entries_page, group_households, overdraft_count,
-                                 overdrafts_page, passbooks, township_today)
+                                 overdrafts_page, passbooks)
 from ..review.household_checks import checks_page
 from .blueprints import review as bp
 from .flashes import flash_message
@@ -148,7 +149,7 @@ def void_household_entry(household_id: int):
 def household_passbook(household_id: int):
     household = _household(household_id)
     return render_template("web/household_passbooks.html", books=passbooks([household]),
-                           group=household.group, printed_on=township_today(), single=True)
+                           group=household.group, printed_on=clock.township_today(), single=True)
 
 
 @bp.route("/groups/<int:group_id>/passbooks")
@@ -159,7 +160,7 @@ def group_passbooks(group_id: int):
         raise Problem("not_found", status=404, message="no such group")
     return render_template("web/household_passbooks.html",
                            books=passbooks(group_households(group)), group=group,
-                           printed_on=township_today(), single=False)
+                           printed_on=clock.township_today(), single=False)
 
 
 @bp.route("/overdrafts")
