@@ -147,6 +147,9 @@ def from_reasons(reasons: Mapping[str, list[Reason]]) -> Problems:
 # Single-line names: a control character (a line break, a NUL that PostgreSQL refuses)
 # is a typing or export accident, never part of a village's or a person's name.
 CONTROL_CHARACTERS = frozenset(chr(c) for c in (*range(0x20), 0x7F))
+# Text that may span lines (a reason, an objection) allows line breaks and tabs, nothing
+# else of them.
+TEXT_CONTROL_CHARACTERS = CONTROL_CHARACTERS - set("\n\r\t")
 
 
 def column_size(column: Column) -> int:

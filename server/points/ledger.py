@@ -16,7 +16,7 @@ from sync.ledger import ADJUST
 
 from ..audit import record_audit
 from ..changes import record_change
-from ..errors import CONTROL_CHARACTERS, Problem
+from ..errors import TEXT_CONTROL_CHARACTERS, Problem
 from ..extensions import db
 from ..models import Household, LedgerEntry, User, utcnow
 
@@ -109,9 +109,8 @@ def record_adjust(user: User, household_id: int, points: int, reason: str,
     reason = (reason or "").strip()
     if not reason:
         raise Problem("adjust_reason_required", field="reason")
-    if any(c in CONTROL_CHARACTERS and c not in "\n\r\t" for c in reason):
-        # A reason may span lines; a NUL (which PostgreSQL cannot store) and the like
-        # are typing accidents.
+    if not TEXT_CONTROL_CHARACTERS.isdisjoint(reason):
+        # a NUL (which PostgreSQL cannot store) and the like are typing accidents
         raise Problem("control_character", field="reason")
     lock_households([household.id])
     voided = _voided(voids, household.id, points, user) if voids is not None else None

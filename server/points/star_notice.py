@@ -15,10 +15,11 @@ from datetime import date
 
 from sync import clock
 from sync.ledger import STAR
+from sync.stars import MAX_STARS
 
 from ..admin.township import township_settings
 from ..audit import record_audit
-from ..errors import Problem
+from ..errors import TEXT_CONTROL_CHARACTERS, Problem
 from ..extensions import db
 from ..models import Household, LedgerEntry, Objection, StarRating, User, utcnow
 from ..models.stars import DECISIONS, FINAL, NOTICE, UPHELD
@@ -27,7 +28,6 @@ from .ledger import announce_entry, household_in_township, lock_households, reco
 from .stars import freeze_version, rating_in_scope, rating_objections
 
 TEXT_SIZE = 500
-MAX_STARS = 5
 
 
 def _text(value, field: str) -> str:
@@ -38,7 +38,7 @@ def _text(value, field: str) -> str:
         raise Problem("required", field=field)
     if len(text) > TEXT_SIZE:
         raise Problem("too_long", {"max": TEXT_SIZE}, field=field)
-    if any(c < " " and c not in "\n\r\t" or c == "\x7f" for c in text):
+    if not TEXT_CONTROL_CHARACTERS.isdisjoint(text):
         raise Problem("control_character", field=field)
     return text
 
