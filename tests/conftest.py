@@ -65,7 +65,7 @@ def database_url(request, seeded_databases):
     if request.param == "sqlite":
         seeded_databases.sqlite_copy(request.getfixturevalue("tmp_path"))
         return None
-    return seeded_databases.postgres_copy(request.getfixturevalue("postgres_cluster"))
+    return seeded_databases.postgres_copy(request.getfixturevalue("postgres_cluster"))[0]
 
 
 @pytest.fixture

@@ -10,13 +10,31 @@ from bench.years import PASSWORD, seed_years
 from server.extensions import db
 from server.models import Rectification
 from server.web import review_rectifications
+from tests.support.postgres import database_params
+from tests.support.seeded import Layer
 from tests.support.web import login
+
+HISTORY = Layer("history", lambda: seed_years(months=4, groups=12))
+
+
+@pytest.fixture(params=database_params())
+def seeded_history(request, seeded_databases):
+    """(database URL, the history in it): every test's own copy of a database that holds
+    four months of history, seeded once per engine and test process (seeding takes
+    longer than the tests)."""
+    if request.param == "sqlite":
+        return None, seeded_databases.sqlite_copy(request.getfixturevalue("tmp_path"), HISTORY)
+    return seeded_databases.postgres_copy(request.getfixturevalue("postgres_cluster"), HISTORY)
 
 
 @pytest.fixture
-def history(app):
-    with app.app_context():
-        return seed_years(months=4, groups=12)
+def database_url(seeded_history):
+    return seeded_history[0]
+
+
+@pytest.fixture
+def history(app, seeded_history):
+    return seeded_history[1]
 
 
 @pytest.fixture
