@@ -4,7 +4,6 @@ On SQLite and PostgreSQL: a refused user is field problems and writes nothing, n
 database error; a name that fits its column is stored whole.
 """
 import threading
-import time
 from datetime import timedelta
 
 import pytest
@@ -17,6 +16,7 @@ from server.models import DeviceToken, User
 from server.errors import Problems, column_size
 
 from tests.support.admin import audit_entries, count, problems_of, township
+from tests.support.two_sessions import wait_until_a_backend_waits_for_a_lock
 
 
 def new_user(**fields) -> User:
@@ -99,15 +99,7 @@ def test_a_taken_username_is_refused_before_a_password_is_asked():
 def commit_once_blocked(engine, connection, transaction, errors: list) -> None:
     """Commits `transaction` once another backend waits for one of its locks."""
     try:
-        with engine.connect() as watcher:
-            deadline = time.monotonic() + 60
-            while not watcher.execute(sa.text(
-                    "select count(*) from pg_stat_activity where wait_event_type = 'Lock'"
-                    " and datname = current_database()")).scalar():
-                if time.monotonic() > deadline:
-                    raise AssertionError("the insert never waited for the other transaction")
-                watcher.rollback()  # a fresh snapshot of pg_stat_activity
-                time.sleep(0.01)  # between two looks at the state, not instead of one
+        wait_until_a_backend_waits_for_a_lock(engine, "the insert")
         transaction.commit()
     except Exception as exc:  # reported by the test thread
         errors.append(exc)

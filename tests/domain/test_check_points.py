@@ -3,12 +3,9 @@
 of 0 credits nothing, recorded_by the publisher), on SQLite and PostgreSQL, and household
 results banded with the township's own points table (server/admin/township.py). The round
 of tests/support/household_rounds.py."""
-import threading
-import time
 from datetime import datetime, timezone
 
 import pytest
-import sqlalchemy as sa
 
 from server.admin.township import change_settings
 from server.extensions import db
@@ -18,6 +15,7 @@ from server.review.household_results import live_results
 from server.review.publishing import publish
 from tests.support.admin import audit_entries, changes
 from tests.support.household_rounds import household_round
+from tests.support.two_sessions import twice_at_once
 
 
 def user(username: str) -> User:
@@ -131,30 +129,8 @@ def test_concurrent_publishes_credit_once(app):
         pytest.skip("SQLite serialises writers from BEGIN on: there is no 'at once'")
     made = household_round(state="closed")
     db.session.remove()
-    first_published, errors, versions = threading.Event(), [], []
-
-    def publish_in_own_session(wait_for_other: bool):
-        try:
-            with app.app_context():
-                if not wait_for_other:
-                    first_published.wait(60)
-                versions.append(publish(db.session.get(Round, made.round_id),
-                                        supervisor())["published"]["version"])
-                if wait_for_other:
-                    first_published.set()
-                    wait_until_a_backend_waits_for_a_lock()
-                db.session.commit()
-                db.session.remove()
-        except Exception as exc:  # reported by the test thread
-            errors.append(exc)
-            first_published.set()
-
-    threads = [threading.Thread(target=publish_in_own_session, args=(first,))
-               for first in (True, False)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    versions, errors = twice_at_once(app, lambda: publish(
+        db.session.get(Round, made.round_id), supervisor())["published"]["version"])
     assert errors == []
     assert sorted(versions) == [1, 2]
     h = made.households
@@ -162,15 +138,3 @@ def test_concurrent_publishes_credit_once(app):
         (h["A01"], "check", 10), (h["A02"], "check", -10), (h["A05"], "check", 10),
         (h["B01"], "check", 6)])
     assert balances_of([h["A01"], h["B01"]]) == {h["A01"]: 10, h["B01"]: 6}
-
-
-def wait_until_a_backend_waits_for_a_lock() -> None:
-    with db.engine.connect() as watcher:
-        deadline = time.monotonic() + 60
-        while not watcher.execute(sa.text(
-                "select count(*) from pg_stat_activity where wait_event_type = 'Lock'"
-                " and datname = current_database()")).scalar():
-            if time.monotonic() > deadline:
-                raise AssertionError("the second publish never waited for the round")
-            watcher.rollback()  # a fresh snapshot of pg_stat_activity
-            time.sleep(0.01)  # between two looks at the state, not instead of one

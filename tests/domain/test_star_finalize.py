@@ -1,8 +1,6 @@
 """Finalizing a star rating (server/points/star_notice.py) twice at once, on PostgreSQL:
 the second supervisor waits for the rating's row lock, then finds it final (409
 already_final), and the township's star points are written once."""
-import threading
-
 import pytest
 
 from server.admin.township import change_settings
@@ -13,8 +11,8 @@ from server.points.star_notice import finalize_rating
 from server.points.stars import chosen_household_rounds, start_notice
 from server.review.publishing import publish
 from sync.ledger import STAR
-from tests.domain.test_check_points import wait_until_a_backend_waits_for_a_lock
 from tests.support.household_rounds import household_round
+from tests.support.two_sessions import twice_at_once
 
 
 def user(username: str) -> User:
@@ -33,33 +31,15 @@ def test_two_finalizes_at_once_write_star_points_once(app):
                              "年度星级", None).rating_id
     db.session.commit()
     db.session.remove()
-    first_finalized, errors, outcomes = threading.Event(), [], []
 
-    def finalize_in_own_session(first: bool):
+    def finalize() -> str:
         try:
-            with app.app_context():
-                if not first:
-                    first_finalized.wait(60)
-                try:
-                    finalize_rating(rating_id, user("supervisor1"))
-                    outcomes.append("final")
-                except Problem as problem:
-                    outcomes.append(problem.code)
-                if first:
-                    first_finalized.set()
-                    wait_until_a_backend_waits_for_a_lock()
-                db.session.commit()
-                db.session.remove()
-        except Exception as exc:  # reported by the test thread
-            errors.append(exc)
-            first_finalized.set()
+            finalize_rating(rating_id, user("supervisor1"))
+            return "final"
+        except Problem as problem:
+            return problem.code
 
-    threads = [threading.Thread(target=finalize_in_own_session, args=(first,))
-               for first in (True, False)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes, errors = twice_at_once(app, finalize)
     assert errors == []
     assert sorted(outcomes) == ["already_final", "final"]
     h = made.households
