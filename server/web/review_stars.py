@@ -54,7 +54,7 @@ def _filters() -> dict:
 
 
 def _listing(entries: list[dict], address: str, carry: list[tuple]) -> dict:
-    """What star_households.html and star_filters.html read: the page of households the
+    """What star_households.html and the household filters read: the page of households the
     query string asks for, and the addresses of its neighbours. `address`: the page's
     own; `carry`: the query arguments it keeps (the chosen rounds, a version)."""
     filters = _filters()
