@@ -1,6 +1,8 @@
 """Pull: the change log turned into the pages a phone applies."""
 from collections import defaultdict
 
+import sqlalchemy as sa
+
 from ..admin.households import Household, household_data
 from ..admin.rounds import round_data
 from ..changes import GLOBAL
@@ -20,10 +22,9 @@ from ..review.rectifications import rectification_data
 SHOPKEEPER_TYPES = ("village", "group", "household", "goods", "points_rule", "ledger_entry")
 
 
-def changes_after(user: User, after: int, limit: int,
-                  carried=None) -> tuple[list[Change], bool]:
-    """The next page of changes in the user's scope, and whether there are more;
-    `carried` bounds a first pull's snapshot (first_pull.carried)."""
+def _in_scope(user: User, after: int, carried=None):
+    """The user's change rows after `after`; `carried` bounds a first pull's snapshot
+    (first_pull.carried)."""
     query = db.select(Change).where(
         Change.seq > after, Change.township_id.in_((user.township_id, GLOBAL)))
     if carried is not None:
@@ -33,8 +34,42 @@ def changes_after(user: User, after: int, limit: int,
         query = query.where((Change.owner_id.is_(None)) | (Change.owner_id == user.id))
     if user.role == SHOPKEEPER:
         query = query.where(Change.entity_type.in_(SHOPKEEPER_TYPES))
+    return query
+
+
+def changes_after(user: User, after: int, limit: int,
+                  carried=None) -> tuple[list[Change], bool]:
+    """The next page of changes in the user's scope, and whether there are more."""
+    query = _in_scope(user, after, carried)
     rows = db.session.execute(query.order_by(Change.seq).limit(limit + 1)).scalars().all()
     return rows[:limit], len(rows) > limit
+
+
+def changes_between(user: User, after: int, upto: int, carried) -> list[Change]:
+    """A first pull's page fetched ahead: every change of its slice (after, upto]. The
+    slice held `limit` changes when the first page was served and can only lose some
+    since (a change moves its row past the snapshot, into the last page), so it is read
+    whole: a slice cut short would leave a gap before the next page."""
+    query = _in_scope(user, after, carried).where(Change.seq <= upto)
+    return db.session.execute(query.order_by(Change.seq)).scalars().all()
+
+
+def page_starts(user: User, after: int, snapshot_end: int, limit: int, carried) -> list[int]:
+    """Where the snapshot's pages after a first page that ended at `after` begin, `limit`
+    changes apart: `after` itself, then every limit-th change the snapshot carries past
+    it but for the last one's (one query, however many pages); none if the snapshot
+    carries nothing past `after`. Each page ends where the next begins."""
+    ranked = _in_scope(user, after, carried).where(Change.seq <= snapshot_end) \
+        .with_only_columns(Change.seq,
+                           sa.func.row_number().over(order_by=Change.seq).label("n"),
+                           sa.func.count().over().label("total")).subquery()
+    rows = db.session.execute(
+        sa.select(ranked.c.seq, ranked.c.n, ranked.c.total)
+        .where((ranked.c.n == 1) | ((ranked.c.n % limit == 0) & (ranked.c.n < ranked.c.total)))
+        .order_by(ranked.c.seq)).all()
+    if not rows:
+        return []
+    return [after] + [seq for seq, n, total in rows if n % limit == 0 and n < total]
 
 
 def _rubric(r: RubricVersion) -> dict:
