@@ -13,10 +13,23 @@ from .rankings import PRECISION, SHOWN_SCORE, TIE_BREAK, PlaceOut, PublishedOut
 blp = Blueprint("api_combined", __name__, description="Combined results (quarters, years)")
 
 
-class CombinedQuery(Schema):
-    rounds = fields.String(required=True, validate=validate.Length(min=1, max=1000),
-                           metadata={"description": "published round ids, comma-separated",
-                                     "example": "1,2,3"})
+def published_round_ids(kind: str) -> fields.String:
+    """The chosen rounds in a query string, "1,2,3" (`round_ids` reads them); `kind` names
+    the rounds a result is made of."""
+    return fields.String(required=True, validate=validate.Length(min=1, max=1000),
+                         metadata={"description": f"published {kind} ids, comma-separated",
+                                   "example": "1,2,3"})
+
+
+def published_round_list(kind: str) -> fields.List:
+    """The chosen rounds in a request's body; `kind` as for `published_round_ids`."""
+    return fields.List(fields.Integer(strict=True), required=True,
+                       metadata={"description": f"the ids of published {kind}s"})
+
+
+class ChosenRoundsQuery(Schema):
+    """The published rounds a result is made of."""
+    rounds = published_round_ids("round")
 
 
 class VersionQuery(Schema):
@@ -24,11 +37,11 @@ class VersionQuery(Schema):
                              metadata={"description": "a published version; the latest without"})
 
 
-class CombinedRequest(Schema):
+class ChosenRoundsRequest(Schema):
+    """A result of published rounds to publish under a name."""
     name = fields.String(required=True)
     name_en = fields.String(load_default=None, allow_none=True)
-    rounds = fields.List(fields.Integer(strict=True), required=True,
-                         metadata={"description": "the ids of published rounds"})
+    rounds = published_round_list("round")
 
 
 class CombinedCreated(Schema):
@@ -93,7 +106,7 @@ def round_ids(text: str) -> list[int]:
 
 @blp.route("/combined")
 @roles_required()
-@blp.arguments(CombinedQuery, location="query")
+@blp.arguments(ChosenRoundsQuery, location="query")
 @blp.response(200, CombinedOut)
 def live(args):
     return live_combined(chosen_rounds(round_ids(args["rounds"]), authenticate()))
@@ -101,7 +114,7 @@ def live(args):
 
 @blp.route("/combined", methods=["POST"])
 @roles_required("supervisor", "admin")
-@blp.arguments(CombinedRequest)
+@blp.arguments(ChosenRoundsRequest)
 @blp.response(201, CombinedCreated)
 def publish(body):
     user = authenticate()

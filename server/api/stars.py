@@ -9,23 +9,19 @@ from ..auth import authenticate, roles_required
 from ..errors import Problem
 from ..points import star_notice, stars
 from ..scope import MAX_ID
-from .combined import ChosenRoundOut, VersionQuery, round_ids
+from .combined import (ChosenRoundOut, ChosenRoundsQuery, ChosenRoundsRequest, VersionQuery,
+                       published_round_ids, published_round_list, round_ids)
 from .rankings import PRECISION, PublishedOut
 
 blp = Blueprint("api_stars", __name__, description="Star ratings (星级评定) and objections")
 
 
-class PreviewQuery(Schema):
-    rounds = fields.String(required=True, validate=validate.Length(min=1, max=1000),
-                           metadata={"description": "published household round ids, "
-                                     "comma-separated", "example": "1,2,3"})
+class PreviewQuery(ChosenRoundsQuery):
+    rounds = published_round_ids("household round")
 
 
-class RatingRequest(Schema):
-    name = fields.String(required=True)
-    name_en = fields.String(load_default=None, allow_none=True)
-    rounds = fields.List(fields.Integer(strict=True), required=True,
-                         metadata={"description": "the ids of published household rounds"})
+class RatingRequest(ChosenRoundsRequest):
+    rounds = published_round_list("household round")
 
 
 class RatingCreated(Schema):

@@ -29,7 +29,8 @@ def render(app, lang: str, source: str) -> str:
     ("zh", ["村民小组", "全部", "户号或户主", "如 07 或 王", "筛选", "一村", "二组"]),
     ("en", ["Villager group", "All", "House number or head", "e.g. 07 or 王", "Filter",
             "Yicun", "Group 2"])])
-def test_the_star_pages_form_goes_where_asked_and_carries_the_chosen_rounds(app, lang, words):
+def test_the_star_pages_form_goes_where_asked_and_carries_the_chosen_rounds(
+        app, lang, words):
     page = render(app, lang, "{{ household_filters('star-filters', filters, villages,"
                              " action='/review/stars', keep=[('rounds', 3), ('rounds', 4)]) }}")
     for word in words:
