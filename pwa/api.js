@@ -71,11 +71,30 @@ export async function changePassword(username, password, newPassword) {
     method: "POST", json: { username, password, new_password: newPassword }, ok: [204] });
 }
 
-// the contract's largest page: on a slow link each costs a round trip
-export async function pullPage(cursor, limit = 1000) {
+// the contract's largest page: on a slow link each costs a round trip. onAhead(cursors):
+// a first page's `ahead`, told as soon as it arrives, which is before the page's changes
+// (the server writes its keys in order and "ahead" comes first), so the later pages are
+// asked for while this one's bytes still come in.
+export async function pullPage(cursor, { limit = 1000, onAhead = null } = {}) {
   const q = new URLSearchParams({ limit: String(limit) });
   if (cursor) q.set("cursor", cursor);
-  return (await call(`/sync/pull?${q}`)).json();
+  const response = await call(`/sync/pull?${q}`);
+  if (!onAhead || !response.body || typeof TextDecoderStream === "undefined") return response.json();
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  let looking = true;
+  try {
+    for (let part = await reader.read(); !part.done; part = await reader.read()) {
+      text += part.value;
+      if (!looking) continue;
+      const ahead = /^\s*\{\s*"ahead"\s*:\s*(\[[^\]]*\])/.exec(text);
+      if (ahead) onAhead(JSON.parse(ahead[1]));
+      looking = !ahead && (text.length < 64 || /^\s*\{\s*"ahead"\s*:/.test(text));
+    }
+  } catch (err) {
+    throw new ApiError(0, "network", String(err?.message || err));
+  }
+  return JSON.parse(text);
 }
 
 // records: {inspections: [...]} and maybe rechecks or ledger; device: what the phone

@@ -16,6 +16,8 @@ const FAST_CHUNK_MS = 1000;
 // photos uploaded at once: while one request waits out the link's latency, the others
 // keep it busy
 export const PHOTOS_IN_FLIGHT = 3;
+// a first pull's pages fetched at once (Sync.pullAll)
+export const PULL_PAGES_IN_FLIGHT = 3;
 const PUSH_BATCH = 50;
 // blob errors that another try will not fix: the photo is kept and shown, not re-sent
 const PERMANENT_BLOB_ERRORS = ["unsupported_media", "too_large"];
@@ -249,17 +251,41 @@ export class Sync extends EventTarget {
     await this.api.push(clientId, { inspections: [] }, device);
   }
 
+  // A first pull's first page names where its later pages begin (`ahead`, read before
+  // the page's changes arrive): those are fetched PULL_PAGES_IN_FLIGHT at a time, so
+  // their latencies overlap the bytes of the pages before them, and applied strictly in
+  // order, each with its own cursor in one transaction; a pull cut anywhere resumes from
+  // the last page applied. Progress: pages done of total (null while unknown: a pull
+  // from a cursor goes page by page).
   async pullAll() {
     this.report({ phase: "pull", done: 0, total: null });
-    let cursor = await this.store.getMeta("cursor");
-    let pages = 0;
-    while (true) {
-      const page = await this.api.pullPage(cursor);
-      await this.store.applyPullPage(page);
-      cursor = page.cursor;
-      this.report({ done: ++pages });
-      if (!page.has_more) return;
+    let ahead = [];
+    const fetched = [];
+    const fetchUpTo = (n) => {
+      while (fetched.length < Math.min(n, ahead.length)) {
+        const next = this.api.pullPage(ahead[fetched.length]);
+        next.catch(() => {});     // awaited in its turn; a failure stops the pull there
+        fetched.push(next);
+      }
+    };
+    const onAhead = (cursors) => { ahead = cursors; fetchUpTo(PULL_PAGES_IN_FLIGHT); };
+    let page = await this.api.pullPage(await this.store.getMeta("cursor"), { onAhead });
+    if (page.has_more && !ahead.length && page.ahead?.length) onAhead(page.ahead);
+    let done = 0;
+    let total = ahead.length ? ahead.length + 1 : null;
+    const apply = async (p) => {
+      await this.store.applyPullPage(p);
+      done += 1;
+      if (total !== null && done >= total && p.has_more) total = done + 1;
+      this.report({ done, total });
+    };
+    this.report({ total });
+    await apply(page);
+    for (let i = 0; i < ahead.length; i++) {
+      fetchUpTo(i + PULL_PAGES_IN_FLIGHT);
+      await apply(page = await fetched[i]);
     }
+    while (page.has_more) await apply(page = await this.api.pullPage(page.cursor));
   }
 
   // The "before" photos of open rectifications, for rechecks offline, and only those. A
