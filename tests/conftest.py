@@ -8,7 +8,7 @@ from server.extensions import db
 from tests.support.apps import make_app
 from tests.support.apiclient import ApiClient
 from tests.support.factories import reference
-from tests.support.postgres import Cluster, database_params, pg_bin
+from tests.support.postgres import Cluster, database_params, memory_folder, pg_bin
 from tests.support.seeded import SeededDatabases
 from tests.support.s3server import S3Server, rclone_binary
 from tests.support.web import login
@@ -19,7 +19,7 @@ def postgres_cluster():
     bindir = pg_bin()
     if bindir is None:
         pytest.skip("PostgreSQL is not installed (apt-get install postgresql)")
-    cluster = Cluster(bindir).start()
+    cluster = Cluster(bindir, memory_folder()).start()
     yield cluster
     cluster.stop()
 
@@ -61,11 +61,15 @@ def seeded_databases(tmp_path_factory):
 @pytest.fixture(params=database_params())
 def database_url(request, seeded_databases):
     """None for SQLite (the app's file in tmp_path), else a new PostgreSQL database; both
-    hold the bare seed already."""
+    hold the bare seed already. A PostgreSQL database is dropped when the test ends."""
     if request.param == "sqlite":
         seeded_databases.sqlite_copy(request.getfixturevalue("tmp_path"))
-        return None
-    return seeded_databases.postgres_copy(request.getfixturevalue("postgres_cluster"))[0]
+        yield None
+        return
+    cluster = request.getfixturevalue("postgres_cluster")
+    url = seeded_databases.postgres_copy(cluster)[0]
+    yield url
+    cluster.drop_database(url)
 
 
 @pytest.fixture

@@ -23,8 +23,12 @@ def seeded_history(request, seeded_databases):
     four months of history, seeded once per engine and test process (seeding takes
     longer than the tests)."""
     if request.param == "sqlite":
-        return None, seeded_databases.sqlite_copy(request.getfixturevalue("tmp_path"), HISTORY)
-    return seeded_databases.postgres_copy(request.getfixturevalue("postgres_cluster"), HISTORY)
+        yield None, seeded_databases.sqlite_copy(request.getfixturevalue("tmp_path"), HISTORY)
+        return
+    cluster = request.getfixturevalue("postgres_cluster")
+    url, history = seeded_databases.postgres_copy(cluster, HISTORY)
+    yield url, history
+    cluster.drop_database(url)
 
 
 @pytest.fixture
