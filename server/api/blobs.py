@@ -1,7 +1,7 @@
 """Photos up, resumable and content-addressed (tus-like): check, HEAD, PATCH, GET.
 The upload's rules are photos/ingest.py's; serving a photo is photos/serving.py's."""
 
-from flask import request
+from flask import Response, request
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
@@ -110,7 +110,9 @@ def patch(sha):
                       message="Content-Type must be application/offset+octet-stream")
     held = receive_chunk(sha, header_int("Upload-Offset"), header_int("Upload-Length"),
                          request.stream, request.content_length, caller().user_id)
-    return "", 201 if held.complete else 204, offset_headers(held.offset, held.length)
+    # No body (the headers say it all), so nothing to serialise, compress or send.
+    return Response(status=201 if held.complete else 204,
+                    headers=offset_headers(held.offset, held.length))
 
 
 @blp.route("/blobs/<sha>", methods=["GET"], parameters=SHA_IN_PATH)

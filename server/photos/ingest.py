@@ -20,6 +20,7 @@ from ..extensions import db
 from ..models import Blob, BlobUpload, BlobUploader, PhotoJob
 from ..sql import Statement, atomic, insert_unless_present, session_in_transaction
 from .images import ImageHeader, ImageRejected, read_header
+from .images.checks import HEAD_BYTES, TAIL_BYTES, header_of
 from .setup import blobstore
 from .store import ChunkTooLarge, OffsetMismatch
 from .store.contract import HASH_PIECE
@@ -122,8 +123,11 @@ def receive_chunk(sha: str, offset: int, length: int, body: BinaryIO,
     # stall every other.
     if session_in_transaction():
         db.session.commit()
+    # A blob sent whole from its first byte (most photos: one request each) is hashed
+    # and its ends kept as it streams in, so publishing need not read it back.
+    seen = _SeenBody(body) if offset == 0 else None
     try:
-        received = blobstore().append(sha, offset, body, limit)
+        received = blobstore().append(sha, offset, seen or body, limit)
     except OffsetMismatch as exc:  # AlreadyComplete too: the offset is then the size
         raise StaleOffset(exc.current_offset, length,
                           f"expected offset {exc.current_offset}, not {offset}") from exc
@@ -131,7 +135,7 @@ def receive_chunk(sha: str, offset: int, length: int, body: BinaryIO,
         raise Problem(exc.code, {"max": limit}, status=413,
                       message=f"this chunk may carry at most {limit} bytes") from exc
     if received == length:
-        publish_partial(sha, length, uploader_id)
+        publish_partial(sha, length, uploader_id, seen)
     return Progress(received, length)
 
 
@@ -139,22 +143,24 @@ def receive_chunk(sha: str, offset: int, length: int, body: BinaryIO,
 _IMAGE_STATUS = {"too_large": 413, "unsupported_media": 415}
 
 
-def publish_partial(sha: str, size: int, uploader_id: int) -> None:
+def publish_partial(sha: str, size: int, uploader_id: int,
+                    seen: "_SeenBody | None" = None) -> None:
     """The upload of `size` bytes is complete: hash, header and ending checked,
     published, recorded with who sent it. A Problem (hash_mismatch, or the image
-    check's code) discards the partial.
+    check's code) discards the partial. `seen`: all of the bytes, as they streamed in
+    (else they are read back from the store).
 
     Nothing here decodes the picture, and the caller holds no database transaction
     while the bytes are hashed: the writes lie in one short transaction at the end."""
     store = blobstore()
-    with store.open_partial(sha) as stream:
-        reader = _HashingReader(stream)  # one pass over the bytes for both checks
-        try:
-            header, refusal = read_header(reader, size), None
-        except ImageRejected as exc:
-            header, refusal = None, Problem(exc.code, status=_IMAGE_STATUS[exc.code],
-                                            message=exc.message)
-        actual = reader.hexdigest_of_all()
+    if seen is not None:
+        header, refusal = _image_check(lambda: header_of(bytes(seen.head), seen.tail, size))
+        actual = seen.digest.hexdigest()
+    else:
+        with store.open_partial(sha) as stream:
+            reader = _HashingReader(stream)  # one pass over the bytes for both checks
+            header, refusal = _image_check(lambda: read_header(reader, size))
+            actual = reader.hexdigest_of_all()
     if actual != sha:  # not the bytes named: say so first, whatever they are
         refusal = Problem("hash_mismatch", status=422, message="the bytes do not match the "
                           "SHA-256 in the URL; upload them again")
@@ -190,6 +196,31 @@ class _HashingReader:
         while self.read(HASH_PIECE):
             pass
         return self.digest.hexdigest()
+
+
+class _SeenBody:
+    """An upload's body as the store reads it: hashed, and its first HEAD_BYTES and last
+    TAIL_BYTES kept (bounded, whatever the body's size), what the image checks need."""
+
+    def __init__(self, stream: BinaryIO):
+        self.stream, self.digest = stream, hashlib.sha256()
+        self.head, self.tail = bytearray(), b""
+
+    def read(self, size: int = -1) -> bytes:
+        piece = self.stream.read(size)
+        self.digest.update(piece)
+        if len(self.head) < HEAD_BYTES:
+            self.head += piece[:HEAD_BYTES - len(self.head)]
+        self.tail = (piece if len(piece) >= TAIL_BYTES else self.tail + piece)[-TAIL_BYTES:]
+        return piece
+
+
+def _image_check(check) -> tuple[ImageHeader | None, Problem | None]:
+    """The header `check` finds, or the Problem its refusal is to the phone."""
+    try:
+        return check(), None
+    except ImageRejected as exc:
+        return None, Problem(exc.code, status=_IMAGE_STATUS[exc.code], message=exc.message)
 
 
 def put_verified_file(sha: str, path: Path) -> None:

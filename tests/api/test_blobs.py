@@ -8,6 +8,7 @@ from PIL import Image
 
 from server.extensions import db
 from server.models import Blob, Inspection
+from server.photos.store.folder import LocalBlobStore
 from tests.support.factories import (big_jpeg, inspection, jpeg_bytes, photo_record, reference,
                                      upload, with_photos)
 
@@ -302,3 +303,31 @@ def test_a_check_of_thousands_of_photos_asks_the_database_once_per_thousand(app,
         sa.event.remove(engine, "before_cursor_execute", count)
     assert missing == [{"sha256": digest, "offset": 0} for digest in unknown]
     assert len(statements) == 5
+
+
+class ReadBackCounting(LocalBlobStore):
+    """The app's own photo folder, counting how often an upload is read back from it."""
+
+    def __init__(self, root):
+        super().__init__(root)
+        self.read_back = 0
+
+    def open_partial(self, sha):
+        self.read_back += 1
+        return super().open_partial(sha)
+
+
+def test_a_photo_sent_whole_is_checked_as_it_streams_in(app, phone, monkeypatch):
+    store = ReadBackCounting(app.extensions["blobstore"].root)
+    monkeypatch.setitem(app.extensions, "blobstore", store)
+    whole = jpeg_bytes(seed=81)
+    assert patch(phone, sha(whole), whole, 0, len(whole)).status_code == 201
+    assert store.read_back == 0 and store.exists(sha(whole))
+    # Sent in pieces, the bytes that came before are read back once, to hash them all.
+    pieces = big_jpeg(seed=82)
+    assert [r.status_code for r in upload(phone, pieces)][-1] == 201
+    assert store.read_back == 1 and store.exists(sha(pieces))
+    # A whole body that is not the photo named is refused as before, and not kept.
+    wrong = jpeg_bytes(seed=83)
+    assert patch(phone, sha(whole[::-1]), wrong, 0, len(wrong)).status_code == 422
+    assert store.partial_offset(sha(whole[::-1])) is None and store.read_back == 1

@@ -101,10 +101,10 @@ def test_append_in_chunks_then_publish(store):
         assert store.has_variant(SHA, name)
 
 
-def test_stream_is_read_in_64k_pieces(store):
+def test_stream_is_read_in_pieces_of_at_most_256k(store):
     stream = CountingStream(DATA)
     store.append(SHA, 0, stream, MiB)
-    assert max(stream.requests) <= 64 * 1024
+    assert max(stream.requests) <= 256 * 1024
     assert all(size > 0 for size in stream.requests)  # never read(-1)
 
 

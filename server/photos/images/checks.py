@@ -150,13 +150,19 @@ def read_header(stream: BinaryIO, size: int) -> ImageHeader:
     decode (:func:`inspect_image`, later) can tell, and then the photo is flagged.
     """
     head = stream.read(min(size, HEAD_BYTES))
+    tail = head[-TAIL_BYTES:] if len(head) == size else _tail(stream, size - len(head))
+    return header_of(head, tail, size)
+
+
+def header_of(head: bytes, tail: bytes, size: int) -> ImageHeader:
+    """:func:`read_header` from a file's first ``HEAD_BYTES`` (all of it if shorter) and
+    last ``TAIL_BYTES``, kept by whoever read the file as it went by."""
     im = open_checked(io.BytesIO(head))
     try:
         mime, width, height = ALLOWED_MIME[im.format], *im.size
         header_end = im.fp.tell()  # JPEG: where the scan data starts
     finally:
         im.close()
-    tail = head[-TAIL_BYTES:] if len(head) == size else _tail(stream, size - len(head))
     if not _ends_whole(mime, head, tail, size, header_end):
         raise UnsupportedImage("The file is incomplete (it does not end as the format says).")
     return ImageHeader(mime=mime, width=width, height=height)

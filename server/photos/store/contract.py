@@ -15,7 +15,9 @@ from typing import BinaryIO
 
 from sync.ids import is_sha256
 
-READ_PIECE = 64 * 1024  # bytes read from an upload stream at a time
+# Bytes read from an upload stream at a time: a phone's chunk (256 KiB to 1 MiB) in a
+# few reads, each a Python round through the server's body reader, the hash and the file.
+READ_PIECE = 256 * 1024
 HASH_PIECE = 1024 * 1024  # bytes read at a time when hashing or copying
 ORIGINAL = "original"  # the variant name that means the blob itself
 
