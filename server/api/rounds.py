@@ -10,6 +10,7 @@ from ..auth import authenticate, roles_required
 from ..models import Inspection, Round
 from ..review.actions import MAX_TEXT, admit_inspection
 from ..scope import MAX_ID, in_township
+from .rankings import RoundOut
 
 blp = Blueprint("api_rounds", __name__, description="Rounds and their lifecycle")
 
@@ -28,14 +29,8 @@ class RoundIn(Schema):
     subject = fields.String(load_default=GROUP_SUBJECT, validate=validate.OneOf(SUBJECTS))
 
 
-class RoundRecord(Schema):
-    """A round as pull sends it."""
-    id = fields.Integer()
-    name = fields.String()
-    name_en = fields.String(allow_none=True)
-    starts_on = fields.String()
-    ends_on = fields.String()
-    state = fields.String()
+class RoundRecord(RoundOut):
+    """A round as pull sends it: what results name it by, and how it is set up."""
     rubric_version = fields.Integer()
     red_size = fields.Integer(allow_none=True)
     black_size = fields.Integer(allow_none=True)

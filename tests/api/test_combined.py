@@ -3,9 +3,10 @@ rounds, published as frozen versions."""
 import pytest
 
 from server.extensions import db
-from server.models import Inspection, Township, User
+from server.models import Inspection
 from tests.support.combined import close, publish_two_rounds, round_after
 from tests.support.snapshots import publish_old_snapshot
+from tests.support.townships import other_township
 from tests.support.web import audit_actions
 
 FIELDS = {"group_id", "village", "name", "rank", "score", "rounds", "partial", "veto", "list",
@@ -117,16 +118,7 @@ def test_only_supervisors_and_admins_publish(client, api, phone, two):
 
 def test_another_townships_rounds_and_results_are_not_found(app, api, boss, two):
     created = boss.post("/combined", json={"name": "第四季度", "rounds": [two["first"]]})
-    with app.app_context():
-        other = Township(name="别的镇")
-        db.session.add(other)
-        db.session.flush()
-        user = User(township_id=other.id, username="outsider", display_name="外人",
-                    role="supervisor")
-        user.set_password("demo1234")
-        db.session.add(user)
-        db.session.commit()
-    outsider = api.as_user("outsider")
+    outsider = api.as_user(other_township(app).usernames["supervisor"])
     assert outsider.get(rounds_query(two["first"])).status_code == 404
     assert outsider.post("/combined", json={"name": "x", "rounds": [two["first"]]}) \
         .status_code == 404

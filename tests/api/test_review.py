@@ -8,6 +8,7 @@ from server.models import AuditEntry, Comment, Inspection, InspectionRevision, R
 from server.review.rankings import RANKING_INPUTS
 from tests.support.factories import (inspection, jpeg_bytes, make_conflict, open_conflict,
                                      photo_record, uploaded, with_photos)
+from tests.support.townships import other_township
 from tests.support.web import audit_actions
 
 
@@ -27,17 +28,7 @@ def test_who_may_review(app, api, client, phone, boss, pushed):
     assert boss.post("/inspections/nope/review", json={"state": "approved"}).status_code == 404
     assert boss.post("/photos/nope/review", json={"accepted": True}).status_code == 404
 
-    from server.models import Township, User
-    with app.app_context():
-        other = Township(name="别的镇")
-        db.session.add(other)
-        db.session.flush()
-        user = User(township_id=other.id, username="outsider", display_name="外人",
-                    role="supervisor")
-        user.set_password("demo1234")
-        db.session.add(user)
-        db.session.commit()
-    outsider = api.as_user("outsider")
+    outsider = api.as_user(other_township(app).usernames["supervisor"])
     response = outsider.post(f"/inspections/{pushed['id']}/review", json={"state": "approved"})
     assert response.status_code == 404
     assert outsider.post(f"/photos/{photo_id}/review", json={"accepted": True}).status_code == 404

@@ -26,6 +26,16 @@ def groups(n: int) -> list[int]:
                               .limit(n)).scalars().all()
 
 
+def last_month(current: Round) -> Round:
+    """A closed round before `current`, on its rubric."""
+    earlier = Round(township_id=current.township_id, name="上月", rubric_id=current.rubric_id,
+                    starts_on=current.starts_on - timedelta(days=40),
+                    ends_on=current.starts_on - timedelta(days=10), state="closed")
+    db.session.add(earlier)
+    db.session.commit()
+    return earlier
+
+
 def user_id(name: str) -> int:
     return db.session.execute(db.select(User.id).where(User.username == name)).scalar_one()
 
@@ -120,11 +130,7 @@ def test_reasons_in_both_languages_and_names(app):
 def test_previous_round_prefers_its_published_lists(app):
     current = the_round()
     a, b = groups(2)
-    earlier = Round(township_id=current.township_id, name="上月", rubric_id=current.rubric_id,
-                    starts_on=current.starts_on - timedelta(days=40),
-                    ends_on=current.starts_on - timedelta(days=10), state="closed")
-    db.session.add(earlier)
-    db.session.commit()
+    earlier = last_month(current)
     add(earlier, a, {"roads": {"road_dirty": 1}})
     add(earlier, b, {"roads": {"road_dirty": 5}})
     publishing.publish(earlier, db.session.get(User, user_id("supervisor1")))
@@ -217,11 +223,7 @@ def test_results_hold_reasons_as_data_and_hand_them_out_spelt(app):
 def test_a_snapshot_published_with_reasons_as_strings_reads_as_it_was(app):
     current = the_round()
     a, b = groups(2)
-    earlier = Round(township_id=current.township_id, name="上月", rubric_id=current.rubric_id,
-                    starts_on=current.starts_on - timedelta(days=40),
-                    ends_on=current.starts_on - timedelta(days=10), state="closed")
-    db.session.add(earlier)
-    db.session.commit()
+    earlier = last_month(current)
     stored = publish_old_snapshot(earlier.id, a)
     [g] = publishing.published_ranking(earlier)["groups"]
     assert (g["reason"], g["reason_en"]) == (OLD_REASON, OLD_REASON_EN) and "reasons" not in g
