@@ -54,9 +54,15 @@ LISTED = """() => [...document.querySelectorAll('#households li')].map((li) =>
     .reduce(([n, h], [a, b]) => [[...n, a], [...h, b]], [[], []])"""
 
 
+# a frame painted after the last change: the screen as the inspector sees it before a tap
+PAINTED = "() => new Promise((done) => requestAnimationFrame(() => setTimeout(done)))"
+
+
 def go_home(page):
+    """Home, painted: a tap on a group comes after the screen it is on has been drawn."""
     page.evaluate("location.hash = '#/'")
     page.wait_for_selector("#assignment-summary")
+    page.evaluate(PAINTED)
 
 
 def open_lists(page, groups) -> list[float]:

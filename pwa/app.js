@@ -59,7 +59,14 @@ async function startInspection(groupId, householdId) {
   if (gps) await updateInspection(record.id, (r) => { r.gps = r.gps || gps; });
 }
 
+// drawn anew only when what it shows changed (the user, the language, the tab, a lapsed
+// sign-in): a screen change otherwise leaves it alone, with nothing above the screen to lay out
+let headerShows = "";
 function header(session, authNeeded) {
+  const points = ["points", "redeem", "deed"].includes(location.hash.split("/")[1]);
+  const shows = JSON.stringify([currentLanguage(), session?.user, Boolean(authNeeded), points]);
+  if (shows === headerShows) return;
+  headerShows = shows;
   mount(document.getElementById("top"),
     h("a", { href: "#/", id: "app-title" }, t("app.title")),
     session ? h("span", { class: "muted small user" }, session.user?.display_name || session.user?.username) : null,
@@ -71,7 +78,6 @@ function header(session, authNeeded) {
     } }, t("app.other_language")));
   // a shopkeeper's phone has the 积分 tab only: no tabs to choose from
   const tabs = document.getElementById("tabs");
-  const points = ["points", "redeem", "deed"].includes(location.hash.split("/")[1]);
   tabs.hidden = !session || session.user?.role === "shopkeeper";
   mount(tabs, h("a", { href: "#/", id: "tab-checks", class: points ? "" : "on" }, t("tabs.checks")),
     h("a", { href: "#/points", id: "tab-points", class: points ? "on" : "" }, t("tabs.points")));

@@ -10,8 +10,10 @@ const typed = { group: null, query: "" };
 export const householdName = (hh) => (hh ? t("household.name", { number: hh.number, head: hh.head }) : "");
 
 const BADGE = { unchecked: "neutral", draft: "warn", done: "good" };
-// rows painted first: a screen's worth (app.css skips later ones until scrolled to)
-const FIRST = 20;
+// rows painted first: as many as the screen holds (a row is at least 56 px high); the
+// rest are drawn once the phone is idle, and app.css skips them until scrolled to
+const ROW_PX = 56;
+const idle = (work) => (window.requestIdleCallback ? requestIdleCallback(work, { timeout: 500 }) : setTimeout(work));
 
 const el = (tag, className, text) => Object.assign(document.createElement(tag), { className, textContent: text });
 
@@ -51,7 +53,7 @@ export async function householdsScreen(root, groupId, go) {
     empty.hidden = shown > 0 || !households.length;
     empty.textContent = t("households.none", { query: query.trim() });
   };
-  draw(FIRST);
+  draw(Math.ceil(innerHeight / ROW_PX));
   const typing = document.activeElement?.id === "household-search";
   mount(root,
     h("section", { class: "card", id: "household-list", dataset: { group: group.id } },
@@ -65,6 +67,6 @@ export async function householdsScreen(root, groupId, go) {
     h("nav", { class: "bottom-bar" }, h("a", { class: "button secondary", href: "#/" }, t("nav.home"))));
   search(typed.query);
   if (typing) document.getElementById("household-search").focus();
-  // the rest after this paint (a search draws them at once)
-  requestAnimationFrame(() => setTimeout(() => draw(households.length)));
+  // the rest after this paint, when nothing waits (a search draws them at once)
+  requestAnimationFrame(() => idle(() => draw(households.length)));
 }
