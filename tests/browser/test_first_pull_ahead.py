@@ -95,8 +95,8 @@ def _sign_in(page, base_url):
     page.click("#signin-button")
 
 
-def test_the_first_pull_has_its_pages_in_flight_together(phone, live_server):
-    page = phone
+def test_the_first_pull_has_its_pages_in_flight_together(small_screen, live_server):
+    page = small_screen      # the phone at 360 px
     expected, count = _held_by_a_sequential_pull(live_server.url)
     pulls = Pulls(page.context, math.ceil(count / PAGES))
     _sign_in(page, live_server.url)
@@ -108,8 +108,8 @@ def test_the_first_pull_has_its_pages_in_flight_together(phone, live_server):
     assert progress["error"] is None
 
 
-def test_a_first_pull_cut_after_its_second_page_resumes_and_completes(phone, live_server):
-    page = phone
+def test_a_first_pull_cut_after_its_second_page_resumes_and_completes(small_screen, live_server):
+    page = small_screen      # the phone at 360 px
     expected, count = _held_by_a_sequential_pull(live_server.url)
     # the link goes after the second page: the third and later pages ahead are refused
     pulls = Pulls(page.context, math.ceil(count / PAGES), cut=range(1, PAGES))
