@@ -1,7 +1,11 @@
 """Sign-in throttling: failures count per account, and failing accounts per address;
 others sign in."""
-import pytest
+import functools
 
+import pytest
+from werkzeug.security import generate_password_hash
+
+import server.models.users
 import server.sign_in
 from server.i18n import t
 from tests.support.apps import make_app
@@ -18,6 +22,26 @@ def token(client, username, password="demo1234", address="127.0.0.1"):
     return client.post(TOKEN, json={"username": username, "password": password,
                                     "device_name": "Redmi 9A"},
                        environ_base={"REMOTE_ADDR": address})
+
+
+@pytest.fixture
+def sqlite_app(tmp_path, seeded_databases):
+    """An app of this test's own config on a copy of the bare seed."""
+    def made(**config):
+        seeded_databases.sqlite_copy(tmp_path)
+        return make_app(tmp_path, seed="bare", prepared=True, **config)
+    return made
+
+
+@pytest.fixture
+def quick_hashes(monkeypatch):
+    """Passwords hashed and checked by the same scrypt at a tiny cost, for tests of the
+    throttle's counting that sign in a hundred times (each check at the shipped cost
+    takes a tenth of a second or more): what they prove is which attempts are refused.
+    The shipped cost, also an unknown user's, is test_unknown_user_costs_a_hash_check's."""
+    quick = functools.partial(generate_password_hash, method="scrypt:256:8:1")
+    monkeypatch.setattr(server.models.users, "generate_password_hash", quick)
+    monkeypatch.setattr(server.sign_in, "_NOBODY_HASH", quick("nobody's password"))
 
 
 def assert_retry_after(response):
@@ -61,8 +85,8 @@ def test_api_and_page_share_the_count(client):
     assert_retry_after(login(client, "admin"))
 
 
-def test_one_address_guessing_many_accounts_is_throttled(tmp_path):
-    app = make_app(tmp_path, seed="bare", SIGN_IN_ACCOUNTS_PER_ADDRESS="3 per 15 minutes")
+def test_one_address_guessing_many_accounts_is_throttled(sqlite_app):
+    app = sqlite_app(SIGN_IN_ACCOUNTS_PER_ADDRESS="3 per 15 minutes")
     client = app.test_client()
     for username in ("inspector1", "inspector2", "nobody"):
         assert token(client, username, "wrong").status_code == 401
@@ -87,8 +111,8 @@ def test_unknown_user_costs_a_hash_check_and_gets_the_same_answer(client, monkey
     assert len(checks) == 3
 
 
-def test_an_office_behind_one_address_is_not_locked_out_by_its_typos(tmp_path):
-    app = make_app(tmp_path, seed="bare")
+def test_an_office_behind_one_address_is_not_locked_out_by_its_typos(sqlite_app, quick_hashes):
+    app = sqlite_app()
     client = app.test_client()
     staff = more_users(app, "inspector", [f"staff{n}" for n in range(20)])
     for username in staff[::2]:  # half the office mistypes, each up to the account's limit
@@ -98,8 +122,8 @@ def test_an_office_behind_one_address_is_not_locked_out_by_its_typos(tmp_path):
         assert token(client, username, address=OFFICE).status_code == 201
 
 
-def test_a_guesser_walking_usernames_from_the_office_is_stopped(tmp_path):
-    app = make_app(tmp_path, seed="bare")
+def test_a_guesser_walking_usernames_from_the_office_is_stopped(sqlite_app, quick_hashes):
+    app = sqlite_app()
     client = app.test_client()
     staff = more_users(app, "inspector", [f"staff{n}" for n in range(20)])
     for username in staff[:10]:  # the office's own typos: ten accounts, twice each
