@@ -4,19 +4,14 @@ import threading
 
 import pytest
 
-from tests.support.postgres import database_params
 from tests.support.factories import inspection
 from tests.support.httpclient import Phone
 from tests.support.liveserver import ServerProcess
 
 
 @pytest.fixture
-def pg_server(tmp_path, request):
-    if "postgresql" not in database_params():
-        pytest.skip("PostgreSQL tests not selected (TEST_DATABASES)")
-    postgres_cluster = request.getfixturevalue("postgres_cluster")
-    process = ServerProcess(tmp_path, postgres_cluster.create_database(), workers=3)
-    process.prepare().start()
+def pg_server(tmp_path, bare_postgres_url):
+    process = ServerProcess(tmp_path, bare_postgres_url, workers=3).start()
     yield process
     process.stop()
 

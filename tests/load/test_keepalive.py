@@ -9,8 +9,8 @@ from tests.support.httpclient import Phone, upload_headers
 from tests.support.liveserver import ServerProcess
 
 
-def test_a_photos_chunks_share_one_connection(tmp_path):
-    server = ServerProcess(tmp_path).prepare().start()
+def test_a_photos_chunks_share_one_connection(tmp_path, bare_sqlite_url):
+    server = ServerProcess(tmp_path, bare_sqlite_url).start()
     try:
         phone = Phone(server.url, "inspector1")
         photo = big_jpeg(1600, 1200, seed=24)

@@ -27,8 +27,8 @@ def pause():
 
 
 @pytest.fixture
-def server(tmp_path, pause):
-    process = ServerProcess(tmp_path, env=pause_env(pause.port)).prepare().start()
+def server(tmp_path, pause, bare_sqlite_url):
+    process = ServerProcess(tmp_path, bare_sqlite_url, env=pause_env(pause.port)).start()
     yield process
     process.stop()
 

@@ -14,11 +14,11 @@ CHUNK = 256 * 1024
 
 
 @pytest.fixture
-def machines(tmp_path, postgres_cluster, s3_server, s3_bucket):
+def machines(tmp_path, bare_postgres_url, s3_server, s3_bucket):
     """Servers A and B: their own folders, the same database and bucket."""
-    database_url = postgres_cluster.create_database()
+    database_url = bare_postgres_url
     env = s3_server.environment(s3_bucket)
-    a = ServerProcess(tmp_path / "a", database_url, env=env).prepare().start()
+    a = ServerProcess(tmp_path / "a", database_url, env=env).start()
     b = ServerProcess(tmp_path / "b", database_url, env=env).start()
     yield a, b, database_url
     a.stop()

@@ -55,7 +55,9 @@ class ServerProcess:
             cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL,
             stderr=(self.workdir / "server.log").open("ab"),
             start_new_session=True)
-        deadline = time.monotonic() + 30
+        # the answer to a request is the state waited for; the deadline only ends a wait
+        # for a server that will never answer, so it allows for a machine under load
+        deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"the server exited; see {self.workdir / 'server.log'}")
