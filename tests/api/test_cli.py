@@ -95,14 +95,15 @@ def test_import_places_missing_columns(app, tmp_path):
     assert result.exit_code != 0 and "missing column" in result.output
 
 
-def test_full_demo_has_something_to_review_and_rank(tmp_path):
+def test_full_demo_has_something_to_review_and_rank(tmp_path, seeded_databases):
     """What `make run` shows: inspections with photos, both lists, three earlier months
-    published (a quarter to combine), rectifications in every state, rechecks."""
+    published (a quarter to combine), rectifications in every state, rechecks. The demo
+    is seeded once per test process (tests/support/seeded.py) and copied here."""
     from server.models import Blob, PublishedRanking, Round
-    from tests.support.apps import make_app
     from tests.support.apiclient import ApiClient
+    from tests.support.seeded import demo_app
 
-    app = make_app(tmp_path, seed="demo")
+    app = demo_app(seeded_databases, tmp_path)
     assert count(app, Inspection) > 30 and count(app, Blob) > 30
     assert count(app, PublishedRanking) == 3
     supervisor = ApiClient(app.test_client()).as_user("supervisor1")

@@ -7,7 +7,7 @@ import pytest
 from server.extensions import db
 from server.models import Assignment, Household, Inspection, Round
 
-from tests.support.apps import make_app
+from tests.support.seeded import demo_app
 from tests.support.bundles import make_bundle, post_bundle
 from tests.support.factories import inspection
 from tests.support.household_subject import (add_households, household_rubric_version,
@@ -30,8 +30,8 @@ def test_a_bundle_carries_the_household_of_each_check(app, api, phone, ref):
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    app = make_app(tmp_path_factory.mktemp("demo"), seed="demo")
+def demo(tmp_path_factory, seeded_databases):
+    app = demo_app(seeded_databases, tmp_path_factory.mktemp("demo"))
     with app.app_context():
         yield app
         db.session.remove()

@@ -8,13 +8,13 @@ from server.extensions import db
 from server.models import Goods, LedgerEntry
 from server.points.ledger import balances_of
 
-from tests.support.apps import make_app
+from tests.support.seeded import demo_app
 from tests.support.web import login
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    app = make_app(tmp_path_factory.mktemp("points-demo"), seed="demo")
+def demo(tmp_path_factory, seeded_databases):
+    app = demo_app(seeded_databases, tmp_path_factory.mktemp("points-demo"))
     yield app
     with app.app_context():
         db.session.remove()

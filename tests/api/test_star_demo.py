@@ -5,12 +5,12 @@ import pytest
 from server.extensions import db
 from server.models import Objection, StarRating
 from server.points.stars import rating_version
-from tests.support.apps import make_app
+from tests.support.seeded import demo_app
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    app = make_app(tmp_path_factory.mktemp("stars-demo"), seed="demo")
+def demo(tmp_path_factory, seeded_databases):
+    app = demo_app(seeded_databases, tmp_path_factory.mktemp("stars-demo"))
     with app.app_context():
         yield app
         db.session.remove()

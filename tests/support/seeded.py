@@ -2,8 +2,9 @@
 one: seeding hashes the demo users' passwords (scrypt), most of what a new app costs.
 
 A module whose tests all start from more than the bare seed (years of history, say)
-names it as a `Layer`: it is seeded once over the bare seed per engine and process, and
-each test gets a copy of that, with what the layer's seeding answered."""
+names it as a `Layer`: it is seeded once over the bare seed (or the full demo, `DEMO`)
+per engine and process, and each test gets a copy of that, with what the layer's seeding
+answered. A SQLite copy comes with the blobs its seeding stored (the demo's photos)."""
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,12 +17,17 @@ from tests.support.apps import make_app
 @dataclass(frozen=True)
 class Layer:
     name: str
-    seed: Callable[[], Any]     # runs inside an app context over the bare seed; commits
+    seed: Callable[[], Any]     # runs inside an app context over the base seed; commits
+    base: str = "bare"          # make_app's seed under the layer: "bare" or "demo"
+
+
+# The demo as `make run` shows it, photos and all: building it takes seconds.
+DEMO = Layer("demo", lambda: None, base="demo")
 
 
 def _seeded(folder: Path, url: str | None, layer: Layer | None):
     """Seeds a new database (`folder`'s SQLite file, or `url`); the layer's answer."""
-    app = make_app(folder, url, seed="bare")
+    app = make_app(folder, url, seed=layer.base if layer else "bare")
     with app.app_context():
         made = layer.seed() if layer else None
         db.session.remove()
@@ -46,6 +52,9 @@ class SeededDatabases:
             self.sqlite_files[key] = made / "test.db"
         folder.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(self.sqlite_files[key], folder / "test.db")
+        blobs = self.sqlite_files[key].parent / "blobs"
+        if blobs.is_dir():
+            shutil.copytree(blobs, folder / "blobs", dirs_exist_ok=True)
         return self.layers["sqlite", key]
 
     def postgres_copy(self, cluster, layer: Layer | None = None) -> tuple[str, Any]:
@@ -58,3 +67,9 @@ class SeededDatabases:
             self.postgres_names[key] = url.rsplit("/", 1)[1]
         return (cluster.create_database(template=self.postgres_names[key]),
                 self.layers["postgresql", key])
+
+
+def demo_app(seeded_databases: SeededDatabases, folder: Path):
+    """An app on `folder`'s own copy of the demo (SQLite, its photos with it)."""
+    seeded_databases.sqlite_copy(folder, DEMO)
+    return make_app(folder, seed="demo", prepared=True)
