@@ -23,8 +23,10 @@ from tests.support.liveserver import ServerProcess
 from tests.support.postgres import Cluster, pg_bin
 
 N_INSPECTIONS = int(os.environ.get("BENCH_INSPECTIONS", 10_000))
-# BENCH_ONLY=P3: the photo upload alone (P3 and its P7 row)
+# BENCH_ONLY=P3: the photo upload alone (P3 and its P7 row); BENCH_ONLY=P1: the push
+# ingest alone (P1, P2 and their P7 row)
 ONLY_UPLOAD = os.environ.get("BENCH_ONLY") == "P3"
+ONLY_PUSH = os.environ.get("BENCH_ONLY") == "P1"
 BATCH = 200
 N_PHOTOS = 200
 CHUNK = 256 * 1024
@@ -285,7 +287,8 @@ def run_on(label: str, database_url: str | None, core_url_factory) -> None:
         try:
             if not ONLY_UPLOAD:
                 bench_push(label, server, core_url_factory(Path(workdir)))
-            bench_upload(label, server)
+            if not ONLY_PUSH:
+                bench_upload(label, server)
         finally:
             server.stop()
 

@@ -62,7 +62,9 @@ def _outside(moment: datetime | None, start: date | None, end: date | None, tz) 
 
 
 def _gps_flags(gps, group_lat, group_lon, max_distance_m) -> list:
-    if not isinstance(gps, Mapping) or gps.get("lat") is None or gps.get("lon") is None:
+    # dict first: it is what a push holds, and the check against the ABC is slow
+    if not (isinstance(gps, dict) or isinstance(gps, Mapping)) or gps.get("lat") is None \
+            or gps.get("lon") is None:
         return [NO_GPS]
     flags = []
     accuracy = gps.get("accuracy_m")

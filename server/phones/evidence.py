@@ -55,6 +55,7 @@ class Evidence:
     phashes: dict          # sha256 → perceptual hash, of bytes that arrived and decoded
     unreadable: set        # arrived whole, did not decode (server/photos/jobs.py)
     hashed_in_round: dict  # round id → [(group_id, sha256, phash)] of its hashed photos
+    max_distance_m: float  # how far from its group a photo may be taken
 
     @classmethod
     def load(cls, subjects: list[FlagSubject], blobs: dict | None = None) -> "Evidence":
@@ -69,7 +70,8 @@ class Evidence:
         blobs = blobs_present(shas) if blobs is None else blobs
         phashes = {sha: phash for sha, (phash, _) in blobs.items() if phash and sha in shas}
         unreadable = {sha for sha, (_, bad) in blobs.items() if bad}
-        return cls(shown_by, phashes, unreadable, hashed_photos(subjects, phashes, ids))
+        return cls(shown_by, phashes, unreadable, hashed_photos(subjects, phashes, ids),
+                   current_app.config["FAR_FROM_GROUP_M"])
 
     def flags_of(self, subject: FlagSubject) -> tuple[list[str], list[list[str]]]:
         """(inspection flags, flags of each photo in content order)."""
@@ -80,8 +82,7 @@ class Evidence:
             flags = rules.photo_flags(
                 photo, group_lat=subject.group_lat, group_lon=subject.group_lon,
                 round_start=subject.round_start, round_end=subject.round_end,
-                received_at=subject.received_at,
-                max_distance_m=current_app.config["FAR_FROM_GROUP_M"])
+                received_at=subject.received_at, max_distance_m=self.max_distance_m)
             if any(t == township and i != subject.id for t, i in self.shown_by.get(sha, ())):
                 flags.append(rules.DUPLICATE)
             if self.is_near_duplicate(sha, subject):

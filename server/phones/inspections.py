@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from sync.merge import INSPECTION
 from sync.reasons import Reason
 from sync.states import HAS_ISSUES, OPEN, RECEIVED, REVIEW_DECISIONS
-from sync.validation import household_reasons, inspection_reasons
+from sync.validation import household_reasons, inspection_reasons, rubric_kinds
 
 from ..admin.rubrics import rubrics_by_version
 from ..audit import record_audit
@@ -28,6 +28,7 @@ class TownshipFacts:
     groups: dict       # id → (lat, lon)
     assigned: set      # (round_id, group_id) assigned to the caller
     township_id: int = 0
+    kinds: dict = field(default_factory=dict)  # rubric_kinds(rubrics)
     # household id → its group, loaded once a household inspection needs it (thousands
     # of them: a push of group inspections never reads them)
     _households: dict | None = field(default=None, repr=False)
@@ -49,12 +50,12 @@ class TownshipFacts:
         assigned = {tuple(row) for row in db.session.execute(
             db.select(Assignment.round_id, Assignment.group_id)
             .where(Assignment.user_id == user.id))}
-        return cls(rubrics_by_version(township_id=user.township_id), rounds, groups, assigned,
-                   user.township_id)
+        rubrics = rubrics_by_version(township_id=user.township_id)
+        return cls(rubrics, rounds, groups, assigned, user.township_id, rubric_kinds(rubrics))
 
     def reasons(self, payload) -> dict[str, list[Reason]]:
         """The payload's shape and rubric, then round and group in the caller's township."""
-        reasons = inspection_reasons(payload, self.rubrics)
+        reasons = inspection_reasons(payload, self.rubrics, self.kinds)
         if reasons:
             return reasons
         if payload["round_id"] not in self.rounds:

@@ -349,12 +349,14 @@ def forget_held(kind: Kind, changes: list[Change]) -> None:
     """Records (and photos) the session loaded earlier in this push, say as another's
     duplicate, must not go on showing what they were before these statements."""
     held = db.session.identity_map
-    for change in changes:
-        for model, key in ((kind.model, change.row["id"]),
-                           *((kind.photo, photo["id"]) for photo in change.photos)):
-            instance = held.get(db.session.identity_key(model, key))
-            if instance is not None:
-                db.session.expire(instance)
+    if not held:
+        return
+    # The session holds a few objects, the slice hundreds of rows: walk the former.
+    written = {kind.model: {change.row["id"] for change in changes},
+               kind.photo: {photo["id"] for change in changes for photo in change.photos}}
+    for (model, key, *_), instance in list(held.items()):
+        if len(key) == 1 and key[0] in written.get(model, ()):
+            db.session.expire(instance)
 
 
 def answer(change: Change, blobs: dict) -> dict:
