@@ -5,7 +5,7 @@ import math
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 from tests.support.httpclient import Phone
-from tests.support.phone import PASSWORD, sync, wait_ready, wait_synced
+from tests.support.phone import PASSWORD, sync, wait_ready
 
 PULL = "**/api/v1/sync/pull*"
 IN_FLIGHT = 3        # the phone's PULL_PAGES_IN_FLIGHT
