@@ -5,12 +5,14 @@ from flask import Flask
 
 from . import config as default_config
 from .extensions import csrf, db, limiter, login_manager, migrate, rest_api
+from .json_codec import JSONProvider
 from .security import register_security
 
 
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True,
                 template_folder="templates", static_folder="static")
+    app.json = JSONProvider(app)
     app.config.update(default_config.from_environment(Path(app.instance_path)))
     if config:
         app.config.update(config)

@@ -57,10 +57,13 @@ def _write_pending(session) -> None:
     by_type: dict[str, list[str]] = {}
     for entity_type, entity_id in pending:
         by_type.setdefault(entity_type, []).append(entity_id)
+    # Core statements on the table: the session holds no Change objects to keep in step,
+    # and a push writes hundreds of rows here.
+    log = Change.__table__
     for entity_type, ids in by_type.items():
-        session.execute(sa.delete(Change).where(
-            Change.entity_type == entity_type, Change.entity_id.in_(ids)))
-    session.execute(sa.insert(Change), [
+        session.execute(sa.delete(log).where(
+            log.c.entity_type == entity_type, log.c.entity_id.in_(ids)))
+    session.execute(sa.insert(log), [
         {"seq": first + n, "entity_type": entity_type, "entity_id": entity_id,
          "op": op, "township_id": township_id, "owner_id": owner_id}
         for n, ((entity_type, entity_id), (op, township_id, owner_id))

@@ -6,6 +6,8 @@ import os
 import secrets
 from pathlib import Path
 
+from . import json_codec
+
 MIB = 1024 * 1024
 
 
@@ -35,6 +37,7 @@ def from_environment(instance_path: Path) -> dict:
         "SECRET_KEY": _secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": os.environ.get(
             "DATABASE_URL", f"sqlite:///{instance_path / 'inspections.db'}"),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"json_serializer": json_codec.dumps},
         "BLOB_STORE": blob_store,
         # BLOB_STORE=s3://bucket/prefix keeps photos in an S3-compatible bucket, shared by
         # every app process and machine. S3_ENDPOINT_URL: the service (unset for AWS);
