@@ -6,10 +6,22 @@ its size on a Slow 3G link. Photos are JPEG already and are never compressed aga
 type is not listed), and nothing streamed is touched: blobs and the app's static files go
 out with send_file, whose Range and conditional answers must stay byte-exact.
 """
-from flask import Flask
+from flask import Flask, Response
 from flask_compress import Compress
 
-compress = Compress()
+from .security import has_no_body
+
+
+class Compression(Compress):
+    def after_request(self, response: Response) -> Response:
+        # An answer without a body (a photo chunk's 201 or 204, a HEAD of a blob) has
+        # nothing to compress, nor a representation that varies with Accept-Encoding.
+        if has_no_body(response):
+            return response
+        return super().after_request(response)
+
+
+compress = Compression()
 
 SETTINGS = {
     # gzip only: every phone browser and proxy speaks it, and one algorithm is one thing

@@ -33,9 +33,18 @@ HEADERS = {
 
 
 def add_security_headers(response):
-    for name, value in HEADERS.items():
-        response.headers.setdefault(name, value)
+    # An answer without a body (a photo chunk's 201 or 204, a HEAD of a blob) has
+    # nothing to render, sniff, frame or refer from: it goes without them.
+    if not has_no_body(response):
+        for name, value in HEADERS.items():
+            response.headers.setdefault(name, value)
     return response
+
+
+def has_no_body(response) -> bool:
+    """An answer whose body is empty (as made, not as a HEAD request cuts it): a list of
+    no bytes. A streamed file never counts, whatever its size."""
+    return response.is_sequence and not any(response.response)
 
 
 def untrusted_host(exc: SecurityError):

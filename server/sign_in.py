@@ -69,13 +69,6 @@ def forget_failed_sign_ins() -> None:
     limiter.reset()
 
 
-@limiter.request_filter
-def _cannot_be_a_sign_in() -> bool:
-    """Only POSTs are counted (below), so every other request skips the limiter's work:
-    photo chunks and pulls are most of the traffic."""
-    return request.method != "POST"
-
-
 def throttled(answer: Callable[[int], Response]):
     """Both sign-in limits on a view. `answer(seconds)` renders the refusal; it is sent
     as 429 with Retry-After. The counts are shared by every sign-in view."""

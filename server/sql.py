@@ -15,12 +15,12 @@ types bind them (datetimes in UTC, as UTCDateTime stores them).
 import re
 from contextlib import contextmanager
 from datetime import datetime
-from functools import cache
+from functools import cache, cached_property
 
-from flask import Flask, g
-from sqlalchemy import Table
+from flask import Flask, current_app, g
+from sqlalchemy import Engine, Table, create_engine, event
 
-from .database import begin
+from .database import begin, configure_engine
 from .extensions import db
 from .models.types import UTCDateTime
 
@@ -33,20 +33,21 @@ class Statement:
 
     def execute(self, **params) -> list[tuple]:
         """Runs the statement; the rows it returns, if any."""
-        dialect = _own().dialect
-        return self.run({name: _bind_datetime(dialect)(value) if isinstance(value, datetime)
-                         else value for name, value in params.items()})
-
-    def run(self, bound: dict) -> list[tuple]:
-        """`execute` with parameters bound already, as the driver takes them."""
         own = _own()
+        return self.run({name: _bind_datetime(own.dialect)(value)
+                         if isinstance(value, datetime) else value
+                         for name, value in params.items()}, own)
+
+    def run(self, bound: dict, own: "_Own | None" = None) -> list[tuple]:
+        """`execute` with parameters bound already, as the driver takes them."""
+        own = own or _own()
         if not own.in_atomic and session_in_transaction():
             connection, commit = db.session.connection().connection, False
         else:
             connection, commit = own.connect(), not own.in_atomic
-        cursor = connection.cursor()
+        cursor = connection.driver_connection.cursor()
         try:
-            cursor.execute(_for_driver(self.sql, own.dialect.name), bound)
+            cursor.execute(self.sql if own.dialect.name == "sqlite" else self.for_psycopg, bound)
             # Read to the end: an unfinished SQLite statement keeps its read open.
             rows = cursor.fetchall() if cursor.description else []
         finally:
@@ -54,6 +55,11 @@ class Statement:
         if commit:
             connection.commit()
         return rows
+
+    @cached_property
+    def for_psycopg(self) -> str:
+        # sqlite3 takes `:name` as it is; psycopg wants `%(name)s`.
+        return _PARAMETER.sub(r"%(\1)s", self.sql)
 
     def first(self, **params) -> tuple | None:
         rows = self.execute(**params)
@@ -65,32 +71,43 @@ class _Own:
     given back when the context ends."""
 
     def __init__(self):
-        self.connection, self.dialect, self.in_atomic = None, db.engine.dialect, False
+        self.engine = _engine()
+        self.connection, self.dialect, self.in_atomic = None, self.engine.dialect, False
 
     def connect(self):
         if self.connection is None:
-            self.connection = db.engine.raw_connection()
-            if self.dialect.name == "sqlite":
-                self._synchronous("NORMAL")
+            self.connection = self.engine.raw_connection()
         return self.connection
 
     def release(self):
         if self.connection is not None:
-            try:
-                if self.dialect.name == "sqlite":
-                    self._synchronous("FULL")  # as every other connection of the pool
-            finally:
-                self.connection.close()  # back to the pool
+            self.connection.close()  # back to the pool
 
-    def _synchronous(self, level: str) -> None:
-        # What commits here without the ORM session is an upload's bookkeeping, which
-        # the blob store can rebuild: its files are flushed before any 201, and a blob
-        # without its row gets it back when next asked for (photos/ingest.py). So on
-        # SQLite these commits don't wait for the disk while holding the one write
-        # lock, which had three phones' uploads queue behind each other's flushes. A
-        # process killed loses nothing (the OS holds the log); a power cut can lose
-        # the last few such rows, and the next commit of the session flushes them too.
-        self.connection.driver_connection.execute(f"PRAGMA synchronous={level}")
+
+# What commits here without the ORM session is an upload's bookkeeping, which the blob
+# store can rebuild: its files are flushed before any 201, and a blob without its row
+# gets it back when next asked for (photos/ingest.py). So on SQLite these commits don't
+# wait for the disk while holding the one write lock, which had three phones' uploads
+# queue behind each other's flushes. A process killed loses nothing (the OS holds the
+# log); a power cut can lose the last few such rows, and the next commit of the session
+# flushes them too. They get connections of their own, set so once when opened: every
+# connection the ORM session may be given keeps waiting for the disk, and no request
+# pays for switching one back and forth.
+BOOKKEEPING = "sql_bookkeeping_engine"
+
+
+def _engine():
+    return current_app.extensions.get(BOOKKEEPING) or db.engine
+
+
+def _bookkeeping_engine(engine: Engine) -> Engine:
+    own = create_engine(engine.url)
+    configure_engine(own)  # as the session's: WAL, foreign keys, busy timeout
+
+    @event.listens_for(own, "connect")
+    def commit_without_waiting_for_the_disk(dbapi_connection, _record):
+        dbapi_connection.execute("PRAGMA synchronous=NORMAL")
+    return own
 
 
 def _own() -> _Own:
@@ -128,17 +145,15 @@ def atomic():
 
 
 def init_app(app: Flask) -> None:
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            app.extensions[BOOKKEEPING] = _bookkeeping_engine(db.engine)
+
     @app.teardown_appcontext
     def release_connection(_exc):
         own = g.pop("sql", None)
         if own is not None:
             own.release()
-
-
-@cache
-def _for_driver(sql: str, dialect_name: str) -> str:
-    # sqlite3 takes `:name` as it is; psycopg wants `%(name)s`.
-    return sql if dialect_name == "sqlite" else _PARAMETER.sub(r"%(\1)s", sql)
 
 
 @cache
@@ -149,32 +164,29 @@ def _bind_datetime(dialect):
 def insert_unless_present(model, **values) -> None:
     """Adds a row keyed by content; if another request added it first, keeps theirs (the
     same content). Columns left out get their model's defaults, as an ORM insert would."""
-    table: Table = model.__table__
-    for column in _defaulted(table, frozenset(values)):
-        default = column.default
-        values[column.key] = default.arg(None) if default.is_callable else default.arg
-    dialect = _own().dialect
-    _insert_statement(table, tuple(values)).run(
-        {key: _bind(table.c[key], dialect)(value) for key, value in values.items()})
+    own = _own()
+    statement, defaults, binders = _insert_plan(model.__table__, tuple(values), own.dialect)
+    for key, default in defaults:
+        values[key] = default.arg(None) if default.is_callable else default.arg
+    statement.run({key: bind(values[key]) for key, bind in binders}, own)
 
 
 @cache
-def _defaulted(table: Table, given: frozenset) -> tuple:
-    columns = tuple(column for column in table.columns
-                    if column.key not in given and column.default is not None)
-    for column in columns:
+def _insert_plan(table: Table, given: tuple, dialect) -> tuple:
+    """For an insert of the `given` columns: its statement, the defaults of the columns
+    left out, and how each value is bound; worked out once, not for every photo."""
+    defaulted = tuple(column for column in table.columns
+                      if column.key not in given and column.default is not None)
+    for column in defaulted:
         if not (column.default.is_scalar or column.default.is_callable):
             raise TypeError(f"{table.name}.{column.name}: only plain and callable defaults")
-    return columns
-
-
-@cache
-def _insert_statement(table: Table, keys: tuple) -> Statement:
+    keys = given + tuple(column.key for column in defaulted)
     names = ", ".join(table.c[key].name for key in keys)
-    return Statement(f"INSERT INTO {table.name} ({names}) "
-                     f"VALUES ({', '.join(':' + key for key in keys)}) ON CONFLICT DO NOTHING")
+    statement = Statement(f"INSERT INTO {table.name} ({names}) VALUES "
+                          f"({', '.join(':' + key for key in keys)}) ON CONFLICT DO NOTHING")
+    return (statement, tuple((column.key, column.default) for column in defaulted),
+            tuple((key, _bind(table.c[key], dialect)) for key in keys))
 
 
-@cache
 def _bind(column, dialect):
     return column.type.dialect_impl(dialect).bind_processor(dialect) or (lambda value: value)

@@ -4,11 +4,13 @@ import io
 
 import pytest
 import sqlalchemy as sa
+from flask import request
 from PIL import Image
 
-from server.extensions import db
+from server.extensions import db, limiter
 from server.models import Blob, Inspection
 from server.photos.store.folder import LocalBlobStore
+from server.security import HEADERS
 from tests.support.factories import (big_jpeg, inspection, jpeg_bytes, photo_record, reference,
                                      upload, with_photos)
 
@@ -331,3 +333,28 @@ def test_a_photo_sent_whole_is_checked_as_it_streams_in(app, phone, monkeypatch)
     wrong = jpeg_bytes(seed=83)
     assert patch(phone, sha(whole[::-1]), wrong, 0, len(wrong)).status_code == 422
     assert store.partial_offset(sha(whole[::-1])) is None and store.read_back == 1
+
+
+def test_a_chunks_answer_is_its_offsets_and_skips_the_work_of_pages_and_sign_ins(
+        app, client, phone, monkeypatch):
+    """Photo chunks are most of the traffic: their answers carry no body, so none of the
+    headers meant for one (a page's security headers, gzip's Vary), and they never
+    consult the sign-in throttle, which only a POST can concern."""
+    consulted = []
+    asked = limiter.identify_request
+    monkeypatch.setattr(limiter, "identify_request",
+                        lambda: consulted.append(request.method) or asked())
+    photo = big_jpeg(seed=91)
+    answers = upload(phone, photo)
+    assert [r.status_code for r in answers] == [204] * (len(answers) - 1) + [201]
+    for answer in answers:
+        assert answer.headers["Upload-Offset"] and answer.headers["Tus-Resumable"]
+        assert not set(HEADERS) & set(answer.headers.keys()), answer.headers
+        assert "Vary" not in answer.headers and answer.get_data() == b""
+    assert consulted == []
+    # What has a body still gets them, and a sign-in is still counted.
+    assert set(HEADERS) <= set(phone.get("/sync/pull").headers.keys())
+    refused = client.post("/api/v1/auth/token", json={"username": "inspector1",
+                                                      "password": "wrong", "device_name": "x"})
+    assert refused.status_code == 401 and consulted and set(consulted) == {"POST"}
+    assert set(HEADERS) <= set(refused.headers.keys())

@@ -497,8 +497,9 @@ class TestFolderStore:
         real_replace = os.replace
 
         def spy(src, dst):
-            seen.append((str(src), str(dst), store.exists(SHA)))
-            return real_replace(src, dst)
+            before = store.exists(SHA)
+            real_replace(src, dst)  # a rename that fails (no folder yet) changes nothing
+            seen.append((str(src), str(dst), before))
 
         monkeypatch.setattr(os, "replace", spy)
         store.publish(SHA)

@@ -8,7 +8,7 @@ from flask import g
 
 from server.extensions import db
 from server.models import BlobUpload, PhotoJob, utcnow
-from server.sql import Statement, atomic, insert_unless_present, session_in_transaction
+from server.sql import Statement, _engine, atomic, insert_unless_present, session_in_transaction
 
 SHA = "ab" * 32
 OTHER = "cd" * 32
@@ -91,23 +91,38 @@ def test_atomic_rolls_back_together(app):
 
 def test_the_connection_goes_back_to_the_pool_with_the_context(app):
     with app.app_context():
-        pool = db.engine.pool
+        pool = _engine().pool
         for _ in range(3 * (pool.size() + 10)):  # more contexts than the pool holds
             with app.app_context():
                 UPLOAD_LENGTH.first(sha=SHA)
         assert pool.checkedout() == 0
 
 
-def test_on_sqlite_its_own_commits_skip_the_flush_and_the_pool_gets_it_back_as_it_was(app):
-    """Its own connection holds the upload's bookkeeping, which the blob store can
-    rebuild (server/sql.py): on SQLite its commits do not wait for the disk. Every other
-    connection keeps FULL, the ORM session's too."""
+def test_on_sqlite_its_own_commits_skip_the_flush_and_the_sessions_never_do(app):
+    """Its own connections hold the upload's bookkeeping, which the blob store can
+    rebuild (server/sql.py): on SQLite their commits do not wait for the disk, set once
+    when each is opened. Every connection the ORM session gets keeps FULL."""
     with app.app_context():
         if db.engine.dialect.name != "sqlite":
             pytest.skip("PostgreSQL commits as it always does")
+        sessions = db.engine.pool
+        for _ in range(3 * (sessions.size() + 10)):  # more contexts than a pool holds
+            with app.app_context():
+                UPLOAD_LENGTH.first(sha=SHA)
+                own = g.sql.connection.driver_connection
+                assert own.execute("PRAGMA synchronous").fetchone() == (1,)  # NORMAL
+                with atomic():
+                    CHANGE_LENGTH.execute(sha=SHA, length=1)
+                assert db.session.execute(db.text("PRAGMA synchronous")).scalar() == 2
+                db.session.commit()
+        with db.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+        # Nothing is switched when a context takes or gives back its connection.
         with app.app_context():
             UPLOAD_LENGTH.first(sha=SHA)
-            driver = g.sql.connection.driver_connection
-            assert driver.execute("PRAGMA synchronous").fetchone() == (1,)  # NORMAL
-        assert driver.execute("PRAGMA synchronous").fetchone() == (2,)  # FULL again
-        assert db.session.execute(db.text("PRAGMA synchronous")).scalar() == 2
+            statements = []
+            g.sql.connection.driver_connection.set_trace_callback(statements.append)
+        for _ in range(3):
+            with app.app_context():
+                UPLOAD_LENGTH.first(sha=SHA)
+        assert not [sql for sql in statements if "PRAGMA" in sql.upper()]

@@ -126,8 +126,11 @@ class LocalBlobStore(BlobStore):
                 return
             os.fsync(fd)
             target = self._complete_path(sha)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(partial, target)
+            try:
+                os.replace(partial, target)
+            except FileNotFoundError:  # the first blob of its folder: only then make it
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(partial, target)
             # The new name is made durable; the old one's removal need not be (one flush
             # of the disk less per photo): a partial that a power cut brings back beside
             # its complete blob is never read, the complete blob answering first.
