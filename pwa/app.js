@@ -18,6 +18,7 @@ import { pickScreen } from "./ui/pick.js";
 import { inspectScreen } from "./ui/inspect.js";
 import { detailScreen } from "./ui/detail.js";
 import { householdsScreen } from "./ui/households.js";
+import { forgetHouseholdLists } from "./households.js";
 import { pointsScreen, householdPoints, redeemScreen, deedScreen } from "./ui/points.js";
 import { startRecheck, recheckScreen, recheckDetailScreen } from "./ui/recheck.js";
 import { currentPosition } from "./geo.js";
@@ -98,6 +99,9 @@ async function renderRoute() {
   const [session, authNeeded] = await Promise.all([getSession(), getMeta("auth_needed")]);
   header(session, authNeeded);
   const [, name, a, b] = location.hash.split("/");
+  // the household lists held in memory show records that any other screen may change (a
+  // check begun, a draft thrown away, another user signed in)
+  if (!session || (name && name !== "households")) forgetHouseholdLists();
   const afterSignIn = () => { go("#/"); sync.now(); };
   if (!session || name === "signin") return signinScreen(main, { onDone: afterSignIn });
   if (name === "points" && a) return householdPoints(main, a, session, go);
@@ -152,6 +156,7 @@ async function start() {
   // when a sync ends, show what it brought, unless the inspector is typing in a form
   sync.addEventListener("progress", (e) => {
     document.documentElement.dataset.sync = e.detail.running ? "running" : "idle";
+    if (!e.detail.running) forgetHouseholdLists();      // a pull may have changed them
     const name = location.hash.split("/")[1];
     if (!e.detail.running && !["inspect", "recheck", "signin", "pick", "redeem", "deed"].includes(name)) route();
   });

@@ -2,7 +2,7 @@
 // by 户号 or 户主. Read once by key; a keystroke only shows or hides rows.
 import { h, mount } from "./dom.js";
 import { t, placeName } from "../i18n.js";
-import { householdList, matches } from "../households.js";
+import { heldHouseholdList, householdList, matches, prepareHouseholdLists } from "../households.js";
 
 // the words typed outlive a redraw (after a sync)
 const typed = { group: null, query: "" };
@@ -10,9 +10,13 @@ const typed = { group: null, query: "" };
 export const householdName = (hh) => (hh ? t("household.name", { number: hh.number, head: hh.head }) : "");
 
 const BADGE = { unchecked: "neutral", draft: "warn", done: "good" };
-// rows painted first: as many as the screen holds (a row is at least 56 px high); the
-// rest are drawn once the phone is idle, and app.css skips them until scrolled to
+// rows painted first: as many as the screen holds below the card's head (a row is at least
+// 56 px high; one spare, as the head may be taller for a longer name); the rest are drawn
+// once the phone is idle, and app.css skips them until scrolled to. Where the list begins
+// is learnt after a paint, never asked for before one (which would lay the page out twice).
 const ROW_PX = 56;
+let listTop = 0;
+const rowsOnScreen = () => Math.ceil((scrollY + innerHeight - Math.max(0, listTop - ROW_PX)) / ROW_PX);
 const idle = (work) => (window.requestIdleCallback ? requestIdleCallback(work, { timeout: 500 }) : setTimeout(work));
 
 const el = (tag, className, text) => Object.assign(document.createElement(tag), { className, textContent: text });
@@ -30,9 +34,26 @@ function row(hh, group, state) {
   return li;
 }
 
+// A list held in memory is drawn at once, then read again: what changed meanwhile (a pull,
+// another tab) is drawn over it. Once it is on the screen, the other groups' lists are read.
 export async function householdsScreen(root, groupId, go) {
-  const { round, group, village, households, states } = await householdList(groupId);
-  if (round?.subject !== "household" || !group) return go("#/");
+  const held = heldHouseholdList(groupId);
+  const drawn = listScreen(root, held ?? await householdList(groupId), go);
+  if (!drawn || !held) return;
+  // not awaited: the next screen change need not wait for it
+  drawn.painted.then(() => householdList(groupId)).then((fresh) => {
+    if (drawn.section.isConnected && shows(fresh) !== shows(held)) listScreen(root, fresh, go);
+  }).catch((err) => console.warn("household list", err));
+}
+
+// what a list shows, to tell whether a fresh read changed it
+const shows = ({ round, group, village, households, states }) => JSON.stringify([
+  round?.id, group && placeName(group), village && placeName(village),
+  households.map((hh) => [hh.id, hh.number, hh.head]),
+  [...states].map(([id, s]) => [id, s.draft?.id, s.done?.id])]);
+
+function listScreen(root, { round, group, village, households, states }, go) {
+  if (round?.subject !== "household" || !group) { go("#/"); return null; }
   if (typed.group !== group.id) Object.assign(typed, { group: group.id, query: "" });
   const rows = [];
   const list = h("ul", { class: "list", id: "households" });
@@ -53,20 +74,26 @@ export async function householdsScreen(root, groupId, go) {
     empty.hidden = shown > 0 || !households.length;
     empty.textContent = t("households.none", { query: query.trim() });
   };
-  draw(Math.ceil(innerHeight / ROW_PX));
+  draw(rowsOnScreen());
   const typing = document.activeElement?.id === "household-search";
-  mount(root,
-    h("section", { class: "card", id: "household-list", dataset: { group: group.id } },
-      h("h2", {}, placeName(group), " ", h("span", { class: "muted" }, placeName(village))),
-      h("p", { class: "lead", id: "household-summary" }, t("households.summary", { total: households.length, done })),
-      h("label", { for: "household-search" }, t("households.search")),
-      h("input", { type: "search", id: "household-search", value: typed.query, autocomplete: "off",
-        placeholder: t("households.search_hint"), oninput: (e) => search(e.target.value) }),
-      households.length ? null : h("p", { class: "muted" }, t("households.no_households")),
-      empty, list),
+  const section = h("section", { class: "card", id: "household-list", dataset: { group: group.id } },
+    h("h2", {}, placeName(group), " ", h("span", { class: "muted" }, placeName(village))),
+    h("p", { class: "lead", id: "household-summary" }, t("households.summary", { total: households.length, done })),
+    h("label", { for: "household-search" }, t("households.search")),
+    h("input", { type: "search", id: "household-search", value: typed.query, autocomplete: "off",
+      placeholder: t("households.search_hint"), oninput: (e) => search(e.target.value) }),
+    households.length ? null : h("p", { class: "muted" }, t("households.no_households")),
+    empty, list);
+  mount(root, section,
     h("nav", { class: "bottom-bar" }, h("a", { class: "button secondary", href: "#/" }, t("nav.home"))));
   search(typed.query);
   if (typing) document.getElementById("household-search").focus();
   // the rest after this paint, when nothing waits (a search draws them at once)
-  requestAnimationFrame(() => idle(() => draw(households.length)));
+  const painted = new Promise((done) => requestAnimationFrame(() => idle(() => {
+    if (section.isConnected) listTop = list.getBoundingClientRect().top + scrollY;
+    draw(households.length);
+    prepareHouseholdLists();
+    done();
+  })));
+  return { section, painted };
 }
