@@ -23,13 +23,19 @@ function progressView(p) {
   const text = p.phase === "push" ? t("sync.pushing", { done: p.done, total })
     : p.phase === "photos" ? t("sync.uploading", { done: p.done, total,
         bytes: formatBytes(p.bytesDone || 0), total_bytes: formatBytes(p.bytesTotal || 0) })
-    : p.phase === "pull" ? t("sync.pulling")
+    : p.phase === "pull" ? pullingText(p)
     : p.phase === "before" ? t("sync.before_photos", { done: p.done, total }) : t("sync.starting");
   const fraction = p.phase === "photos" && p.bytesTotal ? p.bytesDone / p.bytesTotal
     : total ? p.done / total : 0;
   return h("div", { class: "progress" },
     h("div", { id: "sync-progress-text" }, text),
     h("progress", { max: 1, value: Math.min(1, fraction) }));
+}
+
+// a first pull knows its pages from the start; a later one learns them page by page
+function pullingText(p) {
+  if (p.total) return t("sync.pulling_pages", { done: p.done, total: p.total });
+  return p.done ? t("sync.pulling_pages_so_far", { done: p.done }) : t("sync.pulling");
 }
 
 // drafts are not sent until submitted: the card says so, or "all sent" would mislead
