@@ -154,7 +154,7 @@ def publish_partial(sha: str, size: int, uploader_id: int,
     while the bytes are hashed: the writes lie in one short transaction at the end."""
     store = blobstore()
     if seen is not None:
-        header, refusal = _image_check(lambda: header_of(bytes(seen.head), seen.tail, size))
+        header, refusal = _image_check(lambda: header_of(seen.head, seen.tail, size))
         actual = seen.digest.hexdigest()
     else:
         with store.open_partial(sha) as stream:
@@ -210,7 +210,10 @@ class _SeenBody:
         piece = self.stream.read(size)
         self.digest.update(piece)
         if len(self.head) < HEAD_BYTES:
-            self.head += piece[:HEAD_BYTES - len(self.head)]
+            if self.head:
+                self.head += piece[:HEAD_BYTES - len(self.head)]
+            else:  # most photos: the first piece holds the whole head, kept, not copied
+                self.head = piece[:HEAD_BYTES] if len(piece) >= HEAD_BYTES else bytearray(piece)
         self.tail = (piece if len(piece) >= TAIL_BYTES else self.tail + piece)[-TAIL_BYTES:]
         return piece
 

@@ -9,6 +9,8 @@ from PIL import Image
 
 from server.extensions import db, limiter
 from server.models import Blob, Inspection
+from server.photos.images.checks import HEAD_BYTES, TAIL_BYTES
+from server.photos.ingest import _SeenBody
 from server.photos.store.folder import LocalBlobStore
 from server.security import HEADERS
 from tests.support.factories import (big_jpeg, inspection, jpeg_bytes, photo_record, reference,
@@ -358,3 +360,23 @@ def test_a_chunks_answer_is_its_offsets_and_skips_the_work_of_pages_and_sign_ins
                                                       "password": "wrong", "device_name": "x"})
     assert refused.status_code == 401 and consulted and set(consulted) == {"POST"}
     assert set(HEADERS) <= set(refused.headers.keys())
+
+
+class Trickle(io.BytesIO):
+    """A body that arrives a kilobyte at a time, whatever is asked for."""
+
+    def read(self, size=-1):
+        return super().read(1024)
+
+
+def test_a_body_keeps_its_head_as_it_streams_in_without_copying_a_whole_first_piece():
+    data = big_jpeg(seed=84)
+    whole = _SeenBody(io.BytesIO(data))
+    first = whole.read(HEAD_BYTES)
+    assert whole.head is first  # the photo's first 256 KiB, not copied again
+    trickled = _SeenBody(Trickle(data))
+    for body in (whole, trickled):
+        while body.read(HEAD_BYTES):
+            pass
+        assert bytes(body.head) == data[:HEAD_BYTES] and body.tail == data[-TAIL_BYTES:]
+        assert body.digest.hexdigest() == sha(data)
