@@ -146,7 +146,9 @@ def atomic():
 
 def init_app(app: Flask) -> None:
     with app.app_context():
-        if db.engine.dialect.name == "sqlite":
+        url = db.engine.url
+        # (An in-memory database is one connection's own: there it shares the session's.)
+        if url.get_backend_name() == "sqlite" and ":memory:" not in (url.database or ":memory:"):
             app.extensions[BOOKKEEPING] = _bookkeeping_engine(db.engine)
 
     @app.teardown_appcontext
