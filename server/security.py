@@ -1,5 +1,5 @@
 """Security headers, trusted hosts and cookies behind TLS, set in one place for every
-response (targets R6): pages, the phone app, JSON and photos alike."""
+response with a body (targets R6): pages, the phone app, JSON and photos alike."""
 from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.exceptions import SecurityError
