@@ -18,7 +18,7 @@ import { pickScreen } from "./ui/pick.js";
 import { inspectScreen } from "./ui/inspect.js";
 import { detailScreen } from "./ui/detail.js";
 import { householdsScreen } from "./ui/households.js";
-import { forgetHouseholdLists } from "./households.js";
+import { forgetHouseholdLists, prepareHouseholdLists } from "./households.js";
 import { pointsScreen, householdPoints, redeemScreen, deedScreen } from "./ui/points.js";
 import { startRecheck, recheckScreen, recheckDetailScreen } from "./ui/recheck.js";
 import { currentPosition } from "./geo.js";
@@ -117,7 +117,8 @@ async function renderRoute() {
   if (name === "recheck-new") return startRecheck(a, go);
   if (name === "recheck") return recheckScreen(main, a, go, sync);
   if (name === "recheck-view") return recheckDetailScreen(main, a, go);
-  return homeScreen(main, session, sync);
+  await homeScreen(main, session, sync);
+  prepareHouseholdLists();    // in a household round, a tap on a group then finds its list held
 }
 
 // a new service worker waits until the user says so; drafts are saved already

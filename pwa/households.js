@@ -2,7 +2,7 @@
 // `group_round` of inspections), never by reading a township's 2,500; and the lists read
 // lately, held in memory so that a group opens with no read before it is drawn.
 import { dbReady } from "./db.js";
-import { refList } from "./reference.js";
+import { openRound, refList } from "./reference.js";
 import { currentRounds } from "./rounds.js";
 
 // 户号 as people count them: "2" before "10", "12" before "12-1"
@@ -22,41 +22,53 @@ export function forgetHouseholdLists() {
   held.clear();
 }
 
-// What a group's household list shows, in one transaction (its requests in flight
-// together); the group's inspections of every round, so none waits for the round.
-export async function householdList(groupId) {
-  const id = Number(groupId);
+// What groups' household lists show, in one transaction (its requests in flight together):
+// the rounds and villages once, and each group's households and its inspections of every
+// round, so none waits for the round.
+async function readLists(groupIds) {
   const readSince = forgotten;
   const tx = (await dbReady).transaction(["ref", "inspections"]);
   const ref = tx.objectStore("ref");
-  const [rounds, villages, group, households, inspections] = await Promise.all([
-    ref.index("type").getAll("round"), ref.index("type").getAll("village"), ref.get(["group", String(groupId)]),
-    ref.index("group").getAll(["household", id]),
-    tx.objectStore("inspections").index("group_round").getAll(IDBKeyRange.bound([id], [id, []]))]);
+  const checks = tx.objectStore("inspections").index("group_round");
+  const [rounds, villages, ...groups] = await Promise.all([
+    ref.index("type").getAll("round"), ref.index("type").getAll("village"),
+    ...groupIds.map((id) => Promise.all([ref.get(["group", String(id)]),
+      ref.index("group").getAll(["household", Number(id)]),
+      checks.getAll(IDBKeyRange.bound([Number(id)], [Number(id), []]))]))]);
   const round = currentRounds(rounds.map((r) => r.data)).find((r) => r.subject === "household");
-  const list = { round, group: group?.data, households: active(households),
-                 village: villages.find((v) => v.data.id === group?.data.village_id)?.data,
-                 states: statesOf(inspections.filter((r) => r.round_id === round?.id)) };
-  // a list read across a forgetting may predate the change that caused it: not held
-  if (readSince === forgotten) held.set(String(groupId), list);
-  return list;
+  const lists = groups.map(([group, households, inspections]) => ({
+    round, group: group?.data, households: active(households),
+    village: villages.find((v) => v.data.id === group?.data.village_id)?.data,
+    states: statesOf(inspections.filter((r) => r.round_id === round?.id)) }));
+  // lists read across a forgetting may predate the change that caused it: not held
+  if (readSince === forgotten) groupIds.forEach((id, i) => held.set(String(id), lists[i]));
+  return lists;
 }
 
-// An inspector goes from group to group: once one list is open, the others are read one at a
-// time when the phone is idle, so the next tap on a group finds its list held. A forgetting
-// ends it: the next list drawn starts it again.
+export const householdList = async (groupId) => (await readLists([groupId]))[0];
+
+// In a household round, the groups' lists are read while the phone is idle (from home, and
+// once a list is open the groups after it first; a few in each idle moment), so a tap on a
+// group finds its list held. A forgetting ends it: the next screen drawn starts it again.
+const AT_ONCE = 6;
 const idleMoment = () => new Promise((go) => (window.requestIdleCallback
   ? requestIdleCallback(go, { timeout: 2000 }) : setTimeout(go)));
 let preparing = { since: -1, done: null };
-export function prepareHouseholdLists() {
+export function prepareHouseholdLists(openGroupId) {
   if (preparing.done && preparing.since === forgotten) return preparing.done;
   const since = forgotten;
   const done = (async () => {
-    for (const { id } of await refList("group")) {
-      if (held.has(String(id))) continue;
+    await idleMoment();
+    const [round, groups] = await Promise.all([openRound("household"), refList("group")]);
+    if (!round || forgotten !== since) return;
+    const ids = groups.map((g) => Number(g.id)).sort((a, b) => a - b);
+    const after = ids.indexOf(Number(openGroupId)) + 1;
+    const order = [...ids.slice(after), ...ids.slice(0, after)];
+    for (let i = 0; i < order.length; i += AT_ONCE) {
       await idleMoment();
       if (forgotten !== since) return;
-      if (!held.has(String(id))) await householdList(id);
+      const unread = order.slice(i, i + AT_ONCE).filter((id) => !held.has(String(id)));
+      if (unread.length) await readLists(unread);
     }
   })().catch((err) => console.warn("household lists", err))
     .finally(() => { if (preparing.done === done) preparing = { since: -1, done: null }; });

@@ -92,7 +92,7 @@ function listScreen(root, { round, group, village, households, states }, go) {
   const painted = new Promise((done) => requestAnimationFrame(() => idle(() => {
     if (section.isConnected) listTop = list.getBoundingClientRect().top + scrollY;
     draw(households.length);
-    prepareHouseholdLists();
+    prepareHouseholdLists(group.id);
     done();
   })));
   return { section, painted };
