@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from flask_sqlalchemy.session import Session
 from sqlalchemy import event
 
+from .database import among
 from .models import Change, SyncCounter
 
 PENDING = "pending_changes"
@@ -62,7 +63,7 @@ def _write_pending(session) -> None:
     log = Change.__table__
     for entity_type, ids in by_type.items():
         session.execute(sa.delete(log).where(
-            log.c.entity_type == entity_type, log.c.entity_id.in_(ids)))
+            log.c.entity_type == entity_type, among(log.c.entity_id, ids)))
     session.execute(sa.insert(log), [
         {"seq": first + n, "entity_type": entity_type, "entity_id": entity_id,
          "op": op, "township_id": township_id, "owner_id": owner_id}

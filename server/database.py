@@ -1,8 +1,13 @@
 """Engine settings that make SQLite behave like the server database it stands in for,
-and whether a session's transaction has written yet."""
+what each database is asked differently (`among`), and whether a session's transaction
+has written yet."""
+from typing import Iterable
+
+import sqlalchemy as sa
 from flask import Flask, g, request
 from flask_sqlalchemy.session import Session
 from sqlalchemy import event
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Engine
 
 from .extensions import db
@@ -39,6 +44,26 @@ def begin(driver_connection, dialect_name: str) -> None:
     PostgreSQL's driver begins by itself."""
     if dialect_name == "sqlite":
         driver_connection.execute("BEGIN IMMEDIATE")
+
+
+def among(column, values: Iterable):
+    """`column IN values`. On PostgreSQL `column = ANY(array)`: one parameter however many
+    values, where IN is a placeholder each that SQLAlchemy renders and psycopg parses
+    again at every execution (a push's 600 photo hashes, its 200 ids)."""
+    if db.engine.dialect.name == "postgresql":
+        return column == sa.any_(_array(column, values))
+    return column.in_(list(values))
+
+
+def not_among(column, values: Iterable):
+    """`column NOT IN values` (`<> ALL(array)` on PostgreSQL), for values without NULL."""
+    if db.engine.dialect.name == "postgresql":
+        return column != sa.all_(_array(column, values))
+    return column.not_in(list(values))
+
+
+def _array(column, values: Iterable):
+    return sa.bindparam(None, list(values), type_=ARRAY(column.type))
 
 
 # ---- whether a session's transaction has written -----------------------------------

@@ -14,6 +14,7 @@ from flask import current_app
 
 from sync import flags as rules
 
+from ..database import among, not_among
 from ..extensions import db
 from ..models import Assignment, Blob, Inspection, Photo
 
@@ -45,7 +46,7 @@ def blobs_present(shas: set[str]) -> dict[str, tuple[str | None, bool]]:
     if not shas:
         return {}
     return {sha: (phash, unreadable) for sha, phash, unreadable in db.session.execute(
-        db.select(Blob.sha256, Blob.phash, Blob.unreadable).where(Blob.sha256.in_(shas)))}
+        db.select(Blob.sha256, Blob.phash, Blob.unreadable).where(among(Blob.sha256, shas)))}
 
 
 @dataclass
@@ -116,9 +117,9 @@ def shown_elsewhere(shas: set[str], ids: set[str]) -> dict[str, set[tuple[int, s
     show it. (Two queries: joined to inspections with a township filter, SQLite's
     planner walks the township's inspections instead of the photos' hash index.)"""
     holders = db.session.execute(db.select(Photo.sha256, Photo.inspection_id).where(
-        Photo.sha256.in_(shas), Photo.inspection_id.not_in(ids))).all() if shas else []
+        among(Photo.sha256, shas), not_among(Photo.inspection_id, ids))).all() if shas else []
     townships = dict(db.session.execute(db.select(Inspection.id, Inspection.township_id).where(
-        Inspection.id.in_({i for _, i in holders}))).all()) if holders else {}
+        among(Inspection.id, {i for _, i in holders}))).all()) if holders else {}
     found = {}
     for sha, inspection_id in holders:
         found.setdefault(sha, set()).add((townships[inspection_id], inspection_id))
@@ -136,7 +137,7 @@ def hashed_photos(subjects: list[FlagSubject], phashes: dict, ids: set) -> dict:
             db.select(Inspection.round_id, Inspection.group_id, Photo.sha256, Blob.phash)
             .join(Photo, Photo.inspection_id == Inspection.id)
             .join(Blob, Blob.sha256 == Photo.sha256)
-            .where(Inspection.round_id.in_(rounds), Inspection.id.not_in(ids),
+            .where(Inspection.round_id.in_(rounds), not_among(Inspection.id, ids),
                    Blob.phash.is_not(None))):
         found.setdefault(round_id, []).append((group_id, sha, phash))
     for subject in subjects:
@@ -182,7 +183,7 @@ def refresh_sharing_inspections(township_id: int, inspection_ids: set, shas: set
         return
     # The ids first: as one statement, SQLite walks every inspection (see shown_elsewhere).
     showing = set(db.session.execute(db.select(Photo.inspection_id).where(
-        Photo.sha256.in_(shas), Photo.inspection_id.not_in(inspection_ids))).scalars())
+        among(Photo.sha256, shas), not_among(Photo.inspection_id, inspection_ids))).scalars())
     others = db.session.execute(db.select(Inspection).where(
         Inspection.id.in_(showing), Inspection.township_id == township_id)).scalars() \
         if showing else ()

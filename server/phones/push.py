@@ -26,6 +26,7 @@ from sync.reasons import Reason, as_data, english
 from sync.states import (APPLIED, CHANGED_OUTCOMES, CONFLICT, DUPLICATE, MERGED, RECEIVED,
                          REJECTED_PUSH)
 
+from ..database import among
 from ..extensions import db
 from ..models import User, utcnow
 from .content import PHOTO_RECORD, content_from_columns
@@ -123,11 +124,11 @@ def answer_retries(ctx: PushContext, kind: Kind, changes: list[Change]) -> set[s
         return set()
     model, revision = kind.model, kind.revision
     owners = dict(db.session.execute(
-        db.select(model.id, model.inspector_id).where(model.id.in_(ids))).all())
+        db.select(model.id, model.inspector_id).where(among(model.id, ids))).all())
     received = {}  # record id → {client_rev: version} from this device
     for record_id, client_rev, version in db.session.execute(
             db.select(kind.parent_of(revision), revision.client_rev, revision.version)
-            .where(kind.parent_of(revision).in_(ids), revision.client_id == ctx.client_id)):
+            .where(among(kind.parent_of(revision), ids), revision.client_id == ctx.client_id)):
         received.setdefault(record_id, {})[client_rev] = version
     for change in retries:
         if owners.get(change.payload["id"]) == ctx.user.id:
@@ -167,15 +168,15 @@ class Stored:
         ids = {p["id"] for p in payloads} & held
         photo_ids = {photo["id"] for p in payloads for photo in p.get("photos") or []}
         rows = {row["id"]: dict(row) for row in db.session.execute(
-            sa.select(table).where(table.c.id.in_(ids)).order_by(table.c.id)
+            sa.select(table).where(among(table.c.id, ids)).order_by(table.c.id)
             .with_for_update()).mappings()} if ids else {}
         owners = dict(db.session.execute(
             sa.select(photos_table.c.id, photos_table.c[kind.parent])
-            .where(photos_table.c.id.in_(photo_ids))).all()) if photo_ids else {}
+            .where(among(photos_table.c.id, photo_ids))).all()) if photo_ids else {}
         photos, revisions, bases = {}, {}, {}
         if rows:
             for photo in db.session.execute(
-                    sa.select(photos_table).where(photos_table.c[kind.parent].in_(list(rows)))
+                    sa.select(photos_table).where(among(photos_table.c[kind.parent], rows))
                     .order_by(photos_table.c.position)).mappings():
                 photos.setdefault(photo[kind.parent], []).append(dict(photo))
             revisions = stored_revisions(kind, rows)
@@ -191,7 +192,7 @@ def stored_revisions(kind: Kind, rows) -> dict[str, list]:
             sa.select(revision.c.id, revision.c[kind.parent].label("record_id"),
                       revision.c.client_id, revision.c.client_rev, revision.c.version,
                       revision.c.outcome)
-            .where(revision.c[kind.parent].in_(list(rows))).order_by(revision.c.id)):
+            .where(among(revision.c[kind.parent], rows)).order_by(revision.c.id)):
         found.setdefault(rev.record_id, []).append(rev)
     return found
 
@@ -222,7 +223,7 @@ def base_contents(ctx: PushContext, kind: Kind, payloads: list[dict],
     revision = kind.revision.__table__
     found = {rev_id: (payload, content) for rev_id, payload, content in db.session.execute(
         sa.select(revision.c.id, revision.c.payload, revision.c.content)
-        .where(revision.c.id.in_(ids)))} if ids else {}
+        .where(among(revision.c.id, ids)))} if ids else {}
     bases = {}
     for record_id, base in wanted.items():
         if base is not None:
