@@ -107,6 +107,10 @@ def _bookkeeping_engine(engine: Engine) -> Engine:
     @event.listens_for(own, "connect")
     def commit_without_waiting_for_the_disk(dbapi_connection, _record):
         dbapi_connection.execute("PRAGMA synchronous=NORMAL")
+
+    @event.listens_for(engine, "engine_disposed")
+    def with_the_sessions(_engine):
+        own.dispose()  # its connections are let go with the session's (a file replaced)
     return own
 
 

@@ -126,3 +126,13 @@ def test_on_sqlite_its_own_commits_skip_the_flush_and_the_sessions_never_do(app)
             with app.app_context():
                 UPLOAD_LENGTH.first(sha=SHA)
         assert not [sql for sql in statements if "PRAGMA" in sql.upper()]
+
+
+def test_its_own_connections_are_let_go_with_the_sessions(app):
+    with app.app_context():
+        own = _engine()
+        UPLOAD_LENGTH.execute(sha=SHA)
+    assert own.pool.checkedin() == 1  # back in its pool when the request ended
+    with app.app_context():
+        db.engine.dispose()
+    assert own.pool.checkedin() == 0
