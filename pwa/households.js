@@ -53,9 +53,9 @@ export const householdList = async (groupId) => (await readLists([groupId]))[0];
 const AT_ONCE = 6;
 const idleMoment = () => new Promise((go) => (window.requestIdleCallback
   ? requestIdleCallback(go, { timeout: 2000 }) : setTimeout(go)));
-let preparing = { since: -1, done: null };
+let preparing = { since: -1, done: null };     // once per forgetting
 export function prepareHouseholdLists(openGroupId) {
-  if (preparing.done && preparing.since === forgotten) return preparing.done;
+  if (preparing.since === forgotten) return preparing.done;
   const since = forgotten;
   const done = (async () => {
     await idleMoment();
@@ -70,8 +70,7 @@ export function prepareHouseholdLists(openGroupId) {
       const unread = order.slice(i, i + AT_ONCE).filter((id) => !held.has(String(id)));
       if (unread.length) await readLists(unread);
     }
-  })().catch((err) => console.warn("household lists", err))
-    .finally(() => { if (preparing.done === done) preparing = { since: -1, done: null }; });
+  })().catch((err) => console.warn("household lists", err));
   preparing = { since, done };
   return done;
 }
