@@ -2,7 +2,7 @@
 // navigations from the cached shell, never touch API calls. VERSION is the shell's digest
 // (tests/browser/test_shell.py says it after any change), so every change reaches the
 // phones; data lives in IndexedDB, which an update never touches.
-const VERSION = "8d551a5480fe";
+const VERSION = "38e380523ea3";
 const CACHE = `shell-${VERSION}`;
 const SHELL = [
   "./", "index.html", "app.css", "manifest.webmanifest",
