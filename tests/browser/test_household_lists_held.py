@@ -98,6 +98,8 @@ def lists_held(page, lang) -> tuple[int, int]:
     first, second, *_ = hold_households(page, PER_GROUP)["groups"]
     page.reload()
     page.wait_for_selector("#assignment-summary")
+    # the sync the app begins once started forgets the lists when it ends: wait for its end
+    page.wait_for_function("document.documentElement.dataset.sync === 'idle'")
     wait_held(page, [first, second])
     return first, second
 
