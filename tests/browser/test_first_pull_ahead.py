@@ -5,7 +5,7 @@ import math
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 from tests.support.httpclient import Phone
-from tests.support.phone import PASSWORD, sync, wait_ready
+from tests.support.phone import submit_sign_in, sync
 
 PULL = "**/api/v1/sync/pull*"
 IN_FLIGHT = 3        # the phone's PULL_PAGES_IN_FLIGHT
@@ -44,7 +44,7 @@ def _held_by_a_sequential_pull(base_url):
     return sorted(puts), len(changes)
 
 
-def _with_limit(url, limit):
+def with_limit(url, limit):
     parts = urlsplit(url)
     query = dict(parse_qs(parts.query), limit=[str(limit)])
     return urlunsplit(parts._replace(query=urlencode(query, doseq=True)))
@@ -62,7 +62,7 @@ class Pulls:
         context.route(PULL, self.handle)
 
     def handle(self, route):
-        url = _with_limit(route.request.url, self.limit)
+        url = with_limit(route.request.url, self.limit)
         cursor = parse_qs(urlsplit(url).query).get("cursor", [None])[0]
         self.cursors.append(cursor)
         if cursor is None or cursor in self.answers_wanted():
@@ -87,19 +87,11 @@ class Pulls:
         return self.ahead[:1] if self.ahead and self.cut else []
 
 
-def _sign_in(page, base_url):
-    page.goto(f"{base_url}/app/")
-    wait_ready(page)
-    page.fill("#username", "inspector1")
-    page.fill("#password", PASSWORD)
-    page.click("#signin-button")
-
-
 def test_the_first_pull_has_its_pages_in_flight_together(small_screen, live_server):
     page = small_screen      # the phone at 360 px
     expected, count = _held_by_a_sequential_pull(live_server.url)
     pulls = Pulls(page.context, math.ceil(count / PAGES))
-    _sign_in(page, live_server.url)
+    submit_sign_in(page, live_server.url)
     page.wait_for_function(PULLED, arg=len(expected))
     assert len(pulls.ahead) >= IN_FLIGHT
     assert pulls.most_at_once == IN_FLIGHT and pulls.held is None
@@ -114,7 +106,7 @@ def test_a_first_pull_cut_after_its_second_page_resumes_and_completes(small_scre
     # the link goes after the second page: the third and later pages ahead are refused
     pulls = Pulls(page.context, math.ceil(count / PAGES), cut=range(1, PAGES))
     pulls.held = None            # nothing held: the pages go as they are asked for
-    _sign_in(page, live_server.url)
+    submit_sign_in(page, live_server.url)
     stored = page.wait_for_function(CUT_ENDED).json_value()
     second = pulls.answers[pulls.ahead[0]]
     assert stored == second["cursor"] and second["has_more"]

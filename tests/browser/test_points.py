@@ -7,7 +7,8 @@ from playwright.sync_api import expect
 
 from tests.support.apiclient import ApiClient
 from tests.support.old_database import SCHEMA_5, UNSENT_INSPECTION, open_app_over_old_database
-from tests.support.phone import PASSWORD, sign_in, status, switch_language, sync, wait_ready, wait_synced
+from tests.support.phone import (PASSWORD, sign_in, status, submit_sign_in, switch_language, sync, wait_ready,
+                                 wait_synced)
 
 WORDS = {"zh": {"balance": "积分余额", "unsynced": "未同步", "overdraw": "积分不足", "waiting": "积分记录"},
          "en": {"balance": "Balance", "unsynced": "Not synced", "overdraw": "Not enough points",
@@ -255,12 +256,7 @@ def test_a_shopkeepers_phone_opens_on_points_and_shows_no_rounds(phone, live_ser
     assert made.status_code == 201, made.get_json()
     page = phone
     page.set_viewport_size({"width": 360, "height": 740})
-    page.goto(f"{live_server.url}/app/")
-    wait_ready(page)
-    switch_language(page, lang)
-    page.fill("#username", "shop1")
-    page.fill("#password", PASSWORD)
-    page.click("#signin-button")
+    submit_sign_in(page, live_server.url, "shop1", lang)
     page.wait_for_selector("#points-search")
     wait_synced(page)
     assert status(page)["error"] == ""

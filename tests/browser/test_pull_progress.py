@@ -2,15 +2,14 @@
 ahead are known from the first one, so the phone says how far the download is."""
 import math
 import re
-from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.test_first_pull_ahead import PULL, with_limit
 from tests.support.httpclient import Phone
-from tests.support.phone import PASSWORD, switch_language, wait_ready, wait_synced
+from tests.support.phone import submit_sign_in, wait_synced
 
-PULL = "**/api/v1/sync/pull*"
 PAGES = 4  # the seed's first pull cut into about this many pages
 
 
@@ -23,9 +22,7 @@ class HeldPages:
         context.route(PULL, self.handle)
 
     def handle(self, route):
-        parts = urlsplit(route.request.url)
-        query = dict(parse_qs(parts.query), limit=[str(self.limit)])
-        url = urlunsplit(parts._replace(query=urlencode(query, doseq=True)))
+        url = with_limit(route.request.url, self.limit)
         if self.ahead is None:
             answer = route.fetch(url=url)
             self.ahead = answer.json()["ahead"]
@@ -47,12 +44,7 @@ def test_a_first_pull_counts_its_pages_on_the_status_card(small_screen, live_ser
     page = small_screen      # the phone at 360 px
     count = len(Phone(live_server.url, "inspector1").pull_all())
     pages = HeldPages(page.context, math.ceil(count / PAGES))
-    page.goto(f"{live_server.url}/app/")
-    wait_ready(page)
-    switch_language(page, lang)
-    page.fill("#username", "inspector1")
-    page.fill("#password", PASSWORD)
-    page.click("#signin-button")
+    submit_sign_in(page, live_server.url, lang=lang)
 
     progress = page.locator("#sync-progress-text")
     expect(progress).to_have_text(re.compile(pattern))   # the first page in, the rest held

@@ -56,14 +56,21 @@ ASSIGNED_ON_PHONE = """async () => {
 }"""
 
 
-def sign_in(page, base_url: str, username: str = "inspector1"):
-    """Sign in and wait for the first sync, the home screen showing what it pulled, and the
-    service worker in control."""
+def submit_sign_in(page, base_url: str, username: str = "inspector1", lang: str | None = None):
+    """Open the app, in `lang` if given, and send the sign-in form (nothing waited for)."""
     page.goto(f"{base_url}/app/")
     wait_ready(page)
+    if lang:
+        switch_language(page, lang)
     page.fill("#username", username)
     page.fill("#password", PASSWORD)
     page.click("#signin-button")
+
+
+def sign_in(page, base_url: str, username: str = "inspector1"):
+    """Sign in and wait for the first sync, the home screen showing what it pulled, and the
+    service worker in control."""
+    submit_sign_in(page, base_url, username)
     page.wait_for_selector("#assignment-summary")
     wait_synced(page)
     # a home screen drawn while the pull was being stored lists part of it (or no round yet):
