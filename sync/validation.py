@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 from datetime import datetime, timezone
-from functools import cache
 from typing import Mapping
 
 from .ids import is_sha256, is_uuid
@@ -34,17 +33,27 @@ LATEST = datetime(3000, 1, 1, tzinfo=timezone.utc)
 SOURCES = ("camera", "gallery")
 
 
-_REQUIRED = ("id", "client_rev", "base_version", "round_id", "group_id",
-             "rubric_version", "status", "started_at", "finished_at", "criteria")
+class _Keys:
+    """The keys an object may carry: the required ones in the order their absence is
+    reported, and as sets, against which a push's thousands of objects are checked."""
+    __slots__ = ("required", "needed", "allowed")
+
+    def __init__(self, required: tuple, optional: tuple):
+        self.required = required
+        self.needed, self.allowed = frozenset(required), frozenset(required + optional)
+
+
 _OPTIONAL = ("gps", "note", "photos", "household_id")  # absent: null, "", [] and null
-_CRITERION_KEYS = ("na", "deductions", "note")
-_RECHECK_REQUIRED = ("id", "client_rev", "base_version", "rectification_id", "started_at",
-                     "finished_at", "items")
-_RECHECK_ITEM_REQUIRED, _RECHECK_ITEM_OPTIONAL = ("fixed",), ("note",)
-_GPS_REQUIRED = ("lat", "lon")
-_GPS_OPTIONAL = ("accuracy_m", "at")
-_PHOTO_REQUIRED = ("id", "sha256", "size", "mime", "width", "height", "criterion", "source")
-_PHOTO_OPTIONAL = ("item", "captured_at", "gps")
+_INSPECTION = _Keys(("id", "client_rev", "base_version", "round_id", "group_id",
+                     "rubric_version", "status", "started_at", "finished_at", "criteria"),
+                    _OPTIONAL)
+_CRITERION = _Keys((), ("na", "deductions", "note"))
+_RECHECK = _Keys(("id", "client_rev", "base_version", "rectification_id", "started_at",
+                  "finished_at", "items"), _OPTIONAL)
+_RECHECK_ITEM = _Keys(("fixed",), ("note",))
+_GPS = _Keys(("lat", "lon"), ("accuracy_m", "at"))
+_PHOTO = _Keys(("id", "sha256", "size", "mime", "width", "height", "criterion", "source"),
+               ("item", "captured_at", "gps"))
 
 
 class _Errors(dict):
@@ -58,10 +67,18 @@ def parse_time(value) -> datetime | None:
         return None
     try:
         parsed = datetime.fromisoformat(value)
-        if parsed.utcoffset() is None:
-            return None
-        utc = parsed.astimezone(timezone.utc)  # OverflowError: before year 1 or after 9999
     except (ValueError, OverflowError):
+        return None
+    if parsed.tzinfo is None:   # fromisoformat gives a fixed offset or none at all
+        return None
+    # An offset is less than a day, so a local year strictly between the window's ends
+    # is inside it: only a time near an end needs the slower exact check below (every
+    # pushed record carries several times).
+    if EARLIEST.year < parsed.year < LATEST.year - 1:
+        return parsed
+    try:
+        utc = parsed.astimezone(timezone.utc)  # OverflowError: before year 1 or after 9999
+    except OverflowError:
         return None
     return parsed if EARLIEST <= utc < LATEST else None
 
@@ -80,20 +97,14 @@ def _path(prefix: str, key) -> str:
     return f"{prefix}.{key}" if prefix else str(key)
 
 
-@cache
-def _key_sets(required: tuple, optional: tuple) -> tuple[frozenset, frozenset]:
-    return frozenset(required), frozenset(required) | frozenset(optional)
-
-
-def _check_keys(obj: Mapping, required, optional, prefix: str, errors: _Errors) -> None:
-    needed, allowed = _key_sets(required, optional)
-    keys = obj.keys()
-    if keys <= allowed and keys >= needed:   # most objects: nothing to say, say it fast
+def _check_keys(obj: Mapping, keys: _Keys, prefix: str, errors: _Errors) -> None:
+    present = obj.keys()
+    if present <= keys.allowed and present >= keys.needed:   # most objects: say it fast
         return
     for key in obj:
-        if key not in required and key not in optional:
+        if key not in keys.allowed:
             errors.add(_path(prefix, key), "unknown_key")
-    for key in required:
+    for key in keys.required:
         if key not in obj:
             errors.add(_path(prefix, key), "required")
 
@@ -136,7 +147,7 @@ def _check_gps(gps, path, errors) -> None:
     if not isinstance(gps, dict):
         errors.add(path, "not_object_or_null")
         return
-    _check_keys(gps, _GPS_REQUIRED, _GPS_OPTIONAL, path, errors)
+    _check_keys(gps, _GPS, path, errors)
     for key, limit in (("lat", 90), ("lon", 180)):
         if key not in gps:
             continue
@@ -189,7 +200,7 @@ def _check_criteria(criteria, kinds, errors) -> None:
         if not isinstance(entry, dict):
             errors.add(path, "not_object")
             continue
-        _check_keys(entry, (), _CRITERION_KEYS, path, errors)
+        _check_keys(entry, _CRITERION, path, errors)
         if "na" in entry and not isinstance(entry["na"], bool):
             errors.add(f"{path}.na", "not_boolean")
         if "deductions" in entry:
@@ -199,7 +210,7 @@ def _check_criteria(criteria, kinds, errors) -> None:
 
 
 def _check_photo(photo, path, kinds, errors) -> None:
-    _check_keys(photo, _PHOTO_REQUIRED, _PHOTO_OPTIONAL, path, errors)
+    _check_keys(photo, _PHOTO, path, errors)
     if "id" in photo and not is_uuid(photo["id"]):
         errors.add(f"{path}.id", "not_uuid")
     if "sha256" in photo and not is_sha256(photo["sha256"]):
@@ -305,7 +316,7 @@ def inspection_reasons(payload, rubrics: Mapping,
     if not isinstance(payload, dict):
         errors.add("inspection", "not_object")
         return dict(errors)
-    _check_keys(payload, _REQUIRED, _OPTIONAL, "", errors)
+    _check_keys(payload, _INSPECTION, "", errors)
     kinds = _check_header(payload, rubrics, errors, kinds)
     if "criteria" in payload:
         _check_criteria(payload["criteria"], kinds, errors)
@@ -353,7 +364,7 @@ def _check_recheck_items(items, item_keys, errors) -> None:
         if not isinstance(entry, dict):
             errors.add(path, "not_object")
             continue
-        _check_keys(entry, _RECHECK_ITEM_REQUIRED, _RECHECK_ITEM_OPTIONAL, path, errors)
+        _check_keys(entry, _RECHECK_ITEM, path, errors)
         if "fixed" in entry and not isinstance(entry["fixed"], bool):
             errors.add(f"{path}.fixed", "not_boolean")
         _check_note(entry.get("note"), f"{path}.note", errors)
@@ -368,7 +379,7 @@ def recheck_reasons(payload, rectifications: Mapping) -> dict[str, list[Reason]]
     if not isinstance(payload, dict):
         errors.add("recheck", "not_object")
         return dict(errors)
-    _check_keys(payload, _RECHECK_REQUIRED, _OPTIONAL, "", errors)
+    _check_keys(payload, _RECHECK, "", errors)
     _check_revision(payload, errors)
     item_keys = None
     if "rectification_id" in payload:

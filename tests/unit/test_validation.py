@@ -278,3 +278,16 @@ def test_parse_time():
     for bad in ("2026-11-05T09:00:00", "2026-11-05", "2026-13-05T09:00:00+08:00",
                 "", "soon", None, 5, ["2026-11-05T09:00:00+08:00"]):
         assert parse_time(bad) is None
+
+
+@pytest.mark.parametrize("value, accepted", [
+    ("1900-01-01T00:00:00Z", True), ("1899-12-31T23:59:59Z", False),
+    ("1900-01-01T08:00:00+08:00", True), ("1900-01-01T07:59:59+08:00", False),
+    ("1900-06-01T00:00:00-12:00", True), ("1901-01-01T00:00:00+23:59", True),
+    ("2999-12-31T23:59:59Z", True), ("3000-01-01T00:00:00Z", False),
+    ("2999-12-31T23:59:59-00:01", False), ("3000-01-01T07:59:59+08:00", True),
+    ("2998-12-31T23:59:59-23:59", True),
+    ("0001-01-01T00:00:00+01:00", False), ("9999-12-31T23:59:59-05:00", False),
+])
+def test_parse_time_keeps_utc_years_1900_to_2999_whatever_the_offset(value, accepted):
+    assert (parse_time(value) is not None) is accepted
