@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from datetime import datetime, timezone
+from functools import cache
 from typing import Mapping
 
 from .ids import is_sha256, is_uuid
@@ -97,7 +98,7 @@ def _path(prefix: str, key) -> str:
     return f"{prefix}.{key}" if prefix else str(key)
 
 
-def _check_keys(obj: Mapping, keys: _Keys, prefix: str, errors: _Errors) -> None:
+def _check_object_keys(obj: Mapping, keys: _Keys, prefix: str, errors: _Errors) -> None:
     present = obj.keys()
     if present <= keys.allowed and present >= keys.needed:   # most objects: say it fast
         return
@@ -107,6 +108,17 @@ def _check_keys(obj: Mapping, keys: _Keys, prefix: str, errors: _Errors) -> None
     for key in keys.required:
         if key not in obj:
             errors.add(_path(prefix, key), "required")
+
+
+@cache
+def _keys_of(required: tuple, optional: tuple) -> _Keys:
+    return _Keys(required, optional)
+
+
+def _check_keys(obj: Mapping, required: tuple, optional: tuple, prefix: str,
+                errors: _Errors) -> None:
+    """The same check for records whose keys are given as tuples (points entries)."""
+    _check_object_keys(obj, _keys_of(required, optional), prefix, errors)
 
 
 def _check_int(value, path, errors, *, minimum=None, maximum=MAX_INT, nullable=False):
@@ -147,7 +159,7 @@ def _check_gps(gps, path, errors) -> None:
     if not isinstance(gps, dict):
         errors.add(path, "not_object_or_null")
         return
-    _check_keys(gps, _GPS, path, errors)
+    _check_object_keys(gps, _GPS, path, errors)
     for key, limit in (("lat", 90), ("lon", 180)):
         if key not in gps:
             continue
@@ -200,7 +212,7 @@ def _check_criteria(criteria, kinds, errors) -> None:
         if not isinstance(entry, dict):
             errors.add(path, "not_object")
             continue
-        _check_keys(entry, _CRITERION, path, errors)
+        _check_object_keys(entry, _CRITERION, path, errors)
         if "na" in entry and not isinstance(entry["na"], bool):
             errors.add(f"{path}.na", "not_boolean")
         if "deductions" in entry:
@@ -210,7 +222,7 @@ def _check_criteria(criteria, kinds, errors) -> None:
 
 
 def _check_photo(photo, path, kinds, errors) -> None:
-    _check_keys(photo, _PHOTO, path, errors)
+    _check_object_keys(photo, _PHOTO, path, errors)
     if "id" in photo and not is_uuid(photo["id"]):
         errors.add(f"{path}.id", "not_uuid")
     if "sha256" in photo and not is_sha256(photo["sha256"]):
@@ -316,7 +328,7 @@ def inspection_reasons(payload, rubrics: Mapping,
     if not isinstance(payload, dict):
         errors.add("inspection", "not_object")
         return dict(errors)
-    _check_keys(payload, _INSPECTION, "", errors)
+    _check_object_keys(payload, _INSPECTION, "", errors)
     kinds = _check_header(payload, rubrics, errors, kinds)
     if "criteria" in payload:
         _check_criteria(payload["criteria"], kinds, errors)
@@ -364,7 +376,7 @@ def _check_recheck_items(items, item_keys, errors) -> None:
         if not isinstance(entry, dict):
             errors.add(path, "not_object")
             continue
-        _check_keys(entry, _RECHECK_ITEM, path, errors)
+        _check_object_keys(entry, _RECHECK_ITEM, path, errors)
         if "fixed" in entry and not isinstance(entry["fixed"], bool):
             errors.add(f"{path}.fixed", "not_boolean")
         _check_note(entry.get("note"), f"{path}.note", errors)
@@ -379,7 +391,7 @@ def recheck_reasons(payload, rectifications: Mapping) -> dict[str, list[Reason]]
     if not isinstance(payload, dict):
         errors.add("recheck", "not_object")
         return dict(errors)
-    _check_keys(payload, _RECHECK, "", errors)
+    _check_object_keys(payload, _RECHECK, "", errors)
     _check_revision(payload, errors)
     item_keys = None
     if "rectification_id" in payload:
