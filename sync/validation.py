@@ -90,8 +90,9 @@ def _is_int(value) -> bool:
 
 
 def _is_number(value) -> bool:
-    # JSON parsers in Python accept NaN and Infinity; they are not coordinates.
-    return (_is_int(value) or isinstance(value, float)) and math.isfinite(value)
+    # JSON parsers in Python accept NaN and Infinity; they are not coordinates. An integer
+    # is always finite (math.isfinite would fail on one too large for a float).
+    return _is_int(value) or (isinstance(value, float) and math.isfinite(value))
 
 
 def _path(prefix: str, key) -> str:

@@ -244,7 +244,7 @@ def test_an_unknown_rubric_version_still_checks_shapes():
 
 
 ODD_VALUES = [None, True, 0, -5, 1.5, float("inf"), "", "x", [], [None], {}, {"a": [1]},
-              2**70]
+              2**70, 10**400]   # JSON's integers have no limit: this one is no float
 
 
 @pytest.mark.parametrize("payload", [None, [], "inspection", 42, True, 1.5, [GOOD]])
@@ -291,3 +291,10 @@ def test_parse_time():
 ])
 def test_parse_time_keeps_utc_years_1900_to_2999_whatever_the_offset(value, accepted):
     assert (parse_time(value) is not None) is accepted
+
+
+def test_an_integer_too_large_for_a_float_is_a_reason_not_an_exception():
+    payload = good()
+    payload["gps"].update(lat=10**400, accuracy_m=10**400)
+    assert inspection_reasons(payload, RUBRICS) == {
+        "gps.lat": [Reason("out_of_range", {"min": -90, "max": 90})]}
