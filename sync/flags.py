@@ -51,7 +51,9 @@ CLOCK_SLACK = timedelta(hours=14 * 24)
 
 
 def _local_date(moment: datetime, tz: timezone) -> date:
-    return moment.astimezone(tz).date()
+    # A phone in the township sends its own offset: its wall clock's date is the
+    # township's, with no conversion (which costs more than the rest of the flag).
+    return moment.date() if moment.tzinfo == tz else moment.astimezone(tz).date()
 
 
 def _outside(moment: datetime | None, start: date | None, end: date | None, tz) -> bool:
@@ -81,6 +83,9 @@ def _clock_implausible(captured: datetime, received_at: datetime | None,
                        clock_slack: timedelta) -> bool:
     if received_at is None:
         return False
+    # Times in different zones compare slowly (each side's offset is taken and applied);
+    # the server's clock is in UTC, and so, converted once, is the capture.
+    captured = captured.astimezone(timezone.utc)
     return captured > received_at + CLOCK_AHEAD or captured < received_at - clock_slack
 
 
@@ -104,13 +109,9 @@ def photo_flags(photo: Mapping, *, group_lat: float | None, group_lon: float | N
 
 def _counted_deductions(inspection: Mapping) -> list:
     """[(criterion, item)] with a count ≥ 1 in an applicable criterion, sorted."""
-    found = []
-    for key, entry in (inspection.get("criteria") or {}).items():
-        if entry.get("na"):
-            continue
-        found.extend((key, item) for item, count in (entry.get("deductions") or {}).items()
-                     if count)
-    return sorted(found)
+    return sorted([(key, item) for key, entry in (inspection.get("criteria") or {}).items()
+                   if not entry.get("na")
+                   for item, count in (entry.get("deductions") or {}).items() if count])
 
 
 def deductions_without_photo(inspection: Mapping) -> list:

@@ -91,6 +91,26 @@ def test_implausible_device_clock(offset, implausible):
     assert relaxed == (["clock_implausible"] if offset > timedelta(0) and implausible else [])
 
 
+
+def test_the_round_s_days_are_the_township_s_whatever_the_phone_s_offset():
+    """The capture's date is taken in the township's zone, be the phone's the same or not."""
+    just_after = photo(captured_at="2026-11-01T00:30:00+08:00")
+    assert flags_of(just_after, received_at=None) == []
+    assert flags_of(just_after, received_at=None, tz=timezone(timedelta(hours=7))) == [
+        "outside_round"]                                        # 23:30 on 31 Oct at +07:00
+
+
+@pytest.mark.parametrize("captured_at, implausible", [
+    ("2026-11-06T10:10:00Z", False), ("2026-11-06T10:10:00.000001Z", True),
+    ("2026-11-06T18:10:00+08:00", False), ("2026-11-06T18:10:01+08:00", True),
+    ("2026-10-23T18:00:00+08:00", False), ("2026-10-23T17:59:59+08:00", True),
+])
+def test_a_server_clock_in_utc_is_compared_to_the_phone_s_at_the_same_instant(
+        captured_at, implausible):
+    flags = flags_of(photo(captured_at=captured_at), round_start=None, round_end=None,
+                     received_at=RECEIVED.astimezone(timezone.utc))
+    assert flags == (["clock_implausible"] if implausible else [])
+
 def test_several_flags_come_sorted():
     p = photo(source="gallery", gps=None, captured_at="2026-10-01T10:00:00+08:00")
     assert flags_of(p) == ["clock_implausible", "gallery", "no_gps", "outside_round"]

@@ -147,6 +147,18 @@ BAD = [
     (setter("photos.0.gps.speed", 3), "photos.0.gps.speed"),
     (setter("photos.0.source", "screenshot"), "photos.0.source"),
     (setter("photos.0.exif", {}), "photos.0.exif"),
+    (setter("criteria.collection.na", 1), "criteria.collection.na"),       # 1 is not true
+    (setter("criteria.collection.deductions", None), "criteria.collection.deductions"),
+    (setter("criteria.collection.note", "a\x00b"), "criteria.collection.note"),
+    (setter("gps.lat", True), "gps.lat"),
+    (setter("gps.accuracy_m", float("inf")), "gps.accuracy_m"),
+    (setter("gps.accuracy_m", True), "gps.accuracy_m"),
+    (setter("photos.0.gps.at", "noon"), "photos.0.gps.at"),
+    (setter("photos.0.gps.accuracy_m", float("nan")), "photos.0.gps.accuracy_m"),
+    (setter("photos.0.size", 2**63), "photos.0.size"),
+    (setter("photos.0.width", True), "photos.0.width"),
+    (deleter("photos.0.criterion"), "photos.0.criterion"),
+    (setter("photos.0.source", None), "photos.0.source"),
     (setter("client_id", "abc"), "client_id"),
     (setter("version", 3), "version"),
 ]
@@ -298,3 +310,15 @@ def test_an_integer_too_large_for_a_float_is_a_reason_not_an_exception():
     payload["gps"].update(lat=10**400, accuracy_m=10**400)
     assert inspection_reasons(payload, RUBRICS) == {
         "gps.lat": [Reason("out_of_range", {"min": -90, "max": 90})]}
+
+
+def test_an_unknown_rubric_still_bounds_counts_and_photo_targets_by_shape():
+    payload = good()
+    payload["rubric_version"] = 9
+    payload["criteria"]["kitchens"] = {"deductions": {"stove": 999}}
+    payload["photos"][0].update(criterion="kitchens", item="stove")
+    assert validate_inspection(payload, RUBRICS) == {"rubric_version": ["unknown rubric version"]}
+    payload["criteria"]["kitchens"]["deductions"]["stove"] = 1000
+    payload["photos"][0]["item"] = 3
+    assert set(validate_inspection(payload, RUBRICS)) == {
+        "rubric_version", "criteria.kitchens.deductions.stove", "photos.0.item"}
