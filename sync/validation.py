@@ -155,7 +155,7 @@ def _check_time(value, path, errors, *, nullable=False) -> datetime | None:
 
 
 def _check_gps(gps, path, errors) -> None:
-    if gps is None:
+    if _plain_gps(gps):   # null too
         return
     if not isinstance(gps, dict):
         errors.add(path, "not_object_or_null")
@@ -207,6 +207,7 @@ def _check_counts(counts, kinds, path, errors) -> None:
 # wrong. A plain test must pass nothing those checks would refuse: `type(x) is int`
 # leaves bool (and any other subclass of int) to them, and NaN fails every comparison.
 _NUMBER_TYPES = (int, float)
+_NO_DEDUCTIONS: dict = {}
 
 
 def _plain_note(note) -> bool:
@@ -232,9 +233,6 @@ def _plain_criterion(entry, item_kinds) -> bool:
                 MAX_COUNT if item_kinds[item_key] == EACH else 1):
             return False
     return True
-
-
-_NO_DEDUCTIONS: dict = {}
 
 
 def _check_criteria(criteria, kinds, errors) -> None:
