@@ -55,9 +55,11 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_transactions(app: Flask) -> None:
-    from .database import register_transactions as register
+    from .database import register_checkpoints, register_transactions as register
 
     register(app)
+    with app.app_context():
+        register_checkpoints(app)
 
 
 def register_blueprints(app: Flask) -> None:
