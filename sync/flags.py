@@ -12,7 +12,7 @@ from typing import Iterable, Mapping
 
 from .clock import TOWNSHIP_TZ
 from .geo import distance_m
-from .validation import parse_time
+from .shapes import parse_time
 
 
 GALLERY = "gallery"

@@ -5,83 +5,29 @@ round_id and group_id are known and in the caller's township, and hands in the
 township's rectifications for a recheck.
 Errors are {dotted.path: [Reason]} (sync.reasons: a code with parameters, and its
 short English text); nothing here ever raises on JSON-shaped input, because bad input
-must become a `rejected` result, never a 500.
+must become a `rejected` result, never a 500. A part of a record that passes the plain
+tests of sync/shapes.py has nothing to report; only the others go through the checks here.
 """
 from __future__ import annotations
 
 import math
-from datetime import datetime, timezone
+from datetime import datetime
 from functools import cache
 from typing import Mapping
 
 from .ids import is_sha256, is_uuid
 from .reasons import Reason, english
 from .rubric import EACH
+from .shapes import (CRITERION_KEYS, GPS_KEYS, INSPECTION_KEYS, MAX_COUNT, MAX_INT,
+                     MAX_NOTE_CHARS, MAX_REVISION, MIMES, PHOTO_KEYS, RECHECK_ITEM_KEYS,
+                     RECHECK_KEYS, SOURCES, Keys, parse_time, plain_criterion, plain_gps,
+                     plain_photo)
 from .states import HOUSEHOLD_SUBJECT
-
-MAX_NOTE_CHARS = 10_000
-MAX_COUNT = 999
-# Ids, revisions and sizes end up in BIGINT columns; larger values would be a 500.
-MAX_INT = 2**63 - 1
-# Revisions and versions live in INTEGER columns (PostgreSQL: 32 bits).
-MAX_REVISION = 2**31 - 1
-MIMES = ("image/jpeg", "image/png", "image/webp")
-# The times a record may carry: any clock's, even one reset to 1970, but none whose day
-# before or after, or whose date in the township, falls outside years 1..9999 (where
-# Python's dates end: the pages and the rules would fail on it).
-EARLIEST = datetime(1900, 1, 1, tzinfo=timezone.utc)
-LATEST = datetime(3000, 1, 1, tzinfo=timezone.utc)
-SOURCES = ("camera", "gallery")
-
-
-class _Keys:
-    """The keys an object may carry: the required ones in the order their absence is
-    reported, and as sets, against which a push's thousands of objects are checked."""
-    __slots__ = ("required", "needed", "allowed")
-
-    def __init__(self, required: tuple, optional: tuple):
-        self.required = required
-        self.needed, self.allowed = frozenset(required), frozenset(required + optional)
-
-
-_OPTIONAL = ("gps", "note", "photos", "household_id")  # absent: null, "", [] and null
-_INSPECTION = _Keys(("id", "client_rev", "base_version", "round_id", "group_id",
-                     "rubric_version", "status", "started_at", "finished_at", "criteria"),
-                    _OPTIONAL)
-_CRITERION = _Keys((), ("na", "deductions", "note"))
-_RECHECK = _Keys(("id", "client_rev", "base_version", "rectification_id", "started_at",
-                  "finished_at", "items"), _OPTIONAL)
-_RECHECK_ITEM = _Keys(("fixed",), ("note",))
-_GPS = _Keys(("lat", "lon"), ("accuracy_m", "at"))
-_PHOTO = _Keys(("id", "sha256", "size", "mime", "width", "height", "criterion", "source"),
-               ("item", "captured_at", "gps"))
 
 
 class _Errors(dict):
     def add(self, path: str, code: str, **params) -> None:
         self.setdefault(path, []).append(Reason(code, params))
-
-
-def parse_time(value) -> datetime | None:
-    """An aware datetime from an ISO 8601 string with offset; None otherwise."""
-    if not isinstance(value, str) or not 10 <= len(value) <= 64:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except (ValueError, OverflowError):
-        return None
-    if parsed.tzinfo is None:   # fromisoformat gives a fixed offset or none at all
-        return None
-    # An offset is less than a day, so a local year strictly between the window's ends
-    # is inside it: only a time near an end needs the slower exact check below (every
-    # pushed record carries several times).
-    if EARLIEST.year < parsed.year < LATEST.year - 1:
-        return parsed
-    try:
-        utc = parsed.astimezone(timezone.utc)  # OverflowError: before year 1 or after 9999
-    except OverflowError:
-        return None
-    return parsed if EARLIEST <= utc < LATEST else None
 
 
 def _is_int(value) -> bool:
@@ -99,7 +45,7 @@ def _path(prefix: str, key) -> str:
     return f"{prefix}.{key}" if prefix else str(key)
 
 
-def _check_object_keys(obj: Mapping, keys: _Keys, prefix: str, errors: _Errors) -> None:
+def _check_object_keys(obj: Mapping, keys: Keys, prefix: str, errors: _Errors) -> None:
     present = obj.keys()
     if present <= keys.allowed and present >= keys.needed:   # most objects: say it fast
         return
@@ -112,8 +58,8 @@ def _check_object_keys(obj: Mapping, keys: _Keys, prefix: str, errors: _Errors) 
 
 
 @cache
-def _keys_of(required: tuple, optional: tuple) -> _Keys:
-    return _Keys(required, optional)
+def _keys_of(required: tuple, optional: tuple) -> Keys:
+    return Keys(required, optional)
 
 
 def _check_keys(obj: Mapping, required: tuple, optional: tuple, prefix: str,
@@ -155,12 +101,12 @@ def _check_time(value, path, errors, *, nullable=False) -> datetime | None:
 
 
 def _check_gps(gps, path, errors) -> None:
-    if _plain_gps(gps):   # null too
+    if plain_gps(gps):   # null too
         return
     if not isinstance(gps, dict):
         errors.add(path, "not_object_or_null")
         return
-    _check_object_keys(gps, _GPS, path, errors)
+    _check_object_keys(gps, GPS_KEYS, path, errors)
     for key, limit in (("lat", 90), ("lon", 180)):
         if key not in gps:
             continue
@@ -201,40 +147,6 @@ def _check_counts(counts, kinds, path, errors) -> None:
         _check_int(count, item_path, errors, minimum=0, maximum=1 if once else MAX_COUNT)
 
 
-# A push checks thousands of criteria, photos and GPS fixes, nearly all of them valid.
-# Each is first put to a plain test that builds no path and no reason and only answers
-# "nothing to report"; what it does not pass goes through the checks that say what is
-# wrong. A plain test must pass nothing those checks would refuse: `type(x) is int`
-# leaves bool (and any other subclass of int) to them, and NaN fails every comparison.
-_NUMBER_TYPES = (int, float)
-_NO_DEDUCTIONS: dict = {}
-
-
-def _plain_note(note) -> bool:
-    return note is None or (type(note) is str and len(note) <= MAX_NOTE_CHARS
-                            and "\x00" not in note)
-
-
-def _plain_criterion(entry, item_kinds) -> bool:
-    if type(entry) is not dict or not entry.keys() <= _CRITERION.allowed:
-        return False
-    na = entry.get("na", False)
-    counts = entry.get("deductions", _NO_DEDUCTIONS)
-    if (na is not True and na is not False) or type(counts) is not dict \
-            or not _plain_note(entry.get("note")):
-        return False
-    for item_key, count in counts.items():
-        if type(count) is not int or count < 0:
-            return False
-        if item_kinds is None:
-            if count > MAX_COUNT:
-                return False
-        elif item_key not in item_kinds or count > (
-                MAX_COUNT if item_kinds[item_key] == EACH else 1):
-            return False
-    return True
-
-
 def _check_criteria(criteria, kinds, errors) -> None:
     if not isinstance(criteria, dict):
         errors.add("criteria", "not_object")
@@ -247,11 +159,11 @@ def _check_criteria(criteria, kinds, errors) -> None:
         else:
             errors.add(f"criteria.{key}", "unknown_criterion")
             continue
-        if not _plain_criterion(entry, item_kinds):
+        if not plain_criterion(entry, item_kinds):
             _check_criterion(entry, item_kinds, f"criteria.{key}", errors)
 
 
-def _check_entry(entry, keys: _Keys, boolean: str, path, errors) -> bool:
+def _check_entry(entry, keys: Keys, boolean: str, path, errors) -> bool:
     """An entry of a record (a criterion, a rechecked item): an object of these keys, one
     of them a boolean. False when it is no object, and nothing more can be said of it."""
     if not isinstance(entry, dict):
@@ -264,51 +176,15 @@ def _check_entry(entry, keys: _Keys, boolean: str, path, errors) -> bool:
 
 
 def _check_criterion(entry, item_kinds, path, errors) -> None:
-    if not _check_entry(entry, _CRITERION, "na", path, errors):
+    if not _check_entry(entry, CRITERION_KEYS, "na", path, errors):
         return
     if "deductions" in entry:
         _check_counts(entry["deductions"], item_kinds, f"{path}.deductions", errors)
     _check_note(entry.get("note"), f"{path}.note", errors)
 
 
-def _plain_gps(gps) -> bool:
-    if gps is None:
-        return True
-    if type(gps) is not dict:
-        return False
-    present = gps.keys()
-    if not (present <= _GPS.allowed and present >= _GPS.needed):
-        return False
-    lat, lon, accuracy, at = gps["lat"], gps["lon"], gps.get("accuracy_m"), gps.get("at")
-    return type(lat) in _NUMBER_TYPES and -90 <= lat <= 90 \
-        and type(lon) in _NUMBER_TYPES and -180 <= lon <= 180 \
-        and (accuracy is None or (type(accuracy) is int and accuracy >= 0)
-             or (type(accuracy) is float and 0 <= accuracy < math.inf)) \
-        and (at is None or parse_time(at) is not None)
-
-
-def _plain_photo(photo, kinds) -> bool:
-    present = photo.keys()
-    if not (present <= _PHOTO.allowed and present >= _PHOTO.needed):
-        return False
-    size, width, height = photo["size"], photo["width"], photo["height"]
-    captured, criterion, item = photo.get("captured_at"), photo["criterion"], photo.get("item")
-    if not (type(size) is int and 1 <= size <= MAX_INT and type(width) is int
-            and 0 <= width <= MAX_INT and type(height) is int and 0 <= height <= MAX_INT
-            and is_uuid(photo["id"]) and is_sha256(photo["sha256"])
-            and photo["mime"] in MIMES and photo["source"] in SOURCES
-            and (captured is None or parse_time(captured) is not None)
-            and _plain_gps(photo.get("gps"))
-            and type(criterion) is str and (item is None or type(item) is str)):
-        return False
-    if kinds is None:
-        return True
-    items = kinds.get(criterion)
-    return items is not None and (item is None or item in items)
-
-
 def _check_photo(photo, path, kinds, errors) -> None:
-    _check_object_keys(photo, _PHOTO, path, errors)
+    _check_object_keys(photo, PHOTO_KEYS, path, errors)
     if "id" in photo and not is_uuid(photo["id"]):
         errors.add(f"{path}.id", "not_uuid")
     if "sha256" in photo and not is_sha256(photo["sha256"]):
@@ -353,7 +229,7 @@ def _check_photos(photos, kinds, errors) -> None:
         return
     seen = set()
     for index, photo in enumerate(photos):
-        if type(photo) is dict and _plain_photo(photo, kinds):
+        if type(photo) is dict and plain_photo(photo, kinds):
             photo_id = photo["id"]
         else:
             path = f"photos.{index}"
@@ -418,7 +294,7 @@ def inspection_reasons(payload, rubrics: Mapping,
     if not isinstance(payload, dict):
         errors.add("inspection", "not_object")
         return dict(errors)
-    _check_object_keys(payload, _INSPECTION, "", errors)
+    _check_object_keys(payload, INSPECTION_KEYS, "", errors)
     kinds = _check_header(payload, rubrics, errors, kinds)
     if "criteria" in payload:
         _check_criteria(payload["criteria"], kinds, errors)
@@ -463,7 +339,7 @@ def _check_recheck_items(items, item_keys, errors) -> None:
         if item_keys is not None and key not in item_keys:
             errors.add(path, "unknown_item")
             continue
-        if _check_entry(entry, _RECHECK_ITEM, "fixed", path, errors):
+        if _check_entry(entry, RECHECK_ITEM_KEYS, "fixed", path, errors):
             _check_note(entry.get("note"), f"{path}.note", errors)
 
 
@@ -476,7 +352,7 @@ def recheck_reasons(payload, rectifications: Mapping) -> dict[str, list[Reason]]
     if not isinstance(payload, dict):
         errors.add("recheck", "not_object")
         return dict(errors)
-    _check_object_keys(payload, _RECHECK, "", errors)
+    _check_object_keys(payload, RECHECK_KEYS, "", errors)
     _check_revision(payload, errors)
     item_keys = None
     if "rectification_id" in payload:
