@@ -29,9 +29,6 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
-        # A push of 200 dirties ~10 MB of pages (indexes keyed by random ids); in SQLite's
-        # default 2 MB cache they spill to the log before the commit, some of them twice.
-        cursor.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
         cursor.close()
 
     @event.listens_for(engine, "checkout")
@@ -49,7 +46,6 @@ def _configure_sqlite(engine: Engine) -> None:
         begin(connection.connection.driver_connection, "sqlite")
 
 
-CACHE_KIB = 16_000
 DEFAULT_AUTOCHECKPOINT = 1000   # pages: SQLite's own
 AUTOCHECKPOINT = "wal_autocheckpoint"
 
