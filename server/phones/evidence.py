@@ -102,6 +102,12 @@ class Evidence:
             flags.append(rules.FLAGGED_PHOTO)
         return sorted(set(flags)), photo_flags
 
+    def shown_in_township(self, subject: FlagSubject) -> set[str]:
+        """The ids of the inspections of its township showing one of its photos."""
+        return {inspection_id for sha in subject.shas
+                for township_id, inspection_id in self.shown_by.get(sha, ())
+                if township_id == subject.township_id}
+
     def is_near_duplicate(self, sha256: str, subject: FlagSubject) -> bool:
         """A perceptually similar photo in another group of the same round."""
         phash = self.phashes.get(sha256)
@@ -177,15 +183,13 @@ def refresh_flags_for_blob(sha256: str) -> None:
         db.select(Inspection).where(Inspection.id.in_(showing))).scalars())
 
 
-def refresh_sharing_inspections(township_id: int, inspection_ids: set, shas: set) -> None:
-    """The township's other inspections showing the same bytes now have a duplicate too."""
-    if not shas:
+def refresh_sharing_inspections(inspection_ids: set, shas: set) -> None:
+    """These stored inspections show some of the bytes `shas` (Evidence.shown_in_township
+    found them): now that another inspection of their township shows them too, each has a
+    duplicate."""
+    if not inspection_ids:
         return
-    # The ids first: as one statement, SQLite walks every inspection (see shown_elsewhere).
-    showing = set(db.session.execute(db.select(Photo.inspection_id).where(
-        among(Photo.sha256, shas), not_among(Photo.inspection_id, inspection_ids))).scalars())
-    others = db.session.execute(db.select(Inspection).where(
-        Inspection.id.in_(showing), Inspection.township_id == township_id)).scalars() \
-        if showing else ()
+    others = db.session.execute(
+        db.select(Inspection).where(among(Inspection.id, inspection_ids))).scalars()
     refresh_flags(*(other for other in others if not all(
         rules.DUPLICATE in p.flags for p in other.photos if p.sha256 in shas)))

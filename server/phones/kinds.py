@@ -65,6 +65,9 @@ class Change:
     photos: list[dict] = field(default_factory=list)
     stored_photos: dict = field(default_factory=dict)  # photo id → its flags as stored
     revision: dict | None = None
+    # ids of the township's other stored records showing one of its photos: found when
+    # its flags are settled, their own flags refreshed once it is written
+    shown_elsewhere: set[str] = field(default_factory=set)
 
     @property
     def written(self) -> bool:
