@@ -101,7 +101,12 @@ def _check_time(value, path, errors, *, nullable=False) -> datetime | None:
 
 
 def _check_gps(gps, path, errors) -> None:
-    if plain_gps(gps):   # null too
+    if not plain_gps(gps):   # null passes
+        _explain_gps(gps, path, errors)
+
+
+def _explain_gps(gps, path, errors) -> None:
+    if gps is None:
         return
     if not isinstance(gps, dict):
         errors.add(path, "not_object_or_null")
