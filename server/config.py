@@ -59,6 +59,9 @@ def from_environment(instance_path: Path) -> dict:
         # thread of each serving process (make run); "off", separate `flask worker`
         # processes (production, beside gunicorn).
         "PHOTO_WORKER": os.environ.get("PHOTO_WORKER", "off"),
+        # On SQLite, how often at most a worker copies the log into the database file once
+        # an answer is sent (server/database.py, "SQLite's checkpoints").
+        "SQLITE_CHECKPOINT_EVERY_S": 1.0,
         # Evidence flags and ranking (domain.md), configurable per deployment.
         "FAR_FROM_GROUP_M": float(os.environ.get("FAR_FROM_GROUP_M", 2000)),
         "RANKING_M": float(os.environ.get("RANKING_M", 2)),

@@ -55,16 +55,13 @@ AUTOCHECKPOINT = "wal_autocheckpoint"
 # database file before it returns: 40 ms of a push of 200 once the tables hold a year or
 # two, paid by the phone waiting for its answer. Here a request's commit only appends to
 # the log (and waits for the disk, as before); once an answer is sent, the worker copies
-# the log over, at most once a second. PASSIVE: it neither waits for nor blocks another
-# worker's reads and writes. Whatever a kill interrupts, SQLite recovers from the log
-# when the database is next opened.
-CHECKPOINT_EVERY_S = 1.0
-
-
+# the log over, at most once a second (SQLITE_CHECKPOINT_EVERY_S). PASSIVE: it neither
+# waits for nor blocks another worker's reads and writes. Whatever a kill interrupts,
+# SQLite recovers from the log when the database is next opened.
 def register_checkpoints(app: Flask) -> None:
     if db.engine.dialect.name != "sqlite":
         return
-    checkpoints = _Checkpoints(db.engine)
+    checkpoints = _Checkpoints(db.engine, app.config)
 
     @app.after_request
     def checkpoint_after_the_answer(response):
@@ -73,12 +70,13 @@ def register_checkpoints(app: Flask) -> None:
 
 
 class _Checkpoints:
-    def __init__(self, engine: Engine):
-        self.engine, self.last = engine, float("-inf")
+    def __init__(self, engine: Engine, config):
+        # The config itself, read when an answer is sent: no app context is left then.
+        self.engine, self.config, self.last = engine, config, float("-inf")
 
     def when_due(self) -> None:
         now = time.monotonic()
-        if now - self.last < CHECKPOINT_EVERY_S:
+        if now - self.last < self.config["SQLITE_CHECKPOINT_EVERY_S"]:
             return
         self.last = now
         connection = self.engine.raw_connection()

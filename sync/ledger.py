@@ -14,8 +14,9 @@ from typing import Mapping
 
 from .ids import is_uuid
 from .reasons import Reason
-from .validation import (MAX_COUNT, _check_int, _check_keys, _check_note, _check_photo,
-                         _check_time, _Errors, _is_int)
+from .shapes import Keys
+from .validation import (MAX_COUNT, _check_int, _check_note, _check_object_keys,
+                         _check_photo, _check_time, _Errors, _is_int)
 
 CHECK, DEED, REDEEM, ADJUST, STAR = "check", "deed", "redeem", "adjust", "star"
 ENTRY_KINDS = (CHECK, DEED, REDEEM, ADJUST, STAR)
@@ -35,10 +36,9 @@ MAX_GOODS_LINES = 50
 MAX_NAME_CHARS = 100
 MAX_RULE_KEY_CHARS = 40
 
-_REQUIRED = ("id", "household_id", "kind", "recorded_at")
-_OPTIONAL = ("note", "rule_key", "goods", "photos")
-_GOODS_REQUIRED = ("name", "quantity", "points")
-_GOODS_OPTIONAL = ("goods_id",)
+_ENTRY_KEYS = Keys(("id", "household_id", "kind", "recorded_at"),
+                   ("note", "rule_key", "goods", "photos"))
+_GOODS_KEYS = Keys(("name", "quantity", "points"), ("goods_id",))
 
 # The default points rules of a new township (domain.md, "Points": 积分细则).
 DEFAULT_POINTS_RULES = (
@@ -81,7 +81,7 @@ def _check_goods(goods, facts: LedgerFacts, errors: _Errors) -> None:
         if not isinstance(line, dict):
             errors.add(path, "not_object")
             continue
-        _check_keys(line, _GOODS_REQUIRED, _GOODS_OPTIONAL, path, errors)
+        _check_object_keys(line, _GOODS_KEYS, path, errors)
         name = line.get("name")
         if "name" in line:
             if not isinstance(name, str) or not name.strip():
@@ -126,7 +126,7 @@ def entry_reasons(payload, facts: LedgerFacts) -> dict[str, list[Reason]]:
     if not isinstance(payload, dict):
         errors.add("entry", "not_object")
         return dict(errors)
-    _check_keys(payload, _REQUIRED, _OPTIONAL, "", errors)
+    _check_object_keys(payload, _ENTRY_KEYS, "", errors)
     if "id" in payload and not is_uuid(payload["id"]):
         errors.add("id", "not_uuid")
     household_id = payload.get("household_id")

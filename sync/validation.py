@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 from datetime import datetime
-from functools import cache
 from typing import Mapping
 
 from .ids import is_sha256, is_uuid
@@ -55,17 +54,6 @@ def _check_object_keys(obj: Mapping, keys: Keys, prefix: str, errors: _Errors) -
     for key in keys.required:
         if key not in obj:
             errors.add(_path(prefix, key), "required")
-
-
-@cache
-def _keys_of(required: tuple, optional: tuple) -> Keys:
-    return Keys(required, optional)
-
-
-def _check_keys(obj: Mapping, required: tuple, optional: tuple, prefix: str,
-                errors: _Errors) -> None:
-    """The same check for records whose keys are given as tuples (points entries)."""
-    _check_object_keys(obj, _keys_of(required, optional), prefix, errors)
 
 
 def _check_int(value, path, errors, *, minimum=None, maximum=MAX_INT, nullable=False):

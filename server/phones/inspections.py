@@ -98,7 +98,7 @@ def settle_inspections(ctx: PushContext, changes: list[Change], blobs: dict) -> 
         change.row["flags"], photo_flags = evidence.flags_of(subject)
         for photo, flags in zip(change.photos, photo_flags):
             photo["flags"] = flags
-        change.shown_elsewhere = evidence.shown_in_township(subject) - ids
+        change.shares_photos_with = evidence.shown_in_township(subject) - ids
 
 
 def note_lateness(inspection: dict, round_: Round) -> None:
@@ -130,7 +130,7 @@ def announce_inspections(ctx: PushContext, changes: list[Change]) -> None:
                                  "client_rev": change.payload["client_rev"]})
         record_change(db.session, "inspection", change.row["id"], ctx.user.township_id,
                       owner_id=ctx.user.id)
-    refresh_sharing_inspections(set().union(*(c.shown_elsewhere for c in changes)),
+    refresh_sharing_inspections(set().union(*(c.shares_photos_with for c in changes)),
                                 {p["sha256"] for c in changes for p in c.photos})
     db.session.flush()  # here, not inside the next savepoint, which may be rolled back
 

@@ -67,7 +67,7 @@ class Change:
     revision: dict | None = None
     # ids of the township's other stored records showing one of its photos: found when
     # its flags are settled, their own flags refreshed once it is written
-    shown_elsewhere: set[str] = field(default_factory=set)
+    shares_photos_with: set[str] = field(default_factory=set)
 
     @property
     def written(self) -> bool:

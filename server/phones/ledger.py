@@ -15,7 +15,7 @@ from sync.ids import is_uuid
 from sync.ledger import LedgerFacts, KINDS_BY_ROLE, computed, entry_reasons
 from sync.reasons import Reason, as_data, english
 from sync.states import APPLIED, DUPLICATE, REJECTED_PUSH
-from sync.validation import parse_time
+from sync.shapes import parse_time
 
 from ..audit import record_audit
 from ..errors import Problem

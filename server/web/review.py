@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from sync.flags import INSPECTION_FLAGS, PHOTO_FLAGS
 from sync.geo import distance_m
 from sync.ids import is_sha256
-from sync.validation import parse_time
+from sync.shapes import parse_time
 
 from ..auth import roles_required
 from ..photos.access import may_read, received
